@@ -1,0 +1,45 @@
+package dev.autost.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autost.domain.cost.CostEstimate;
+import dev.autost.domain.genome.Genome;
+import dev.autost.domain.genome.GenomeCodec;
+
+/** The JSON shapes the CLI writes; field names are a contract other tools read. */
+final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+
+    private Json() {
+    }
+
+    /** Adds the cost fields to a row that already holds the genome fields. */
+    static void writeCost(ObjectNode row, Genome g, CostEstimate c) {
+        row.put("params", c.params());
+        row.put("flops_syops", c.flopsSyopsExact());
+        row.put("flops_full", c.flopsFull());
+        row.put("energy_pj", round(c.energyPj()));
+        row.put("energy_full_pj", round(c.energyFullPj()));
+        row.put("hash", g.hash());
+    }
+
+    /** Genome fields followed by the cost fields. */
+    static ObjectNode row(Genome g, CostEstimate c) {
+        ObjectNode row = MAPPER.createObjectNode();
+        GenomeCodec.writeFields(g, row);
+        writeCost(row, g, c);
+        return row;
+    }
+
+    /** A double as a plain decimal (no exponent), e.g. 5360503171.125. */
+    static java.math.BigDecimal plain(double v) {
+        java.math.BigDecimal d = java.math.BigDecimal.valueOf(v).stripTrailingZeros();
+        return d.scale() < 0 ? d.setScale(0) : d;
+    }
+
+    /** Energy to a tenth of a picojoule, as a plain decimal: finer digits are noise from the rate assumption. */
+    static java.math.BigDecimal round(double pj) {
+        return java.math.BigDecimal.valueOf(pj).setScale(1, java.math.RoundingMode.HALF_EVEN);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.autost.domain.search;
+
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * A candidate with its outcome; immutable once {@link SearchStrategy#tell} returns it.
+ */
+public record Trial(Candidate candidate, Outcome outcome) {
+    /**
+     * Best score first; equal scores keep ask order. The tie-break matters: heads never
+     * change the FLOPs score, so ties are common, and ask order is the same whatever
+     * order the tells arrive in.
+     */
+    public static final Comparator<Trial> BEST_FIRST = Comparator
+            .comparingDouble((Trial t) -> -t.outcome().score())
+            .thenComparingLong(t -> t.candidate().id());
+
+    public Trial {
+        Objects.requireNonNull(candidate, "candidate");
+        Objects.requireNonNull(outcome, "outcome");
+    }
+
+    public double score() {
+        return outcome.score();
+    }
+}
