@@ -87,6 +87,27 @@ class EvolutionSearchTest extends SearchStrategyContract {
     }
 
     @Test
+    void run_spaceSearchingTimeSteps_mutatesAndKeepsTInChoices() {
+        SearchSpace withT = dev.autost.domain.space.SearchSpaces.parse("""
+                embed_dims: [64, 128, 192]
+                depth: {min: 1, max: 4}
+                mlp_ratios: [2, 4]
+                num_heads: [2, 4]
+                time_steps: [2, 4, 8]
+                """);
+        List<Trial> all = OfflineSearch.run(new EvolutionSearch(Feasibility.of(withT), shortSchedule(3)),
+                OfflineSearch.flopsObjective(new dev.autost.domain.cost.CostModel(withT.modelSetting())), null);
+        java.util.Set<Integer> seenT = new java.util.HashSet<>();
+        for (Trial t : all) {
+            withT.requireContains(t.candidate().genome());
+            seenT.add(t.candidate().genome().timeSteps());
+        }
+        assertEquals(java.util.Set.of(2, 4, 8), seenT);
+        // More time steps mean more operations: the best candidate uses the largest T.
+        assertEquals(8, all.get(0).candidate().genome().timeSteps());
+    }
+
+    @Test
     void settings_invalid_namesTheField() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EvolutionSettings.builder().mutations(40).crossovers(40).build());
