@@ -1,0 +1,129 @@
+package dev.autost.sampler;
+
+import dev.autost.domain.cost.CostEstimate;
+import dev.autost.domain.search.Candidate;
+import dev.autost.domain.search.EvolutionSettings;
+import dev.autost.domain.search.Feasibility;
+import dev.autost.domain.search.GenerationalSearch;
+import dev.autost.domain.search.Outcome;
+import dev.autost.domain.search.Strategies;
+import dev.autost.domain.search.Trial;
+import dev.autost.domain.space.SearchSpace;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One experiment's search as the sampler sees it: candidates go out keyed by genome
+ * hash, scores come back keyed by genome hash, in any order and possibly twice.
+ * Holds no search logic: it translates hashes to the strategy's candidate ids and
+ * calls ask/tell.
+ *
+ * <p>Restart: {@link #replay} rebuilds the run from the scores already published. The
+ * strategy is deterministic for its seed and breeds only from told outcomes, so
+ * re-asking and re-telling the known scores reproduces exactly the state before the
+ * restart; the candidates of the first unfinished generation are returned for
+ * re-publishing (scorers are idempotent per hash).
+ *
+ * <p>Not thread-safe: one event loop owns a run.
+ */
+public final class ExperimentRun {
+    private final String experimentId;
+    private final GenerationalSearch strategy;
+    private final Map<String, Candidate> outstanding = new HashMap<>();
+
+    private ExperimentRun(String experimentId, GenerationalSearch strategy) {
+        this.experimentId = Objects.requireNonNull(experimentId, "experimentId");
+        this.strategy = strategy;
+    }
+
+    /** A fresh run; nothing asked yet. */
+    public static ExperimentRun start(String experimentId, SearchSpace space, String strategyName,
+                                      EvolutionSettings settings) {
+        return new ExperimentRun(experimentId, Strategies.create(strategyName, Feasibility.of(space), settings));
+    }
+
+    /**
+     * Rebuilds a run from scores already known by hash, and returns it with the
+     * candidates that still need a score (to publish again).
+     */
+    public static Replayed replay(String experimentId, SearchSpace space, String strategyName,
+                                  EvolutionSettings settings, Map<String, CostEstimate> knownScores) {
+        ExperimentRun run = start(experimentId, space, strategyName, settings);
+        int replayed = 0;
+        while (!run.isFinished()) {
+            List<Candidate> batch = run.ask();
+            List<Candidate> missing = new ArrayList<>();
+            for (Candidate c : batch) {
+                CostEstimate known = knownScores.get(c.genome().hash());
+                if (known == null) {
+                    missing.add(c);
+                } else {
+                    run.onScore(c.genome().hash(), known);
+                    replayed++;
+                }
+            }
+            if (!missing.isEmpty()) {
+                return new Replayed(run, missing, replayed);
+            }
+        }
+        return new Replayed(run, List.of(), replayed);
+    }
+
+    /** A replayed run, the candidates still waiting for scores, and how many scores were re-told. */
+    public record Replayed(ExperimentRun run, List<Candidate> pending, int replayedScores) {
+        public Replayed {
+            pending = List.copyOf(pending);
+        }
+    }
+
+    public String experimentId() {
+        return experimentId;
+    }
+
+    /** The next candidates to publish; empty while a generation is being scored or when finished. */
+    public List<Candidate> ask() {
+        List<Candidate> batch = strategy.ask();
+        for (Candidate c : batch) {
+            outstanding.put(c.genome().hash(), c);
+        }
+        return batch;
+    }
+
+    /**
+     * Records a score. Returns the trial, or empty when the hash is not outstanding
+     * (a duplicate delivery, or a score from before a restart that was already told).
+     */
+    public Optional<Trial> onScore(String genomeHash, CostEstimate cost) {
+        Candidate c = outstanding.remove(genomeHash);
+        if (c == null) {
+            return Optional.empty();
+        }
+        return Optional.of(strategy.tell(c.id(), new Outcome(cost.flopsSyops(), cost)));
+    }
+
+    public boolean isFinished() {
+        return strategy.isFinished();
+    }
+
+    public int generation() {
+        return strategy.generation();
+    }
+
+    public int scored() {
+        return strategy.told();
+    }
+
+    /** Candidates published and still waiting for a score. */
+    public int outstanding() {
+        return outstanding.size();
+    }
+
+    /** Every scored candidate, best first. */
+    public List<Trial> ranking() {
+        return strategy.ranking();
+    }
+}

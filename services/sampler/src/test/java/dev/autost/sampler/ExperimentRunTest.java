@@ -1,0 +1,88 @@
+package dev.autost.sampler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.autost.domain.cost.CostEstimate;
+import dev.autost.domain.cost.CostModel;
+import dev.autost.domain.search.Candidate;
+import dev.autost.domain.search.EvolutionSettings;
+import dev.autost.domain.search.Trial;
+import dev.autost.domain.space.SearchSpace;
+import dev.autost.domain.space.SearchSpaces;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ExperimentRunTest {
+    private static final SearchSpace SMALL = SearchSpaces.builtIn("small");
+    private static final CostModel MODEL = new CostModel(SMALL.modelSetting());
+    private static final EvolutionSettings SETTINGS = EvolutionSettings.defaults(42);
+
+    @Test
+    void onScore_duplicatesAndShuffles_giveTheSameRankingAsInOrder() {
+        List<String> expected = hashes(runToEnd(ExperimentRun.start("e1", SMALL, "evolution", SETTINGS), false));
+        List<String> messy = hashes(runToEnd(ExperimentRun.start("e1", SMALL, "evolution", SETTINGS), true));
+        assertEquals(expected, messy);
+        assertEquals(1050, expected.size());
+    }
+
+    @Test
+    void replay_afterCrashMidGeneration_resumesAndFinishesIdentically() {
+        List<String> uninterrupted = hashes(runToEnd(ExperimentRun.start("e2", SMALL, "evolution", SETTINGS), false));
+
+        // Score 7 generations and part of the 8th, remembering what was "published" as scores.
+        ExperimentRun first = ExperimentRun.start("e2", SMALL, "evolution", SETTINGS);
+        Map<String, CostEstimate> published = new HashMap<>();
+        while (first.generation() < 7) {
+            for (Candidate c : first.ask()) {
+                CostEstimate cost = MODEL.estimate(c.genome());
+                published.put(c.genome().hash(), cost);
+                first.onScore(c.genome().hash(), cost);
+            }
+        }
+        List<Candidate> eighth = first.ask();
+        for (Candidate c : eighth.subList(0, 20)) {
+            published.put(c.genome().hash(), MODEL.estimate(c.genome()));
+        }
+
+        ExperimentRun.Replayed replayed = ExperimentRun.replay("e2", SMALL, "evolution", SETTINGS, published);
+        assertEquals(7 * 50 + 20, replayed.replayedScores());
+        assertEquals(eighth.subList(20, eighth.size()), replayed.pending());
+        ExperimentRun resumed = replayed.run();
+        for (Candidate c : replayed.pending()) {
+            resumed.onScore(c.genome().hash(), MODEL.estimate(c.genome()));
+        }
+        assertEquals(uninterrupted, hashes(runToEnd(resumed, false)));
+    }
+
+    @Test
+    void onScore_unknownHash_isIgnored() {
+        ExperimentRun run = ExperimentRun.start("e3", SMALL, "random", SETTINGS);
+        run.ask();
+        assertTrue(run.onScore("0000000000000000", MODEL.estimate(dev.autost.domain.genome.Genome.uniform(4, 4, 8, 384))).isEmpty());
+    }
+
+    private static List<Trial> runToEnd(ExperimentRun run, boolean messy) {
+        Random rnd = new Random(3);
+        while (!run.isFinished()) {
+            List<Candidate> batch = new ArrayList<>(run.ask());
+            if (messy) {
+                Collections.shuffle(batch, rnd);
+                batch.addAll(batch.subList(0, batch.size() / 3)); // redelivered
+            }
+            for (Candidate c : batch) {
+                run.onScore(c.genome().hash(), MODEL.estimate(c.genome()));
+            }
+        }
+        return run.ranking();
+    }
+
+    private static List<String> hashes(List<Trial> trials) {
+        return trials.stream().map(t -> t.candidate().genome().hash()).toList();
+    }
+}
