@@ -26,12 +26,51 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code autost search}: runs a search and writes its ranked results. */
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"Searches a space for the highest-scoring architectures inside the parameter window.",
-            "With --offline the whole search runs in this process through ask/tell.",
+            "By default the search runs through Kafka: an embedded broker (or --bootstrap-servers) with the",
+            "sampler, scorer and evaluator services; with --offline it runs in this process through ask/tell.",
+            "Both give the same ranking for the same seed.",
             "Writes OUT/results.json (every feasible candidate scored, best first), OUT/top/rank-NN-HASH.yaml",
             "(official RETRAIN format) and OUT/search.json (settings and timing)."})
 final class SearchCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "Run in process, without Kafka.")
     boolean offline;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+            description = "Join this Kafka cluster instead of starting an embedded broker.")
+    String bootstrapServers;
+
+    @Option(names = "--no-local-services",
+            description = "With --bootstrap-servers: only submit and follow; the services run elsewhere.")
+    boolean noLocalServices;
+
+    @Option(names = "--partitions", description = "Partitions of topics this run creates (default: ${DEFAULT-VALUE}).",
+            defaultValue = "3")
+    int partitions;
+
+    @Option(names = "--replication", description = "Replication of topics this run creates (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1")
+    short replication;
+
+    @Option(names = "--experiment-id", description = "Id of the experiment (default: search-SPACE-SEED-MILLIS).")
+    String experimentId;
+
+    @Option(names = "--train-top-k", description = "Best candidates to train after the search (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    int trainTopK;
+
+    @Option(names = "--epochs", description = "Training epochs per trained candidate (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1")
+    int epochs;
+
+    @Option(names = "--dataset", description = "Training dataset (default: ${DEFAULT-VALUE}).", defaultValue = "fashion-mnist")
+    String dataset;
+
+    @Option(names = "--timeout", description = "Give up after this long, e.g. PT30M (default: ${DEFAULT-VALUE}).",
+            defaultValue = "PT30M")
+    java.time.Duration timeout;
+
+    @Option(names = "--progress", negatable = true, description = "Show progress bars (default: on a terminal).")
+    Boolean progress;
 
     @Option(names = "--space", description = "tiny, small, base or a YAML file (default: ${DEFAULT-VALUE}).", defaultValue = "small")
     String space;
@@ -69,28 +108,51 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter err = spec.commandLine().getErr();
-        if (!offline) {
-            err.println("autost search: the Kafka pipeline is not part of this build yet; run with --offline "
-                    + "to search in process");
-            return 2;
-        }
         SearchSpace s = applyWindow(SearchSpaces.resolve(space));
         EvolutionSettings settings = EvolutionSettings.builder().populationWithOfficialSplit(population)
                 .parents(parents).generations(generations).seed(seed).build();
-        CostModel costs = new CostModel(s.modelSetting());
-        GenerationalSearch search = Strategies.create(strategy, new Feasibility(s, costs), settings);
-        long start = System.nanoTime();
-        List<Trial> ranking = OfflineSearch.run(search, OfflineSearch.flopsObjective(costs), null);
-        double ms = (System.nanoTime() - start) / 1e6;
-
+        if (!Strategies.NAMES.contains(strategy)) {
+            throw new IllegalArgumentException("--strategy '" + strategy + "' is not one of " + Strategies.NAMES);
+        }
+        if (offline && trainTopK > 0) {
+            throw new IllegalArgumentException("--train-top-k needs the pipeline: drop --offline");
+        }
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("space %s (%s), strategy %s, seed %d: %d candidates scored in %d generations, %.1f ms%n",
-                s.name(), s.size(), strategy, seed, ranking.size(), search.generation() , ms);
+        List<Trial> ranking;
+        ObjectNode summary = Json.MAPPER.createObjectNode();
+        long start = System.nanoTime();
+        if (offline) {
+            CostModel costs = new CostModel(s.modelSetting());
+            GenerationalSearch search = Strategies.create(strategy, new Feasibility(s, costs), settings);
+            ranking = OfflineSearch.run(search, OfflineSearch.flopsObjective(costs), null);
+            if (search instanceof ParetoEvolutionSearch p) {
+                ArrayNode front = summary.putArray("pareto_front");
+                p.paretoFront().forEach(t -> front.add(ResultsWriter.row(t)));
+            }
+        } else {
+            PipelineSearch pipeline = new PipelineSearch(this, s, settings);
+            ranking = pipeline.run(spec.commandLine().getErr());
+            summary.put("experiment_id", experimentId);
+            summary.put("broker_ready_ms", pipeline.brokerMs);
+            summary.put("services_ready_ms", pipeline.servicesMs);
+            summary.put("search_ms", pipeline.searchMs);
+            o.printf("kafka: %s ready in %d ms, services in %d ms, search %d ms from submit to finish%n",
+                    bootstrapServers == null ? "embedded broker" : bootstrapServers, pipeline.brokerMs,
+                    pipeline.servicesMs, pipeline.searchMs);
+            if (strategy.equals("pareto")) {
+                ArrayNode front = summary.putArray("pareto_front");
+                dev.autost.domain.search.ParetoFront.of(ranking).forEach(t -> front.add(ResultsWriter.row(t)));
+            }
+        }
+        double ms = (System.nanoTime() - start) / 1e6;
+        int generationsRun = ranking.stream().mapToInt(t -> t.candidate().generation()).max().orElse(0) + 1;
+        o.printf("space %s (%s), strategy %s, seed %d%s: %d candidates scored in %d generations, %.1f ms%n",
+                s.name(), s.size(), strategy, seed, offline ? ", in process" : ", through Kafka", ranking.size(),
+                generationsRun, ms);
         o.printf("parameter window %s%n", s.constraints().params());
         ResultsWriter.printTable(o, ranking, topK);
 
-        ObjectNode summary = Json.MAPPER.createObjectNode();
+        summary.put("mode", offline ? "offline" : "kafka");
         summary.put("space", s.name());
         summary.put("strategy", strategy);
         summary.put("seed", seed);
@@ -100,10 +162,6 @@ final class SearchCommand implements Callable<Integer> {
         summary.put("candidates_scored", ranking.size());
         summary.put("elapsed_ms", ms);
         summary.put("params_window", s.constraints().params().toString());
-        if (search instanceof ParetoEvolutionSearch p) {
-            ArrayNode front = summary.putArray("pareto_front");
-            p.paretoFront().forEach(t -> front.add(ResultsWriter.row(t)));
-        }
         Path results = ResultsWriter.write(out, ranking, topK, summary);
         o.println("wrote " + results + " and " + Math.min(topK, ranking.size()) + " RETRAIN YAML files under " + out.resolve("top"));
         o.flush();

@@ -70,10 +70,25 @@ class SearchCommandTest {
     }
 
     @Test
-    void search_withoutOffline_saysThePipelineIsNotBuiltYet() {
-        CliRun r = CliRun.run(null, "search", "--out", dir.toString());
-        assertEquals(2, r.exitCode());
-        assertTrue(r.err().contains("--offline"), r.err());
+    void search_trainingOffline_isRefusedBeforeAnythingRuns() {
+        CliRun r = CliRun.run(null, "search", "--offline", "--train-top-k", "2", "--out", dir.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("--train-top-k"), r.err());
+        assertTrue(!Files.exists(dir.resolve("results.json")));
+    }
+
+    @Test
+    void search_noLocalServicesWithoutCluster_isRefused() {
+        CliRun r = CliRun.run(null, "search", "--no-local-services", "--out", dir.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("--bootstrap-servers"), r.err());
+    }
+
+    @Test
+    void search_unknownStrategy_isRefused() {
+        CliRun r = CliRun.run(null, "search", "--offline", "--strategy", "annealing", "--out", dir.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("annealing"), r.err());
     }
 
     @Test

@@ -41,6 +41,11 @@ public final class ExperimentRun {
     }
 
     /** A fresh run; nothing asked yet. */
+    public static ExperimentRun start(ExperimentPlan plan) {
+        return start(plan.experimentId(), plan.space(), plan.strategy(), plan.settings());
+    }
+
+    /** A fresh run; nothing asked yet. */
     public static ExperimentRun start(String experimentId, SearchSpace space, String strategyName,
                                       EvolutionSettings settings) {
         return new ExperimentRun(experimentId, Strategies.create(strategyName, Feasibility.of(space), settings));
@@ -51,14 +56,14 @@ public final class ExperimentRun {
      * candidates that still need a score (to publish again).
      */
     public static Replayed replay(String experimentId, SearchSpace space, String strategyName,
-                                  EvolutionSettings settings, Map<String, CostEstimate> knownScores) {
+                                  EvolutionSettings settings, Map<String, Outcome> knownScores) {
         ExperimentRun run = start(experimentId, space, strategyName, settings);
         int replayed = 0;
         while (!run.isFinished()) {
             List<Candidate> batch = run.ask();
             List<Candidate> missing = new ArrayList<>();
             for (Candidate c : batch) {
-                CostEstimate known = knownScores.get(c.genome().hash());
+                Outcome known = knownScores.get(c.genome().hash());
                 if (known == null) {
                     missing.add(c);
                 } else {
@@ -97,12 +102,17 @@ public final class ExperimentRun {
      * Records a score. Returns the trial, or empty when the hash is not outstanding
      * (a duplicate delivery, or a score from before a restart that was already told).
      */
-    public Optional<Trial> onScore(String genomeHash, CostEstimate cost) {
+    public Optional<Trial> onScore(String genomeHash, Outcome outcome) {
         Candidate c = outstanding.remove(genomeHash);
         if (c == null) {
             return Optional.empty();
         }
-        return Optional.of(strategy.tell(c.id(), new Outcome(cost.flopsSyops(), cost)));
+        return Optional.of(strategy.tell(c.id(), outcome));
+    }
+
+    /** {@link #onScore(String, Outcome)} with the official objective: score = flops_syops. */
+    public Optional<Trial> onScore(String genomeHash, CostEstimate cost) {
+        return onScore(genomeHash, new Outcome(cost.flopsSyops(), cost));
     }
 
     public boolean isFinished() {

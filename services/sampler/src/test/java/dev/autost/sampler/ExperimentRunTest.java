@@ -7,6 +7,7 @@ import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.search.Candidate;
 import dev.autost.domain.search.EvolutionSettings;
+import dev.autost.domain.search.Outcome;
 import dev.autost.domain.search.Trial;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
@@ -37,17 +38,18 @@ class ExperimentRunTest {
 
         // Score 7 generations and part of the 8th, remembering what was "published" as scores.
         ExperimentRun first = ExperimentRun.start("e2", SMALL, "evolution", SETTINGS);
-        Map<String, CostEstimate> published = new HashMap<>();
+        Map<String, Outcome> published = new HashMap<>();
         while (first.generation() < 7) {
             for (Candidate c : first.ask()) {
                 CostEstimate cost = MODEL.estimate(c.genome());
-                published.put(c.genome().hash(), cost);
+                published.put(c.genome().hash(), new Outcome(cost.flopsSyops(), cost));
                 first.onScore(c.genome().hash(), cost);
             }
         }
         List<Candidate> eighth = first.ask();
         for (Candidate c : eighth.subList(0, 20)) {
-            published.put(c.genome().hash(), MODEL.estimate(c.genome()));
+            CostEstimate cost = MODEL.estimate(c.genome());
+            published.put(c.genome().hash(), new Outcome(cost.flopsSyops(), cost));
         }
 
         ExperimentRun.Replayed replayed = ExperimentRun.replay("e2", SMALL, "evolution", SETTINGS, published);

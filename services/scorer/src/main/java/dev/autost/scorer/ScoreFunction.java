@@ -10,7 +10,7 @@ import dev.autost.domain.space.ModelSetting;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.Candidate;
 import dev.autost.proto.v1.Score;
-import dev.autost.scorer.codec.GenomeMessages;
+import dev.autost.messaging.codec.GenomeMessages;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 

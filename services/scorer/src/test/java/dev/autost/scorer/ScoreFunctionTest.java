@@ -15,7 +15,7 @@ import dev.autost.domain.space.SearchSpaces;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.Candidate;
 import dev.autost.proto.v1.Score;
-import dev.autost.scorer.codec.GenomeMessages;
+import dev.autost.messaging.codec.GenomeMessages;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -18,7 +18,7 @@ import dev.autost.proto.v1.Candidate;
 import dev.autost.proto.v1.DeadLetter;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Score;
-import dev.autost.scorer.codec.GenomeMessages;
+import dev.autost.messaging.codec.GenomeMessages;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;

@@ -10,7 +10,7 @@ import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.Topics;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.Candidate;
-import dev.autost.scorer.codec.GenomeMessages;
+import dev.autost.messaging.codec.GenomeMessages;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -155,7 +155,6 @@ public record EvolutionSettings(int population, int generations, int parents, in
             population = v;
             mutations = v / 2;
             crossovers = v / 2;
-            parents = Math.max(1, Math.min(parents, v / 5 == 0 ? 1 : v / 5));
             return this;
         }
 

@@ -70,6 +70,53 @@ public final class SearchSpaces {
         }
     }
 
+    /**
+     * The YAML text of a space, every key written out; {@link #parse} of it gives an equal
+     * space. This is how a space travels inside an experiment spec.
+     */
+    public static String toYaml(SearchSpace s) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("embed_dims", s.embedDims());
+        m.put("depth", java.util.Map.of("min", s.minDepth(), "max", s.maxDepth()));
+        m.put("mlp_ratios", s.mlpRatios());
+        m.put("num_heads", s.numHeads());
+        m.put("time_steps", s.timeSteps());
+        ModelSetting st = s.setting();
+        m.put("image_size", st.imageSize());
+        m.put("channels", st.channels());
+        m.put("patch_size", st.patchSize());
+        m.put("classes", st.classes());
+        m.put("backbone", st.backbone().id());
+        m.put("syops_batch", st.syopsBatch());
+        java.util.Map<String, Object> c = new java.util.LinkedHashMap<>();
+        putWindow(c, "params", s.constraints().params());
+        putWindow(c, "flops_syops", s.constraints().flopsSyops());
+        putWindow(c, "energy_pj", s.constraints().energyPj());
+        if (!c.isEmpty()) {
+            m.put("constraints", c);
+        }
+        try {
+            return YAML.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("YAML writing of plain maps cannot fail", e);
+        }
+    }
+
+    private static void putWindow(java.util.Map<String, Object> c, String key, Window w) {
+        if (w.isUnbounded()) {
+            return;
+        }
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        if (w.min() != null) {
+            m.put("min", w.min());
+        }
+        if (w.max() != null) {
+            m.put("max", w.max());
+        }
+        c.put(key, m);
+    }
+
     /** Parses a space from YAML text. */
     public static SearchSpace parse(String yaml) {
         JsonNode root;

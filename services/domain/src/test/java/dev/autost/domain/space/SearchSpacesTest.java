@@ -115,6 +115,17 @@ class SearchSpacesTest {
     }
 
     @Test
+    void toYaml_roundTripsEveryShippedAndCustomSpace() {
+        for (String name : SearchSpaces.BUILT_IN) {
+            SearchSpace s = SearchSpaces.builtIn(name);
+            assertEquals(s, SearchSpaces.parse(SearchSpaces.toYaml(s)));
+        }
+        SearchSpace custom = SearchSpaces.parse(VALID + "time_steps: [2, 4]\nbackbone: spikformer\n"
+                + "constraints:\n  params: {max: 2000000}\n  energy_pj: {min: 1.5}\n");
+        assertEquals(custom, SearchSpaces.parse(SearchSpaces.toYaml(custom)));
+    }
+
+    @Test
     void resolve_unknownNameOrMissingFile_explains() {
         InvalidSpaceException e = assertThrows(InvalidSpaceException.class, () -> SearchSpaces.resolve("huge"));
         assertTrue(e.getMessage().contains("tiny"), e.getMessage());

@@ -1,4 +1,4 @@
-package dev.autost.scorer.codec;
+package dev.autost.messaging.codec;
 
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.InvalidGenomeException;

@@ -1,4 +1,4 @@
-package dev.autost.scorer.codec;
+package dev.autost.messaging.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,0 +1,127 @@
+package dev.autost.cli.pipeline;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.autost.evaluator.EvaluatorHandler;
+import dev.autost.messaging.KafkaClients;
+import dev.autost.messaging.Topics;
+import dev.autost.proto.v1.ExperimentSpec;
+import dev.autost.proto.v1.Report;
+import dev.autost.proto.v1.Score;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Submits an experiment and follows it to the end through the topics: the sampler's progress
+ * reports, the scores, and the evaluator's final report. What the CLI (and later the HTTP API)
+ * uses; it talks to the services only through Kafka.
+ */
+public final class ExperimentClient implements AutoCloseable {
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+
+    public ExperimentClient(String bootstrapServers) {
+        this.producer = KafkaClients.producer(bootstrapServers, "autost-client-out");
+        this.consumer = KafkaClients.replayingConsumer(bootstrapServers, "autost-client-in");
+    }
+
+    /** Publishes the spec and waits until the broker has it. */
+    public void submit(ExperimentSpec spec) {
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(Topics.EXPERIMENTS,
+                Topics.experimentKey(spec.getExperimentId()).getBytes(StandardCharsets.UTF_8), spec.toByteArray());
+        try {
+            producer.send(r).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while submitting", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot publish the experiment: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Progress of one experiment as seen from the topics. */
+    public record Progress(int generation, int generations, int scored, double bestScore, int trained,
+                           int trainExpected, Report.Phase phase) {
+    }
+
+    /** What a finished experiment produced: every score (one per genome), and the last reports. */
+    public record Outcome(List<Score> scores, Report search, Report evaluation) {
+    }
+
+    /**
+     * Follows {@code experimentId} until the evaluator reports FINISHED.
+     *
+     * @throws IllegalStateException if that does not happen within {@code timeout}
+     */
+    public Outcome follow(String experimentId, Duration timeout, Consumer<Progress> onProgress) {
+        List<TopicPartition> parts = new ArrayList<>();
+        for (String t : List.of(Topics.SCORES, Topics.REPORTS)) {
+            consumer.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+        }
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        Map<String, Score> scores = new HashMap<>();
+        Report search = null;
+        Report evaluation = null;
+        String evalKey = Topics.experimentKey(experimentId) + EvaluatorHandler.KEY_SUFFIX;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Progress last = null;
+        while (evaluation == null || evaluation.getPhase() != Report.Phase.FINISHED) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("experiment " + experimentId + " did not finish within " + timeout
+                        + " (" + scores.size() + " candidates scored so far); are the services running?");
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                if (r.value() == null || r.key() == null) {
+                    continue;
+                }
+                String key = new String(r.key(), StandardCharsets.UTF_8);
+                try {
+                    if (r.topic().equals(Topics.SCORES) && key.startsWith(experimentId + "/")) {
+                        Score s = Score.parseFrom(r.value());
+                        scores.put(s.getGenomeHash(), s);
+                    } else if (r.topic().equals(Topics.REPORTS) && key.equals(Topics.experimentKey(experimentId))) {
+                        search = Report.parseFrom(r.value());
+                    } else if (r.topic().equals(Topics.REPORTS) && key.equals(evalKey)) {
+                        evaluation = Report.parseFrom(r.value());
+                    }
+                } catch (InvalidProtocolBufferException e) {
+                    // Malformed records are the services' to dead-letter; the client only reads.
+                }
+            }
+            Progress p = progress(search, evaluation, scores.size());
+            if (onProgress != null && !p.equals(last)) {
+                onProgress.accept(p);
+                last = p;
+            }
+        }
+        List<Score> ranked = new ArrayList<>(scores.values());
+        ranked.sort(java.util.Comparator.comparingDouble((Score s) -> -s.getFlopsSyops()).thenComparingLong(Score::getSequence));
+        return new Outcome(ranked, search, evaluation);
+    }
+
+    private static Progress progress(Report search, Report evaluation, int scored) {
+        Report r = search != null ? search : Report.getDefaultInstance();
+        int trained = evaluation == null ? 0 : evaluation.getTrained();
+        Report.Phase phase = evaluation != null && evaluation.getPhase() == Report.Phase.FINISHED
+                ? Report.Phase.FINISHED : r.getPhase();
+        return new Progress(r.getGeneration(), r.getGenerations(), scored, r.getBestScore(), trained,
+                r.getTrainExpected(), phase);
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+        consumer.close();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.autost.cli.pipeline;
+
+import dev.autost.evaluator.EvaluatorVerticle;
+import dev.autost.messaging.EmbeddedKafkaBroker;
+import dev.autost.messaging.TopicAdmin;
+import dev.autost.messaging.Topics;
+import dev.autost.sampler.SamplerVerticle;
+import dev.autost.scorer.ScorerConfig;
+import dev.autost.scorer.ScorerVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * The services of one JVM: a Kafka broker (embedded unless bootstrap servers are given), the
+ * topics, and the sampler, scorer and evaluator verticles. What {@code autost search} and
+ * {@code autost serve} start; tests use it to stop and restart single services.
+ */
+public final class LocalServices implements AutoCloseable {
+    /** Services that can run in this JVM. */
+    public enum Service { SAMPLER, SCORER, EVALUATOR }
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final EmbeddedKafkaBroker broker;
+    private final String bootstrapServers;
+    private final Vertx vertx;
+    private final List<String> deployments = new ArrayList<>();
+    private final java.util.Map<Service, String> deployed = new java.util.EnumMap<>(Service.class);
+    private int instance;
+
+    private LocalServices(EmbeddedKafkaBroker broker, String bootstrapServers) {
+        this.broker = broker;
+        this.bootstrapServers = bootstrapServers;
+        this.vertx = Vertx.vertx();
+    }
+
+    /**
+     * Joins {@code bootstrapServers}, or starts an embedded broker when it is null, and makes
+     * sure every topic exists.
+     */
+    public static LocalServices connect(String bootstrapServers, int partitions, short replication) {
+        EmbeddedKafkaBroker broker = null;
+        String bootstrap = bootstrapServers;
+        if (bootstrap == null) {
+            broker = EmbeddedKafkaBroker.builder().build().start();
+            bootstrap = broker.bootstrapServers();
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TopicAdmin.ensureTopics(admin, Topics.defaults(partitions, replication), TIMEOUT);
+        } catch (RuntimeException e) {
+            if (broker != null) {
+                broker.close();
+            }
+            throw e;
+        }
+        return new LocalServices(broker, bootstrap);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** True when this JVM runs the broker. */
+    public boolean embeddedBroker() {
+        return broker != null;
+    }
+
+    /** Deploys the given services and waits until each has replayed its state. */
+    public LocalServices start(Service... services) {
+        for (Service s : services) {
+            start(s);
+        }
+        return this;
+    }
+
+    /** Deploys one service; returns its deployment id. */
+    public String start(Service service) {
+        String id = service.name().toLowerCase(java.util.Locale.ROOT) + "-" + (++instance);
+        Future<String> f = switch (service) {
+            case SAMPLER -> vertx.deployVerticle(new SamplerVerticle(bootstrapServers, id));
+            case SCORER -> vertx.deployVerticle(new ScorerVerticle(ScorerConfig.of(bootstrapServers).withScorerId(id)));
+            case EVALUATOR -> vertx.deployVerticle(new EvaluatorVerticle(bootstrapServers, id));
+        };
+        String deployment = await(f);
+        deployments.add(deployment);
+        deployed.put(service, deployment);
+        return deployment;
+    }
+
+    /** Undeploys the last instance of {@code service} started here (a clean stop). */
+    public void stop(Service service) {
+        String deployment = Objects.requireNonNull(deployed.remove(service), () -> service + " is not running");
+        deployments.remove(deployment);
+        await(vertx.undeploy(deployment));
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof RuntimeException r ? r : new IllegalStateException(c);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("a service did not start or stop within " + TIMEOUT, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            await(vertx.close());
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+}

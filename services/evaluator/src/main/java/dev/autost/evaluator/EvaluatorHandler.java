@@ -1,0 +1,187 @@
+package dev.autost.evaluator;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.autost.messaging.DeadLetters;
+import dev.autost.messaging.ReplayingLoop;
+import dev.autost.messaging.Topics;
+import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.RankedCandidate;
+import dev.autost.proto.v1.Report;
+import dev.autost.proto.v1.Score;
+import dev.autost.proto.v1.TrainResult;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The evaluator's reaction to scores, the sampler's reports and training results: it keeps a
+ * leaderboard per experiment and publishes an evaluation report (key
+ * {@code experimentId/evaluation}) when training results arrive and, once the search is done
+ * and every expected result is in, a FINISHED report. Idempotent per (experiment, hash): a
+ * redelivered score or result replaces the same entry. Not thread-safe: loop thread only.
+ */
+public final class EvaluatorHandler implements ReplayingLoop.Handler {
+    /** Service name in dead letters and report source. */
+    public static final String SERVICE = "evaluator";
+    /** Suffix of the evaluator's report key. */
+    public static final String KEY_SUFFIX = "/evaluation";
+    private static final int TOP = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluatorHandler.class);
+
+    /** Scored candidates best first: score down, then ask order. */
+    static final Comparator<Score> BY_SCORE = Comparator.comparingDouble((Score s) -> -s.getFlopsSyops())
+            .thenComparingLong(Score::getSequence);
+
+    private final DeadLetters deadLetters;
+    private final Map<String, Leaderboard> boards = new HashMap<>();
+
+    public EvaluatorHandler(DeadLetters deadLetters) {
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+    }
+
+    /** One experiment's view. */
+    static final class Leaderboard {
+        final String experimentId;
+        final Map<String, Score> scores = new HashMap<>();
+        final Map<String, TrainResult> results = new HashMap<>();
+        Report searchState;
+        boolean finishedPublished;
+
+        Leaderboard(String experimentId) {
+            this.experimentId = experimentId;
+        }
+
+        boolean complete() {
+            return searchState != null && searchState.getPhase() == Report.Phase.SEARCH_DONE
+                    && results.size() >= searchState.getTrainExpected();
+        }
+    }
+
+    @Override
+    public List<ProducerRecord<byte[], byte[]>> onRecord(ConsumerRecord<byte[], byte[]> record, boolean replaying) {
+        if (record.value() == null) {
+            return List.of();
+        }
+        try {
+            return switch (record.topic()) {
+                case Topics.SCORES -> onScore(Score.parseFrom(record.value()), record);
+                case Topics.REPORTS -> onReport(Report.parseFrom(record.value()), record, replaying);
+                case Topics.TRAIN_RESULTS -> onResult(TrainResult.parseFrom(record.value()), record, replaying);
+                default -> List.of();
+            };
+        } catch (InvalidProtocolBufferException e) {
+            return dead(record, "cannot decode " + record.topic() + " record: " + e.getMessage(), e);
+        }
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> onScore(Score s, ConsumerRecord<byte[], byte[]> record) {
+        if (!SchemaVersions.isKnown(s.getSchemaVersion())) {
+            return dead(record, "unknown schema_version " + Integer.toUnsignedString(s.getSchemaVersion()), null);
+        }
+        board(s.getExperimentId()).scores.put(s.getGenomeHash(), s);
+        return List.of();
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> onReport(Report r, ConsumerRecord<byte[], byte[]> record, boolean replaying) {
+        if (!SchemaVersions.isKnown(r.getSchemaVersion())) {
+            return dead(record, "unknown schema_version " + Integer.toUnsignedString(r.getSchemaVersion()), null);
+        }
+        Leaderboard b = board(r.getExperimentId());
+        if (SERVICE.equals(r.getSource())) {
+            if (r.getPhase() == Report.Phase.FINISHED) {
+                b.finishedPublished = true;
+            }
+            return List.of();
+        }
+        b.searchState = r;
+        return replaying ? List.of() : maybeFinish(b);
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> onResult(TrainResult r, ConsumerRecord<byte[], byte[]> record,
+                                                          boolean replaying) {
+        if (!SchemaVersions.isKnown(r.getSchemaVersion())) {
+            return dead(record, "unknown schema_version " + Integer.toUnsignedString(r.getSchemaVersion()), null);
+        }
+        Leaderboard b = board(r.getExperimentId());
+        b.results.put(r.getGenomeHash(), r);
+        if (replaying) {
+            return List.of();
+        }
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(maybeFinish(b));
+        if (out.isEmpty()) {
+            out.add(report(b, b.searchState == null ? Report.Phase.RUNNING : b.searchState.getPhase()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<ProducerRecord<byte[], byte[]>> onCaughtUp() {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (Leaderboard b : boards.values()) {
+            out.addAll(maybeFinish(b));
+        }
+        return out;
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> maybeFinish(Leaderboard b) {
+        if (b.finishedPublished || !b.complete()) {
+            return List.of();
+        }
+        b.finishedPublished = true;
+        LOG.info("experiment {}: finished, {} scored, {} trained", b.experimentId, b.scores.size(), b.results.size());
+        return List.of(report(b, Report.Phase.FINISHED));
+    }
+
+    private ProducerRecord<byte[], byte[]> report(Leaderboard b, Report.Phase phase) {
+        List<Score> ranked = new ArrayList<>(b.scores.values());
+        ranked.sort(BY_SCORE);
+        Report.Builder r = Report.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(b.experimentId)
+                .setPhase(phase).setSource(SERVICE).setCandidatesScored(b.scores.size()).setTrained(b.results.size());
+        if (b.searchState != null) {
+            r.setGeneration(b.searchState.getGeneration()).setGenerations(b.searchState.getGenerations())
+                    .setTrainExpected(b.searchState.getTrainExpected());
+        }
+        if (!ranked.isEmpty()) {
+            r.setBestScore(ranked.get(0).getFlopsSyops());
+        }
+        // Trained candidates first (best accuracy first), then the rest by score.
+        List<Score> top = new ArrayList<>(ranked);
+        top.sort(Comparator.comparing((Score s) -> !isOk(b.results.get(s.getGenomeHash())))
+                .thenComparingDouble(s -> isOk(b.results.get(s.getGenomeHash()))
+                        ? -b.results.get(s.getGenomeHash()).getTestAccuracy() : 0)
+                .thenComparing(BY_SCORE));
+        for (Score s : top.subList(0, Math.min(top.size(), Math.max(TOP, b.results.size())))) {
+            RankedCandidate.Builder c = RankedCandidate.newBuilder().setGenomeHash(s.getGenomeHash()).setGenome(s.getGenome())
+                    .setParams(s.getParams()).setFlopsSyops(s.getFlopsSyops()).setFlopsFull(s.getFlopsFull())
+                    .setEnergyPj(s.getEnergyPj()).setGeneration(s.getGeneration()).setSequence(s.getSequence());
+            TrainResult tr = b.results.get(s.getGenomeHash());
+            if (isOk(tr)) {
+                c.setTestAccuracy(tr.getTestAccuracy());
+            }
+            r.addTop(c);
+        }
+        String key = Topics.experimentKey(b.experimentId) + KEY_SUFFIX;
+        return new ProducerRecord<>(Topics.REPORTS, key.getBytes(StandardCharsets.UTF_8), r.build().toByteArray());
+    }
+
+    private static boolean isOk(TrainResult r) {
+        return r != null && r.getStatus() == TrainResult.Status.OK;
+    }
+
+    private Leaderboard board(String experimentId) {
+        return boards.computeIfAbsent(experimentId, Leaderboard::new);
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> dead(ConsumerRecord<byte[], byte[]> record, String reason, Exception e) {
+        LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+        return List.of(deadLetters.deadLetterRecord(record, reason, e));
+    }
+}

@@ -1,0 +1,85 @@
+package dev.autost.sampler;
+
+import dev.autost.domain.AutostException;
+import dev.autost.domain.search.EvolutionSettings;
+import dev.autost.domain.search.Strategies;
+import dev.autost.domain.space.SearchSpace;
+import dev.autost.domain.space.SearchSpaces;
+import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.ExperimentSpec;
+import java.util.Objects;
+
+/**
+ * An experiment spec checked and turned into domain objects. Every service that needs an
+ * experiment's settings builds it from the same {@link ExperimentSpec}, so they agree.
+ *
+ * @param experimentId key of everything the experiment produces
+ * @param space        parsed search space
+ * @param strategy     evolution, random or pareto
+ * @param settings     population, generations, parents, seed
+ * @param trainTopK    how many of the best candidates are trained (0 = none)
+ * @param epochs       training epochs per trained candidate
+ * @param dataset      training dataset name
+ */
+public record ExperimentPlan(String experimentId, SearchSpace space, String strategy, EvolutionSettings settings,
+                             int trainTopK, int epochs, String dataset) {
+
+    /** Defaults applied to unset (zero) spec fields: the official search. */
+    public static final int DEFAULT_POPULATION = 50;
+    public static final int DEFAULT_GENERATIONS = 20;
+
+    public ExperimentPlan {
+        Objects.requireNonNull(experimentId, "experimentId");
+        Objects.requireNonNull(space, "space");
+        Objects.requireNonNull(settings, "settings");
+    }
+
+    /**
+     * Checks a spec and builds the plan.
+     *
+     * @throws InvalidExperimentException naming what is wrong
+     */
+    public static ExperimentPlan fromSpec(ExperimentSpec spec) {
+        if (!SchemaVersions.isKnown(spec.getSchemaVersion())) {
+            throw new InvalidExperimentException("unknown schema_version " + Integer.toUnsignedString(spec.getSchemaVersion()));
+        }
+        String id = spec.getExperimentId();
+        if (id.isEmpty() || id.contains("/")) {
+            throw new InvalidExperimentException("experiment_id must be non-empty and without '/', got '" + id + "'");
+        }
+        SearchSpace space;
+        try {
+            space = SearchSpaces.parse(spec.getSpaceYaml());
+        } catch (AutostException e) {
+            throw new InvalidExperimentException("space_yaml: " + e.getMessage());
+        }
+        String strategy = spec.getStrategy().isEmpty() ? "evolution" : spec.getStrategy();
+        if (!Strategies.NAMES.contains(strategy)) {
+            throw new InvalidExperimentException("strategy '" + strategy + "' is not one of " + Strategies.NAMES);
+        }
+        int population = spec.getPopulation() == 0 ? DEFAULT_POPULATION : spec.getPopulation();
+        int generations = spec.getGenerations() == 0 ? DEFAULT_GENERATIONS : spec.getGenerations();
+        EvolutionSettings.Builder b = EvolutionSettings.builder().populationWithOfficialSplit(population)
+                .generations(generations).seed(spec.getSeed());
+        if (spec.getParents() > 0) {
+            b.parents(spec.getParents());
+        }
+        EvolutionSettings settings;
+        try {
+            settings = b.build();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidExperimentException(e.getMessage());
+        }
+        return new ExperimentPlan(id, space, strategy, settings, spec.getTrainTopK(), spec.getEpochs(),
+                spec.getDataset().isEmpty() ? "fashion-mnist" : spec.getDataset());
+    }
+
+    /** An experiment spec was refused. */
+    public static final class InvalidExperimentException extends AutostException {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidExperimentException(String message) {
+            super(message);
+        }
+    }
+}

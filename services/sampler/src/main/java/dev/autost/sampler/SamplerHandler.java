@@ -1,0 +1,258 @@
+package dev.autost.sampler;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.autost.domain.AutostException;
+import dev.autost.domain.genome.Genome;
+import dev.autost.domain.search.Candidate;
+import dev.autost.domain.search.Outcome;
+import dev.autost.domain.search.Trial;
+import dev.autost.messaging.DeadLetters;
+import dev.autost.messaging.ReplayingLoop;
+import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.GenomeMessages;
+import dev.autost.messaging.codec.ScoreMessages;
+import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.ExperimentSpec;
+import dev.autost.proto.v1.RankedCandidate;
+import dev.autost.proto.v1.Report;
+import dev.autost.proto.v1.Score;
+import dev.autost.proto.v1.TrainRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sampler's reaction to its inputs; Kafka-free apart from record types, so it is tested
+ * without a broker.
+ *
+ * <ul>
+ *   <li>{@code autost.experiments}: a new spec starts an {@link ExperimentRun} and publishes
+ *       its first generation. A spec seen again is ignored.</li>
+ *   <li>{@code autost.scores}: a score is told to its run; when a generation completes, the next
+ *       one is published with a RUNNING report; when the search ends, the top-k train requests
+ *       and a SEARCH_DONE report follow.</li>
+ *   <li>{@code autost.reports} (own reports, read only during the replay): tells which
+ *       experiments already published their final outputs.</li>
+ * </ul>
+ * During the replay specs, scores and reports are only collected; {@link #onCaughtUp()} rebuilds
+ * every run from them and publishes what is still missing. Malformed records become dead
+ * letters. Not thread-safe: called from the loop thread only.
+ */
+public final class SamplerHandler implements ReplayingLoop.Handler {
+    /** Service name in dead letters and report source. */
+    public static final String SERVICE = "sampler";
+    private static final int REPORT_TOP = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(SamplerHandler.class);
+
+    private final DeadLetters deadLetters;
+    private final Map<String, ExperimentPlan> plans = new LinkedHashMap<>();
+    private final Map<String, ExperimentRun> runs = new HashMap<>();
+    private final Map<String, Map<String, Score>> replayedScores = new HashMap<>();
+    private final Set<String> finalOutputsPublished = new HashSet<>();
+    private final AtomicLong candidatesPublished = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+
+    public SamplerHandler(DeadLetters deadLetters) {
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+    }
+
+    @Override
+    public List<ProducerRecord<byte[], byte[]>> onRecord(ConsumerRecord<byte[], byte[]> record, boolean replaying) {
+        if (record.value() == null) {
+            return List.of(); // a tombstone: compaction clean-up, nothing to do
+        }
+        try {
+            return switch (record.topic()) {
+                case Topics.EXPERIMENTS -> onSpec(record, replaying);
+                case Topics.SCORES -> onScore(record, replaying);
+                case Topics.REPORTS -> onReport(record, replaying);
+                default -> List.of();
+            };
+        } catch (InvalidProtocolBufferException e) {
+            return dead(record, "cannot decode " + record.topic() + " record: " + e.getMessage(), e);
+        } catch (AutostException | IllegalArgumentException e) {
+            return dead(record, e.getMessage(), e);
+        }
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> onSpec(ConsumerRecord<byte[], byte[]> record, boolean replaying)
+            throws InvalidProtocolBufferException {
+        ExperimentSpec spec = ExperimentSpec.parseFrom(record.value());
+        ExperimentPlan plan = ExperimentPlan.fromSpec(spec);
+        if (plans.containsKey(plan.experimentId())) {
+            return List.of();
+        }
+        plans.put(plan.experimentId(), plan);
+        if (replaying) {
+            return List.of();
+        }
+        LOG.info("experiment {}: {} search of space {}, seed {}", plan.experimentId(), plan.strategy(),
+                plan.space().name(), plan.settings().seed());
+        ExperimentRun run = ExperimentRun.start(plan);
+        runs.put(plan.experimentId(), run);
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, run.ask()));
+        out.add(report(plan, run, Report.Phase.RUNNING));
+        return out;
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> onScore(ConsumerRecord<byte[], byte[]> record, boolean replaying)
+            throws InvalidProtocolBufferException {
+        Score score = Score.parseFrom(record.value());
+        if (!SchemaVersions.isKnown(score.getSchemaVersion())) {
+            return dead(record, "unknown schema_version " + Integer.toUnsignedString(score.getSchemaVersion()), null);
+        }
+        if (replaying) {
+            replayedScores.computeIfAbsent(score.getExperimentId(), k -> new HashMap<>()).put(score.getGenomeHash(), score);
+            return List.of();
+        }
+        ExperimentRun run = runs.get(score.getExperimentId());
+        ExperimentPlan plan = plans.get(score.getExperimentId());
+        if (run == null || plan == null || run.isFinished()) {
+            return List.of(); // another experiment's late duplicate, or one this sampler never ran
+        }
+        Outcome outcome = ScoreMessages.outcome(score, plan.space().setting().syopsBatch());
+        if (run.onScore(score.getGenomeHash(), outcome).isEmpty()) {
+            return List.of(); // duplicate delivery
+        }
+        return advance(plan, run);
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> onReport(ConsumerRecord<byte[], byte[]> record, boolean replaying)
+            throws InvalidProtocolBufferException {
+        if (!replaying) {
+            return List.of();
+        }
+        Report report = Report.parseFrom(record.value());
+        if (SERVICE.equals(report.getSource()) && report.getPhase().getNumber() >= Report.Phase.SEARCH_DONE_VALUE) {
+            finalOutputsPublished.add(report.getExperimentId());
+        }
+        return List.of();
+    }
+
+    @Override
+    public List<ProducerRecord<byte[], byte[]>> onCaughtUp() {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (ExperimentPlan plan : plans.values()) {
+            Map<String, Outcome> known = new HashMap<>();
+            replayedScores.getOrDefault(plan.experimentId(), Map.of()).forEach((hash, s) ->
+                    known.put(hash, ScoreMessages.outcome(s, plan.space().setting().syopsBatch())));
+            ExperimentRun.Replayed r = ExperimentRun.replay(plan.experimentId(), plan.space(), plan.strategy(),
+                    plan.settings(), known);
+            ExperimentRun run = r.run();
+            runs.put(plan.experimentId(), run);
+            if (run.isFinished()) {
+                if (!finalOutputsPublished.contains(plan.experimentId())) {
+                    out.addAll(finish(plan, run));
+                }
+                continue;
+            }
+            LOG.info("experiment {}: resumed at generation {} ({} scores replayed, {} candidates republished)",
+                    plan.experimentId(), run.generation(), r.replayedScores(), r.pending().size());
+            out.addAll(publish(plan, r.pending()));
+            out.add(report(plan, run, Report.Phase.RUNNING));
+        }
+        replayedScores.clear();
+        return out;
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> advance(ExperimentPlan plan, ExperimentRun run) {
+        if (run.isFinished()) {
+            return finish(plan, run);
+        }
+        List<Candidate> next = run.ask();
+        if (next.isEmpty()) {
+            return List.of(); // the generation is still being scored
+        }
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, next));
+        out.add(report(plan, run, Report.Phase.RUNNING));
+        return out;
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> finish(ExperimentPlan plan, ExperimentRun run) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        List<Trial> ranking = run.ranking();
+        int k = Math.min(plan.trainTopK(), ranking.size());
+        for (int i = 0; i < k; i++) {
+            Genome g = ranking.get(i).candidate().genome();
+            TrainRequest req = TrainRequest.newBuilder().setSchemaVersion(SchemaVersions.CURRENT)
+                    .setExperimentId(plan.experimentId()).setGenomeHash(g.hash()).setGenome(GenomeMessages.toProto(g))
+                    .setDataset(plan.dataset()).setEpochs(plan.epochs()).setSeed(plan.settings().seed()).setRank(i + 1)
+                    .build();
+            out.add(record(Topics.TRAIN_REQUESTS, Topics.genomeKey(plan.experimentId(), g.hash()), req.toByteArray()));
+        }
+        out.add(report(plan, run, Report.Phase.SEARCH_DONE));
+        finalOutputsPublished.add(plan.experimentId());
+        LOG.info("experiment {}: search done, {} candidates scored, {} train requests", plan.experimentId(),
+                run.scored(), k);
+        return out;
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> publish(ExperimentPlan plan, List<Candidate> candidates) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(candidates.size());
+        for (Candidate c : candidates) {
+            String hash = c.genome().hash();
+            dev.autost.proto.v1.Candidate msg = dev.autost.proto.v1.Candidate.newBuilder()
+                    .setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(plan.experimentId()).setGenomeHash(hash)
+                    .setGenome(GenomeMessages.toProto(c.genome())).setGeneration(c.generation()).setSequence(c.id())
+                    .build();
+            out.add(record(Topics.CANDIDATES, Topics.genomeKey(plan.experimentId(), hash), msg.toByteArray()));
+        }
+        candidatesPublished.addAndGet(candidates.size());
+        return out;
+    }
+
+    private ProducerRecord<byte[], byte[]> report(ExperimentPlan plan, ExperimentRun run, Report.Phase phase) {
+        List<Trial> ranking = run.ranking();
+        Report.Builder r = Report.newBuilder().setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(plan.experimentId()).setPhase(phase).setSource(SERVICE)
+                .setGeneration(run.generation()).setGenerations(plan.settings().generations())
+                .setCandidatesScored(run.scored()).setTrainExpected(Math.min(plan.trainTopK(), run.scored()));
+        if (!ranking.isEmpty()) {
+            r.setBestScore(ranking.get(0).score());
+        }
+        int n = Math.min(ranking.size(), Math.max(REPORT_TOP, plan.trainTopK()));
+        for (int i = 0; i < n; i++) {
+            r.addTop(ranked(ranking.get(i)));
+        }
+        return record(Topics.REPORTS, Topics.experimentKey(plan.experimentId()), r.build().toByteArray());
+    }
+
+    static RankedCandidate ranked(Trial t) {
+        Genome g = t.candidate().genome();
+        return RankedCandidate.newBuilder().setGenomeHash(g.hash()).setGenome(GenomeMessages.toProto(g))
+                .setParams(t.outcome().cost().params()).setFlopsSyops(t.outcome().cost().flopsSyops())
+                .setFlopsFull(t.outcome().cost().flopsFull()).setEnergyPj(t.outcome().cost().energyPj())
+                .setGeneration(t.candidate().generation()).setSequence(t.candidate().id()).build();
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> dead(ConsumerRecord<byte[], byte[]> record, String reason, Exception e) {
+        LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+        deadLettered.incrementAndGet();
+        return List.of(deadLetters.deadLetterRecord(record, reason, e));
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {
+        return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    /** Candidates published so far (metrics, tests). */
+    public long candidatesPublished() {
+        return candidatesPublished.get();
+    }
+
+    /** Records dead-lettered so far. */
+    public long deadLettered() {
+        return deadLettered.get();
+    }
+}
