@@ -80,7 +80,7 @@ final class PipelineSearch {
                 ExperimentClient.Outcome outcome = client.follow(cmd.experimentId, cmd.timeout, p -> {
                     if (bar != null) {
                         bar.stepTo(p.scored());
-                        bar.setExtraMessage(String.format("gen %d/%d  best %.4g", p.generation(), p.generations(), p.bestScore()));
+                        bar.setExtraMessage(String.format("  gen %d/%d  best %.4g", p.generation(), p.generations(), p.bestScore()));
                     }
                 });
                 searchMs = (System.nanoTime() - t2) / 1_000_000;

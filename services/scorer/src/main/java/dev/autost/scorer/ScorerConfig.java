@@ -30,7 +30,7 @@ public record ScorerConfig(
   public static final String DEFAULT_GROUP_ID = "autost-scorer";
   public static final String DEFAULT_SCORER_ID = "scorer";
   /** Kafka's own default; large enough to amortise the commit, small enough to stop fast. */
-  public static final int DEFAULT_MAX_POLL_RECORDS = 500;
+  public static final int DEFAULT_MAX_POLL_RECORDS = 2000;
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(200);
   /** A cold broker on a loaded 2-core machine can take several seconds to answer. */
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);

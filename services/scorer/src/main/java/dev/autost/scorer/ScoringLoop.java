@@ -201,11 +201,17 @@ final class ScoringLoop implements Runnable {
       List<ConsumerRecord<byte[], byte[]>> records = batch.records(tp);
       offsets.put(tp, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
     }
+    // Asynchronous: the outputs are already acknowledged, so waiting for the commit's round
+    // trip only slows the loop. A lost or failed commit (a rebalance, a crash) makes the next
+    // owner replay from the previous commit, which only duplicates idempotent scores; close()
+    // completes pending commits.
     try {
-      candidates.commitSync(offsets);
+      candidates.commitAsync(offsets, (committed, error) -> {
+        if (error != null) {
+          LOG.warn("Commit of {} failed; the next owner replays them: {}", committed, error.toString());
+        }
+      });
     } catch (CommitFailedException | RebalanceInProgressException e) {
-      // The partitions moved to another scorer, which replays from the last commit: the
-      // outputs are already written, so the replay only duplicates idempotent scores.
       LOG.warn("Commit of {} failed after a rebalance; the new owner replays them: {}",
           offsets, e.toString());
     }

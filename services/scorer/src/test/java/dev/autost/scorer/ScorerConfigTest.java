@@ -14,7 +14,7 @@ class ScorerConfigTest {
     ScorerConfig config = ScorerConfig.of("127.0.0.1:9092");
 
     assertEquals("autost-scorer", config.groupId());
-    assertEquals(500, config.maxPollRecords());
+    assertEquals(ScorerConfig.DEFAULT_MAX_POLL_RECORDS, config.maxPollRecords());
   }
 
   @Test

@@ -76,7 +76,17 @@ public final class ExperimentClient implements AutoCloseable {
         String evalKey = Topics.experimentKey(experimentId) + EvaluatorHandler.KEY_SUFFIX;
         long deadline = System.nanoTime() + timeout.toNanos();
         Progress last = null;
-        while (evaluation == null || evaluation.getPhase() != Report.Phase.FINISHED) {
+        Map<TopicPartition, Long> scoresEnd = null;
+        while (scoresEnd == null || !reached(scoresEnd)) {
+            if (scoresEnd == null && evaluation != null && evaluation.getPhase() == Report.Phase.FINISHED) {
+                // Every score was written before the final report, but fetches from different
+                // partitions arrive in any order: read the scores up to their end offsets now.
+                List<TopicPartition> scoreParts = parts.stream().filter(p -> p.topic().equals(Topics.SCORES)).toList();
+                scoresEnd = consumer.endOffsets(scoreParts);
+                if (reached(scoresEnd)) {
+                    break;
+                }
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("experiment " + experimentId + " did not finish within " + timeout
                         + " (" + scores.size() + " candidates scored so far); are the services running?");
@@ -105,9 +115,22 @@ public final class ExperimentClient implements AutoCloseable {
                 last = p;
             }
         }
+        if (scores.size() != evaluation.getCandidatesScored()) {
+            throw new IllegalStateException("experiment " + experimentId + " finished with " + evaluation.getCandidatesScored()
+                    + " candidates scored, but " + scores.size() + " scores were found on " + Topics.SCORES);
+        }
         List<Score> ranked = new ArrayList<>(scores.values());
         ranked.sort(java.util.Comparator.comparingDouble((Score s) -> -s.getFlopsSyops()).thenComparingLong(Score::getSequence));
         return new Outcome(ranked, search, evaluation);
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Progress progress(Report search, Report evaluation, int scored) {

@@ -125,13 +125,15 @@ public abstract class GenerationalSearch implements SearchStrategy {
     }
 
     private void advance() {
-        generation++;
-        List<Genome> genomes = breed(generation, Collections.unmodifiableList(history));
+        List<Genome> genomes = breed(generation + 1, Collections.unmodifiableList(history));
         if (genomes.isEmpty()) {
+            // The last generation stays the current index: generation() never exceeds what was bred.
             finished = true;
             current = List.of();
+            generation = Math.max(generation, 0);
             return;
         }
+        generation++;
         List<Candidate> next = new ArrayList<>(genomes.size());
         for (Genome g : genomes) {
             Candidate c = new Candidate(nextId++, generation, g);

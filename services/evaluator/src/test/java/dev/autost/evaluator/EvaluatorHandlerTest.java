@@ -1,0 +1,86 @@
+package dev.autost.evaluator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.autost.messaging.DeadLetters;
+import dev.autost.messaging.Topics;
+import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.Report;
+import dev.autost.proto.v1.Score;
+import dev.autost.proto.v1.TrainResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+class EvaluatorHandlerTest {
+    private long offset;
+
+    private ConsumerRecord<byte[], byte[]> in(String topic, String key, byte[] value) {
+        return new ConsumerRecord<>(topic, 0, offset++, key.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    private static byte[] score(String hash, double flops, long seq) {
+        return Score.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId("e").setGenomeHash(hash)
+                .setFlopsSyops(flops).setSequence(seq).build().toByteArray();
+    }
+
+    private static byte[] searchDone(int trainExpected) {
+        return Report.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId("e").setSource("sampler")
+                .setPhase(Report.Phase.SEARCH_DONE).setTrainExpected(trainExpected).build().toByteArray();
+    }
+
+    private static byte[] result(String hash, double acc) {
+        return TrainResult.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId("e").setGenomeHash(hash)
+                .setStatus(TrainResult.Status.OK).setTestAccuracy(acc).build().toByteArray();
+    }
+
+    private static EvaluatorHandler handler() {
+        EvaluatorHandler h = new EvaluatorHandler(new DeadLetters(EvaluatorHandler.SERVICE, Clock.systemUTC()));
+        h.onCaughtUp();
+        return h;
+    }
+
+    @Test
+    void searchDoneWithoutTraining_finishesAtOnceWithTheLeaderboard() throws Exception {
+        EvaluatorHandler h = handler();
+        h.onRecord(in(Topics.SCORES, "e/a", score("a", 10, 0)), false);
+        h.onRecord(in(Topics.SCORES, "e/b", score("b", 30, 1)), false);
+        h.onRecord(in(Topics.SCORES, "e/c", score("c", 30, 2)), false);
+        List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(Topics.REPORTS, "e", searchDone(0)), false);
+        assertEquals(1, out.size());
+        assertEquals("e" + EvaluatorHandler.KEY_SUFFIX, new String(out.get(0).key(), StandardCharsets.UTF_8));
+        Report r = Report.parseFrom(out.get(0).value());
+        assertEquals(Report.Phase.FINISHED, r.getPhase());
+        assertEquals(3, r.getCandidatesScored());
+        assertEquals(List.of("b", "c", "a"), r.getTopList().stream().map(x -> x.getGenomeHash()).toList());
+        assertTrue(h.onRecord(in(Topics.REPORTS, "e", searchDone(0)), false).isEmpty(), "finishes once");
+    }
+
+    @Test
+    void training_finishesWhenEveryExpectedResultArrived_andRanksByAccuracy() throws Exception {
+        EvaluatorHandler h = handler();
+        h.onRecord(in(Topics.SCORES, "e/a", score("a", 10, 0)), false);
+        h.onRecord(in(Topics.SCORES, "e/b", score("b", 30, 1)), false);
+        assertTrue(h.onRecord(in(Topics.REPORTS, "e", searchDone(2)), false).isEmpty());
+        Report partial = Report.parseFrom(h.onRecord(in(Topics.TRAIN_RESULTS, "e/b", result("b", 0.80)), false).get(0).value());
+        assertEquals(Report.Phase.SEARCH_DONE, partial.getPhase());
+        assertEquals(1, partial.getTrained());
+        Report done = Report.parseFrom(h.onRecord(in(Topics.TRAIN_RESULTS, "e/a", result("a", 0.85)), false).get(0).value());
+        assertEquals(Report.Phase.FINISHED, done.getPhase());
+        assertEquals("a", done.getTop(0).getGenomeHash());
+        assertEquals(0.85, done.getTop(0).getTestAccuracy());
+    }
+
+    @Test
+    void garbage_becomesADeadLetter() {
+        EvaluatorHandler h = handler();
+        for (String topic : List.of(Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS)) {
+            List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(topic, "x", new byte[] {(byte) 0xff, 0x01}), false);
+            assertEquals(Topics.DEAD_LETTERS, out.get(0).topic());
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.autost.sampler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.autost.domain.cost.CostEstimate;
+import dev.autost.domain.cost.CostModel;
+import dev.autost.domain.genome.Genome;
+import dev.autost.domain.space.SearchSpaces;
+import dev.autost.messaging.DeadLetters;
+import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.GenomeMessages;
+import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.Candidate;
+import dev.autost.proto.v1.ExperimentSpec;
+import dev.autost.proto.v1.Report;
+import dev.autost.proto.v1.Score;
+import dev.autost.proto.v1.TrainRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+class SamplerHandlerTest {
+    private static final CostModel MODEL = new CostModel(SearchSpaces.builtIn("small").modelSetting());
+    private long offset;
+
+    private static ExperimentSpec spec(String id, int trainTopK) {
+        return ExperimentSpec.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(id)
+                .setSpaceYaml(SearchSpaces.toYaml(SearchSpaces.builtIn("small"))).setStrategy("evolution").setSeed(3)
+                .setGenerations(2).setPopulation(10).setTrainTopK(trainTopK).setEpochs(1).build();
+    }
+
+    private ConsumerRecord<byte[], byte[]> in(String topic, String key, byte[] value) {
+        return new ConsumerRecord<>(topic, 0, offset++, key.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    private static SamplerHandler handler() {
+        return new SamplerHandler(new DeadLetters(SamplerHandler.SERVICE, Clock.systemUTC()));
+    }
+
+    private static List<Candidate> candidates(List<ProducerRecord<byte[], byte[]>> out) throws Exception {
+        List<Candidate> c = new ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> r : out) {
+            if (r.topic().equals(Topics.CANDIDATES)) {
+                c.add(Candidate.parseFrom(r.value()));
+            }
+        }
+        return c;
+    }
+
+    private static byte[] score(Candidate c) {
+        Genome g = GenomeMessages.toDomain(c.getGenome());
+        CostEstimate e = MODEL.estimate(g);
+        return Score.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(c.getExperimentId())
+                .setGenomeHash(c.getGenomeHash()).setGenome(c.getGenome()).setGeneration(c.getGeneration())
+                .setSequence(c.getSequence()).setParams(e.params()).setFlopsSyops(e.flopsSyops())
+                .setFlopsFull(e.flopsFull()).setEnergyPj(e.energyPj()).build().toByteArray();
+    }
+
+    @Test
+    void onRecord_newSpec_publishesFirstGenerationAndARunningReport() throws Exception {
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(Topics.EXPERIMENTS, "e1", spec("e1", 0).toByteArray()), false);
+        List<Candidate> first = candidates(out);
+        assertEquals(10, first.size());
+        assertEquals("e1/" + first.get(0).getGenomeHash(), new String(out.get(0).key(), StandardCharsets.UTF_8));
+        Report report = Report.parseFrom(out.get(out.size() - 1).value());
+        assertEquals(Report.Phase.RUNNING, report.getPhase());
+        assertTrue(h.onRecord(in(Topics.EXPERIMENTS, "e1", spec("e1", 0).toByteArray()), false).isEmpty(),
+                "a spec seen again is ignored");
+    }
+
+    @Test
+    void onRecord_allScoresTold_breedsThenFinishesWithTrainRequests() throws Exception {
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        List<Candidate> gen = candidates(h.onRecord(in(Topics.EXPERIMENTS, "e2", spec("e2", 3).toByteArray()), false));
+        List<ProducerRecord<byte[], byte[]>> last = List.of();
+        int generations = 0;
+        while (!gen.isEmpty()) {
+            generations++;
+            List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+            for (Candidate c : gen) {
+                out.addAll(h.onRecord(in(Topics.SCORES, "e2/" + c.getGenomeHash(), score(c)), false));
+                out.addAll(h.onRecord(in(Topics.SCORES, "e2/" + c.getGenomeHash(), score(c)), false)); // redelivered
+            }
+            gen = candidates(out);
+            last = out;
+        }
+        assertEquals(3, generations);
+        List<TrainRequest> requests = new ArrayList<>();
+        Report done = null;
+        for (ProducerRecord<byte[], byte[]> r : last) {
+            if (r.topic().equals(Topics.TRAIN_REQUESTS)) {
+                requests.add(TrainRequest.parseFrom(r.value()));
+            } else if (r.topic().equals(Topics.REPORTS)) {
+                done = Report.parseFrom(r.value());
+            }
+        }
+        assertEquals(3, requests.size());
+        assertEquals(List.of(1, 2, 3), requests.stream().map(TrainRequest::getRank).toList());
+        assertEquals(Report.Phase.SEARCH_DONE, done.getPhase());
+        assertEquals(30, done.getCandidatesScored());
+        assertEquals(requests.get(0).getGenomeHash(), done.getTop(0).getGenomeHash());
+    }
+
+    @Test
+    void onCaughtUp_afterReplay_republishesOnlyUnscoredCandidates() throws Exception {
+        SamplerHandler first = handler();
+        first.onCaughtUp();
+        List<Candidate> gen = candidates(first.onRecord(in(Topics.EXPERIMENTS, "e3", spec("e3", 0).toByteArray()), false));
+
+        SamplerHandler restarted = handler();
+        restarted.onRecord(in(Topics.EXPERIMENTS, "e3", spec("e3", 0).toByteArray()), true);
+        for (Candidate c : gen.subList(0, 4)) {
+            restarted.onRecord(in(Topics.SCORES, "e3/" + c.getGenomeHash(), score(c)), true);
+        }
+        List<Candidate> again = candidates(restarted.onCaughtUp());
+        assertEquals(gen.subList(4, 10), again);
+    }
+
+    @Test
+    void onRecord_garbage_becomesADeadLetterAndNothingElse() {
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        for (String topic : List.of(Topics.EXPERIMENTS, Topics.SCORES)) {
+            List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(topic, "x", new byte[] {(byte) 0xff, 0x01, 0x02}), false);
+            assertEquals(1, out.size());
+            assertEquals(Topics.DEAD_LETTERS, out.get(0).topic());
+        }
+        List<ProducerRecord<byte[], byte[]>> bad = h.onRecord(in(Topics.EXPERIMENTS, "e4",
+                spec("e4", 0).toBuilder().setSpaceYaml("embed_dims: []").build().toByteArray()), false);
+        assertEquals(Topics.DEAD_LETTERS, bad.get(0).topic());
+        assertEquals(3, h.deadLettered());
+    }
+}
