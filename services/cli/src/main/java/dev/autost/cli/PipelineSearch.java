@@ -66,12 +66,13 @@ final class PipelineSearch {
             err.flush();
         }
         long t0 = System.nanoTime();
-        try (LocalServices services = LocalServices.connect(cmd.bootstrapServers, cmd.partitions, cmd.replication)) {
+        try (LocalServices services = LocalServices.connect(cmd.bootstrapServers, cmd.kafkaData, cmd.partitions, cmd.replication)) {
             long t1 = System.nanoTime();
             brokerMs = (t1 - t0) / 1_000_000;
             if (!cmd.noLocalServices) {
                 services.start(LocalServices.Service.SCORER, LocalServices.Service.SAMPLER, LocalServices.Service.EVALUATOR);
             }
+            startApi(services, err);
             long t2 = System.nanoTime();
             servicesMs = (t2 - t1) / 1_000_000;
             try (ExperimentClient client = new ExperimentClient(services.bootstrapServers());
@@ -87,6 +88,22 @@ final class PipelineSearch {
                 return trials(outcome.scores());
             }
         }
+    }
+
+    /** The API during a search is a convenience: a busy port costs a warning, not the search. */
+    private void startApi(LocalServices services, PrintWriter err) {
+        if (cmd.api.noHttp || cmd.noLocalServices) {
+            return;
+        }
+        try {
+            dev.autost.api.ApiVerticle api = new dev.autost.api.ApiVerticle(services.bootstrapServers(), cmd.api.httpPort,
+                    cmd.api.tokenOrRandom(), java.time.Clock.systemUTC(), null);
+            services.deploy(api);
+            err.printf("autost search: follow it on http://localhost:%d/%n", api.actualPort());
+        } catch (RuntimeException e) {
+            err.printf("autost search: warning: no HTTP API (port %d: %s); the search goes on%n", cmd.api.httpPort, e.getMessage());
+        }
+        err.flush();
     }
 
     private ProgressBar bar(PrintWriter err) {

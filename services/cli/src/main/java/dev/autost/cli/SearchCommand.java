@@ -72,6 +72,13 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--progress", negatable = true, description = "Show progress bars (default: on a terminal).")
     Boolean progress;
 
+    @Option(names = "--kafka-data", paramLabel = "DIR",
+            description = "Keep the embedded broker's data here (for autost report); default: a temporary folder.")
+    Path kafkaData;
+
+    @picocli.CommandLine.Mixin
+    ApiOptions api = new ApiOptions();
+
     @Option(names = "--space", description = "tiny, small, base or a YAML file (default: ${DEFAULT-VALUE}).", defaultValue = "small")
     String space;
 

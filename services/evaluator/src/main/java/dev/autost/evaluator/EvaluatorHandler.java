@@ -5,6 +5,9 @@ import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
 import dev.autost.proto.SchemaVersions;
+import dev.autost.evaluator.stats.Pareto;
+import dev.autost.evaluator.stats.RankCorrelation;
+import dev.autost.proto.v1.MetricCorrelation;
 import dev.autost.proto.v1.RankedCandidate;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
@@ -96,12 +99,19 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         }
         Leaderboard b = board(r.getExperimentId());
         if (SERVICE.equals(r.getSource())) {
-            if (r.getPhase() == Report.Phase.FINISHED) {
+            if (r.getPhase() == Report.Phase.FINISHED || r.getPhase() == Report.Phase.STOPPED) {
                 b.finishedPublished = true;
             }
             return List.of();
         }
         b.searchState = r;
+        if (r.getPhase() == Report.Phase.STOPPED) {
+            if (replaying || b.finishedPublished) {
+                return List.of();
+            }
+            b.finishedPublished = true;
+            return List.of(report(b, Report.Phase.STOPPED));
+        }
         return replaying ? List.of() : maybeFinish(b);
     }
 
@@ -126,7 +136,12 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     public List<ProducerRecord<byte[], byte[]>> onCaughtUp() {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         for (Leaderboard b : boards.values()) {
-            out.addAll(maybeFinish(b));
+            if (b.searchState != null && b.searchState.getPhase() == Report.Phase.STOPPED && !b.finishedPublished) {
+                b.finishedPublished = true;
+                out.add(report(b, Report.Phase.STOPPED));
+            } else {
+                out.addAll(maybeFinish(b));
+            }
         }
         return out;
     }
@@ -168,8 +183,43 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
             }
             r.addTop(c);
         }
+        addEvaluation(b, ranked, r);
         String key = Topics.experimentKey(b.experimentId) + KEY_SUFFIX;
         return new ProducerRecord<>(Topics.REPORTS, key.getBytes(StandardCharsets.UTF_8), r.build().toByteArray());
+    }
+
+    /** Training-free metrics of a score, by the names used in reports and docs. */
+    static java.util.SortedMap<String, Double> metrics(Score s) {
+        java.util.SortedMap<String, Double> m = new java.util.TreeMap<>(s.getExtraMap());
+        m.put("flops_syops", s.getFlopsSyops());
+        m.put("flops_full", s.getFlopsFull());
+        m.put("params", (double) s.getParams());
+        m.put("energy_pj", s.getEnergyPj());
+        return m;
+    }
+
+    /** Correlations of accuracy with every metric, and the Pareto fronts. */
+    private void addEvaluation(Leaderboard b, List<Score> ranked, Report.Builder r) {
+        List<Score> trained = ranked.stream().filter(s -> isOk(b.results.get(s.getGenomeHash()))).toList();
+        if (trained.size() >= 2) {
+            java.util.Set<String> names = new java.util.TreeSet<>(metrics(trained.get(0)).keySet());
+            trained.forEach(s -> names.retainAll(metrics(s).keySet()));
+            double[] acc = trained.stream().mapToDouble(s -> b.results.get(s.getGenomeHash()).getTestAccuracy()).toArray();
+            for (String name : names) {
+                double[] m = trained.stream().mapToDouble(s -> metrics(s).get(name)).toArray();
+                RankCorrelation.Result c = RankCorrelation.of(m, acc, RankCorrelation.DEFAULT_RESAMPLES, name.hashCode());
+                r.addCorrelations(MetricCorrelation.newBuilder().setMetric(name).setN(trained.size())
+                        .setKendallTauB(c.kendallTauB().value()).setKendallLow(c.kendallTauB().low())
+                        .setKendallHigh(c.kendallTauB().high()).setSpearmanRho(c.spearmanRho().value())
+                        .setSpearmanLow(c.spearmanRho().low()).setSpearmanHigh(c.spearmanRho().high()));
+            }
+        }
+        // Before any training the front is of the training-free score; after, of test accuracy.
+        List<Score> pool = trained.isEmpty() ? ranked : trained;
+        java.util.function.ToDoubleFunction<Score> up = trained.isEmpty() ? Score::getFlopsSyops
+                : s -> b.results.get(s.getGenomeHash()).getTestAccuracy();
+        Pareto.front(pool, up, Score::getEnergyPj).forEach(s -> r.addParetoEnergy(s.getGenomeHash()));
+        Pareto.front(pool, up, s -> (double) s.getParams()).forEach(s -> r.addParetoParams(s.getGenomeHash()));
     }
 
     private static boolean isOk(TrainResult r) {

@@ -73,6 +73,27 @@ class EvaluatorHandlerTest {
         assertEquals(Report.Phase.FINISHED, done.getPhase());
         assertEquals("a", done.getTop(0).getGenomeHash());
         assertEquals(0.85, done.getTop(0).getTestAccuracy());
+        // Two trained: a has lower flops and higher accuracy -> every correlation with flops is -1.
+        var flops = done.getCorrelationsList().stream().filter(c -> c.getMetric().equals("flops_syops")).findFirst().orElseThrow();
+        assertEquals(2, flops.getN());
+        assertEquals(-1.0, flops.getKendallTauB(), 1e-12);
+        assertEquals(-1.0, flops.getSpearmanRho(), 1e-12);
+        assertEquals(java.util.Set.of("energy_pj", "flops_full", "flops_syops", "params"),
+                done.getCorrelationsList().stream().map(c -> c.getMetric()).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
+    void report_beforeTraining_paretoFrontIsOfTheScore() throws Exception {
+        EvaluatorHandler h = handler();
+        h.onRecord(in(Topics.SCORES, "e/a", Score.newBuilder().setSchemaVersion(1).setExperimentId("e").setGenomeHash("a")
+                .setFlopsSyops(10).setEnergyPj(1).setParams(5).build().toByteArray()), false);
+        h.onRecord(in(Topics.SCORES, "e/b", Score.newBuilder().setSchemaVersion(1).setExperimentId("e").setGenomeHash("b")
+                .setFlopsSyops(20).setEnergyPj(3).setParams(4).setSequence(1).build().toByteArray()), false);
+        h.onRecord(in(Topics.SCORES, "e/c", Score.newBuilder().setSchemaVersion(1).setExperimentId("e").setGenomeHash("c")
+                .setFlopsSyops(15).setEnergyPj(4).setParams(6).setSequence(2).build().toByteArray()), false);
+        Report r = Report.parseFrom(h.onRecord(in(Topics.REPORTS, "e", searchDone(0)), false).get(0).value());
+        assertEquals(List.of("b", "a"), r.getParetoEnergyList());
+        assertEquals(List.of("b"), r.getParetoParamsList());
     }
 
     @Test

@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class SamplerHandler implements ReplayingLoop.Handler {
     /** Service name in dead letters and report source. */
     public static final String SERVICE = "sampler";
+    /** ExperimentSpec option that, on a re-announced spec, stops the experiment. */
+    public static final String STOPPED_OPTION = "stopped";
     private static final int REPORT_TOP = 10;
     private static final Logger LOG = LoggerFactory.getLogger(SamplerHandler.class);
 
@@ -60,6 +62,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private final Map<String, ExperimentRun> runs = new HashMap<>();
     private final Map<String, Map<String, Score>> replayedScores = new HashMap<>();
     private final Set<String> finalOutputsPublished = new HashSet<>();
+    private final Set<String> stopped = new HashSet<>();
     private final AtomicLong candidatesPublished = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
 
@@ -90,8 +93,20 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             throws InvalidProtocolBufferException {
         ExperimentSpec spec = ExperimentSpec.parseFrom(record.value());
         ExperimentPlan plan = ExperimentPlan.fromSpec(spec);
-        if (plans.containsKey(plan.experimentId())) {
-            return List.of();
+        boolean stop = "true".equals(spec.getOptionsOrDefault(STOPPED_OPTION, "false"));
+        if (plans.containsKey(plan.experimentId()) || stop) {
+            plans.putIfAbsent(plan.experimentId(), plan);
+            if (!stop || !stopped.add(plan.experimentId()) || replaying) {
+                return List.of(); // a spec seen again, or a stop already applied or to apply after the replay
+            }
+            ExperimentRun run = runs.get(plan.experimentId());
+            if (run == null || finalOutputsPublished.contains(plan.experimentId())) {
+                return List.of();
+            }
+            finalOutputsPublished.add(plan.experimentId());
+            LOG.info("experiment {}: stopped at generation {} after {} candidates", plan.experimentId(), run.generation(),
+                    run.scored());
+            return List.of(report(plan, run, Report.Phase.STOPPED));
         }
         plans.put(plan.experimentId(), plan);
         if (replaying) {
@@ -118,7 +133,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         }
         ExperimentRun run = runs.get(score.getExperimentId());
         ExperimentPlan plan = plans.get(score.getExperimentId());
-        if (run == null || plan == null || run.isFinished()) {
+        if (run == null || plan == null || run.isFinished() || stopped.contains(score.getExperimentId())) {
             return List.of(); // another experiment's late duplicate, or one this sampler never ran
         }
         Outcome outcome = ScoreMessages.outcome(score, plan.space().setting().syopsBatch());
@@ -151,6 +166,13 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                     plan.settings(), known);
             ExperimentRun run = r.run();
             runs.put(plan.experimentId(), run);
+            if (stopped.contains(plan.experimentId())) {
+                if (!finalOutputsPublished.contains(plan.experimentId())) {
+                    finalOutputsPublished.add(plan.experimentId());
+                    out.add(report(plan, run, Report.Phase.STOPPED));
+                }
+                continue;
+            }
             if (run.isFinished()) {
                 if (!finalOutputsPublished.contains(plan.experimentId())) {
                     out.addAll(finish(plan, run));

@@ -78,7 +78,8 @@ public final class ExperimentClient implements AutoCloseable {
         Progress last = null;
         Map<TopicPartition, Long> scoresEnd = null;
         while (scoresEnd == null || !reached(scoresEnd)) {
-            if (scoresEnd == null && evaluation != null && evaluation.getPhase() == Report.Phase.FINISHED) {
+            if (scoresEnd == null && evaluation != null
+                    && (evaluation.getPhase() == Report.Phase.FINISHED || evaluation.getPhase() == Report.Phase.STOPPED)) {
                 // Every score was written before the final report, but fetches from different
                 // partitions arrive in any order: read the scores up to their end offsets now.
                 List<TopicPartition> scoreParts = parts.stream().filter(p -> p.topic().equals(Topics.SCORES)).toList();
@@ -115,7 +116,7 @@ public final class ExperimentClient implements AutoCloseable {
                 last = p;
             }
         }
-        if (scores.size() != evaluation.getCandidatesScored()) {
+        if (evaluation.getPhase() == Report.Phase.FINISHED && scores.size() != evaluation.getCandidatesScored()) {
             throw new IllegalStateException("experiment " + experimentId + " finished with " + evaluation.getCandidatesScored()
                     + " candidates scored, but " + scores.size() + " scores were found on " + Topics.SCORES);
         }
@@ -136,8 +137,9 @@ public final class ExperimentClient implements AutoCloseable {
     private static Progress progress(Report search, Report evaluation, int scored) {
         Report r = search != null ? search : Report.getDefaultInstance();
         int trained = evaluation == null ? 0 : evaluation.getTrained();
-        Report.Phase phase = evaluation != null && evaluation.getPhase() == Report.Phase.FINISHED
-                ? Report.Phase.FINISHED : r.getPhase();
+        Report.Phase phase = evaluation != null
+                && (evaluation.getPhase() == Report.Phase.FINISHED || evaluation.getPhase() == Report.Phase.STOPPED)
+                ? evaluation.getPhase() : r.getPhase();
         return new Progress(r.getGeneration(), r.getGenerations(), scored, r.getBestScore(), trained,
                 r.getTrainExpected(), phase);
     }

@@ -47,10 +47,24 @@ public final class LocalServices implements AutoCloseable {
      * sure every topic exists.
      */
     public static LocalServices connect(String bootstrapServers, int partitions, short replication) {
+        return connect(bootstrapServers, null, partitions, replication);
+    }
+
+    /**
+     * As {@link #connect(String, int, short)}; an embedded broker keeps its data in
+     * {@code kafkaData} when given (so {@code autost report} can read it later), else in a
+     * temporary folder deleted on close.
+     */
+    public static LocalServices connect(String bootstrapServers, java.nio.file.Path kafkaData, int partitions,
+                                        short replication) {
         EmbeddedKafkaBroker broker = null;
         String bootstrap = bootstrapServers;
         if (bootstrap == null) {
-            broker = EmbeddedKafkaBroker.builder().build().start();
+            EmbeddedKafkaBroker.Builder b = EmbeddedKafkaBroker.builder();
+            if (kafkaData != null) {
+                b.optDataDir(kafkaData);
+            }
+            broker = b.build().start();
             bootstrap = broker.bootstrapServers();
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -93,6 +107,17 @@ public final class LocalServices implements AutoCloseable {
         deployments.add(deployment);
         deployed.put(service, deployment);
         return deployment;
+    }
+
+    /** Deploys any other verticle (the API) on the same Vert.x instance; returns its deployment id. */
+    public String deploy(io.vertx.core.Deployable verticle) {
+        String deployment = await(vertx.deployVerticle(verticle));
+        deployments.add(deployment);
+        return deployment;
+    }
+
+    public Vertx vertx() {
+        return vertx;
     }
 
     /** Undeploys the last instance of {@code service} started here (a clean stop). */

@@ -1,0 +1,304 @@
+package dev.autost.api;
+
+import dev.autost.messaging.KafkaClients;
+import dev.autost.messaging.ReplayingLoop;
+import dev.autost.messaging.Topics;
+import dev.autost.proto.v1.ExperimentSpec;
+import dev.autost.proto.v1.Report;
+import dev.autost.proto.v1.Score;
+import dev.autost.proto.v1.TrainResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The HTTP API and web page: submit, list, inspect and stop experiments; leaderboards, Pareto
+ * fronts, correlations and charts. Reads come from an {@link ExperimentStore} kept current by its
+ * own replaying consumer; submissions and stops are published to {@code autost.experiments}.
+ * Mutating calls need {@code Authorization: Bearer TOKEN}; bodies are limited to
+ * {@link #BODY_LIMIT} bytes. The OpenAPI document is served at {@code /openapi.yaml}.
+ */
+public final class ApiVerticle extends VerticleBase {
+    /** Largest accepted request body: a search-space YAML is a few hundred bytes. */
+    public static final int BODY_LIMIT = 64 * 1024;
+
+    private final String bootstrapServers;
+    private final int port;
+    private final String token;
+    private final Clock clock;
+    private final Consumer<Router> extraRoutes;
+    private final ExperimentStore store = new ExperimentStore();
+    private ReplayingLoop loop;
+    private KafkaProducer<byte[], byte[]> producer;
+    private HttpServer server;
+
+    /**
+     * @param port        0 picks a free port ({@link #actualPort()})
+     * @param token       bearer token for mutating calls; never null or blank
+     * @param extraRoutes mounts more routes on the same server (e.g. /metrics), may be null
+     */
+    public ApiVerticle(String bootstrapServers, int port, String token, Clock clock, Consumer<Router> extraRoutes) {
+        this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        this.port = port;
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("an API token is required for mutating calls");
+        }
+        this.token = token;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.extraRoutes = extraRoutes;
+    }
+
+    public ExperimentStore store() {
+        return store;
+    }
+
+    /** The port the server listens on. */
+    public int actualPort() {
+        return server == null ? -1 : server.actualPort();
+    }
+
+    @Override
+    public Future<?> start() {
+        producer = KafkaClients.producer(bootstrapServers, "autost-api-out");
+        loop = new ReplayingLoop("api", KafkaClients.replayingConsumer(bootstrapServers, "autost-api-in"),
+                KafkaClients.producer(bootstrapServers, "autost-api-unused"),
+                List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS), store,
+                Duration.ofMillis(200), Duration.ofSeconds(60));
+        new Thread(loop, "autost-api-store").start();
+        Router router = router();
+        return Future.fromCompletionStage(loop.ready(), context)
+                .compose(v -> vertx.createHttpServer().requestHandler(router).listen(port))
+                .onSuccess(s -> server = s);
+    }
+
+    @Override
+    public Future<?> stop() {
+        Future<?> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.compose(v -> {
+            producer.close(Duration.ofSeconds(5));
+            if (loop == null) {
+                return Future.succeededFuture();
+            }
+            loop.stop();
+            return Future.fromCompletionStage(loop.done(), context);
+        });
+    }
+
+    Router router() {
+        Router r = Router.router(vertx);
+        r.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
+        r.post("/api/experiments").handler(this::authorized).handler(this::submit);
+        r.get("/api/experiments").handler(ctx -> json(ctx, 200,
+                new JsonArray(store.experiments().stream().map(ApiJson::summary).toList())));
+        r.get("/api/experiments/:id").handler(ctx -> withExperiment(ctx, e -> json(ctx, 200, ApiJson.status(e))));
+        r.get("/api/experiments/:id/leaderboard").handler(this::leaderboard);
+        r.get("/api/experiments/:id/pareto").handler(this::pareto);
+        r.get("/api/experiments/:id/correlation").handler(this::correlation);
+        r.get("/api/experiments/:id/candidates/:hash").handler(this::candidate);
+        r.get("/api/experiments/:id/charts/:name").handler(this::chart);
+        r.post("/api/experiments/:id/stop").handler(this::authorized).handler(this::stopExperiment);
+        r.get("/openapi.yaml").handler(ctx -> resource(ctx, "openapi.yaml", "application/yaml"));
+        r.get("/").handler(ctx -> resource(ctx, "index.html", "text/html; charset=utf-8"));
+        if (extraRoutes != null) {
+            extraRoutes.accept(r);
+        }
+        return r;
+    }
+
+    private void authorized(RoutingContext ctx) {
+        String h = ctx.request().getHeader("Authorization");
+        String expected = "Bearer " + token;
+        if (h == null || !MessageDigest.isEqual(h.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            error(ctx, 401, "missing or wrong bearer token");
+            return;
+        }
+        ctx.next();
+    }
+
+    private void submit(RoutingContext ctx) {
+        ExperimentSpec spec;
+        try {
+            spec = new SubmissionParser(clock).parse(ctx.body().asString());
+        } catch (SubmissionParser.BadSubmissionException e) {
+            error(ctx, 400, e.getMessage());
+            return;
+        }
+        if (store.experiment(spec.getExperimentId()).flatMap(ExperimentStore.Experiment::spec).isPresent()) {
+            error(ctx, 409, "experiment " + spec.getExperimentId() + " already exists");
+            return;
+        }
+        publish(spec).onSuccess(v -> json(ctx, 201, new JsonObject().put("id", spec.getExperimentId())
+                        .put("status", "/api/experiments/" + spec.getExperimentId())))
+                .onFailure(e -> error(ctx, 503, "cannot publish to Kafka: " + e.getMessage()));
+    }
+
+    private void stopExperiment(RoutingContext ctx) {
+        withExperiment(ctx, e -> {
+            Optional<ExperimentSpec> spec = e.spec();
+            if (spec.isEmpty()) {
+                error(ctx, 404, "experiment " + e.id() + " has no spec");
+                return;
+            }
+            ExperimentSpec stopped = spec.get().toBuilder().putOptions(dev.autost.sampler.SamplerHandler.STOPPED_OPTION, "true").build();
+            publish(stopped).onSuccess(v -> json(ctx, 202, new JsonObject().put("id", e.id()).put("stopping", true)))
+                    .onFailure(err -> error(ctx, 503, "cannot publish to Kafka: " + err.getMessage()));
+        });
+    }
+
+    private Future<Void> publish(ExperimentSpec spec) {
+        Promise<Void> p = Promise.promise();
+        producer.send(new ProducerRecord<>(Topics.EXPERIMENTS,
+                Topics.experimentKey(spec.getExperimentId()).getBytes(StandardCharsets.UTF_8), spec.toByteArray()),
+                (meta, err) -> {
+                    if (err != null) {
+                        p.fail(err);
+                    } else {
+                        p.complete();
+                    }
+                });
+        return p.future();
+    }
+
+    private void leaderboard(RoutingContext ctx) {
+        withExperiment(ctx, e -> {
+            int limit = intParam(ctx, "limit", 50);
+            String by = Optional.ofNullable(ctx.request().getParam("by")).orElse("score");
+            List<Score> ranking = e.ranking();
+            Map<String, TrainResult> results = e.results();
+            if (by.equals("accuracy")) {
+                ranking = ranking.stream().filter(s -> ok(results.get(s.getGenomeHash())))
+                        .sorted(java.util.Comparator.comparingDouble((Score s) -> -results.get(s.getGenomeHash()).getTestAccuracy()))
+                        .toList();
+            } else if (!by.equals("score")) {
+                error(ctx, 400, "by: expected score or accuracy, got " + by);
+                return;
+            }
+            JsonArray rows = new JsonArray();
+            for (int i = 0; i < Math.min(limit, ranking.size()); i++) {
+                rows.add(ApiJson.row(i + 1, ranking.get(i), results.get(ranking.get(i).getGenomeHash())));
+            }
+            json(ctx, 200, new JsonObject().put("id", e.id()).put("by", by).put("rows", rows));
+        });
+    }
+
+    private void pareto(RoutingContext ctx) {
+        withExperiment(ctx, e -> {
+            Report ev = e.evaluation().orElse(null);
+            Map<String, TrainResult> results = e.results();
+            JsonObject o = new JsonObject().put("id", e.id());
+            if (ev == null) {
+                o.put("energy", new JsonArray()).put("params", new JsonArray()).put("objective", "pending");
+            } else {
+                o.put("objective", ev.getCorrelationsCount() > 0 || results.values().stream().anyMatch(ApiVerticle::ok)
+                        ? "test_accuracy" : "flops_syops");
+                o.put("energy", rows(e, ev.getParetoEnergyList(), results));
+                o.put("params", rows(e, ev.getParetoParamsList(), results));
+            }
+            json(ctx, 200, o);
+        });
+    }
+
+    private static JsonArray rows(ExperimentStore.Experiment e, List<String> hashes, Map<String, TrainResult> results) {
+        JsonArray a = new JsonArray();
+        int rank = 0;
+        for (String h : hashes) {
+            int r = ++rank;
+            e.score(h).ifPresent(s -> a.add(ApiJson.row(r, s, results.get(h))));
+        }
+        return a;
+    }
+
+    private void correlation(RoutingContext ctx) {
+        withExperiment(ctx, e -> {
+            JsonArray a = new JsonArray();
+            e.evaluation().ifPresent(ev -> ev.getCorrelationsList().forEach(c -> a.add(ApiJson.correlation(c))));
+            json(ctx, 200, new JsonObject().put("id", e.id())
+                    .put("trained", e.results().values().stream().filter(ApiVerticle::ok).count()).put("metrics", a));
+        });
+    }
+
+    private void candidate(RoutingContext ctx) {
+        withExperiment(ctx, e -> {
+            String hash = ctx.pathParam("hash");
+            Optional<Score> s = e.score(hash);
+            if (s.isEmpty()) {
+                error(ctx, 404, "no candidate " + hash + " in experiment " + e.id());
+                return;
+            }
+            json(ctx, 200, ApiJson.row(0, s.get(), e.results().get(hash)));
+        });
+    }
+
+    private void chart(RoutingContext ctx) {
+        withExperiment(ctx, e -> {
+            String name = ctx.pathParam("name");
+            vertx.<byte[]>executeBlocking(() -> Charts.render(e, name.replace(".png", "")))
+                    .onSuccess(png -> ctx.response().putHeader("Content-Type", "image/png").end(io.vertx.core.buffer.Buffer.buffer(png)))
+                    .onFailure(err -> error(ctx, err instanceof IllegalArgumentException ? 404 : 500, err.getMessage()));
+        });
+    }
+
+    private void withExperiment(RoutingContext ctx, Consumer<ExperimentStore.Experiment> then) {
+        String id = ctx.pathParam("id");
+        Optional<ExperimentStore.Experiment> e = store.experiment(id);
+        if (e.isEmpty()) {
+            error(ctx, 404, "no experiment " + id);
+            return;
+        }
+        then.accept(e.get());
+    }
+
+    private static boolean ok(TrainResult r) {
+        return r != null && r.getStatus() == TrainResult.Status.OK;
+    }
+
+    private static int intParam(RoutingContext ctx, String name, int dflt) {
+        String v = ctx.request().getParam(name);
+        try {
+            return v == null ? dflt : Math.max(0, Math.min(10_000, Integer.parseInt(v)));
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    private static void json(RoutingContext ctx, int status, Object body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(body instanceof JsonArray a ? a.encode() : ((JsonObject) body).encode());
+    }
+
+    private static void error(RoutingContext ctx, int status, String message) {
+        json(ctx, status, new JsonObject().put("error", message).put("status", status));
+    }
+
+    private static void resource(RoutingContext ctx, String name, String type) {
+        try (InputStream in = ApiVerticle.class.getResourceAsStream("/dev/autost/api/" + name)) {
+            if (in == null) {
+                error(ctx, 404, "missing resource " + name);
+                return;
+            }
+            ctx.response().putHeader("Content-Type", type).end(io.vertx.core.buffer.Buffer.buffer(in.readAllBytes()));
+        } catch (IOException e) {
+            error(ctx, 500, e.getMessage());
+        }
+    }
+}

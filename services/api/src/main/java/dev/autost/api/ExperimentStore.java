@@ -1,0 +1,143 @@
+package dev.autost.api;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.autost.evaluator.EvaluatorHandler;
+import dev.autost.messaging.ReplayingLoop;
+import dev.autost.messaging.Topics;
+import dev.autost.proto.v1.ExperimentSpec;
+import dev.autost.proto.v1.Report;
+import dev.autost.proto.v1.Score;
+import dev.autost.proto.v1.TrainResult;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The API's read model: every experiment's spec, latest search and evaluation reports, scores
+ * and training results, kept current from the compacted topics by a {@link ReplayingLoop}.
+ * Produces nothing (the services dead-letter malformed records; the API only skips them).
+ *
+ * <p>Thread-safe: the loop thread writes, HTTP handlers read concurrent maps and immutable
+ * protobuf messages.
+ */
+public final class ExperimentStore implements ReplayingLoop.Handler {
+    /** One experiment as the API sees it. */
+    public static final class Experiment {
+        private final String id;
+        private volatile ExperimentSpec spec;
+        private volatile Report search;
+        private volatile Report evaluation;
+        private final Map<String, Score> scores = new ConcurrentHashMap<>();
+        private final Map<String, TrainResult> results = new ConcurrentHashMap<>();
+
+        Experiment(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public Optional<ExperimentSpec> spec() {
+            return Optional.ofNullable(spec);
+        }
+
+        public Optional<Report> search() {
+            return Optional.ofNullable(search);
+        }
+
+        public Optional<Report> evaluation() {
+            return Optional.ofNullable(evaluation);
+        }
+
+        public Map<String, TrainResult> results() {
+            return Map.copyOf(results);
+        }
+
+        public Optional<Score> score(String hash) {
+            return Optional.ofNullable(scores.get(hash));
+        }
+
+        /** Every score, best first (score down, ask order up). */
+        public List<Score> ranking() {
+            List<Score> out = new ArrayList<>(scores.values());
+            out.sort(Comparator.comparingDouble((Score s) -> -s.getFlopsSyops()).thenComparingLong(Score::getSequence));
+            return out;
+        }
+
+        /** The most advanced phase known: the evaluator's final word wins over the sampler's. */
+        public Report.Phase phase() {
+            Report e = evaluation;
+            if (e != null && (e.getPhase() == Report.Phase.FINISHED || e.getPhase() == Report.Phase.STOPPED)) {
+                return e.getPhase();
+            }
+            Report s = search;
+            return s == null ? (spec == null ? Report.Phase.PHASE_UNSPECIFIED : Report.Phase.RUNNING) : s.getPhase();
+        }
+    }
+
+    private final Map<String, Experiment> experiments = new ConcurrentSkipListMap<>();
+
+    public List<Experiment> experiments() {
+        return List.copyOf(experiments.values());
+    }
+
+    public Optional<Experiment> experiment(String id) {
+        return Optional.ofNullable(experiments.get(id));
+    }
+
+    @Override
+    public List<ProducerRecord<byte[], byte[]>> onRecord(ConsumerRecord<byte[], byte[]> r, boolean replaying) {
+        if (r.value() == null || r.key() == null) {
+            return List.of();
+        }
+        String key = new String(r.key(), StandardCharsets.UTF_8);
+        try {
+            switch (r.topic()) {
+                case Topics.EXPERIMENTS -> {
+                    ExperimentSpec spec = ExperimentSpec.parseFrom(r.value());
+                    if (!spec.getExperimentId().isEmpty()) {
+                        get(spec.getExperimentId()).spec = spec;
+                    }
+                }
+                case Topics.SCORES -> {
+                    Score s = Score.parseFrom(r.value());
+                    get(s.getExperimentId()).scores.put(s.getGenomeHash(), s);
+                }
+                case Topics.TRAIN_RESULTS -> {
+                    TrainResult t = TrainResult.parseFrom(r.value());
+                    get(t.getExperimentId()).results.put(t.getGenomeHash(), t);
+                }
+                case Topics.REPORTS -> {
+                    Report rep = Report.parseFrom(r.value());
+                    if (key.endsWith(EvaluatorHandler.KEY_SUFFIX)) {
+                        get(rep.getExperimentId()).evaluation = rep;
+                    } else {
+                        get(rep.getExperimentId()).search = rep;
+                    }
+                }
+                default -> {
+                }
+            }
+        } catch (InvalidProtocolBufferException e) {
+            // The services dead-letter malformed records; the read model skips them.
+        }
+        return List.of();
+    }
+
+    @Override
+    public List<ProducerRecord<byte[], byte[]>> onCaughtUp() {
+        return List.of();
+    }
+
+    private Experiment get(String id) {
+        return experiments.computeIfAbsent(id, Experiment::new);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.autost.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.autost.domain.space.SearchSpace;
+import dev.autost.domain.space.SearchSpaces;
+import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.ExperimentSpec;
+import dev.autost.sampler.ExperimentPlan;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Turns a submitted experiment (JSON or YAML) into a checked {@link ExperimentSpec}:
+ *
+ * <pre>
+ * space: small            # a built-in name, or a mapping with a whole search space
+ * strategy: evolution     # evolution | random | pareto
+ * seed: 42
+ * generations: 20
+ * population: 50
+ * parents: 10
+ * train_top_k: 0
+ * epochs: 1
+ * dataset: fashion-mnist
+ * experiment_id: my-run   # optional; generated when absent
+ * </pre>
+ * Every problem is a {@link BadSubmissionException} naming the field; nothing is published
+ * until the whole spec passed the same checks the sampler applies.
+ */
+public final class SubmissionParser {
+    private static final Set<String> KEYS = Set.of("space", "strategy", "seed", "generations", "population", "parents",
+            "train_top_k", "epochs", "dataset", "experiment_id");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final Clock clock;
+
+    public SubmissionParser(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** A submission was refused; the message names the field. */
+    public static final class BadSubmissionException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public BadSubmissionException(String message) {
+            super(message);
+        }
+    }
+
+    public ExperimentSpec parse(String body) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(body); // YAML 1.1 reads JSON too
+        } catch (JsonProcessingException e) {
+            throw new BadSubmissionException("body is neither JSON nor YAML: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadSubmissionException("body must be an object with at least 'space'");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!KEYS.contains(k)) {
+                throw new BadSubmissionException(k + ": unknown key (known: " + KEYS.stream().sorted().toList() + ")");
+            }
+        }
+        JsonNode space = root.get("space");
+        SearchSpace s;
+        try {
+            if (space == null || space.isNull()) {
+                throw new BadSubmissionException("space: required (a built-in name such as small, or a space mapping)");
+            } else if (space.isTextual()) {
+                if (!SearchSpaces.BUILT_IN.contains(space.asText())) {
+                    throw new BadSubmissionException("space: unknown built-in space '" + space.asText() + "' (expected one of "
+                            + SearchSpaces.BUILT_IN + " or a mapping)");
+                }
+                s = SearchSpaces.builtIn(space.asText());
+            } else {
+                s = SearchSpaces.parse(YAML.writeValueAsString(space));
+            }
+        } catch (JsonProcessingException e) {
+            throw new BadSubmissionException("space: " + e.getOriginalMessage());
+        } catch (dev.autost.domain.AutostException e) {
+            throw new BadSubmissionException("space." + e.getMessage());
+        }
+        String id = text(root, "experiment_id", "exp-" + UUID.randomUUID().toString().substring(0, 12));
+        ExperimentSpec spec = ExperimentSpec.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(id)
+                .setSpaceYaml(SearchSpaces.toYaml(s)).setStrategy(text(root, "strategy", "evolution"))
+                .setSeed(number(root, "seed", 42, Long.MAX_VALUE)).setGenerations((int) number(root, "generations", 20, 10_000))
+                .setPopulation((int) number(root, "population", 50, 100_000)).setParents((int) number(root, "parents", 0, 100_000))
+                .setTrainTopK((int) number(root, "train_top_k", 0, 10_000)).setEpochs((int) number(root, "epochs", 1, 10_000))
+                .setDataset(text(root, "dataset", "fashion-mnist")).setCreatedAtMs(clock.millis()).build();
+        try {
+            ExperimentPlan.fromSpec(spec);
+        } catch (RuntimeException e) {
+            throw new BadSubmissionException(e.getMessage());
+        }
+        return spec;
+    }
+
+    private static String text(JsonNode root, String key, String dflt) {
+        JsonNode v = root.get(key);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw new BadSubmissionException(key + ": must be a non-empty string, got " + v);
+        }
+        return v.asText();
+    }
+
+    private static long number(JsonNode root, String key, long dflt, long max) {
+        JsonNode v = root.get(key);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isIntegralNumber() || v.asLong() < 0 || v.asLong() > max) {
+            throw new BadSubmissionException(key + ": must be an integer in [0, " + max + "], got " + v);
+        }
+        return v.asLong();
+    }
+}

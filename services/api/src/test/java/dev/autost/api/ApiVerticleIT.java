@@ -1,0 +1,169 @@
+package dev.autost.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.autost.evaluator.EvaluatorVerticle;
+import dev.autost.messaging.EmbeddedKafkaBroker;
+import dev.autost.messaging.TopicAdmin;
+import dev.autost.messaging.Topics;
+import dev.autost.sampler.SamplerVerticle;
+import dev.autost.scorer.ScorerConfig;
+import dev.autost.scorer.ScorerVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The API over real HTTP, with the services on an embedded broker. */
+class ApiVerticleIT {
+    private static final String TOKEN = "s3cret-token";
+    private static EmbeddedKafkaBroker broker;
+    private static Vertx vertx;
+    private static String base;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = EmbeddedKafkaBroker.builder().build().start();
+        String bootstrap = broker.bootstrapServers();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TopicAdmin.ensureTopics(admin, Topics.defaults(), Duration.ofSeconds(60));
+        }
+        vertx = Vertx.vertx();
+        await(vertx.deployVerticle(new ScorerVerticle(ScorerConfig.of(bootstrap))));
+        await(vertx.deployVerticle(new SamplerVerticle(bootstrap, "sampler-it")));
+        await(vertx.deployVerticle(new EvaluatorVerticle(bootstrap, "evaluator-it")));
+        ApiVerticle api = new ApiVerticle(bootstrap, 0, TOKEN, Clock.systemUTC(), null);
+        await(vertx.deployVerticle(api));
+        base = "http://127.0.0.1:" + api.actualPort();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (vertx != null) {
+            await(vertx.close());
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonObject waitForPhase(String id, String phase) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = get("/api/experiments/" + id);
+            if (r.statusCode() == 200 && new JsonObject(r.body()).getString("phase").equals(phase)) {
+                return new JsonObject(r.body());
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("experiment " + id + " never reached " + phase + ": " + get("/api/experiments/" + id).body());
+    }
+
+    @Test
+    void submit_withoutOrWithWrongToken_is401() throws Exception {
+        assertEquals(401, post("/api/experiments", "space: small", null).statusCode());
+        assertEquals(401, post("/api/experiments", "space: small", "wrong").statusCode());
+    }
+
+    @Test
+    void submit_invalid_is400NamingTheField() throws Exception {
+        HttpResponse<String> unknown = post("/api/experiments", "{\"space\": \"small\", \"colour\": 1}", TOKEN);
+        assertEquals(400, unknown.statusCode());
+        assertTrue(new JsonObject(unknown.body()).getString("error").startsWith("colour"), unknown.body());
+        HttpResponse<String> badSpace = post("/api/experiments",
+                "space:\n  embed_dims: [100]\n  depth: {min: 1, max: 2}\n  mlp_ratios: [4]\n  num_heads: [4]\n", TOKEN);
+        assertEquals(400, badSpace.statusCode());
+        assertTrue(badSpace.body().contains("embed_dims[0]"), badSpace.body());
+        HttpResponse<String> badSeed = post("/api/experiments", "{\"space\": \"small\", \"seed\": -3}", TOKEN);
+        assertEquals(400, badSeed.statusCode());
+        assertTrue(badSeed.body().contains("seed"), badSeed.body());
+        assertEquals(400, post("/api/experiments", "[1, 2", TOKEN).statusCode());
+    }
+
+    @Test
+    void submit_oversizedBody_is413() throws Exception {
+        String big = "space: small\n#" + "x".repeat(ApiVerticle.BODY_LIMIT + 10) + "\n";
+        assertEquals(413, post("/api/experiments", big, TOKEN).statusCode());
+    }
+
+    @Test
+    void submit_thenFollow_servesStatusLeaderboardParetoCandidateAndCharts() throws Exception {
+        HttpResponse<String> created = post("/api/experiments",
+                "{\"space\": \"small\", \"seed\": 9, \"generations\": 3, \"population\": 20, \"experiment_id\": \"api-run\"}", TOKEN);
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals(409, post("/api/experiments", "{\"space\": \"small\", \"experiment_id\": \"api-run\"}", TOKEN).statusCode());
+        JsonObject status = waitForPhase("api-run", "finished");
+        assertEquals(80, status.getInteger("candidates_scored"));
+
+        JsonObject board = new JsonObject(get("/api/experiments/api-run/leaderboard?limit=5").body());
+        JsonArray rows = board.getJsonArray("rows");
+        assertEquals(5, rows.size());
+        assertTrue(rows.getJsonObject(0).getDouble("flops_syops") >= rows.getJsonObject(4).getDouble("flops_syops"));
+        String hash = rows.getJsonObject(0).getString("hash");
+        JsonObject candidate = new JsonObject(get("/api/experiments/api-run/candidates/" + hash).body());
+        assertEquals(rows.getJsonObject(0).getLong("params"), candidate.getLong("params"));
+        assertEquals(404, get("/api/experiments/api-run/candidates/ffffffffffffffff").statusCode());
+        assertEquals(404, get("/api/experiments/nope").statusCode());
+
+        JsonObject pareto = new JsonObject(get("/api/experiments/api-run/pareto").body());
+        assertEquals("flops_syops", pareto.getString("objective"));
+        assertTrue(pareto.getJsonArray("energy").size() >= 1);
+        JsonObject corr = new JsonObject(get("/api/experiments/api-run/correlation").body());
+        assertEquals(0, corr.getInteger("trained"));
+
+        HttpResponse<byte[]> png = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/experiments/api-run/charts/score-params.png"))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, png.statusCode());
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png.body(), 4));
+        assertEquals(404, get("/api/experiments/api-run/charts/pie.png").statusCode());
+
+        JsonArray list = new JsonArray(get("/api/experiments").body());
+        assertTrue(list.stream().anyMatch(o -> ((JsonObject) o).getString("id").equals("api-run")));
+        assertTrue(get("/openapi.yaml").body().startsWith("openapi: 3"));
+        assertTrue(get("/").body().contains("AutoST experiments"));
+    }
+
+    @Test
+    void stop_runningExperiment_endsItAsStopped() throws Exception {
+        assertEquals(201, post("/api/experiments",
+                "{\"space\": \"small\", \"seed\": 4, \"generations\": 5000, \"population\": 50, \"experiment_id\": \"api-long\"}", TOKEN)
+                .statusCode());
+        waitForPhase("api-long", "running");
+        assertEquals(401, post("/api/experiments/api-long/stop", "", null).statusCode());
+        assertEquals(202, post("/api/experiments/api-long/stop", "", TOKEN).statusCode());
+        JsonObject stopped = waitForPhase("api-long", "stopped");
+        assertTrue(stopped.getInteger("candidates_scored") < 5001 * 50);
+    }
+}
