@@ -1,0 +1,133 @@
+package dev.autost.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.autost.evaluator.EvaluatorVerticle;
+import dev.autost.messaging.EmbeddedKafkaBroker;
+import dev.autost.messaging.TopicAdmin;
+import dev.autost.messaging.Topics;
+import dev.autost.sampler.SamplerVerticle;
+import dev.autost.scorer.ScorerConfig;
+import dev.autost.scorer.ScorerVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.awt.image.BufferedImage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web page of a finished run, rendered by headless Chromium (Debian's chromium package,
+ * installed by .ci/run): the rendered DOM must list the run's leaderboard, and the screenshot must
+ * show more than a blank page. Skipped, with the reason, where no Chromium is installed.
+ */
+class WebPageIT {
+    private static final List<String> BROWSERS = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void page_finishedRun_rendersItsLeaderboardInHeadlessChromium() throws Exception {
+        String browser = BROWSERS.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElse(null);
+        assumeTrue(browser != null, "no Chromium installed (apt-get install chromium)");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            String bootstrap = broker.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                TopicAdmin.ensureTopics(admin, Topics.defaults(), Duration.ofSeconds(60));
+            }
+            Vertx vertx = Vertx.vertx();
+            try {
+                await(vertx.deployVerticle(new ScorerVerticle(ScorerConfig.of(bootstrap))));
+                await(vertx.deployVerticle(new SamplerVerticle(bootstrap, "sampler-page")));
+                await(vertx.deployVerticle(new EvaluatorVerticle(bootstrap, "evaluator-page")));
+                ApiVerticle api = new ApiVerticle(bootstrap, 0, "tok", Clock.systemUTC(), null);
+                await(vertx.deployVerticle(api));
+                String base = "http://127.0.0.1:" + api.actualPort();
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/api/experiments"))
+                        .header("Authorization", "Bearer tok")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"space\": \"small\", \"seed\": 5, \"generations\": 4, "
+                                + "\"population\": 20, \"experiment_id\": \"page-run\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(201, created.statusCode(), created.body());
+                String top = waitForTopHash(http, base);
+
+                String dom = run(browser, "--dump-dom", base + "/");
+                assertTrue(dom.contains("page-run"), "experiment missing from the rendered page");
+                assertTrue(dom.contains(top), "leaderboard's best candidate " + top + " missing from the rendered page");
+                assertTrue(dom.contains("score-params.png"), "charts missing");
+
+                Path shot = dir.resolve("page.png");
+                run(browser, "--screenshot=" + shot, "--window-size=1280,1000", base + "/");
+                BufferedImage img = ImageIO.read(shot.toFile());
+                assertEquals(1280, img.getWidth());
+                assertTrue(nonWhiteFraction(img) > 0.02, "the screenshot is (nearly) blank");
+                Files.copy(shot, Path.of("target", "web-page-it.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                await(vertx.close());
+            }
+        }
+    }
+
+    private static String waitForTopHash(HttpClient http, String base) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/experiments/page-run")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200 && new JsonObject(r.body()).getString("phase").equals("finished")) {
+                HttpResponse<String> board = http.send(HttpRequest.newBuilder(URI.create(base
+                        + "/api/experiments/page-run/leaderboard?limit=1")).build(), HttpResponse.BodyHandlers.ofString());
+                return new JsonObject(board.body()).getJsonArray("rows").getJsonObject(0).getString("hash");
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("page-run did not finish");
+    }
+
+    /** Runs headless Chromium with the flags that work without network access; returns stdout. */
+    private String run(String browser, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--user-data-dir=" + dir.resolve("profile-" + System.nanoTime()),
+                "--virtual-time-budget=8000"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("chromium.log").toFile()).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium did not finish");
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    private static double nonWhiteFraction(BufferedImage img) {
+        long non = 0;
+        for (int y = 0; y < img.getHeight(); y += 2) {
+            for (int x = 0; x < img.getWidth(); x += 2) {
+                int rgb = img.getRGB(x, y) & 0xffffff;
+                if (rgb != 0xffffff) {
+                    non++;
+                }
+            }
+        }
+        return non / (double) ((img.getWidth() / 2) * (img.getHeight() / 2));
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+}
