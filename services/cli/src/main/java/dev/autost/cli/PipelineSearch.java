@@ -29,6 +29,7 @@ final class PipelineSearch {
     private final SearchCommand cmd;
     private final SearchSpace space;
     private final EvolutionSettings settings;
+    private dev.autost.observability.Observability observability;
 
     PipelineSearch(SearchCommand cmd, SearchSpace space, EvolutionSettings settings) {
         this.cmd = cmd;
@@ -66,7 +67,10 @@ final class PipelineSearch {
             err.flush();
         }
         long t0 = System.nanoTime();
-        try (LocalServices services = LocalServices.connect(cmd.bootstrapServers, cmd.kafkaData, cmd.partitions, cmd.replication)) {
+        try (dev.autost.observability.Observability obs = dev.autost.observability.Observability.withoutServer();
+             LocalServices services = LocalServices.connect(cmd.bootstrapServers, cmd.kafkaData, cmd.partitions,
+                     cmd.replication, obs)) {
+            this.observability = obs;
             long t1 = System.nanoTime();
             brokerMs = (t1 - t0) / 1_000_000;
             if (!cmd.noLocalServices) {
@@ -97,7 +101,7 @@ final class PipelineSearch {
         }
         try {
             dev.autost.api.ApiVerticle api = new dev.autost.api.ApiVerticle(services.bootstrapServers(), cmd.api.httpPort,
-                    cmd.api.tokenOrRandom(), java.time.Clock.systemUTC(), null);
+                    cmd.api.tokenOrRandom(), java.time.Clock.systemUTC(), observability::mountOn);
             services.deploy(api);
             err.printf("autost search: follow it on http://localhost:%d/%n", api.actualPort());
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.autost.cli;
 
 import dev.autost.api.ApiVerticle;
 import dev.autost.cli.pipeline.LocalServices;
+import dev.autost.observability.Observability;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -60,21 +61,33 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         System.setProperty("autost.log.level", System.getProperty("autost.log.level", "info"));
-        LocalServices local = LocalServices.connect(bootstrapServers, kafkaData, partitions, replication);
+        Observability obs = Observability.withoutServer();
+        services.forEach(s -> obs.health().expect(s.name().toLowerCase(Locale.ROOT)));
+        LocalServices local;
+        try {
+            local = LocalServices.connect(bootstrapServers, kafkaData, partitions, replication, obs);
+        } catch (RuntimeException e) {
+            obs.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            services.forEach(s -> obs.health().stopped(s.name().toLowerCase(Locale.ROOT)));
             local.close();
+            obs.close();
             stopped.countDown();
         }, "autost-shutdown"));
         for (LocalServices.Service s : services) {
             local.start(s);
+            obs.health().started(s.name().toLowerCase(Locale.ROOT));
         }
         var err = spec.commandLine().getErr();
         if (!api.noHttp) {
             String token = api.tokenOrRandom();
-            ApiVerticle verticle = new ApiVerticle(local.bootstrapServers(), api.httpPort, token, Clock.systemUTC(), null);
+            ApiVerticle verticle = new ApiVerticle(local.bootstrapServers(), api.httpPort, token, Clock.systemUTC(), obs::mountOn);
             local.deploy(verticle);
-            err.printf("autost serve: API and page on http://localhost:%d/ (OpenAPI at /openapi.yaml)%n", verticle.actualPort());
+            err.printf("autost serve: API and page on http://localhost:%d/ (OpenAPI at /openapi.yaml, metrics at /metrics)%n",
+                    verticle.actualPort());
             if (!api.explicitToken()) {
                 err.printf("autost serve: API token for this run (set --api-token or AUTOST_API_TOKEN to choose one): %s%n", token);
             }

@@ -1,11 +1,17 @@
 package dev.autost.cli;
 
 import dev.autost.cli.pipeline.LocalServices;
+import dev.autost.observability.Endpoints;
+import dev.autost.observability.Observability;
+import dev.autost.observability.ObservabilityConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,8 +23,10 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Runs one or more services (sampler, scorer, evaluator) until stopped.",
             "Each instance creates missing topics, replays its state from Kafka and then serves.",
             "Scale the scorer by starting more instances: they share the candidates through a consumer group.",
-            "Without --bootstrap-servers an embedded broker is started (for a laptop; it dies with the process)."})
-final class ServiceCommand implements Callable<Integer> {
+            "Without --bootstrap-servers an embedded broker is started (for a laptop; it dies with the process).",
+            "Serves /metrics (Prometheus), /health and /ready on --http-port."})
+public final class ServiceCommand implements Callable<Integer> {
+    // Public so deploy/checks can read this command's options and keep the manifests honest.
     @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "sampler, scorer or evaluator.")
     List<String> names;
 
@@ -32,6 +40,12 @@ final class ServiceCommand implements Callable<Integer> {
     @Option(names = "--replication", description = "Replication of topics this instance creates (default: ${DEFAULT-VALUE}).",
             defaultValue = "1")
     short replication;
+
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Port of " + Endpoints.METRICS + ", " + Endpoints.HEALTH + " and " + Endpoints.READY
+                    + " (default: ${DEFAULT-VALUE}; 0 = no HTTP endpoints).",
+            defaultValue = "" + Endpoints.DEFAULT_PORT)
+    int httpPort;
 
     @Spec
     CommandSpec spec;
@@ -47,19 +61,58 @@ final class ServiceCommand implements Callable<Integer> {
             }
         }
         System.setProperty("autost.log.level", System.getProperty("autost.log.level", "info"));
-        LocalServices local = LocalServices.connect(bootstrapServers, partitions, replication);
+        // Endpoints first: liveness answers and readiness says 503 while the services replay.
+        Observability observability = httpPort == 0 ? null : startObservability(services);
+        LocalServices local;
+        try {
+            local = LocalServices.connect(bootstrapServers, null, partitions, replication, observability);
+        } catch (RuntimeException e) {
+            if (observability != null) {
+                observability.close();
+            }
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (observability != null) {
+                services.forEach(s -> observability.health().stopped(name(s)));
+            }
             local.close();
+            if (observability != null) {
+                observability.close();
+            }
             stopped.countDown();
         }, "autost-shutdown"));
         for (LocalServices.Service s : services) {
             local.start(s);
+            if (observability != null) {
+                observability.health().started(name(s));
+            }
         }
-        spec.commandLine().getErr().printf("autost service: %s running against %s; Ctrl-C stops%n", names,
-                local.bootstrapServers());
+        spec.commandLine().getErr().printf("autost service: %s running against %s%s; Ctrl-C stops%n", names,
+                local.bootstrapServers(),
+                observability == null ? "" : ", metrics on http://localhost:" + observability.port() + Endpoints.METRICS);
         spec.commandLine().getErr().flush();
         stopped.await();
         return 0;
+    }
+
+    private Observability startObservability(List<LocalServices.Service> services) throws InterruptedException {
+        ObservabilityConfig config = ObservabilityConfig.ofPort(httpPort);
+        try {
+            Observability o = Observability.start(config).toCompletionStage().toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+            services.forEach(s -> o.health().expect(name(s)));
+            return o;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot serve HTTP on port " + httpPort + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("HTTP endpoints did not start on port " + httpPort + " within 30 s", e);
+        }
+    }
+
+    private static String name(LocalServices.Service service) {
+        return service.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -46,8 +46,15 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     private final DeadLetters deadLetters;
     private final Map<String, Leaderboard> boards = new HashMap<>();
 
+    private final dev.autost.observability.AutostMeters meters;
+
     public EvaluatorHandler(DeadLetters deadLetters) {
+        this(deadLetters, dev.autost.observability.AutostMeters.noop());
+    }
+
+    public EvaluatorHandler(DeadLetters deadLetters, dev.autost.observability.AutostMeters meters) {
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.meters = Objects.requireNonNull(meters, "meters");
     }
 
     /** One experiment's view. */
@@ -122,6 +129,8 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         }
         Leaderboard b = board(r.getExperimentId());
         b.results.put(r.getGenomeHash(), r);
+        b.results.values().stream().filter(EvaluatorHandler::isOk).mapToDouble(TrainResult::getTestAccuracy).max()
+                .ifPresent(best -> meters.bestAccuracy(r.getExperimentId(), best));
         if (replaying) {
             return List.of();
         }
@@ -232,6 +241,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
 
     private List<ProducerRecord<byte[], byte[]>> dead(ConsumerRecord<byte[], byte[]> record, String reason, Exception e) {
         LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+        meters.deadLetters(SERVICE, record.topic()).increment();
         return List.of(deadLetters.deadLetterRecord(record, reason, e));
     }
 }

@@ -19,6 +19,7 @@ public final class EvaluatorVerticle extends VerticleBase {
     private final String bootstrapServers;
     private final String evaluatorId;
     private final Clock clock;
+    private final dev.autost.observability.AutostMeters meters;
     private ReplayingLoop loop;
 
     public EvaluatorVerticle(String bootstrapServers, String evaluatorId) {
@@ -26,6 +27,13 @@ public final class EvaluatorVerticle extends VerticleBase {
     }
 
     public EvaluatorVerticle(String bootstrapServers, String evaluatorId, Clock clock) {
+        this(bootstrapServers, evaluatorId, clock, dev.autost.observability.AutostMeters.noop());
+    }
+
+    /** @param meters where the best accuracy and dead letters are recorded */
+    public EvaluatorVerticle(String bootstrapServers, String evaluatorId, Clock clock,
+                             dev.autost.observability.AutostMeters meters) {
+        this.meters = java.util.Objects.requireNonNull(meters, "meters");
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         this.evaluatorId = Objects.requireNonNull(evaluatorId, "evaluatorId");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -37,7 +45,7 @@ public final class EvaluatorVerticle extends VerticleBase {
                 KafkaClients.replayingConsumer(bootstrapServers, evaluatorId + "-in"),
                 KafkaClients.producer(bootstrapServers, evaluatorId + "-out"),
                 List.of(Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS),
-                new EvaluatorHandler(new DeadLetters(EvaluatorHandler.SERVICE, clock)),
+                new EvaluatorHandler(new DeadLetters(EvaluatorHandler.SERVICE, clock), meters),
                 Duration.ofMillis(200), Duration.ofSeconds(60));
         new Thread(loop, "autost-evaluator-" + evaluatorId).start();
         return Future.fromCompletionStage(loop.ready(), context);

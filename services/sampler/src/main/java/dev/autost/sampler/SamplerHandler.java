@@ -66,8 +66,17 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private final AtomicLong candidatesPublished = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
 
+    private final dev.autost.observability.AutostMeters meters;
+    private final io.micrometer.core.instrument.Counter produced;
+
     public SamplerHandler(DeadLetters deadLetters) {
+        this(deadLetters, dev.autost.observability.AutostMeters.noop());
+    }
+
+    public SamplerHandler(DeadLetters deadLetters, dev.autost.observability.AutostMeters meters) {
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.meters = Objects.requireNonNull(meters, "meters");
+        this.produced = meters.candidatesProduced();
     }
 
     @Override
@@ -231,6 +240,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             out.add(record(Topics.CANDIDATES, Topics.genomeKey(plan.experimentId(), hash), msg.toByteArray()));
         }
         candidatesPublished.addAndGet(candidates.size());
+        produced.increment(candidates.size());
         return out;
     }
 
@@ -242,7 +252,9 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 .setCandidatesScored(run.scored()).setTrainExpected(Math.min(plan.trainTopK(), run.scored()));
         if (!ranking.isEmpty()) {
             r.setBestScore(ranking.get(0).score());
+            meters.searchBestScore(plan.experimentId(), ranking.get(0).score());
         }
+        meters.searchGeneration(plan.experimentId(), run.generation());
         int n = Math.min(ranking.size(), Math.max(REPORT_TOP, plan.trainTopK()));
         for (int i = 0; i < n; i++) {
             r.addTop(ranked(ranking.get(i)));
@@ -261,6 +273,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private List<ProducerRecord<byte[], byte[]>> dead(ConsumerRecord<byte[], byte[]> record, String reason, Exception e) {
         LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
         deadLettered.incrementAndGet();
+        meters.deadLetters(SERVICE, record.topic()).increment();
         return List.of(deadLetters.deadLetterRecord(record, reason, e));
     }
 

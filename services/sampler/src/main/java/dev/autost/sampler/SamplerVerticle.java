@@ -22,6 +22,7 @@ public final class SamplerVerticle extends VerticleBase {
     private final String bootstrapServers;
     private final String samplerId;
     private final Clock clock;
+    private final dev.autost.observability.AutostMeters meters;
     private ReplayingLoop loop;
     private SamplerHandler handler;
 
@@ -30,6 +31,12 @@ public final class SamplerVerticle extends VerticleBase {
     }
 
     public SamplerVerticle(String bootstrapServers, String samplerId, Clock clock) {
+        this(bootstrapServers, samplerId, clock, dev.autost.observability.AutostMeters.noop());
+    }
+
+    /** @param meters where candidates produced, search progress and dead letters are counted */
+    public SamplerVerticle(String bootstrapServers, String samplerId, Clock clock, dev.autost.observability.AutostMeters meters) {
+        this.meters = Objects.requireNonNull(meters, "meters");
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         this.samplerId = Objects.requireNonNull(samplerId, "samplerId");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -37,7 +44,7 @@ public final class SamplerVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        handler = new SamplerHandler(new DeadLetters(SamplerHandler.SERVICE, clock));
+        handler = new SamplerHandler(new DeadLetters(SamplerHandler.SERVICE, clock), meters);
         loop = new ReplayingLoop("sampler " + samplerId,
                 KafkaClients.replayingConsumer(bootstrapServers, samplerId + "-in"),
                 KafkaClients.producer(bootstrapServers, samplerId + "-out"),

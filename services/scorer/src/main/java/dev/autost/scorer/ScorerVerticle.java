@@ -32,6 +32,8 @@ public final class ScorerVerticle extends VerticleBase {
 
   private final ScorerConfig config;
   private final Clock clock;
+  private final dev.autost.observability.AutostMeters meters;
+  private final java.util.List<AutoCloseable> clientMetrics = new java.util.ArrayList<>();
   private ScoringLoop loop;
 
   public ScorerVerticle(ScorerConfig config) {
@@ -40,8 +42,14 @@ public final class ScorerVerticle extends VerticleBase {
 
   /** @param clock stamps dead letters ({@code at_ms}) */
   public ScorerVerticle(ScorerConfig config, Clock clock) {
+    this(config, clock, dev.autost.observability.AutostMeters.noop());
+  }
+
+  /** @param meters where scoring counts, latency, dead letters and Kafka client metrics go */
+  public ScorerVerticle(ScorerConfig config, Clock clock, dev.autost.observability.AutostMeters meters) {
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.meters = Objects.requireNonNull(meters, "meters");
   }
 
   @Override
@@ -49,13 +57,19 @@ public final class ScorerVerticle extends VerticleBase {
     ExperimentCache cache = new ExperimentCache();
     ExperimentReader experiments = new ExperimentReader(
         new KafkaConsumer<>(experimentsConsumerConfig()), cache, config.startTimeout());
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(candidatesConsumerConfig());
+    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig());
+    // Consumer lag (records-lag-max) and client throughput, for the dashboard and autoscaling.
+    bind(new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer));
+    bind(new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer));
     loop = new ScoringLoop(
         config,
-        new KafkaConsumer<>(candidatesConsumerConfig()),
-        new KafkaProducer<>(producerConfig()),
+        consumer,
+        producer,
         experiments,
         new ScoreFunction(config.scorerId(), experiments),
-        new DeadLetters(SERVICE, clock));
+        new DeadLetters(SERVICE, clock),
+        meters);
     Thread thread = new Thread(loop, "autost-scorer-loop-" + config.scorerId());
     thread.start();
     return Future.fromCompletionStage(loop.ready(), context);
@@ -67,7 +81,23 @@ public final class ScorerVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     loop.stop();
-    return Future.fromCompletionStage(loop.done(), context);
+    return Future.fromCompletionStage(loop.done(), context).onComplete(x -> closeClientMetrics());
+  }
+
+  private void bind(io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics m) {
+    m.bindTo(meters.registry());
+    clientMetrics.add(m);
+  }
+
+  private void closeClientMetrics() {
+    for (AutoCloseable c : clientMetrics) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // Best effort: the meters only describe clients that are gone.
+      }
+    }
+    clientMetrics.clear();
   }
 
   /** Candidates scored and acknowledged so far (for tests and metrics). */

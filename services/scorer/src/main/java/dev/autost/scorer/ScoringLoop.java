@@ -53,6 +53,9 @@ final class ScoringLoop implements Runnable {
   private final ExperimentReader experiments;
   private final ScoreFunction function;
   private final DeadLetters deadLetters;
+  private final dev.autost.observability.AutostMeters meters;
+  private final io.micrometer.core.instrument.Timer scoring;
+  private final io.micrometer.core.instrument.Counter scoredCounter;
 
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -67,12 +70,27 @@ final class ScoringLoop implements Runnable {
       ExperimentReader experiments,
       ScoreFunction function,
       DeadLetters deadLetters) {
+    this(config, candidates, producer, experiments, function, deadLetters,
+        dev.autost.observability.AutostMeters.noop());
+  }
+
+  ScoringLoop(
+      ScorerConfig config,
+      Consumer<byte[], byte[]> candidates,
+      Producer<byte[], byte[]> producer,
+      ExperimentReader experiments,
+      ScoreFunction function,
+      DeadLetters deadLetters,
+      dev.autost.observability.AutostMeters meters) {
     this.config = Objects.requireNonNull(config, "config");
     this.candidates = Objects.requireNonNull(candidates, "candidates");
     this.producer = Objects.requireNonNull(producer, "producer");
     this.experiments = Objects.requireNonNull(experiments, "experiments");
     this.function = Objects.requireNonNull(function, "function");
     this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+    this.meters = Objects.requireNonNull(meters, "meters");
+    this.scoring = meters.scoring();
+    this.scoredCounter = meters.candidatesScored();
   }
 
   /** Completes once subscribed and {@code autost.experiments} was read to its end. */
@@ -140,7 +158,9 @@ final class ScoringLoop implements Runnable {
     long batchScored = 0;
     long batchDead = 0;
     for (ConsumerRecord<byte[], byte[]> record : batch) {
+      long t0 = System.nanoTime();
       ScoreResult result = function.apply(record.value());
+      scoring.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
       ProducerRecord<byte[], byte[]> out;
       if (result instanceof ScoreResult.Scored s) {
         byte[] key = Topics.genomeKey(s.score().getExperimentId(), s.score().getGenomeHash())
@@ -153,6 +173,7 @@ final class ScoringLoop implements Runnable {
             record.topic(), record.partition(), record.offset(), r.reason());
         out = deadLetters.deadLetterRecord(record, r.reason(), r.error());
         batchDead++;
+        meters.deadLetters(ScorerVerticle.SERVICE, record.topic()).increment();
       }
       sends.add(producer.send(out));
     }
@@ -176,6 +197,7 @@ final class ScoringLoop implements Runnable {
     }
     commit(batch);
     scored.addAndGet(batchScored);
+    scoredCounter.increment(batchScored);
     deadLettered.addAndGet(batchDead);
   }
 

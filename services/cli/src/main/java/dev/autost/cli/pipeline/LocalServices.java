@@ -36,10 +36,15 @@ public final class LocalServices implements AutoCloseable {
     private final java.util.Map<Service, String> deployed = new java.util.EnumMap<>(Service.class);
     private int instance;
 
-    private LocalServices(EmbeddedKafkaBroker broker, String bootstrapServers) {
+    private final boolean ownsVertx;
+    private final dev.autost.observability.AutostMeters meters;
+
+    private LocalServices(EmbeddedKafkaBroker broker, String bootstrapServers, dev.autost.observability.Observability obs) {
         this.broker = broker;
         this.bootstrapServers = bootstrapServers;
-        this.vertx = Vertx.vertx();
+        this.ownsVertx = obs == null;
+        this.vertx = obs == null ? Vertx.vertx() : obs.vertx();
+        this.meters = obs == null ? dev.autost.observability.AutostMeters.noop() : obs.meters();
     }
 
     /**
@@ -57,6 +62,15 @@ public final class LocalServices implements AutoCloseable {
      */
     public static LocalServices connect(String bootstrapServers, java.nio.file.Path kafkaData, int partitions,
                                         short replication) {
+        return connect(bootstrapServers, kafkaData, partitions, replication, null);
+    }
+
+    /**
+     * As above; with {@code observability}, the services run on its metrics-enabled Vert.x and
+     * record their meters in its registry (the caller closes it after this).
+     */
+    public static LocalServices connect(String bootstrapServers, java.nio.file.Path kafkaData, int partitions,
+                                        short replication, dev.autost.observability.Observability observability) {
         EmbeddedKafkaBroker broker = null;
         String bootstrap = bootstrapServers;
         if (bootstrap == null) {
@@ -75,7 +89,7 @@ public final class LocalServices implements AutoCloseable {
             }
             throw e;
         }
-        return new LocalServices(broker, bootstrap);
+        return new LocalServices(broker, bootstrap, observability);
     }
 
     public String bootstrapServers() {
@@ -99,9 +113,10 @@ public final class LocalServices implements AutoCloseable {
     public String start(Service service) {
         String id = service.name().toLowerCase(java.util.Locale.ROOT) + "-" + (++instance);
         Future<String> f = switch (service) {
-            case SAMPLER -> vertx.deployVerticle(new SamplerVerticle(bootstrapServers, id));
-            case SCORER -> vertx.deployVerticle(new ScorerVerticle(ScorerConfig.of(bootstrapServers).withScorerId(id)));
-            case EVALUATOR -> vertx.deployVerticle(new EvaluatorVerticle(bootstrapServers, id));
+            case SAMPLER -> vertx.deployVerticle(new SamplerVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));
+            case SCORER -> vertx.deployVerticle(new ScorerVerticle(ScorerConfig.of(bootstrapServers).withScorerId(id),
+                    java.time.Clock.systemUTC(), meters));
+            case EVALUATOR -> vertx.deployVerticle(new EvaluatorVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));
         };
         String deployment = await(f);
         deployments.add(deployment);
@@ -144,7 +159,14 @@ public final class LocalServices implements AutoCloseable {
     @Override
     public void close() {
         try {
-            await(vertx.close());
+            if (ownsVertx) {
+                await(vertx.close());
+            } else {
+                for (String d : List.copyOf(deployments)) {
+                    await(vertx.undeploy(d));
+                }
+                deployments.clear();
+            }
         } finally {
             if (broker != null) {
                 broker.close();

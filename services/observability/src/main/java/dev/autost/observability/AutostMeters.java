@@ -1,0 +1,131 @@
+package dev.autost.observability;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every AutoST-specific meter, named once. Micrometer names with dots become Prometheus names
+ * with underscores, base units and {@code _total} on counters: {@code autost.candidates.scored}
+ * is scraped as {@code autost_candidates_scored_total}. Labels are low-cardinality: service,
+ * topic, device, and the experiment id (a handful per cluster) on the per-experiment gauges.
+ * Thread-safe.
+ */
+public final class AutostMeters {
+    public static final String CANDIDATES_PRODUCED = "autost.candidates.produced";
+    public static final String CANDIDATES_SCORED = "autost.candidates.scored";
+    public static final String SCORING = "autost.scoring";
+    public static final String DEAD_LETTERS = "autost.dead.letters";
+    public static final String SEARCH_GENERATION = "autost.search.generation";
+    public static final String SEARCH_BEST_SCORE = "autost.search.best.score";
+    public static final String TRAIN_ACCURACY_BEST = "autost.train.accuracy.best";
+    public static final String TRAINER_IMAGES = "autost.trainer.images";
+    public static final String TRAINER_EPOCH = "autost.trainer.epoch";
+    public static final String TRAINER_IMAGES_PER_SECOND = "autost.trainer.images.per.second";
+
+    private final MeterRegistry registry;
+    private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
+    private final Map<String, double[]> bestScores = new ConcurrentHashMap<>();
+    private final Map<String, double[]> bestAccuracies = new ConcurrentHashMap<>();
+    private final Map<String, double[]> imagesPerSecond = new ConcurrentHashMap<>();
+
+    public AutostMeters(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Meters that go nowhere: for code run without an HTTP endpoint (tests, the CLI's offline modes). */
+    public static AutostMeters noop() {
+        return new AutostMeters(new SimpleMeterRegistry());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Candidates the sampler published. */
+    public Counter candidatesProduced() {
+        return Counter.builder(CANDIDATES_PRODUCED).description("Candidates published by the sampler").register(registry);
+    }
+
+    /** Candidates the scorer scored. */
+    public Counter candidatesScored() {
+        return Counter.builder(CANDIDATES_SCORED).description("Candidates scored").register(registry);
+    }
+
+    /** Time to score one candidate (decode, check, cost model, encode). */
+    public Timer scoring() {
+        return Timer.builder(SCORING).description("Time to score one candidate").register(registry);
+    }
+
+    /** Records sent to the dead-letter topic by {@code service}, by the topic they came from. */
+    public Counter deadLetters(String service, String sourceTopic) {
+        return Counter.builder(DEAD_LETTERS).description("Records sent to autost.dead-letters")
+                .tag("service", service).tag("topic", sourceTopic).register(registry);
+    }
+
+    /** The generation an experiment's search is in. */
+    public void searchGeneration(String experiment, long generation) {
+        generations.computeIfAbsent(experiment, e -> {
+            AtomicLong v = new AtomicLong();
+            Gauge.builder(SEARCH_GENERATION, v, AtomicLong::get).description("Generation of the experiment's search")
+                    .tag("experiment", e).register(registry);
+            return v;
+        }).set(generation);
+    }
+
+    /** The best training-free score an experiment found so far. */
+    public void searchBestScore(String experiment, double score) {
+        holder(bestScores, SEARCH_BEST_SCORE, "Best training-free score so far", "experiment", experiment)[0] = score;
+    }
+
+    /** The best test accuracy among an experiment's trained candidates. */
+    public void bestAccuracy(String experiment, double accuracy) {
+        holder(bestAccuracies, TRAIN_ACCURACY_BEST, "Best test accuracy so far", "experiment", experiment)[0] = accuracy;
+    }
+
+    /** Training images processed on {@code device} (cpu, gpu). */
+    public Counter trainerImages(String device) {
+        return Counter.builder(TRAINER_IMAGES).description("Training images processed").tag("device", device).register(registry);
+    }
+
+    /** Wall time of one training epoch on {@code device}. */
+    public Timer trainerEpoch(String device) {
+        return Timer.builder(TRAINER_EPOCH).description("Time of one training epoch").tag("device", device).register(registry);
+    }
+
+    /** Training throughput of the last epoch on {@code device}. */
+    public void trainerImagesPerSecond(String device, double value) {
+        holder(imagesPerSecond, TRAINER_IMAGES_PER_SECOND, "Training images per second, last epoch", "device", device)[0] = value;
+    }
+
+    /**
+     * Creates every meter once with example labels, so a scrape lists each name: used by the
+     * deployment checks to hold the dashboard to names that exist.
+     */
+    public static void describeAll(MeterRegistry registry) {
+        AutostMeters m = new AutostMeters(registry);
+        m.candidatesProduced();
+        m.candidatesScored();
+        m.scoring();
+        m.deadLetters("example", "example");
+        m.searchGeneration("example", 0);
+        m.searchBestScore("example", 0);
+        m.bestAccuracy("example", 0);
+        m.trainerImages("cpu");
+        m.trainerEpoch("cpu");
+        m.trainerImagesPerSecond("cpu", 0);
+    }
+
+    private double[] holder(Map<String, double[]> map, String name, String description, String tag, String value) {
+        return map.computeIfAbsent(value, v -> {
+            double[] h = new double[1];
+            Gauge.builder(name, h, a -> a[0]).description(description).tag(tag, v).register(registry);
+            return h;
+        });
+    }
+}
