@@ -1,0 +1,344 @@
+package dev.autost.models.train;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.autost.domain.genome.Genome;
+import dev.autost.domain.space.ModelSetting;
+import dev.autost.models.data.Batches;
+import dev.autost.models.data.ImageDataset;
+import dev.autost.models.nn.SpikingTransformer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Trains one {@link SpikingTransformer} with the {@link TrainConfig} recipe: AdamW,
+ * linear warm-up + cosine schedule, label smoothing, optional mixup, per-epoch
+ * evaluation on the test split, firing rates of every neuron layer at initialisation
+ * (batch statistics) and after each epoch (test split, evaluation mode), a checkpoint after each epoch and resume from it.
+ *
+ * <p>Neuron membranes start at 0 in every forward call, so the network state is reset
+ * per batch by construction. Each step runs in its own NDManager, closed after the
+ * optimiser update.
+ *
+ * <p>Determinism: the model is initialised from {@code seed}; epoch e shuffles,
+ * augments and mixes with {@code Random(seed, e)}. Resuming at an epoch boundary
+ * therefore replays exactly what an uninterrupted run would do (on CPU with one
+ * intra-op thread; GPU kernels may not be bitwise deterministic).
+ *
+ * <p>Not thread-safe; one trainer per thread. Close it to free native memory.
+ */
+public final class SpikingTrainer implements AutoCloseable {
+    private final SpikingTransformer model;
+    private final TrainConfig config;
+    private final NDManager manager;
+    private final ParameterStore store;
+    private final List<Parameter> trainable = new ArrayList<>();
+    private final AdamW optimizer;
+
+    /**
+     * Builds and initialises the model for {@code genome} on {@code device}.
+     *
+     * @throws dev.autost.domain.genome.InvalidGenomeException if the genome cannot be built
+     */
+    public SpikingTrainer(Genome genome, ModelSetting setting, TrainConfig config, Device device) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.model = SpikingTransformer.build(genome, setting);
+        this.manager = NDManager.newBaseManager(device);
+        Engine.getInstance().setRandomSeed((int) config.seed());
+        model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
+        for (Parameter p : model.getParameters().values()) {
+            if (p.requiresGradient()) {
+                trainable.add(p);
+            }
+        }
+        this.store = new ParameterStore(manager, false);
+        this.optimizer = new AdamW(manager, trainable, config.weightDecay());
+    }
+
+    /** Resolves {@code cpu}, {@code gpu} or {@code gpu:N}; {@code gpu} without a GPU is an error. */
+    public static Device device(String name) {
+        String n = name == null ? "cpu" : name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (n.equals("cpu")) {
+            return Device.cpu();
+        }
+        int gpus = Engine.getInstance().getGpuCount();
+        int id = n.startsWith("gpu:") ? Integer.parseInt(n.substring(4)) : 0;
+        if (!n.startsWith("gpu") || id >= gpus) {
+            throw new IllegalArgumentException("device '" + name + "' is not available (cpu, or gpu with "
+                    + gpus + " GPUs visible to the PyTorch engine)");
+        }
+        return Device.gpu(id);
+    }
+
+    public SpikingTransformer model() {
+        return model;
+    }
+
+    /** Trainable parameter count (equals the cost model's {@code params}). */
+    public long params() {
+        return model.trainableParameterCount();
+    }
+
+    /**
+     * Trains for {@code config.epochs()} epochs, resuming from {@code checkpointDir} when it
+     * holds a checkpoint of the same genome.
+     *
+     * @throws TrainingDivergedException if the loss becomes NaN or infinite
+     */
+    public TrainResult fit(ImageDataset train, ImageDataset test, Optional<Path> checkpointDir,
+                           EpochListener listener) {
+        checkCompatible(train);
+        checkCompatible(test);
+        int batch = config.batchSize();
+        long stepsPerEpoch = Math.max(1, train.count() / batch); // drop the last partial batch
+        long totalSteps = stepsPerEpoch * config.epochs();
+        LearningRateSchedule schedule = new LearningRateSchedule(config.learningRate(), config.minLearningRate(),
+                config.warmupLearningRate(), Math.round(config.warmupEpochs() * stepsPerEpoch), totalSteps);
+
+        List<EpochReport> history = new ArrayList<>();
+        Map<String, Double> initialRates;
+        int startEpoch = 0;
+        if (checkpointDir.isPresent() && Checkpoint.exists(checkpointDir.get())) {
+            Checkpoint.Header h = loadCheckpoint(checkpointDir.get());
+            startEpoch = h.completedEpochs();
+            history.addAll(h.history());
+            initialRates = h.initialRates();
+        } else {
+            initialRates = measureFiringRates(test, config.firingRateImages());
+        }
+
+        Batches trainBatches = new Batches(train, config.augment());
+        float[] images = new float[batch * train.imageBytes()];
+        float[] targets = new float[batch * train.classes()];
+        int[] hard = new int[batch];
+        Shape xShape = model.inputShape(batch);
+        Shape yShape = new Shape(batch, train.classes());
+        double lastIps = Double.NaN;
+        for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+            Random rnd = new Random(config.seed() * 1_000_003L + epoch);
+            int[] order = permutation(train.count(), rnd);
+            boolean mixup = config.mixupAlpha() > 0 && epoch < config.mixupOffEpoch();
+            double lossSum = 0;
+            long correct = 0;
+            long seen = 0;
+            long start = System.nanoTime();
+            for (long s = 0; s < stepsPerEpoch; s++) {
+                int from = (int) (s * batch);
+                trainBatches.fill(order, from, batch, images, rnd);
+                float lam = mixup ? (float) Mixup.sampleBeta(config.mixupAlpha(), rnd) : 1f;
+                Mixup.targets(train.labels(), order, from, batch, train.classes(), config.labelSmoothing(),
+                        lam, targets, hard);
+                if (mixup) {
+                    Mixup.mixImages(images, batch, train.imageBytes(), lam);
+                }
+                float loss;
+                try (NDManager step = manager.newSubManager()) {
+                    NDArray x = step.create(images, xShape);
+                    NDArray y = step.create(targets, yShape);
+                    NDArray logits;
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        logits = model.forward(store, new NDList(x), true).singletonOrThrow();
+                        NDArray l = logits.logSoftmax(1).mul(y).sum(new int[] {1}).mean().neg();
+                        gc.backward(l);
+                        loss = l.getFloat();
+                    }
+                    if (!Float.isFinite(loss)) {
+                        throw new TrainingDivergedException("loss is " + loss + " at epoch " + epoch + ", step " + s);
+                    }
+                    optimizer.step(schedule.at(epoch * stepsPerEpoch + s));
+                    long[] pred = logits.argMax(1).toLongArray();
+                    for (int i = 0; i < batch; i++) {
+                        if (pred[i] == hard[i]) {
+                            correct++;
+                        }
+                    }
+                }
+                lossSum += loss;
+                seen += batch;
+                listener.onStep(epoch, s + 1, stepsPerEpoch, loss);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            lastIps = seen / seconds;
+            model.startRecording();
+            double testAcc = evaluate(test);
+            Map<String, Double> rates = model.stopRecording();
+            EpochReport report = new EpochReport(epoch, lossSum / stepsPerEpoch, correct / (double) seen, testAcc,
+                    lastIps, seconds, rates);
+            history.add(report);
+            if (checkpointDir.isPresent()) {
+                saveCheckpoint(checkpointDir.get(), epoch + 1, history, initialRates);
+            }
+            if (!listener.onEpoch(report) && epoch + 1 < config.epochs()) {
+                break;
+            }
+        }
+        EpochReport last = history.isEmpty() ? null : history.get(history.size() - 1);
+        return new TrainResult(last == null ? evaluate(test) : last.testAccuracy(),
+                last == null ? Double.NaN : last.trainLoss(),
+                Double.isNaN(lastIps) && last != null ? last.imagesPerSecond() : lastIps,
+                params(), last == null ? initialRates : last.firingRates(), initialRates, history);
+    }
+
+    /** Top-1 accuracy on {@code data} in evaluation mode (BN running statistics). */
+    public double evaluate(ImageDataset data) {
+        checkCompatible(data);
+        Batches batches = new Batches(data, false);
+        int eb = config.evalBatchSize();
+        float[] buf = new float[eb * data.imageBytes()];
+        int[] order = new int[data.count()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        long correct = 0;
+        for (int from = 0; from < data.count(); from += eb) {
+            int n = Math.min(eb, data.count() - from);
+            batches.fill(order, from, n, buf, null);
+            try (NDManager step = manager.newSubManager()) {
+                NDArray x = step.create(java.util.Arrays.copyOf(buf, n * data.imageBytes()), model.inputShape(n));
+                long[] pred = model.forward(store, new NDList(x), false).singletonOrThrow().argMax(1).toLongArray();
+                for (int i = 0; i < n; i++) {
+                    if (pred[i] == data.labels()[from + i]) {
+                        correct++;
+                    }
+                }
+            }
+        }
+        return data.count() == 0 ? Double.NaN : correct / (double) data.count();
+    }
+
+    /**
+     * Firing rate of every neuron layer on the first {@code images} images, with BatchNorm
+     * on batch statistics (as a freshly built PyTorch model in train mode, which is how
+     * rates "at initialisation" are meant: with untrained running statistics every BN is
+     * the identity and most layers would not fire at all). The running statistics that
+     * these forward passes update are restored afterwards, so measuring changes nothing.
+     */
+    public Map<String, Double> measureFiringRates(ImageDataset data, int images) {
+        checkCompatible(data);
+        List<Parameter> running = new ArrayList<>();
+        List<float[]> saved = new ArrayList<>();
+        for (Parameter p : model.getParameters().values()) {
+            if (p.getType() == Parameter.Type.RUNNING_MEAN || p.getType() == Parameter.Type.RUNNING_VAR) {
+                running.add(p);
+                saved.add(p.getArray().toFloatArray());
+            }
+        }
+        ImageDataset subset = data.limit(images);
+        Batches batches = new Batches(subset, false);
+        int eb = config.evalBatchSize();
+        float[] buf = new float[eb * subset.imageBytes()];
+        int[] order = new int[subset.count()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        model.startRecording();
+        for (int from = 0; from < subset.count(); from += eb) {
+            int n = Math.min(eb, subset.count() - from);
+            batches.fill(order, from, n, buf, null);
+            try (NDManager step = manager.newSubManager()) {
+                NDArray x = step.create(java.util.Arrays.copyOf(buf, n * subset.imageBytes()), model.inputShape(n));
+                model.forward(store, new NDList(x), true);
+            }
+        }
+        Map<String, Double> rates = model.stopRecording();
+        for (int i = 0; i < running.size(); i++) {
+            running.get(i).getArray().set(saved.get(i));
+        }
+        return rates;
+    }
+
+    /** Writes only the parameters (for evaluation elsewhere) to {@code file}. */
+    public void saveModel(Path file) {
+        try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file)))) {
+            model.saveParameters(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Loads parameters written by {@link #saveModel} into this trainer's model. */
+    public void loadModel(Path file) {
+        try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file)))) {
+            model.loadParameters(manager, in);
+        } catch (IOException | MalformedModelException e) {
+            throw new IllegalStateException(file + ": cannot load model parameters: " + e.getMessage(), e);
+        }
+    }
+
+    private String modelId() {
+        return model.setting().backbone().id() + " " + model.genome().canonicalJson() + " T=" + model.timeSteps();
+    }
+
+    private void saveCheckpoint(Path dir, int completed, List<EpochReport> history, Map<String, Double> initial) {
+        try {
+            Checkpoint.save(dir, new Checkpoint.Header(modelId(), completed, history, initial),
+                    model::saveParameters, optimizer::save);
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot write checkpoint", e);
+        }
+    }
+
+    private Checkpoint.Header loadCheckpoint(Path dir) {
+        try {
+            return Checkpoint.load(dir, modelId(), in -> {
+                try {
+                    model.loadParameters(manager, in);
+                } catch (MalformedModelException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+                // Loading replaces the arrays: re-enable gradients on the new ones.
+                for (Parameter p : trainable) {
+                    p.getArray().setRequiresGradient(true);
+                }
+            }, optimizer::load);
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot resume from checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    private void checkCompatible(ImageDataset d) {
+        ModelSetting s = model.setting();
+        if (d.channels() != s.channels() || d.height() != s.imageSize() || d.width() != s.imageSize()
+                || d.classes() != s.classes()) {
+            throw new IllegalArgumentException(d.name() + " is " + d.height() + "x" + d.width() + "x" + d.channels()
+                    + " with " + d.classes() + " classes; the model expects " + s.imageSize() + "x" + s.imageSize()
+                    + "x" + s.channels() + " with " + s.classes());
+        }
+    }
+
+    private static int[] permutation(int n, Random rnd) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,177 @@
+package dev.autost.models.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.autost.domain.genome.Genome;
+import dev.autost.domain.space.Backbone;
+import dev.autost.domain.space.ModelSetting;
+import dev.autost.models.data.ImageDataset;
+import dev.autost.models.data.SyntheticImages;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpikingTrainerTest {
+    private static final ModelSetting TINY = new ModelSetting(Backbone.AUTOST, 16, 1, 4, 4, 2, 32);
+    private static final Genome GENOME = Genome.uniform(1, 2, 2, 16);
+    private static final TrainConfig RECIPE = TrainConfig.defaults().withBatchSize(32).withLearningRate(5e-3f)
+            .withWarmupEpochs(0.2).withWeightDecay(0.01f).withFiringRateImages(64);
+
+    private static final ImageDataset TRAIN = SyntheticImages.generate(256, 4, 1, 16, 1);
+    private static final ImageDataset TEST = SyntheticImages.generate(64, 4, 1, 16, 2);
+
+    @Test
+    void fit_syntheticData_lossGoesDown() {
+        for (Backbone b : Backbone.values()) {
+            List<Double> losses = new ArrayList<>();
+            try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY.withBackbone(b), RECIPE.withEpochs(3), Device.cpu())) {
+                TrainResult r = t.fit(TRAIN, TEST, Optional.empty(), new EpochListener() {
+                    @Override
+                    public void onStep(int epoch, long step, long steps, double loss) {
+                        losses.add(loss);
+                    }
+                });
+                double first = (losses.get(0) + losses.get(1) + losses.get(2)) / 3;
+                int n = losses.size();
+                double last = (losses.get(n - 1) + losses.get(n - 2) + losses.get(n - 3)) / 3;
+                assertTrue(last < first * 0.8, b + ": loss " + first + " -> " + last);
+                assertEquals(3, r.epochs().size());
+                assertEquals(t.model().neurons().keySet(), r.firingRates().keySet());
+                assertEquals(t.model().neurons().keySet(), r.initialFiringRates().keySet());
+                assertTrue(r.imagesPerSecond() > 0);
+                assertTrue(r.testAccuracy() >= 0 && r.testAccuracy() <= 1);
+            }
+        }
+    }
+
+    @Test
+    void fit_mixupAndAugment_runsAndStaysFinite() {
+        TrainConfig cfg = RECIPE.withMixup(0.5f, 1).withAugment(true).withEpochs(2);
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
+            TrainResult r = t.fit(TRAIN, TEST, Optional.empty(), EpochListener.NONE);
+            assertTrue(Double.isFinite(r.trainLoss()));
+        }
+    }
+
+    @Test
+    void fit_resumedAfterStop_sameWeightsAsUninterrupted(@TempDir Path dir) {
+        TrainConfig cfg = RECIPE.withEpochs(2);
+        float[] straight;
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
+            t.fit(TRAIN, TEST, Optional.of(dir.resolve("a")), EpochListener.NONE);
+            straight = weights(t);
+        }
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
+            TrainResult first = t.fit(TRAIN, TEST, Optional.of(dir.resolve("b")), new EpochListener() {
+                @Override
+                public boolean onEpoch(EpochReport report) {
+                    return false; // "killed" after the first epoch's checkpoint
+                }
+            });
+            assertEquals(1, first.epochs().size());
+        }
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
+            TrainResult resumed = t.fit(TRAIN, TEST, Optional.of(dir.resolve("b")), EpochListener.NONE);
+            assertEquals(2, resumed.epochs().size());
+            assertArrayEquals(straight, weights(t));
+        }
+    }
+
+    @Test
+    void saveModel_loadIntoFreshTrainer_sameAccuracy(@TempDir Path dir) {
+        Path file = dir.resolve("model.params");
+        double acc;
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, RECIPE, Device.cpu())) {
+            t.fit(TRAIN, TEST, Optional.empty(), EpochListener.NONE);
+            acc = t.evaluate(TEST);
+            t.saveModel(file);
+        }
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, RECIPE.withSeed(99), Device.cpu())) {
+            t.loadModel(file);
+            assertEquals(acc, t.evaluate(TEST));
+        }
+    }
+
+    @Test
+    void backward_gcBetweenForwardAndBackward_allParameterGradientsFinite() {
+        for (Backbone b : Backbone.values()) {
+            try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY.withBackbone(b), RECIPE, Device.cpu());
+                 NDManager m = NDManager.newBaseManager()) {
+                NDArray x = m.randomNormal(t.model().inputShape(8));
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray y = t.model().forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
+                    NDArray loss = y.square().mean();
+                    for (int i = 0; i < 3; i++) {
+                        System.gc();
+                    }
+                    gc.backward(loss);
+                }
+                for (Parameter p : t.model().getParameters().values()) {
+                    if (p.requiresGradient()) {
+                        for (float g : p.getArray().getGradient().toFloatArray()) {
+                            assertTrue(Float.isFinite(g), b + " " + p.getName() + " gradient " + g);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void fit_wrongGeometry_throwsNamingBoth() {
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, RECIPE, Device.cpu())) {
+            ImageDataset rgb = SyntheticImages.generate(8, 4, 3, 16, 1);
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> t.fit(rgb, TEST, Optional.empty(), EpochListener.NONE));
+            assertTrue(e.getMessage().contains("16x16x3"), e.getMessage());
+        }
+    }
+
+    @Test
+    void measureFiringRates_atInit_someLayersFireAndRunningStatsUnchanged() {
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, RECIPE, Device.cpu())) {
+            float[] before = weights(t);
+            var rates = t.measureFiringRates(TEST, 64);
+            assertEquals(t.model().neurons().keySet(), rates.keySet());
+            assertTrue(rates.values().stream().anyMatch(r -> r > 0), rates.toString());
+            assertArrayEquals(before, weights(t));
+        }
+    }
+
+    @Test
+    void learningRateSchedule_warmupThenCosine_hitsEndpoints() {
+        LearningRateSchedule s = new LearningRateSchedule(1e-3f, 1e-5f, 1e-6f, 10, 110);
+        assertEquals(1e-6f, s.at(0), 1e-9f);
+        assertEquals(1e-3f, s.at(10), 1e-9f);
+        assertEquals((1e-3f + 1e-5f) / 2, s.at(60), 1e-7f);
+        assertEquals(1e-5f, s.at(110), 1e-9f);
+    }
+
+    private static float[] weights(SpikingTrainer t) {
+        List<Float> all = new ArrayList<>();
+        for (Parameter p : t.model().getParameters().values()) {
+            for (float f : p.getArray().toFloatArray()) {
+                all.add(f);
+            }
+        }
+        float[] out = new float[all.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = all.get(i);
+        }
+        return out;
+    }
+}
