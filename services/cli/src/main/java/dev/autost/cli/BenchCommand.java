@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 /** {@code autost bench}: throughput figures, printed, never asserted by tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures throughput and prints the figures recorded in docs/benchmarks.md.",
-        subcommands = {BenchScoreCommand.class, BenchPipelineCommand.class})
+        subcommands = {BenchScoreCommand.class, BenchPipelineCommand.class, BenchTrainCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

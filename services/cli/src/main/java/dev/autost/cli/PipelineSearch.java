@@ -46,10 +46,6 @@ final class PipelineSearch {
         if (cmd.generations < 1) {
             throw new IllegalArgumentException("--generations must be at least 1 through Kafka (0 means the default in an experiment spec)");
         }
-        if (cmd.trainTopK > 0 && !cmd.noLocalServices) {
-            throw new IllegalArgumentException("--train-top-k needs trainer workers, and this build has no trainer service yet; "
-                    + "run with --train-top-k 0, or submit to a cluster whose trainers run (--bootstrap-servers ... --no-local-services)");
-        }
         if (cmd.noLocalServices && cmd.bootstrapServers == null) {
             throw new IllegalArgumentException("--no-local-services needs --bootstrap-servers");
         }
@@ -75,6 +71,9 @@ final class PipelineSearch {
             brokerMs = (t1 - t0) / 1_000_000;
             if (!cmd.noLocalServices) {
                 services.start(LocalServices.Service.SCORER, LocalServices.Service.SAMPLER, LocalServices.Service.EVALUATOR);
+                if (cmd.trainTopK > 0) {
+                    services.trainerSettings(cmd.trainer.template()).start(LocalServices.Service.TRAINER);
+                }
             }
             startApi(services, err);
             long t2 = System.nanoTime();
@@ -82,13 +81,23 @@ final class PipelineSearch {
             try (ExperimentClient client = new ExperimentClient(services.bootstrapServers());
                  ProgressBar bar = bars ? bar(err) : null) {
                 client.submit(spec);
+                String[] lastTraining = {""};
                 ExperimentClient.Outcome outcome = client.follow(cmd.experimentId, cmd.timeout, p -> {
                     if (bar != null) {
                         bar.stepTo(p.scored());
                         bar.setExtraMessage(String.format("  gen %d/%d  best %.4g", p.generation(), p.generations(), p.bestScore()));
                     }
+                    if (p.trainExpected() > 0 && p.phase() == dev.autost.proto.v1.Report.Phase.SEARCH_DONE) {
+                        String line = trainingLine(p);
+                        if (!line.equals(lastTraining[0])) {
+                            err.println(line);
+                            err.flush();
+                            lastTraining[0] = line;
+                        }
+                    }
                 });
                 searchMs = (System.nanoTime() - t2) / 1_000_000;
+                this.outcome = outcome;
                 return trials(outcome.scores());
             }
         }
@@ -108,6 +117,16 @@ final class PipelineSearch {
             err.printf("autost search: warning: no HTTP API (port %d: %s); the search goes on%n", cmd.api.httpPort, e.getMessage());
         }
         err.flush();
+    }
+
+    /** The experiment's last outcome (scores, training results, reports) after {@link #run}. */
+    ExperimentClient.Outcome outcome;
+
+    private static String trainingLine(ExperimentClient.Progress p) {
+        String epoch = p.lastEpoch() == null ? "" : String.format("; last epoch %d/%d of %s: loss %.4f, test accuracy %.4f, %.0f images/s",
+                p.lastEpoch().getEpoch(), p.lastEpoch().getEpochs(), p.lastEpoch().getGenomeHash(), p.lastEpoch().getTrainLoss(),
+                p.lastEpoch().getTestAccuracy(), p.lastEpoch().getImagesPerSecond());
+        return String.format("training: %d/%d trained%s", p.trained(), p.trainExpected(), epoch);
     }
 
     private ProgressBar bar(PrintWriter err) {

@@ -62,6 +62,71 @@ final class ResultsWriter {
         return results;
     }
 
+    /**
+     * Writes {@code trained.json}: every trained candidate (rank by score, genome, costs, status,
+     * test accuracy, train loss, images/s, firing rates) and the evaluator's correlations.
+     */
+    static Path writeTrained(Path dir, List<Trial> ranking, dev.autost.cli.pipeline.ExperimentClient.Outcome o)
+            throws IOException {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        ArrayNode rows = root.putArray("trained");
+        int rank = 0;
+        for (Trial t : ranking) {
+            rank++;
+            dev.autost.proto.v1.TrainResult r = o.trained().get(t.candidate().genome().hash());
+            if (r == null) {
+                continue;
+            }
+            ObjectNode row = row(t);
+            row.put("rank", rank);
+            row.put("status", r.getStatus().name().toLowerCase(java.util.Locale.ROOT));
+            if (r.getStatus() == dev.autost.proto.v1.TrainResult.Status.OK) {
+                row.put("test_accuracy", r.getTestAccuracy());
+                row.put("train_loss", r.getTrainLoss());
+                row.put("images_per_second", r.getImagesPerSecond());
+                row.put("trained_params", r.getParams());
+                ObjectNode rates = row.putObject("firing_rates");
+                new java.util.TreeMap<>(r.getFiringRatesMap()).forEach(rates::put);
+            } else {
+                row.put("failure_reason", r.getFailureReason());
+            }
+            row.put("worker", r.getWorkerId());
+            rows.add(row);
+        }
+        ArrayNode corr = root.putArray("correlations");
+        if (o.evaluation() != null) {
+            for (var c : o.evaluation().getCorrelationsList()) {
+                ObjectNode n = corr.addObject();
+                n.put("metric", c.getMetric());
+                n.put("n", c.getN());
+                n.put("kendall_tau_b", c.getKendallTauB());
+                n.put("spearman_rho", c.getSpearmanRho());
+            }
+        }
+        Path file = dir.resolve("trained.json");
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
+        return file;
+    }
+
+    /** The trained candidates, printed after the leaderboard. */
+    static void printTrained(java.io.PrintWriter out, List<Trial> ranking, dev.autost.cli.pipeline.ExperimentClient.Outcome o) {
+        out.println();
+        out.println("trained (test accuracy):");
+        String fmt = "%4s  %-16s %10s %15s %9s %10s  %s%n";
+        out.printf(fmt, "rank", "hash", "params", "flops_syops", "accuracy", "images/s", "status");
+        int rank = 0;
+        for (Trial t : ranking) {
+            rank++;
+            dev.autost.proto.v1.TrainResult r = o.trained().get(t.candidate().genome().hash());
+            if (r != null) {
+                boolean ok = r.getStatus() == dev.autost.proto.v1.TrainResult.Status.OK;
+                out.printf(fmt, rank, t.candidate().genome().hash(), String.format("%,d", t.outcome().cost().params()),
+                        String.format("%,.0f", t.score()), ok ? String.format("%.4f", r.getTestAccuracy()) : "-",
+                        ok ? String.format("%.0f", r.getImagesPerSecond()) : "-", ok ? "ok" : "failed: " + r.getFailureReason());
+            }
+        }
+    }
+
     static ObjectNode row(Trial t) {
         ObjectNode row = Json.row(t.candidate().genome(), t.outcome().cost());
         row.put("score", Json.plain(t.score()));

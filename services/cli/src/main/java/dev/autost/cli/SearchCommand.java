@@ -79,6 +79,9 @@ final class SearchCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ApiOptions api = new ApiOptions();
 
+    @picocli.CommandLine.Mixin
+    TrainerOptions trainer = new TrainerOptions();
+
     @Option(names = "--space", description = "tiny, small, base or a YAML file (default: ${DEFAULT-VALUE}).", defaultValue = "small")
     String space;
 
@@ -126,6 +129,7 @@ final class SearchCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         List<Trial> ranking;
+        dev.autost.cli.pipeline.ExperimentClient.Outcome trainedOutcome = null;
         ObjectNode summary = Json.MAPPER.createObjectNode();
         long start = System.nanoTime();
         if (offline) {
@@ -139,6 +143,7 @@ final class SearchCommand implements Callable<Integer> {
         } else {
             PipelineSearch pipeline = new PipelineSearch(this, s, settings);
             ranking = pipeline.run(spec.commandLine().getErr());
+            trainedOutcome = pipeline.outcome;
             summary.put("experiment_id", experimentId);
             summary.put("broker_ready_ms", pipeline.brokerMs);
             summary.put("services_ready_ms", pipeline.servicesMs);
@@ -170,6 +175,10 @@ final class SearchCommand implements Callable<Integer> {
         summary.put("elapsed_ms", ms);
         summary.put("params_window", s.constraints().params().toString());
         Path results = ResultsWriter.write(out, ranking, topK, summary);
+        if (trainedOutcome != null && !trainedOutcome.trained().isEmpty()) {
+            ResultsWriter.printTrained(o, ranking, trainedOutcome);
+            o.println("wrote " + ResultsWriter.writeTrained(out, ranking, trainedOutcome));
+        }
         o.println("wrote " + results + " and " + Math.min(topK, ranking.size()) + " RETRAIN YAML files under " + out.resolve("top"));
         o.flush();
         return 0;

@@ -20,14 +20,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code autost service NAME...}: runs services in this process until stopped (Ctrl-C / SIGTERM). */
 @Command(name = "service", mixinStandardHelpOptions = true,
-        description = {"Runs one or more services (sampler, scorer, evaluator) until stopped.",
+        description = {"Runs one or more services (sampler, scorer, evaluator, trainer) until stopped.",
             "Each instance creates missing topics, replays its state from Kafka and then serves.",
             "Scale the scorer by starting more instances: they share the candidates through a consumer group.",
             "Without --bootstrap-servers an embedded broker is started (for a laptop; it dies with the process).",
             "Serves /metrics (Prometheus), /health and /ready on --http-port."})
 public final class ServiceCommand implements Callable<Integer> {
     // Public so deploy/checks can read this command's options and keep the manifests honest.
-    @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "sampler, scorer or evaluator.")
+    @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "sampler, scorer, evaluator or trainer.")
     List<String> names;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", description = "Kafka cluster to join.")
@@ -47,6 +47,14 @@ public final class ServiceCommand implements Callable<Integer> {
             defaultValue = "" + Endpoints.DEFAULT_PORT)
     int httpPort;
 
+    @picocli.CommandLine.Mixin
+    TrainerOptions trainer = new TrainerOptions();
+
+    @Option(names = "--max-requests", description = "Trainer: exit after this many requests (0 = never; default: "
+            + "$AUTOST_TRAINER_MAX_REQUESTS or ${DEFAULT-VALUE}). One-shot jobs under KEDA's ScaledJob use 1.",
+            defaultValue = "${env:AUTOST_TRAINER_MAX_REQUESTS:-0}")
+    int maxRequests;
+
     @Spec
     CommandSpec spec;
 
@@ -57,7 +65,7 @@ public final class ServiceCommand implements Callable<Integer> {
             try {
                 services.add(LocalServices.Service.valueOf(n.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown service '" + n + "' (expected sampler, scorer or evaluator)");
+                throw new IllegalArgumentException("unknown service '" + n + "' (expected sampler, scorer, evaluator or trainer)");
             }
         }
         System.setProperty("autost.log.level", System.getProperty("autost.log.level", "info"));
@@ -66,6 +74,7 @@ public final class ServiceCommand implements Callable<Integer> {
         LocalServices local;
         try {
             local = LocalServices.connect(bootstrapServers, null, partitions, replication, observability);
+            local.trainerSettings(trainer.template().withMaxRequests(maxRequests));
         } catch (RuntimeException e) {
             if (observability != null) {
                 observability.close();
@@ -93,6 +102,13 @@ public final class ServiceCommand implements Callable<Integer> {
                 local.bootstrapServers(),
                 observability == null ? "" : ", metrics on http://localhost:" + observability.port() + Endpoints.METRICS);
         spec.commandLine().getErr().flush();
+        if (maxRequests > 0 && services.contains(LocalServices.Service.TRAINER)) {
+            // A one-shot worker: exit once its requests are done (the shutdown hook cleans up).
+            local.trainerDone().join();
+            spec.commandLine().getErr().printf("autost service: trainer handled %d request(s); exiting%n", maxRequests);
+            spec.commandLine().getErr().flush();
+            return 0;
+        }
         stopped.await();
         return 0;
     }

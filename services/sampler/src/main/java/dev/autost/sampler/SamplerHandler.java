@@ -219,6 +219,8 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             TrainRequest req = TrainRequest.newBuilder().setSchemaVersion(SchemaVersions.CURRENT)
                     .setExperimentId(plan.experimentId()).setGenomeHash(g.hash()).setGenome(GenomeMessages.toProto(g))
                     .setDataset(plan.dataset()).setEpochs(plan.epochs()).setSeed(plan.settings().seed()).setRank(i + 1)
+                    .setBackbone(plan.space().setting().backbone().id())
+                    .setTimeSteps(g.timeStepsOr(plan.space().modelSetting().timeSteps()))
                     .build();
             out.add(record(Topics.TRAIN_REQUESTS, Topics.genomeKey(plan.experimentId(), g.hash()), req.toByteArray()));
         }

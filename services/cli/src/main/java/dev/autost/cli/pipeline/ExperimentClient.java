@@ -7,6 +7,8 @@ import dev.autost.messaging.Topics;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
+import dev.autost.proto.v1.TrainProgress;
+import dev.autost.proto.v1.TrainResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,11 +53,11 @@ public final class ExperimentClient implements AutoCloseable {
 
     /** Progress of one experiment as seen from the topics. */
     public record Progress(int generation, int generations, int scored, double bestScore, int trained,
-                           int trainExpected, Report.Phase phase) {
+                           int trainExpected, Report.Phase phase, TrainProgress lastEpoch) {
     }
 
-    /** What a finished experiment produced: every score (one per genome), and the last reports. */
-    public record Outcome(List<Score> scores, Report search, Report evaluation) {
+    /** What a finished experiment produced: every score (one per genome), training results, the last reports. */
+    public record Outcome(List<Score> scores, Map<String, TrainResult> trained, Report search, Report evaluation) {
     }
 
     /**
@@ -65,12 +67,14 @@ public final class ExperimentClient implements AutoCloseable {
      */
     public Outcome follow(String experimentId, Duration timeout, Consumer<Progress> onProgress) {
         List<TopicPartition> parts = new ArrayList<>();
-        for (String t : List.of(Topics.SCORES, Topics.REPORTS)) {
+        for (String t : List.of(Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS, Topics.TRAIN_PROGRESS)) {
             consumer.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
         }
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
         Map<String, Score> scores = new HashMap<>();
+        Map<String, TrainResult> trained = new HashMap<>();
+        TrainProgress lastEpoch = null;
         Report search = null;
         Report evaluation = null;
         String evalKey = Topics.experimentKey(experimentId) + EvaluatorHandler.KEY_SUFFIX;
@@ -105,12 +109,17 @@ public final class ExperimentClient implements AutoCloseable {
                         search = Report.parseFrom(r.value());
                     } else if (r.topic().equals(Topics.REPORTS) && key.equals(evalKey)) {
                         evaluation = Report.parseFrom(r.value());
+                    } else if (r.topic().equals(Topics.TRAIN_RESULTS) && key.startsWith(experimentId + "/")) {
+                        TrainResult t = TrainResult.parseFrom(r.value());
+                        trained.put(t.getGenomeHash(), t);
+                    } else if (r.topic().equals(Topics.TRAIN_PROGRESS) && key.startsWith(experimentId + "/")) {
+                        lastEpoch = TrainProgress.parseFrom(r.value());
                     }
                 } catch (InvalidProtocolBufferException e) {
                     // Malformed records are the services' to dead-letter; the client only reads.
                 }
             }
-            Progress p = progress(search, evaluation, scores.size());
+            Progress p = progress(search, evaluation, scores.size(), trained.size(), lastEpoch);
             if (onProgress != null && !p.equals(last)) {
                 onProgress.accept(p);
                 last = p;
@@ -122,7 +131,7 @@ public final class ExperimentClient implements AutoCloseable {
         }
         List<Score> ranked = new ArrayList<>(scores.values());
         ranked.sort(java.util.Comparator.comparingDouble((Score s) -> -s.getFlopsSyops()).thenComparingLong(Score::getSequence));
-        return new Outcome(ranked, search, evaluation);
+        return new Outcome(ranked, trained, search, evaluation);
     }
 
     private boolean reached(Map<TopicPartition, Long> end) {
@@ -134,14 +143,13 @@ public final class ExperimentClient implements AutoCloseable {
         return true;
     }
 
-    private static Progress progress(Report search, Report evaluation, int scored) {
+    private static Progress progress(Report search, Report evaluation, int scored, int trained, TrainProgress lastEpoch) {
         Report r = search != null ? search : Report.getDefaultInstance();
-        int trained = evaluation == null ? 0 : evaluation.getTrained();
         Report.Phase phase = evaluation != null
                 && (evaluation.getPhase() == Report.Phase.FINISHED || evaluation.getPhase() == Report.Phase.STOPPED)
                 ? evaluation.getPhase() : r.getPhase();
         return new Progress(r.getGeneration(), r.getGenerations(), scored, r.getBestScore(), trained,
-                r.getTrainExpected(), phase);
+                r.getTrainExpected(), phase, lastEpoch);
     }
 
     @Override

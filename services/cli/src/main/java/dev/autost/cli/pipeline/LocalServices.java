@@ -25,7 +25,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 public final class LocalServices implements AutoCloseable {
     /** Services that can run in this JVM. */
-    public enum Service { SAMPLER, SCORER, EVALUATOR }
+    public enum Service { SAMPLER, SCORER, EVALUATOR, TRAINER }
+
+    /** The services of one search: the trainer joins only when candidates are trained. */
+    public static final Service[] SEARCH = {Service.SAMPLER, Service.SCORER, Service.EVALUATOR};
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -35,6 +38,8 @@ public final class LocalServices implements AutoCloseable {
     private final List<String> deployments = new ArrayList<>();
     private final java.util.Map<Service, String> deployed = new java.util.EnumMap<>(Service.class);
     private int instance;
+    private dev.autost.trainer.TrainerConfig trainerTemplate = dev.autost.trainer.TrainerConfig.of("unused");
+    private dev.autost.trainer.TrainerVerticle lastTrainer;
 
     private final boolean ownsVertx;
     private final dev.autost.observability.AutostMeters meters;
@@ -117,11 +122,27 @@ public final class LocalServices implements AutoCloseable {
             case SCORER -> vertx.deployVerticle(new ScorerVerticle(ScorerConfig.of(bootstrapServers).withScorerId(id),
                     java.time.Clock.systemUTC(), meters));
             case EVALUATOR -> vertx.deployVerticle(new EvaluatorVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));
+            case TRAINER -> vertx.deployVerticle(lastTrainer = new dev.autost.trainer.TrainerVerticle(
+                    trainerTemplate.withBootstrapServers(bootstrapServers).withTrainerId(id), java.time.Clock.systemUTC(), meters));
         };
         String deployment = await(f);
         deployments.add(deployment);
         deployed.put(service, deployment);
         return deployment;
+    }
+
+    /** How trainers started from now on train (device, data, checkpoints, limits, recipe). */
+    public LocalServices trainerSettings(dev.autost.trainer.TrainerConfig template) {
+        this.trainerTemplate = Objects.requireNonNull(template, "template");
+        return this;
+    }
+
+    /** Completes when the last trainer started here stops (e.g. after its max requests). */
+    public java.util.concurrent.CompletableFuture<Void> trainerDone() {
+        if (lastTrainer == null) {
+            throw new IllegalStateException("no trainer was started");
+        }
+        return lastTrainer.done();
     }
 
     /** Deploys any other verticle (the API) on the same Vert.x instance; returns its deployment id. */

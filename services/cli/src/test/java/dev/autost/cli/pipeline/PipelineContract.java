@@ -68,7 +68,7 @@ abstract class PipelineContract {
     @Test
     void search_throughKafka_givesTheInProcessRanking() {
         ExperimentSpec spec = spec(42, "evolution");
-        try (LocalServices s = services().start(LocalServices.Service.values());
+        try (LocalServices s = services().start(LocalServices.SEARCH);
              ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
             client.submit(spec);
             ExperimentClient.Outcome o = client.follow(spec.getExperimentId(), TIMEOUT, null);
@@ -82,7 +82,7 @@ abstract class PipelineContract {
     @Test
     void search_randomStrategyThroughKafka_givesTheInProcessRanking() {
         ExperimentSpec spec = spec(5, "random");
-        try (LocalServices s = services().start(LocalServices.Service.values());
+        try (LocalServices s = services().start(LocalServices.SEARCH);
              ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
             client.submit(spec);
             assertEquals(inProcess(spec), viaKafka(client.follow(spec.getExperimentId(), TIMEOUT, null)));
@@ -94,7 +94,7 @@ abstract class PipelineContract {
         ExperimentSpec spec = spec(11, "evolution");
         AtomicBoolean swapped = new AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger scoredAtSwap = new java.util.concurrent.atomic.AtomicInteger();
-        try (LocalServices s = services().start(LocalServices.Service.values());
+        try (LocalServices s = services().start(LocalServices.SEARCH);
              ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
             client.submit(spec);
             ExperimentClient.Outcome o = client.follow(spec.getExperimentId(), TIMEOUT, p -> {
@@ -117,7 +117,7 @@ abstract class PipelineContract {
         ExperimentSpec spec = spec(23, "evolution");
         AtomicBoolean restarted = new AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger scoredAtRestart = new java.util.concurrent.atomic.AtomicInteger();
-        try (LocalServices s = services().start(LocalServices.Service.values());
+        try (LocalServices s = services().start(LocalServices.SEARCH);
              ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
             client.submit(spec);
             ExperimentClient.Outcome o = client.follow(spec.getExperimentId(), TIMEOUT, p -> {
@@ -139,7 +139,7 @@ abstract class PipelineContract {
         String tag = UUID.randomUUID().toString();
         List<String> inputs = List.of(Topics.EXPERIMENTS, Topics.CANDIDATES, Topics.SCORES, Topics.REPORTS,
                 Topics.TRAIN_RESULTS);
-        try (LocalServices s = services().start(LocalServices.Service.values());
+        try (LocalServices s = services().start(LocalServices.SEARCH);
              ExperimentClient client = new ExperimentClient(s.bootstrapServers());
              KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(s.bootstrapServers(), "it-garbage")) {
             for (String topic : inputs) {

@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public final class SearchSpaces {
     /** Names of the spaces shipped as resources. */
-    public static final List<String> BUILT_IN = List.of("tiny", "small", "base");
+    public static final List<String> BUILT_IN = List.of("tiny", "small", "base", "fashion-micro");
 
     private static final Set<String> TOP_KEYS = Set.of("name", "embed_dims", "depth", "mlp_ratios", "num_heads",
             "time_steps", "image_size", "channels", "patch_size", "classes", "backbone", "syops_batch", "constraints");

@@ -61,6 +61,7 @@ public final class SpikingTrainer implements AutoCloseable {
         this.model = SpikingTransformer.build(genome, setting);
         this.manager = NDManager.newBaseManager(device);
         Engine.getInstance().setRandomSeed((int) config.seed());
+        ThreadGradMode.disableOnThisThread();
         model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
         for (Parameter p : model.getParameters().values()) {
             if (p.requiresGradient()) {
@@ -103,6 +104,7 @@ public final class SpikingTrainer implements AutoCloseable {
      */
     public TrainResult fit(ImageDataset train, ImageDataset test, Optional<Path> checkpointDir,
                            EpochListener listener) {
+        ThreadGradMode.disableOnThisThread();
         checkCompatible(train);
         checkCompatible(test);
         int batch = config.batchSize();

@@ -1,0 +1,34 @@
+package dev.autost.cli;
+
+import dev.autost.trainer.TrainerConfig;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** How trainer workers (and {@code autost train}) train: device, data, checkpoints, limits. */
+final class TrainerOptions {
+    @Option(names = "--device", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).", defaultValue = "cpu")
+    String device;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Dataset folder (default: $AUTOST_DATA_DIR, then Debian's /usr/share/datasets/fashion-mnist).")
+    Path dataDir;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "Checkpoints per experiment and genome; share it between workers so a redelivered job resumes (default: ${DEFAULT-VALUE}).",
+            defaultValue = "autost-checkpoints")
+    Path checkpointDir;
+
+    @Option(names = "--limit-train", description = "Train on the first N images only (0 = all, default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    int limitTrain;
+
+    @Option(names = "--limit-test", description = "Evaluate on the first N test images only (0 = all, default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    int limitTest;
+
+    TrainerConfig template() {
+        return TrainerConfig.of("unused").withDevice(device).withDataDir(Optional.ofNullable(dataDir))
+                .withCheckpointRoot(checkpointDir).withLimits(limitTrain, limitTest);
+    }
+}

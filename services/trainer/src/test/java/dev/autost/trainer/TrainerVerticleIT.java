@@ -1,0 +1,178 @@
+package dev.autost.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.autost.domain.cost.CostModel;
+import dev.autost.domain.genome.Genome;
+import dev.autost.domain.space.Backbone;
+import dev.autost.domain.space.ModelSetting;
+import dev.autost.messaging.EmbeddedKafkaBroker;
+import dev.autost.messaging.KafkaClients;
+import dev.autost.messaging.TopicAdmin;
+import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.GenomeMessages;
+import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.DeadLetter;
+import dev.autost.proto.v1.TrainProgress;
+import dev.autost.proto.v1.TrainRequest;
+import dev.autost.proto.v1.TrainResult;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trainer worker on an embedded broker (a fresh one per test: every consumer group reads a
+ * topic from its start, so tests must not see each other's requests) with the real Fashion-MNIST (cut to a few hundred
+ * images so the suite stays short): results and progress, dead letters, a diverging run that
+ * fails cleanly, and a worker stopped mid-job whose successor resumes from the checkpoint.
+ */
+class TrainerVerticleIT {
+    private static final Genome GENOME = new Genome(1, List.of(2.0), List.of(4), 32, 0);
+    private static EmbeddedKafkaBroker broker;
+    private static Vertx vertx;
+    private static String bootstrap;
+
+    @TempDir
+    Path checkpoints;
+
+    @org.junit.jupiter.api.BeforeEach
+    void start() {
+        broker = EmbeddedKafkaBroker.builder().build().start();
+        bootstrap = broker.bootstrapServers();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TopicAdmin.ensureTopics(admin, Topics.defaults(), Duration.ofSeconds(60));
+        }
+        vertx = Vertx.vertx();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stop() throws Exception {
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private TrainerConfig config(String id, String group) {
+        return new TrainerConfig(bootstrap, id, group, "cpu", java.util.Optional.empty(), checkpoints,
+                TrainerConfig.SHORT_RECIPE, 256, 256, 0);
+    }
+
+    private static TrainRequest request(String experiment, int epochs) {
+        return TrainRequest.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(experiment)
+                .setGenomeHash(GENOME.hash()).setGenome(GenomeMessages.toProto(GENOME)).setDataset("fashion-mnist")
+                .setEpochs(epochs).setSeed(1).setRank(1).setBackbone("autost").setTimeSteps(4).build();
+    }
+
+    private static void send(String key, byte[] value) throws Exception {
+        try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, "it-requests")) {
+            p.send(new ProducerRecord<>(Topics.TRAIN_REQUESTS, key.getBytes(StandardCharsets.UTF_8), value)).get();
+        }
+    }
+
+    private static String deploy(TrainerVerticle v) throws Exception {
+        return vertx.deployVerticle(v).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    /** Records of {@code topic} whose key starts with {@code prefix}, until {@code until} holds. */
+    private static List<ConsumerRecord<byte[], byte[]>> read(String topic, String prefix,
+                                                             Predicate<List<ConsumerRecord<byte[], byte[]>>> until) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = KafkaClients.replayingConsumer(bootstrap, "it-read")) {
+            List<TopicPartition> parts = new ArrayList<>();
+            c.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            while (!until.test(out) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix)) {
+                        out.add(r);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void request_isTrained_progressAndResultPublished_garbageDeadLettered() throws Exception {
+        TrainerVerticle trainer = new TrainerVerticle(config("t-ok", "it-ok"));
+        deploy(trainer);
+        send("junk-ok/x", new byte[] {(byte) 0xff, 0x01, 0x02});
+        send("it-ok/" + GENOME.hash(), request("it-ok", 2).toByteArray());
+        List<ConsumerRecord<byte[], byte[]>> results = read(Topics.TRAIN_RESULTS, "it-ok/", l -> !l.isEmpty());
+        TrainResult r = TrainResult.parseFrom(results.get(0).value());
+        assertEquals(TrainResult.Status.OK, r.getStatus(), r.getFailureReason());
+        // 8 steps on 256 images teach little; the accuracy target is checked by the full-epoch run.
+        assertTrue(r.getTestAccuracy() >= 0 && r.getTestAccuracy() <= 1, "accuracy " + r.getTestAccuracy());
+        assertTrue(r.getImagesPerSecond() > 0);
+        ModelSetting fmnist = new ModelSetting(Backbone.AUTOST, 28, 1, 4, 10, 4, 32);
+        assertEquals(new CostModel(fmnist).params(GENOME), r.getParams());
+        assertTrue(r.getFiringRatesMap().containsKey("blocks.0.mlp.lif1"), r.getFiringRatesMap().toString());
+        List<ConsumerRecord<byte[], byte[]>> progress = read(Topics.TRAIN_PROGRESS, "it-ok/", l -> l.size() >= 2);
+        assertEquals(List.of(1, 2), epochs(progress));
+        List<ConsumerRecord<byte[], byte[]>> dead = read(Topics.DEAD_LETTERS, "junk-ok/", l -> !l.isEmpty());
+        assertEquals("trainer", DeadLetter.parseFrom(dead.get(0).value()).getService());
+        vertx.undeploy(vertx.deploymentIDs().iterator().next()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void divergingRun_publishesFailedResult_andTheWorkerTakesTheNextJob() throws Exception {
+        TrainerConfig diverging = config("t-nan", "it-nan").withRecipe(TrainerConfig.SHORT_RECIPE.withLearningRate(1e12f)
+                .withWarmupEpochs(0));
+        String id = deploy(new TrainerVerticle(diverging));
+        send("it-nan-a/" + GENOME.hash(), request("it-nan-a", 1).toByteArray());
+        send("it-nan-b/" + GENOME.hash(), request("it-nan-b", 1).toByteArray());
+        TrainResult a = TrainResult.parseFrom(read(Topics.TRAIN_RESULTS, "it-nan-a/", l -> !l.isEmpty()).get(0).value());
+        TrainResult b = TrainResult.parseFrom(read(Topics.TRAIN_RESULTS, "it-nan-b/", l -> !l.isEmpty()).get(0).value());
+        assertEquals(TrainResult.Status.FAILED, a.getStatus());
+        assertTrue(a.getFailureReason().startsWith("diverged"), a.getFailureReason());
+        assertEquals(TrainResult.Status.FAILED, b.getStatus(), "the second job ran after the first failed");
+        vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void workerStoppedMidJob_requestIsRedelivered_andResumedFromTheCheckpoint() throws Exception {
+        String first = deploy(new TrainerVerticle(config("t-a", "it-resume")));
+        send("it-resume/" + GENOME.hash(), request("it-resume", 3).toByteArray());
+        read(Topics.TRAIN_PROGRESS, "it-resume/", l -> !l.isEmpty()); // epoch 1 done and checkpointed
+        vertx.undeploy(first).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+
+        String second = deploy(new TrainerVerticle(config("t-b", "it-resume")));
+        TrainResult r = TrainResult.parseFrom(read(Topics.TRAIN_RESULTS, "it-resume/", l -> !l.isEmpty()).get(0).value());
+        assertEquals(TrainResult.Status.OK, r.getStatus(), r.getFailureReason());
+        assertEquals("t-b", r.getWorkerId());
+        // Epochs 1..3 each reported once: the second worker started at epoch 2, not from scratch.
+        List<Integer> epochs = epochs(read(Topics.TRAIN_PROGRESS, "it-resume/", l -> l.size() >= 3));
+        assertTrue(epochs.get(0) == 1 && !epochs.subList(1, epochs.size()).contains(1), "epochs reported: " + epochs);
+        assertEquals(3, (int) epochs.get(epochs.size() - 1));
+        vertx.undeploy(second).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    private static List<Integer> epochs(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+        List<Integer> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            out.add(TrainProgress.parseFrom(r.value()).getEpoch());
+        }
+        return out;
+    }
+}
