@@ -60,6 +60,10 @@ final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--partitions", description = "Partitions of the topics (default: ${DEFAULT-VALUE}).", defaultValue = "3")
     int partitions;
 
+    @Option(names = "--scorers", description = "Scorer instances in the consumer group (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1")
+    int scorers;
+
     @Spec
     CommandSpec spec;
 
@@ -82,9 +86,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
             out.printf("raw:      %,.0f messages/s produce-to-consume (%d-byte values, idempotent producer, acks=all)%n", raw, size);
             out.flush();
 
+            // Candidates come from this benchmark, not from a search: the sampler leaves it alone.
             ExperimentSpec spec = ExperimentSpec.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(experiment)
-                    .setSpaceYaml(SearchSpaces.toYaml(small)).build();
-            services.start(LocalServices.Service.SCORER);
+                    .setSpaceYaml(SearchSpaces.toYaml(small))
+                    .putOptions(dev.autost.sampler.SamplerHandler.SAMPLER_OPTION, dev.autost.sampler.SamplerHandler.NO_SAMPLER)
+                    .build();
+            for (int i = 0; i < scorers; i++) {
+                services.start(LocalServices.Service.SCORER);
+            }
             double scored;
             try (ExperimentClient client = new ExperimentClient(bootstrap)) {
                 client.submit(spec);
@@ -93,8 +102,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 throughScorer(bootstrap, experiment + "-warmup", warm);
                 scored = throughScorer(bootstrap, experiment, candidates);
             }
-            out.printf("scorer:   %,.0f candidates/s end to end through the scorer service (%.0f %% of raw)%n",
-                    scored, 100 * scored / raw);
+            out.printf("scorer:   %,.0f candidates/s end to end through the scorer service, %d instance(s) (%.0f %% of raw)%n",
+                    scored, scorers, 100 * scored / raw);
             out.flush();
 
             services.start(LocalServices.Service.SAMPLER, LocalServices.Service.EVALUATOR);

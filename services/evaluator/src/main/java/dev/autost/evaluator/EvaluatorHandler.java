@@ -37,6 +37,10 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     /** Suffix of the evaluator's report key. */
     public static final String KEY_SUFFIX = "/evaluation";
     private static final int TOP = 10;
+    /** Most Pareto-front entries per report (best first); ~20 bytes each. */
+    static final int MAX_FRONT = 1000;
+    /** Most leaderboard entries per report. */
+    static final int MAX_TOP = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(EvaluatorHandler.class);
 
     /** Scored candidates best first: score down, then ask order. */
@@ -182,7 +186,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
                 .thenComparingDouble(s -> isOk(b.results.get(s.getGenomeHash()))
                         ? -b.results.get(s.getGenomeHash()).getTestAccuracy() : 0)
                 .thenComparing(BY_SCORE));
-        for (Score s : top.subList(0, Math.min(top.size(), Math.max(TOP, b.results.size())))) {
+        for (Score s : top.subList(0, Math.min(top.size(), Math.min(MAX_TOP, Math.max(TOP, b.results.size()))))) {
             RankedCandidate.Builder c = RankedCandidate.newBuilder().setGenomeHash(s.getGenomeHash()).setGenome(s.getGenome())
                     .setParams(s.getParams()).setFlopsSyops(s.getFlopsSyops()).setFlopsFull(s.getFlopsFull())
                     .setEnergyPj(s.getEnergyPj()).setGeneration(s.getGeneration()).setSequence(s.getSequence());
@@ -227,8 +231,11 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         List<Score> pool = trained.isEmpty() ? ranked : trained;
         java.util.function.ToDoubleFunction<Score> up = trained.isEmpty() ? Score::getFlopsSyops
                 : s -> b.results.get(s.getGenomeHash()).getTestAccuracy();
-        Pareto.front(pool, up, Score::getEnergyPj).forEach(s -> r.addParetoEnergy(s.getGenomeHash()));
-        Pareto.front(pool, up, s -> (double) s.getParams()).forEach(s -> r.addParetoParams(s.getGenomeHash()));
+        // Bounded: score and energy rise together, so a front can hold most candidates of a large
+        // run; a report must stay far below Kafka's 1 MB record limit.
+        Pareto.front(pool, up, Score::getEnergyPj).stream().limit(MAX_FRONT).forEach(s -> r.addParetoEnergy(s.getGenomeHash()));
+        Pareto.front(pool, up, s -> (double) s.getParams()).stream().limit(MAX_FRONT)
+                .forEach(s -> r.addParetoParams(s.getGenomeHash()));
     }
 
     private static boolean isOk(TrainResult r) {

@@ -182,6 +182,13 @@ public final class ReplayingLoop implements Runnable {
         }
         return;
       } catch (ExecutionException e) {
+        if (e.getCause() instanceof org.apache.kafka.common.errors.RecordTooLargeException
+            || e.getCause() instanceof org.apache.kafka.common.errors.SerializationException) {
+          // Resending cannot help: drop what the broker will never take, keep the rest flowing.
+          LOG.error("{}: dropping {} record(s) the broker refuses for good: {}", name, records.size(),
+              e.getCause().toString());
+          return;
+        }
         // Idempotent producer and keyed state: resending the whole list is harmless.
         LOG.warn("{}: produce failed, resending {} record(s): {}", name, records.size(), e.getCause().toString());
         Thread.sleep(500);

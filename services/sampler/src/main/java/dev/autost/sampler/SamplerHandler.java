@@ -54,6 +54,9 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     public static final String SERVICE = "sampler";
     /** ExperimentSpec option that, on a re-announced spec, stops the experiment. */
     public static final String STOPPED_OPTION = "stopped";
+    /** ExperimentSpec option {@code sampler: off}: the scorer serves the experiment, the sampler ignores it. */
+    public static final String SAMPLER_OPTION = "sampler";
+    public static final String NO_SAMPLER = "off";
     private static final int REPORT_TOP = 10;
     private static final Logger LOG = LoggerFactory.getLogger(SamplerHandler.class);
 
@@ -101,6 +104,9 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private List<ProducerRecord<byte[], byte[]>> onSpec(ConsumerRecord<byte[], byte[]> record, boolean replaying)
             throws InvalidProtocolBufferException {
         ExperimentSpec spec = ExperimentSpec.parseFrom(record.value());
+        if (NO_SAMPLER.equals(spec.getOptionsOrDefault(SAMPLER_OPTION, ""))) {
+            return List.of(); // candidates come from elsewhere (a benchmark, an external producer)
+        }
         ExperimentPlan plan = ExperimentPlan.fromSpec(spec);
         boolean stop = "true".equals(spec.getOptionsOrDefault(STOPPED_OPTION, "false"));
         if (plans.containsKey(plan.experimentId()) || stop) {
