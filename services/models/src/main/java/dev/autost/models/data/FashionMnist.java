@@ -68,13 +68,32 @@ public final class FashionMnist {
      * @throws DataFormatException if no directory holds the files or a file is corrupt
      */
     public static ImageDataset load(Optional<Path> explicitDir, boolean train) {
-        Path dir = locate(explicitDir).orElseThrow(() -> new DataFormatException(
-                explicitDir.orElse(Path.of(DEBIAN_DIR)), "Fashion-MNIST IDX files not found; searched "
-                + searchPath(explicitDir) + " (apt-get install dataset-fashion-mnist, or pass a directory)"));
+        Path dir = locate(explicitDir).orElseGet(() -> downloadOrExplain(explicitDir));
         String images = train ? FILES[0] : FILES[2];
         String labels = train ? FILES[1] : FILES[3];
         return load(file(dir, images).orElseThrow(), file(dir, labels).orElseThrow(),
                 "fashion-mnist/" + (train ? "train" : "test"));
+    }
+
+    /**
+     * No copy found: without an explicit directory, and unless {@code -Dautost.download=false},
+     * fetch the official files into the cache with checksum verification; otherwise (or when
+     * that fails) explain where the files were looked for.
+     */
+    private static Path downloadOrExplain(Optional<Path> explicitDir) {
+        String notFound = "Fashion-MNIST IDX files not found; searched " + searchPath(explicitDir)
+                + " (apt-get install dataset-fashion-mnist, or pass a directory)";
+        if (explicitDir.isPresent() || "false".equals(System.getProperty("autost.download"))) {
+            throw new DataFormatException(explicitDir.orElse(Path.of(DEBIAN_DIR)), notFound);
+        }
+        try {
+            return FashionMnistDownload.download(FashionMnistDownload.OFFICIAL, FashionMnistDownload.defaultCache(),
+                    java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10))
+                            .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build());
+        } catch (RuntimeException e) {
+            throw new DataFormatException(Path.of(DEBIAN_DIR), notFound + "; downloading from the official source failed: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Loads an image file and its label file, checking that they agree. */

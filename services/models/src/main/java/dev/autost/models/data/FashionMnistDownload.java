@@ -1,0 +1,104 @@
+package dev.autost.models.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Fetches Fashion-MNIST from its official source into a cache when no copy is installed, and
+ * verifies every file before it is used: the SHA-256 of the decompressed IDX content must equal
+ * the published data's (the digests below were taken from the real files, Debian's
+ * {@code dataset-fashion-mnist}, whose content is the official release). A file that fails the
+ * check is deleted and the error names it; nothing half-written ever lands in the cache.
+ */
+public final class FashionMnistDownload {
+    /** The official download location of the gzipped IDX files. */
+    public static final URI OFFICIAL = URI.create("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/");
+
+    /** SHA-256 of each file's decompressed content. */
+    static final Map<String, String> SHA256 = Map.of(
+            "train-images-idx3-ubyte", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+            "train-labels-idx1-ubyte", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+            "t10k-images-idx3-ubyte", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+            "t10k-labels-idx1-ubyte", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34");
+
+    private FashionMnistDownload() {
+    }
+
+    /** The cache the loader also searches: {@code ~/.cache/autost/fashion-mnist}. */
+    public static Path defaultCache() {
+        return Path.of(System.getProperty("user.home"), ".cache", "autost", "fashion-mnist");
+    }
+
+    /**
+     * Downloads the four files from {@code base} into {@code cache} (as {@code NAME.gz}), checking
+     * each; files already in the cache with the right content are kept.
+     *
+     * @throws DataFormatException  naming the file whose content does not match
+     * @throws UncheckedIOException when the source cannot be reached
+     */
+    public static Path download(URI base, Path cache, HttpClient http) {
+        try {
+            Files.createDirectories(cache);
+            for (Map.Entry<String, String> f : SHA256.entrySet()) {
+                Path target = cache.resolve(f.getKey() + ".gz");
+                if (Files.isRegularFile(target) && f.getValue().equals(sha256OfGunzipped(target))) {
+                    continue;
+                }
+                Path tmp = Files.createTempFile(cache, f.getKey(), ".part");
+                try {
+                    URI uri = base.resolve(f.getKey() + ".gz");
+                    HttpResponse<Path> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build(),
+                            HttpResponse.BodyHandlers.ofFile(tmp));
+                    if (r.statusCode() != 200) {
+                        throw new UncheckedIOException(new IOException("GET " + uri + " answered HTTP " + r.statusCode()));
+                    }
+                    String got = sha256OfGunzipped(tmp);
+                    if (!f.getValue().equals(got)) {
+                        throw new DataFormatException(tmp, f.getKey() + " from " + uri + " failed its checksum: SHA-256 "
+                                + got + ", expected " + f.getValue());
+                    }
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            return cache;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot download Fashion-MNIST from " + base + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted while downloading Fashion-MNIST", e));
+        }
+    }
+
+    /** SHA-256 of a gzip file's decompressed content; a file that is not gzip gives a digest of nothing useful. */
+    static String sha256OfGunzipped(Path gz) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+        try (InputStream in = new DigestInputStream(new GZIPInputStream(Files.newInputStream(gz), 1 << 16), sha)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.util.zip.ZipException e) {
+            return "not-gzip";
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}
