@@ -47,6 +47,7 @@ public final class ApiVerticle extends VerticleBase {
     private final Clock clock;
     private final Consumer<Router> extraRoutes;
     private final ExperimentStore store = new ExperimentStore();
+    private final java.util.Set<String> submitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private ReplayingLoop loop;
     private KafkaProducer<byte[], byte[]> producer;
     private HttpServer server;
@@ -143,13 +144,19 @@ public final class ApiVerticle extends VerticleBase {
             error(ctx, 400, e.getMessage());
             return;
         }
-        if (store.experiment(spec.getExperimentId()).flatMap(ExperimentStore.Experiment::spec).isPresent()) {
+        // The store learns of a spec only when it reads it back from Kafka; ids submitted here
+        // are remembered too, so a duplicate right after the first submission is refused.
+        if (!submitted.add(spec.getExperimentId())
+                || store.experiment(spec.getExperimentId()).flatMap(ExperimentStore.Experiment::spec).isPresent()) {
             error(ctx, 409, "experiment " + spec.getExperimentId() + " already exists");
             return;
         }
         publish(spec).onSuccess(v -> json(ctx, 201, new JsonObject().put("id", spec.getExperimentId())
                         .put("status", "/api/experiments/" + spec.getExperimentId())))
-                .onFailure(e -> error(ctx, 503, "cannot publish to Kafka: " + e.getMessage()));
+                .onFailure(e -> {
+                    submitted.remove(spec.getExperimentId());
+                    error(ctx, 503, "cannot publish to Kafka: " + e.getMessage());
+                });
     }
 
     private void stopExperiment(RoutingContext ctx) {
