@@ -2,7 +2,6 @@ package dev.autost.api;
 
 import dev.autost.domain.genome.Genome;
 import dev.autost.messaging.codec.GenomeMessages;
-import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.MetricCorrelation;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
@@ -23,7 +22,7 @@ final class ApiJson {
                 .put("train_top_k", s.getTrainTopK()).put("created_at_ms", s.getCreatedAtMs()));
         Report r = e.search().orElse(null);
         o.put("generation", r == null ? 0 : r.getGeneration());
-        o.put("candidates_scored", e.ranking().size());
+        o.put("candidates_scored", e.scored());
         o.put("best_score", r == null ? null : r.getBestScore());
         o.put("trained", e.results().size());
         o.put("train_expected", r == null ? 0 : r.getTrainExpected());
@@ -74,9 +73,5 @@ final class ApiJson {
 
     static String phase(Report.Phase p) {
         return p == Report.Phase.PHASE_UNSPECIFIED ? "submitted" : p.name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    static JsonObject spec(ExperimentSpec s) {
-        return new JsonObject().put("id", s.getExperimentId()).put("strategy", s.getStrategy()).put("seed", s.getSeed());
     }
 }

@@ -10,7 +10,6 @@ import dev.autost.proto.v1.Score;
 import dev.autost.proto.v1.TrainResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,10 +64,15 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
             return Optional.ofNullable(scores.get(hash));
         }
 
+        /** Candidates scored so far. */
+        public int scored() {
+            return scores.size();
+        }
+
         /** Every score, best first (score down, ask order up). */
         public List<Score> ranking() {
             List<Score> out = new ArrayList<>(scores.values());
-            out.sort(Comparator.comparingDouble((Score s) -> -s.getFlopsSyops()).thenComparingLong(Score::getSequence));
+            out.sort(EvaluatorHandler.BY_SCORE);
             return out;
         }
 

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -54,15 +53,11 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         List<LocalServices.Service> services = new ArrayList<>();
         for (String n : names.isEmpty() ? List.of("sampler", "scorer", "evaluator") : names) {
-            try {
-                services.add(LocalServices.Service.valueOf(n.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown service '" + n + "' (expected sampler, scorer or evaluator)");
-            }
+            services.add(LocalServices.Service.parse(n));
         }
         System.setProperty("autost.log.level", System.getProperty("autost.log.level", "info"));
         Observability obs = Observability.withoutServer();
-        services.forEach(s -> obs.health().expect(s.name().toLowerCase(Locale.ROOT)));
+        services.forEach(s -> obs.health().expect(s.id()));
         LocalServices local;
         try {
             local = LocalServices.connect(bootstrapServers, kafkaData, partitions, replication, obs);
@@ -72,14 +67,14 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            services.forEach(s -> obs.health().stopped(s.name().toLowerCase(Locale.ROOT)));
+            services.forEach(s -> obs.health().stopped(s.id()));
             local.close();
             obs.close();
             stopped.countDown();
         }, "autost-shutdown"));
         for (LocalServices.Service s : services) {
             local.start(s);
-            obs.health().started(s.name().toLowerCase(Locale.ROOT));
+            obs.health().started(s.id());
         }
         var err = spec.commandLine().getErr();
         if (!api.noHttp) {

@@ -6,7 +6,6 @@ import dev.autost.observability.Observability;
 import dev.autost.observability.ObservabilityConfig;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -62,11 +61,7 @@ public final class ServiceCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         List<LocalServices.Service> services = new ArrayList<>();
         for (String n : names) {
-            try {
-                services.add(LocalServices.Service.valueOf(n.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown service '" + n + "' (expected sampler, scorer, evaluator or trainer)");
-            }
+            services.add(LocalServices.Service.parse(n));
         }
         System.setProperty("autost.log.level", System.getProperty("autost.log.level", "info"));
         // Endpoints first: liveness answers and readiness says 503 while the services replay.
@@ -129,6 +124,6 @@ public final class ServiceCommand implements Callable<Integer> {
     }
 
     private static String name(LocalServices.Service service) {
-        return service.name().toLowerCase(Locale.ROOT);
+        return service.id();
     }
 }

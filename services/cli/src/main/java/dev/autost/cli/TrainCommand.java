@@ -9,14 +9,13 @@ import dev.autost.domain.cost.FiringRates;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.space.Backbone;
 import dev.autost.domain.space.ModelSetting;
-import dev.autost.models.data.Cifar;
-import dev.autost.models.data.FashionMnist;
 import dev.autost.models.data.ImageDataset;
 import dev.autost.models.train.EpochListener;
 import dev.autost.models.train.EpochReport;
 import dev.autost.models.train.SpikingTrainer;
 import dev.autost.models.train.TrainConfig;
 import dev.autost.models.train.TrainResult;
+import dev.autost.trainer.Datasets;
 import dev.autost.trainer.DjlSettings;
 import dev.autost.trainer.TrainerConfig;
 import java.io.PrintWriter;
@@ -95,44 +94,12 @@ final class TrainCommand implements Callable<Integer> {
         DjlSettings.applyDefaults();
         Genome genome = ExplainCommand.readGenome(arch);
         Backbone bb = Backbone.parse(backbone);
-        ImageDataset train;
-        ImageDataset test;
-        int side;
-        int channels;
-        int classes;
-        boolean augment;
-        switch (dataset) {
-            case "fashion-mnist" -> {
-                train = FashionMnist.load(Optional.ofNullable(dataDir), true);
-                test = FashionMnist.load(Optional.ofNullable(dataDir), false);
-                side = 28;
-                channels = 1;
-                classes = 10;
-                augment = false;
-            }
-            case "cifar10", "cifar100" -> {
-                if (dataDir == null) {
-                    throw new IllegalArgumentException(dataset + " needs --data-dir (the binary files cannot be downloaded here)");
-                }
-                Cifar.Variant v = dataset.equals("cifar10") ? Cifar.Variant.CIFAR10 : Cifar.Variant.CIFAR100;
-                train = Cifar.load(v, dataDir, true);
-                test = Cifar.load(v, dataDir, false);
-                side = 32;
-                channels = 3;
-                classes = v.classes();
-                augment = true;
-            }
-            default -> throw new IllegalArgumentException("unknown --dataset '" + dataset + "' (expected fashion-mnist, cifar10 or cifar100)");
-        }
-        if (limitTrain > 0) {
-            train = train.limit(limitTrain);
-        }
-        if (limitTest > 0) {
-            test = test.limit(limitTest);
-        }
-        ModelSetting setting = new ModelSetting(bb, side, channels, 4, classes, genome.timeStepsOr(timeSteps), 32);
+        Datasets.Loaded data = new Datasets(Optional.ofNullable(dataDir), limitTrain, limitTest).get(dataset);
+        ImageDataset train = data.train();
+        ImageDataset test = data.test();
+        ModelSetting setting = data.setting(bb, genome.timeStepsOr(timeSteps));
         TrainConfig recipe = TrainerConfig.SHORT_RECIPE.withEpochs(epochs).withBatchSize(batchSize)
-                .withLearningRate(learningRate).withSeed(seed).withAugment(augment)
+                .withLearningRate(learningRate).withSeed(seed).withAugment(data.augment())
                 .withMixup(mixup, mixup > 0 ? Math.max(1, epochs * 2 / 3) : Integer.MAX_VALUE);
         Files.createDirectories(out);
         PrintWriter o = spec.commandLine().getOut();

@@ -43,8 +43,8 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     static final int MAX_TOP = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(EvaluatorHandler.class);
 
-    /** Scored candidates best first: score down, then ask order. */
-    static final Comparator<Score> BY_SCORE = Comparator.comparingDouble((Score s) -> -s.getFlopsSyops())
+    /** Scored candidates best first: score down, then ask order (the strategies' own tie-break). */
+    public static final Comparator<Score> BY_SCORE = Comparator.comparingDouble((Score s) -> -s.getFlopsSyops())
             .thenComparingLong(Score::getSequence);
 
     private final DeadLetters deadLetters;
@@ -215,11 +215,12 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     private void addEvaluation(Leaderboard b, List<Score> ranked, Report.Builder r) {
         List<Score> trained = ranked.stream().filter(s -> isOk(b.results.get(s.getGenomeHash()))).toList();
         if (trained.size() >= 2) {
-            java.util.Set<String> names = new java.util.TreeSet<>(metrics(trained.get(0)).keySet());
-            trained.forEach(s -> names.retainAll(metrics(s).keySet()));
+            List<java.util.SortedMap<String, Double>> perScore = trained.stream().map(EvaluatorHandler::metrics).toList();
+            java.util.Set<String> names = new java.util.TreeSet<>(perScore.get(0).keySet());
+            perScore.forEach(m -> names.retainAll(m.keySet()));
             double[] acc = trained.stream().mapToDouble(s -> b.results.get(s.getGenomeHash()).getTestAccuracy()).toArray();
             for (String name : names) {
-                double[] m = trained.stream().mapToDouble(s -> metrics(s).get(name)).toArray();
+                double[] m = perScore.stream().mapToDouble(x -> x.get(name)).toArray();
                 RankCorrelation.Result c = RankCorrelation.of(m, acc, RankCorrelation.DEFAULT_RESAMPLES, name.hashCode());
                 r.addCorrelations(MetricCorrelation.newBuilder().setMetric(name).setN(trained.size())
                         .setKendallTauB(c.kendallTauB().value()).setKendallLow(c.kendallTauB().low())

@@ -15,10 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * limits. Names: {@code fashion-mnist} (28x28x1, 10 classes), {@code cifar10} and
  * {@code cifar100} (32x32x3; need the data directory). Thread-safe.
  */
-final class Datasets {
+public final class Datasets {
     /** A train/test pair and the input geometry its models use. */
-    record Loaded(ImageDataset train, ImageDataset test, int imageSize, int channels, int classes, boolean augment) {
-        ModelSetting setting(Backbone backbone, int timeSteps) {
+    public record Loaded(ImageDataset train, ImageDataset test, int imageSize, int channels, int classes, boolean augment) {
+        /** The model setting for this data: its geometry and classes, patch 4. */
+        public ModelSetting setting(Backbone backbone, int timeSteps) {
             return new ModelSetting(backbone, imageSize, channels, 4, classes, timeSteps, ModelSetting.OFFICIAL.syopsBatch());
         }
     }
@@ -28,7 +29,12 @@ final class Datasets {
     private final int limitTest;
     private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
 
-    Datasets(Optional<Path> dataDir, int limitTrain, int limitTest) {
+    /**
+     * @param dataDir    where the files are, or empty for the standard locations
+     * @param limitTrain keep the first N training images (0 = all)
+     * @param limitTest  keep the first N test images (0 = all)
+     */
+    public Datasets(Optional<Path> dataDir, int limitTrain, int limitTest) {
         this.dataDir = dataDir;
         this.limitTrain = limitTrain;
         this.limitTest = limitTest;
@@ -37,7 +43,7 @@ final class Datasets {
     /**
      * @throws IllegalArgumentException for an unknown name or missing data, naming what is missing
      */
-    Loaded get(String name) {
+    public Loaded get(String name) {
         return cache.computeIfAbsent(name, this::load);
     }
 

@@ -130,7 +130,7 @@ public final class ExperimentClient implements AutoCloseable {
                     + " candidates scored, but " + scores.size() + " scores were found on " + Topics.SCORES);
         }
         List<Score> ranked = new ArrayList<>(scores.values());
-        ranked.sort(java.util.Comparator.comparingDouble((Score s) -> -s.getFlopsSyops()).thenComparingLong(Score::getSequence));
+        ranked.sort(EvaluatorHandler.BY_SCORE);
         return new Outcome(ranked, trained, search, evaluation);
     }
 

@@ -25,7 +25,25 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 public final class LocalServices implements AutoCloseable {
     /** Services that can run in this JVM. */
-    public enum Service { SAMPLER, SCORER, EVALUATOR, TRAINER }
+    public enum Service {
+        SAMPLER, SCORER, EVALUATOR, TRAINER;
+
+        /** The lower-case name used on the command line. */
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the accepted services
+         */
+        public static Service parse(String name) {
+            try {
+                return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown service '" + name + "' (expected sampler, scorer, evaluator or trainer)");
+            }
+        }
+    }
 
     /** The services of one search: the trainer joins only when candidates are trained. */
     public static final Service[] SEARCH = {Service.SAMPLER, Service.SCORER, Service.EVALUATOR};
@@ -116,7 +134,7 @@ public final class LocalServices implements AutoCloseable {
 
     /** Deploys one service; returns its deployment id. */
     public String start(Service service) {
-        String id = service.name().toLowerCase(java.util.Locale.ROOT) + "-" + (++instance);
+        String id = service.id() + "-" + (++instance);
         Future<String> f = switch (service) {
             case SAMPLER -> vertx.deployVerticle(new SamplerVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));
             case SCORER -> vertx.deployVerticle(new ScorerVerticle(ScorerConfig.of(bootstrapServers).withScorerId(id),
@@ -150,10 +168,6 @@ public final class LocalServices implements AutoCloseable {
         String deployment = await(vertx.deployVerticle(verticle));
         deployments.add(deployment);
         return deployment;
-    }
-
-    public Vertx vertx() {
-        return vertx;
     }
 
     /** Undeploys the last instance of {@code service} started here (a clean stop). */

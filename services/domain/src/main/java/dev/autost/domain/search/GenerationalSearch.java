@@ -169,9 +169,4 @@ public abstract class GenerationalSearch implements SearchStrategy {
         all.sort(Trial.BEST_FIRST);
         return all;
     }
-
-    /** Every candidate handed out or waiting in the current generation, by id. */
-    public final Map<Long, Candidate> candidates() {
-        return Collections.unmodifiableMap(asked);
-    }
 }
