@@ -53,6 +53,15 @@ public final class Charts {
         } else {
             throw new IllegalArgumentException("no chart '" + name + "' (expected one of " + names() + ")");
         }
+        return png(chart);
+    }
+
+    /** Test accuracy (y) against one metric (x) of trained architectures, Kendall's tau-b in the title, as PNG. */
+    public static byte[] accuracyAgainst(String metric, double[] xs, double[] ys) {
+        return png(accuracyChart(metric, xs, ys));
+    }
+
+    private static byte[] png(XYChart chart) {
         try {
             return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException ex) {
@@ -107,11 +116,17 @@ public final class Charts {
         };
         double[] xs = trained.stream().mapToDouble(m).toArray();
         double[] ys = trained.stream().mapToDouble(s -> results.get(s.getGenomeHash()).getTestAccuracy()).toArray();
-        double tau = RankCorrelation.kendallTauB(xs, ys);
+        return accuracyChart(metric, xs, ys);
+    }
+
+    private static XYChart accuracyChart(String metric, double[] xs, double[] ys) {
+        double tau = xs.length < 2 ? Double.NaN : RankCorrelation.kendallTauB(xs, ys);
         String title = String.format("Test accuracy against %s: Kendall tau-b = %s (n = %d)", metric,
-                Double.isNaN(tau) ? "n/a" : String.format("%.3f", tau), trained.size());
+                Double.isNaN(tau) ? "n/a" : String.format("%.3f", tau), xs.length);
         XYChart c = chart(title, metric, "test accuracy");
-        scatter(c, "trained", trained, m, s -> results.get(s.getGenomeHash()).getTestAccuracy(), new Color(40, 120, 60));
+        if (xs.length > 0) {
+            c.addSeries("trained", xs, ys).setMarkerColor(new Color(40, 120, 60));
+        }
         return c;
     }
 

@@ -19,7 +19,7 @@ import java.util.UUID;
  *
  * <pre>
  * space: small            # a built-in name, or a mapping with a whole search space
- * strategy: evolution     # evolution | random | pareto
+ * strategy: evolution     # evolution | random | pareto | stratified | uniform
  * seed: 42
  * generations: 20
  * population: 50

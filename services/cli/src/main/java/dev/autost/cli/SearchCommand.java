@@ -85,7 +85,7 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--space", description = "tiny, small, base or a YAML file (default: ${DEFAULT-VALUE}).", defaultValue = "small")
     String space;
 
-    @Option(names = "--strategy", description = "evolution, random or pareto (default: ${DEFAULT-VALUE}).", defaultValue = "evolution")
+    @Option(names = "--strategy", description = "evolution, random, pareto, stratified or uniform (default: ${DEFAULT-VALUE}).", defaultValue = "evolution")
     String strategy;
 
     @Option(names = "--seed", description = "Seed of the search (default: ${DEFAULT-VALUE}).", defaultValue = "42")

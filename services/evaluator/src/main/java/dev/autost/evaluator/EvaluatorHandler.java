@@ -201,9 +201,16 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         return new ProducerRecord<>(Topics.REPORTS, key.getBytes(StandardCharsets.UTF_8), r.build().toByteArray());
     }
 
-    /** Training-free metrics of a score, by the names used in reports and docs. */
-    static java.util.SortedMap<String, Double> metrics(Score s) {
+    /**
+     * Training-free metrics of a score, by the names used in reports and docs: its own fields and
+     * extras, plus the proxies a trainer measured at initialisation (extra score fields that only
+     * a worker with the model and data can compute).
+     */
+    static java.util.SortedMap<String, Double> metrics(Score s, TrainResult r) {
         java.util.SortedMap<String, Double> m = new java.util.TreeMap<>(s.getExtraMap());
+        if (r != null) {
+            m.putAll(r.getProxiesMap());
+        }
         m.put("flops_syops", s.getFlopsSyops());
         m.put("flops_full", s.getFlopsFull());
         m.put("params", (double) s.getParams());
@@ -215,7 +222,8 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     private void addEvaluation(Leaderboard b, List<Score> ranked, Report.Builder r) {
         List<Score> trained = ranked.stream().filter(s -> isOk(b.results.get(s.getGenomeHash()))).toList();
         if (trained.size() >= 2) {
-            List<java.util.SortedMap<String, Double>> perScore = trained.stream().map(EvaluatorHandler::metrics).toList();
+            List<java.util.SortedMap<String, Double>> perScore = trained.stream()
+                    .map(s -> metrics(s, b.results.get(s.getGenomeHash()))).toList();
             java.util.Set<String> names = new java.util.TreeSet<>(perScore.get(0).keySet());
             perScore.forEach(m -> names.retainAll(m.keySet()));
             double[] acc = trained.stream().mapToDouble(s -> b.results.get(s.getGenomeHash()).getTestAccuracy()).toArray();

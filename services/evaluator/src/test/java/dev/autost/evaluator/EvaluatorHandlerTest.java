@@ -83,6 +83,28 @@ class EvaluatorHandlerTest {
     }
 
     @Test
+    void proxiesMeasuredByTheTrainer_areCorrelatedLikeScoreFields() throws Exception {
+        EvaluatorHandler h = handler();
+        h.onRecord(in(Topics.SCORES, "e/a", score("a", 10, 0)), false);
+        h.onRecord(in(Topics.SCORES, "e/b", score("b", 30, 1)), false);
+        h.onRecord(in(Topics.SCORES, "e/c", score("c", 20, 2)), false);
+        h.onRecord(in(Topics.REPORTS, "e", searchDone(3)), false);
+        h.onRecord(in(Topics.TRAIN_RESULTS, "e/a", withNaswot("a", 0.70, 100)), false);
+        h.onRecord(in(Topics.TRAIN_RESULTS, "e/b", withNaswot("b", 0.80, 300)), false);
+        Report done = Report.parseFrom(h.onRecord(in(Topics.TRAIN_RESULTS, "e/c", withNaswot("c", 0.90, 400)), false).get(0).value());
+        var naswot = done.getCorrelationsList().stream().filter(c -> c.getMetric().equals("naswot")).findFirst().orElseThrow();
+        assertEquals(3, naswot.getN());
+        assertEquals(1.0, naswot.getSpearmanRho(), 1e-12); // accuracy order a < b < c, naswot order too
+        var flops = done.getCorrelationsList().stream().filter(c -> c.getMetric().equals("flops_syops")).findFirst().orElseThrow();
+        assertEquals(0.5, flops.getSpearmanRho(), 1e-12); // flops ranks 1, 3, 2 against 1, 2, 3
+    }
+
+    private static byte[] withNaswot(String hash, double acc, double naswot) {
+        return TrainResult.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId("e").setGenomeHash(hash)
+                .setStatus(TrainResult.Status.OK).setTestAccuracy(acc).putProxies("naswot", naswot).build().toByteArray();
+    }
+
+    @Test
     void report_beforeTraining_paretoFrontIsOfTheScore() throws Exception {
         EvaluatorHandler h = handler();
         h.onRecord(in(Topics.SCORES, "e/a", Score.newBuilder().setSchemaVersion(1).setExperimentId("e").setGenomeHash("a")

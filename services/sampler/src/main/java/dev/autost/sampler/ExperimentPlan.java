@@ -15,7 +15,7 @@ import java.util.Objects;
  *
  * @param experimentId key of everything the experiment produces
  * @param space        parsed search space
- * @param strategy     evolution, random or pareto
+ * @param strategy     evolution, random, pareto, stratified or uniform
  * @param settings     population, generations, parents, seed
  * @param trainTopK    how many of the best candidates are trained (0 = none)
  * @param epochs       training epochs per trained candidate

@@ -68,6 +68,8 @@ final class TrainingJob {
                     req.getRank(), genome, req.getDataset(), recipe.epochs(), backbone.id(), config.device());
             boolean[] stopped = {false};
             try (SpikingTrainer trainer = new SpikingTrainer(genome, setting, recipe, SpikingTrainer.device(config.device()))) {
+                // Before fit(): the weights are the seeded initial ones even when fit() resumes.
+                result.putAllProxies(proxies(trainer, genome, setting, data));
                 dev.autost.models.train.TrainResult r = trainer.fit(data.train(), data.test(), Optional.of(checkpoints),
                         new EpochListener() {
                             @Override
@@ -100,6 +102,19 @@ final class TrainingJob {
             LOG.error("training {}/{} failed unexpectedly", req.getExperimentId(), req.getGenomeHash(), e);
             return failed(result, "unexpected error: " + e);
         }
+    }
+
+    /** Images in the batch the proxies are measured on. */
+    static final int PROXY_BATCH = 64;
+
+    /** NASWOT, SAHD and the energy from firing rates at initialisation, on the first training images. */
+    static java.util.Map<String, Double> proxies(SpikingTrainer trainer, Genome genome, ModelSetting setting,
+                                                 Datasets.Loaded data) {
+        dev.autost.models.proxy.InitProxies p = trainer.measureProxies(data.train(), Math.min(PROXY_BATCH, data.train().count()));
+        double energy = new dev.autost.domain.cost.CostModel(setting)
+                .withRates(dev.autost.domain.cost.FiringRates.perLayer(p.firingRates(), dev.autost.domain.cost.FiringRates.DEFAULT_RATE))
+                .estimate(genome).energyPj();
+        return java.util.Map.of("naswot", p.naswot(), "sahd", p.sahd(), "energy_init_pj", energy);
     }
 
     private static TrainResult failed(TrainResult.Builder b, String reason) {

@@ -134,6 +134,11 @@ public final class LocalServices implements AutoCloseable {
 
     /** Deploys one service; returns its deployment id. */
     public String start(Service service) {
+        if (service == Service.TRAINER && deployed.containsKey(Service.TRAINER)) {
+            // PyTorch's gradient collector in DJL is process-wide: two trainers would collide.
+            throw new IllegalStateException("one trainer per process: DJL trains one model at a time per JVM; "
+                    + "start more trainers as separate processes (autost service trainer)");
+        }
         String id = service.id() + "-" + (++instance);
         Future<String> f = switch (service) {
             case SAMPLER -> vertx.deployVerticle(new SamplerVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));

@@ -3,9 +3,13 @@ package dev.autost.domain.search;
 import java.util.List;
 import java.util.Locale;
 
-/** Creates a strategy by its name: {@code evolution}, {@code random} or {@code pareto}. */
+/**
+ * Creates a strategy by its name: {@code evolution}, {@code random} or {@code pareto} (searches),
+ * {@code stratified} or {@code uniform} (one generation of {@code population} genomes, spread over
+ * the parameter range or uniformly random: the samples {@code autost study} trains in full).
+ */
 public final class Strategies {
-    public static final List<String> NAMES = List.of("evolution", "random", "pareto");
+    public static final List<String> NAMES = List.of("evolution", "random", "pareto", "stratified", "uniform");
 
     private Strategies() {
     }
@@ -18,6 +22,8 @@ public final class Strategies {
             case "evolution" -> new EvolutionSearch(feasibility, settings);
             case "random" -> new RandomSearch(feasibility, settings);
             case "pareto" -> new ParetoEvolutionSearch(feasibility, settings);
+            case "stratified" -> new OneShotSample(feasibility, settings, OneShotSample.Spread.PARAMS);
+            case "uniform" -> new OneShotSample(feasibility, settings, OneShotSample.Spread.UNIFORM);
             default -> throw new IllegalArgumentException("unknown strategy '" + name + "' (expected one of " + NAMES + ")");
         };
     }

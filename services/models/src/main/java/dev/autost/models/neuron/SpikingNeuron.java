@@ -33,7 +33,8 @@ import java.util.Objects;
  * <p>Denormals: {@code alpha (V - v_th)} is clipped to [-{@value #SURROGATE_CLIP},
  * {@value #SURROGATE_CLIP}] before the sigmoid. Outside that range the surrogate
  * derivative is below 1e-8 and is set to exactly 0 instead of decaying into subnormal
- * floats, which are slow on x86 and which DJL gives no switch to flush.
+ * floats; training additionally flushes denormals on its thread
+ * ({@link dev.autost.models.train.Denormals}).
  *
  * <p>Scalars that gradients flow through are native arrays ({@code manager.full}), never
  * {@code NDArray.mul(Number)}: libtorch keeps the Java-side scalar buffer for backward
@@ -60,6 +61,7 @@ public final class SpikingNeuron extends AbstractBlock {
     private boolean recording;
     private double spikeSum;
     private long elementCount;
+    private SpikeObserver observer;
 
     private SpikingNeuron(Builder b) {
         super(VERSION);
@@ -108,6 +110,11 @@ public final class SpikingNeuron extends AbstractBlock {
         recording = false;
     }
 
+    /** Hands every later forward call's spikes to {@code observer} (null: to nobody). */
+    public void observe(SpikeObserver observer) {
+        this.observer = observer;
+    }
+
     /** Mean of the spikes emitted since {@link #startRecording()}, or NaN if none were. */
     public double firingRate() {
         return elementCount == 0 ? Double.NaN : spikeSum / elementCount;
@@ -146,6 +153,9 @@ public final class SpikingNeuron extends AbstractBlock {
         if (recording) {
             spikeSum += out.sum().getFloat();
             elementCount += out.size();
+        }
+        if (observer != null) {
+            observer.onSpikes(name, out);
         }
         return new NDList(out);
     }

@@ -104,6 +104,19 @@ public final class SpikingTrainer implements AutoCloseable {
      */
     public TrainResult fit(ImageDataset train, ImageDataset test, Optional<Path> checkpointDir,
                            EpochListener listener) {
+        // Decaying membrane potentials make denormals; flush them on this (the only op) thread.
+        // -Dautost.flush-denormals=false turns it off (to measure what it is worth).
+        int mxcsr = Boolean.parseBoolean(System.getProperty("autost.flush-denormals", "true"))
+                ? Denormals.flushOnThisThread() : -1;
+        try {
+            return fitFlushed(train, test, checkpointDir, listener);
+        } finally {
+            Denormals.restore(mxcsr);
+        }
+    }
+
+    private TrainResult fitFlushed(ImageDataset train, ImageDataset test, Optional<Path> checkpointDir,
+                                   EpochListener listener) {
         ThreadGradMode.disableOnThisThread();
         checkCompatible(train);
         checkCompatible(test);
@@ -233,6 +246,36 @@ public final class SpikingTrainer implements AutoCloseable {
      */
     public Map<String, Double> measureFiringRates(ImageDataset data, int images) {
         checkCompatible(data);
+        model.startRecording();
+        forwardOnBatchStatistics(data.limit(images), config.evalBatchSize());
+        return model.stopRecording();
+    }
+
+    /**
+     * The training-free proxies of the model as it is now (call it before training): NASWOT and
+     * SAHD from the spike codes of the first {@code batch} images of {@code data}, one forward
+     * pass on batch statistics as in {@link #measureFiringRates}, plus that pass's firing rates.
+     * Changes nothing in the model.
+     */
+    public dev.autost.models.proxy.InitProxies measureProxies(ImageDataset data, int batch) {
+        checkCompatible(data);
+        if (data.count() < batch) {
+            throw new IllegalArgumentException("the proxies need " + batch + " images, the dataset has " + data.count());
+        }
+        dev.autost.models.proxy.SpikeKernels kernels = new dev.autost.models.proxy.SpikeKernels(model.timeSteps(), batch);
+        model.neurons().values().forEach(n -> n.observe(kernels));
+        model.startRecording();
+        try {
+            forwardOnBatchStatistics(data.limit(batch), batch);
+        } finally {
+            model.neurons().values().forEach(n -> n.observe(null));
+        }
+        Map<String, Double> rates = model.stopRecording();
+        return new dev.autost.models.proxy.InitProxies(kernels.naswot(), kernels.sahd(), rates, batch);
+    }
+
+    /** Forward passes in train mode (batch-statistic BN) over all of {@code subset}; running statistics restored. */
+    private void forwardOnBatchStatistics(ImageDataset subset, int eb) {
         List<Parameter> running = new ArrayList<>();
         List<float[]> saved = new ArrayList<>();
         for (Parameter p : model.getParameters().values()) {
@@ -241,28 +284,26 @@ public final class SpikingTrainer implements AutoCloseable {
                 saved.add(p.getArray().toFloatArray());
             }
         }
-        ImageDataset subset = data.limit(images);
         Batches batches = new Batches(subset, false);
-        int eb = config.evalBatchSize();
         float[] buf = new float[eb * subset.imageBytes()];
         int[] order = new int[subset.count()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        model.startRecording();
-        for (int from = 0; from < subset.count(); from += eb) {
-            int n = Math.min(eb, subset.count() - from);
-            batches.fill(order, from, n, buf, null);
-            try (NDManager step = manager.newSubManager()) {
-                NDArray x = step.create(java.util.Arrays.copyOf(buf, n * subset.imageBytes()), model.inputShape(n));
-                model.forward(store, new NDList(x), true);
+        try {
+            for (int from = 0; from < subset.count(); from += eb) {
+                int n = Math.min(eb, subset.count() - from);
+                batches.fill(order, from, n, buf, null);
+                try (NDManager step = manager.newSubManager()) {
+                    NDArray x = step.create(java.util.Arrays.copyOf(buf, n * subset.imageBytes()), model.inputShape(n));
+                    model.forward(store, new NDList(x), true);
+                }
+            }
+        } finally {
+            for (int i = 0; i < running.size(); i++) {
+                running.get(i).getArray().set(saved.get(i));
             }
         }
-        Map<String, Double> rates = model.stopRecording();
-        for (int i = 0; i < running.size(); i++) {
-            running.get(i).getArray().set(saved.get(i));
-        }
-        return rates;
     }
 
     /** Writes only the parameters (for evaluation elsewhere) to {@code file}. */

@@ -153,6 +153,20 @@ class SpikingTrainerTest {
     }
 
     @Test
+    void measureProxies_atInit_givesFiniteScoresAndRatesAndChangesNothing() {
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, RECIPE, Device.cpu())) {
+            float[] before = weights(t);
+            var p = t.measureProxies(TEST, 16);
+            assertTrue(Double.isFinite(p.naswot()) && Double.isFinite(p.sahd()), p.toString());
+            assertEquals(t.model().neurons().keySet(), p.firingRates().keySet());
+            assertArrayEquals(before, weights(t));
+            // Same batch, same untrained weights: the proxies are a function of the model.
+            var again = t.measureProxies(TEST, 16);
+            assertEquals(p.naswot(), again.naswot(), 1e-6 * Math.abs(p.naswot()));
+        }
+    }
+
+    @Test
     void learningRateSchedule_warmupThenCosine_hitsEndpoints() {
         LearningRateSchedule s = new LearningRateSchedule(1e-3f, 1e-5f, 1e-6f, 10, 110);
         assertEquals(1e-6f, s.at(0), 1e-9f);

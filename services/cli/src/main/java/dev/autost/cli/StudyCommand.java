@@ -1,0 +1,229 @@
+package dev.autost.cli;
+
+import dev.autost.cli.pipeline.ExperimentClient;
+import dev.autost.cli.pipeline.LocalServices;
+import dev.autost.cli.pipeline.TrainerProcesses;
+import dev.autost.domain.space.SearchSpace;
+import dev.autost.domain.space.SearchSpaces;
+import dev.autost.domain.space.Window;
+import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.ExperimentSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code autost study}: how well do training-free metrics rank trained spiking transformers?
+ * Trains a sample spread across the parameter window through the pipeline's trainers, takes the
+ * evaluator's rank correlations, and compares FLOPs-guided evolution with random search at an
+ * equal training budget.
+ */
+@Command(name = "study", mixinStandardHelpOptions = true,
+        description = {"Reproduces the paper's central experiment on real training runs, through Kafka like search:",
+            "  1. --archs architectures spread evenly across the parameter window (strategy stratified) are scored,",
+            "     every one is trained with one fixed recipe by the trainers, and the evaluator correlates test",
+            "     accuracy with every training-free metric: flops_syops, flops_full, params, energy_pj and the",
+            "     proxies the trainers measure at initialisation (naswot, sahd, energy_init_pj), Kendall tau-b and",
+            "     Spearman rho with 95 % bootstrap intervals;",
+            "  2. at an equal training budget of --compare-k trained architectures each, the best of the top-k of",
+            "     the FLOPs-guided evolution against the best of k uniformly random feasible architectures.",
+            "The default (fashion-micro, 1 epoch on the first 4000 training images, 2000 test images) runs on a",
+            "2-core CPU in under an hour. Writes OUT/study.json, OUT/architectures.csv, OUT/correlations.csv,",
+            "OUT/study.md (the tables) and OUT/charts/accuracy-METRIC.png."})
+final class StudyCommand implements Callable<Integer> {
+    /** Training images per candidate when --limit-train is not given: the default study's short recipe. */
+    static final int DEFAULT_LIMIT_TRAIN = 4000;
+    static final int DEFAULT_LIMIT_TEST = 2000;
+
+    @Option(names = "--space", description = "tiny, small, base, fashion-micro or a YAML file (default: ${DEFAULT-VALUE}).",
+            defaultValue = "fashion-micro")
+    String space;
+
+    @Option(names = "--params-min", description = "Lower parameter bound of the window (default: the space's).")
+    Double paramsMin;
+
+    @Option(names = "--params-max", description = "Upper parameter bound of the window (default: the space's).")
+    Double paramsMax;
+
+    @Option(names = "--archs", description = "Architectures in the correlation sample (default: ${DEFAULT-VALUE}).",
+            defaultValue = "32")
+    int archs;
+
+    @Option(names = "--compare-k", description = "Architectures trained per arm of evolution vs random; 0 skips it (default: ${DEFAULT-VALUE}).",
+            defaultValue = "4")
+    int compareK;
+
+    @Option(names = "--population", description = "Population of the compared evolution (default: ${DEFAULT-VALUE}).",
+            defaultValue = "50")
+    int population;
+
+    @Option(names = "--generations", description = "Generations of the compared evolution (default: ${DEFAULT-VALUE}).",
+            defaultValue = "20")
+    int generations;
+
+    @Option(names = "--seed", description = "Seed of the sample, the searches and the training (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1")
+    long seed;
+
+    @Option(names = "--epochs", description = "Training epochs per architecture (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    int epochs;
+
+    @Option(names = "--dataset", description = "fashion-mnist, cifar10 or cifar100 (default: ${DEFAULT-VALUE}).",
+            defaultValue = "fashion-mnist")
+    String dataset;
+
+    @Option(names = "--trainers", description = {"Trainer workers started here: one in this process, the others as child",
+        "processes (DJL trains one model at a time per JVM). 2 fits this 2-core machine (default: ${DEFAULT-VALUE})."},
+            defaultValue = "2")
+    int trainers;
+
+    @Mixin
+    TrainerOptions trainer = new TrainerOptions();
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+            description = "Join this Kafka cluster instead of starting an embedded broker.")
+    String bootstrapServers;
+
+    @Option(names = "--no-local-services",
+            description = "With --bootstrap-servers: only submit and follow; the services and trainers run elsewhere.")
+    boolean noLocalServices;
+
+    @Option(names = "--kafka-data", paramLabel = "DIR",
+            description = "Keep the embedded broker's data here (for autost report); default: a temporary folder.")
+    Path kafkaData;
+
+    @Option(names = "--study-id", description = "Prefix of the study's experiment ids (default: study-SPACE-SEED-MILLIS).")
+    String studyId;
+
+    @Option(names = "--timeout", description = "Give up after this long (default: ${DEFAULT-VALUE}).", defaultValue = "PT6H")
+    Duration timeout;
+
+    @Option(names = "--out", description = "Output directory (default: ${DEFAULT-VALUE}).", defaultValue = "autost-study")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        SearchSpace s = window(SearchSpaces.resolve(space));
+        if (archs < 3) {
+            throw new IllegalArgumentException("--archs must be at least 3 for a rank correlation, got " + archs);
+        }
+        if (compareK < 0 || trainers < 0 || epochs < 1) {
+            throw new IllegalArgumentException("--compare-k and --trainers must be >= 0 and --epochs >= 1");
+        }
+        if (noLocalServices && bootstrapServers == null) {
+            throw new IllegalArgumentException("--no-local-services needs --bootstrap-servers");
+        }
+        if (!noLocalServices && trainers == 0) {
+            throw new IllegalArgumentException("--trainers 0 needs trainers elsewhere: add --bootstrap-servers and --no-local-services");
+        }
+        var parsed = spec.commandLine().getParseResult();
+        int limitTrain = parsed.hasMatchedOption("--limit-train") ? trainer.limitTrain : DEFAULT_LIMIT_TRAIN;
+        int limitTest = parsed.hasMatchedOption("--limit-test") ? trainer.limitTest : DEFAULT_LIMIT_TEST;
+        String id = studyId != null ? studyId : "study-" + s.name() + "-" + seed + "-" + System.currentTimeMillis();
+
+        List<StudyReport.Arm> arms = new ArrayList<>();
+        arms.add(new StudyReport.Arm("sample", spec(id + "-sample", s, "stratified", archs, 0, archs)));
+        if (compareK > 0) {
+            arms.add(new StudyReport.Arm("evolution", spec(id + "-evolution", s, "evolution", population, generations, compareK)));
+            arms.add(new StudyReport.Arm("random", spec(id + "-random", s, "uniform", compareK, 0, compareK)));
+        }
+        int toTrain = arms.stream().mapToInt(a -> a.spec().getTrainTopK()).sum();
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("autost study %s: %d architectures to train (%d in the sample%s), %d epoch(s) on %s, %s training and %s test images%n",
+                id, toTrain, archs, compareK > 0 ? ", " + compareK + " per arm of evolution vs random" : "", epochs, dataset,
+                limitTrain == 0 ? "all" : limitTrain, limitTest == 0 ? "all" : limitTest);
+        err.flush();
+
+        long t0 = System.nanoTime();
+        try (LocalServices services = LocalServices.connect(bootstrapServers, kafkaData, 3, (short) 1);
+             TrainerProcesses children = noLocalServices || trainers < 2 ? null : TrainerProcesses.start(trainers - 1,
+                     services.bootstrapServers(), childTrainerArgs(limitTrain, limitTest), out.resolve("logs"))) {
+            if (!noLocalServices) {
+                services.start(LocalServices.SEARCH);
+                services.trainerSettings(trainer.template().withLimits(limitTrain, limitTest));
+                services.start(LocalServices.Service.TRAINER);
+                if (children != null) {
+                    err.printf("autost study: %d more trainer(s) as child processes, logs in %s%n", trainers - 1, out.resolve("logs"));
+                }
+            }
+            try (ExperimentClient client = new ExperimentClient(services.bootstrapServers())) {
+                for (StudyReport.Arm a : arms) {
+                    client.submit(a.spec());
+                }
+                int[] doneBefore = {0};
+                for (StudyReport.Arm a : arms) {
+                    String[] last = {""};
+                    a.outcome(client.follow(a.spec().getExperimentId(), timeout, p -> {
+                        String line = String.format("study: %s: %d/%d trained (%d/%d overall), %.0f min elapsed%s", a.name(),
+                                p.trained(), p.trainExpected(), doneBefore[0] + p.trained(), toTrain,
+                                (System.nanoTime() - t0) / 6e10, p.lastEpoch() == null ? "" : String.format(
+                                        "; last: %s test accuracy %.4f at %.0f images/s", p.lastEpoch().getGenomeHash(),
+                                        p.lastEpoch().getTestAccuracy(), p.lastEpoch().getImagesPerSecond()));
+                        if (!line.substring(0, line.indexOf(" min")).equals(last[0])) {
+                            err.println(line);
+                            err.flush();
+                            last[0] = line.substring(0, line.indexOf(" min"));
+                        }
+                    }));
+                    doneBefore[0] += a.spec().getTrainTopK();
+                }
+            }
+            if (children != null && children.exited() > 0) {
+                err.printf("autost study: warning: %d child trainer(s) exited early; see %s%n", children.exited(), out.resolve("logs"));
+            }
+        }
+        double minutes = (System.nanoTime() - t0) / 6e10;
+        StudyReport report = new StudyReport(id, s, arms, new StudyReport.Settings(dataset, epochs, limitTrain, limitTest,
+                seed, trainer.device, trainers, population, generations, commandLine()), minutes);
+        PrintWriter o = spec.commandLine().getOut();
+        o.print(report.markdown());
+        o.println("wrote " + report.write(out));
+        o.flush();
+        return 0;
+    }
+
+    /** The trainer options of this command, for the child trainers. */
+    private List<String> childTrainerArgs(int limitTrain, int limitTest) {
+        List<String> a = new ArrayList<>(List.of("--device", trainer.device, "--checkpoint-dir",
+                trainer.checkpointDir.toAbsolutePath().toString(), "--limit-train", Integer.toString(limitTrain),
+                "--limit-test", Integer.toString(limitTest)));
+        if (trainer.dataDir != null) {
+            a.addAll(List.of("--data-dir", trainer.dataDir.toAbsolutePath().toString()));
+        }
+        return a;
+    }
+
+    private ExperimentSpec spec(String experimentId, SearchSpace s, String strategy, int population, int generations, int trainTopK) {
+        return ExperimentSpec.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(experimentId)
+                .setSpaceYaml(SearchSpaces.toYaml(s)).setStrategy(strategy).setSeed(seed).setPopulation(population)
+                // One-shot samples ignore generations; 0 would mean the default (20) in a spec.
+                .setGenerations(Math.max(1, generations)).setTrainTopK(trainTopK).setEpochs(epochs).setDataset(dataset)
+                .setCreatedAtMs(System.currentTimeMillis()).build();
+    }
+
+    private SearchSpace window(SearchSpace s) {
+        if (paramsMin == null && paramsMax == null) {
+            return s;
+        }
+        Window w = s.constraints().params();
+        return s.withConstraints(s.constraints().withParams(new Window(paramsMin != null ? paramsMin : w.min(),
+                paramsMax != null ? paramsMax : w.max())));
+    }
+
+    /** The command as typed, for the report (reproducibility). */
+    private String commandLine() {
+        return "autost " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    }
+}

@@ -1,0 +1,65 @@
+package dev.autost.cli.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Extra trainer workers as child JVMs ({@code autost service trainer}) on this machine. DJL
+ * lets one model train at a time per JVM (its gradient collector is process-wide), so training
+ * several small candidates at once on one device takes several processes. Each child's output
+ * goes to its own log file; closing stops them (SIGTERM: a running job stops after its epoch's
+ * checkpoint and stays uncommitted, so it is redelivered).
+ */
+public final class TrainerProcesses implements AutoCloseable {
+    private final List<Process> children = new ArrayList<>();
+
+    /**
+     * @param trainerArgs {@code service trainer} options after the bootstrap servers (device, data,
+     *                    checkpoints, limits)
+     * @param logs        folder for {@code trainer-N.log}
+     */
+    public static TrainerProcesses start(int count, String bootstrapServers, List<String> trainerArgs, Path logs)
+            throws IOException {
+        TrainerProcesses p = new TrainerProcesses();
+        Files.createDirectories(logs);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try {
+            for (int i = 0; i < count; i++) {
+                List<String> cmd = new ArrayList<>(List.of(java, "-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"),
+                        "-cp", System.getProperty("java.class.path"), "dev.autost.cli.Main", "service", "trainer",
+                        "--bootstrap-servers", bootstrapServers, "--http-port", "0"));
+                cmd.addAll(trainerArgs);
+                Path log = logs.resolve("trainer-" + (i + 2) + ".log");
+                p.children.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+            }
+        } catch (IOException | RuntimeException e) {
+            p.close();
+            throw e;
+        }
+        return p;
+    }
+
+    /** Child processes that exited before being asked to. */
+    public long exited() {
+        return children.stream().filter(c -> !c.isAlive()).count();
+    }
+
+    @Override
+    public void close() {
+        children.forEach(Process::destroy);
+        for (Process c : children) {
+            try {
+                if (!c.waitFor(30, TimeUnit.SECONDS)) {
+                    c.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                c.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
