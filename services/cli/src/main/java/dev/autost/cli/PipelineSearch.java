@@ -46,9 +46,7 @@ final class PipelineSearch {
         if (cmd.generations < 1) {
             throw new IllegalArgumentException("--generations must be at least 1 through Kafka (0 means the default in an experiment spec)");
         }
-        if (cmd.noLocalServices && cmd.bootstrapServers == null) {
-            throw new IllegalArgumentException("--no-local-services needs --bootstrap-servers");
-        }
+        cmd.cluster.check();
         if (cmd.experimentId == null) {
             cmd.experimentId = "search-" + space.name() + "-" + settings.seed() + "-" + System.currentTimeMillis();
         }
@@ -58,18 +56,18 @@ final class PipelineSearch {
                 .setParents(settings.parents()).setTrainTopK(cmd.trainTopK).setEpochs(cmd.epochs).setDataset(cmd.dataset)
                 .setCreatedAtMs(System.currentTimeMillis()).build();
         boolean bars = cmd.progress != null ? cmd.progress : System.console() != null;
-        if (cmd.bootstrapServers == null) {
+        if (cmd.cluster.bootstrapServers == null) {
             err.println("autost search: starting an embedded Kafka broker and the services...");
             err.flush();
         }
         long t0 = System.nanoTime();
         try (dev.autost.observability.Observability obs = dev.autost.observability.Observability.withoutServer();
-             LocalServices services = LocalServices.connect(cmd.bootstrapServers, cmd.kafkaData, cmd.partitions,
+             LocalServices services = LocalServices.connect(cmd.cluster.bootstrapServers, cmd.cluster.kafkaData, cmd.partitions,
                      cmd.replication, obs)) {
             this.observability = obs;
             long t1 = System.nanoTime();
             brokerMs = (t1 - t0) / 1_000_000;
-            if (!cmd.noLocalServices) {
+            if (!cmd.cluster.noLocalServices) {
                 services.start(LocalServices.Service.SCORER, LocalServices.Service.SAMPLER, LocalServices.Service.EVALUATOR);
                 if (cmd.trainTopK > 0) {
                     services.trainerSettings(cmd.trainer.template()).start(LocalServices.Service.TRAINER);
@@ -105,7 +103,7 @@ final class PipelineSearch {
 
     /** The API during a search is a convenience: a busy port costs a warning, not the search. */
     private void startApi(LocalServices services, PrintWriter err) {
-        if (cmd.api.noHttp || cmd.noLocalServices) {
+        if (cmd.api.noHttp || cmd.cluster.noLocalServices) {
             return;
         }
         try {

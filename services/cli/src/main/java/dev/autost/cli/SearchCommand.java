@@ -12,7 +12,6 @@ import dev.autost.domain.search.Strategies;
 import dev.autost.domain.search.Trial;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
-import dev.autost.domain.space.Window;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -35,13 +34,8 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "Run in process, without Kafka.")
     boolean offline;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
-            description = "Join this Kafka cluster instead of starting an embedded broker.")
-    String bootstrapServers;
-
-    @Option(names = "--no-local-services",
-            description = "With --bootstrap-servers: only submit and follow; the services run elsewhere.")
-    boolean noLocalServices;
+    @picocli.CommandLine.Mixin
+    PipelineOptions cluster = new PipelineOptions();
 
     @Option(names = "--partitions", description = "Partitions of topics this run creates (default: ${DEFAULT-VALUE}).",
             defaultValue = "3")
@@ -72,10 +66,6 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--progress", negatable = true, description = "Show progress bars (default: on a terminal).")
     Boolean progress;
 
-    @Option(names = "--kafka-data", paramLabel = "DIR",
-            description = "Keep the embedded broker's data here (for autost report); default: a temporary folder.")
-    Path kafkaData;
-
     @picocli.CommandLine.Mixin
     ApiOptions api = new ApiOptions();
 
@@ -101,11 +91,8 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--parents", description = "Top-k kept as parents (default: ${DEFAULT-VALUE}).", defaultValue = "10")
     int parents;
 
-    @Option(names = "--params-min", description = "Override the space's lower parameter bound, e.g. 11e6.")
-    Double paramsMin;
-
-    @Option(names = "--params-max", description = "Override the space's upper parameter bound, e.g. 12e6.")
-    Double paramsMax;
+    @picocli.CommandLine.Mixin
+    WindowOptions window = new WindowOptions();
 
     @Option(names = "--top-k", description = "Architectures printed and exported as YAML (default: ${DEFAULT-VALUE}).", defaultValue = "10")
     int topK;
@@ -118,7 +105,7 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SearchSpace s = applyWindow(SearchSpaces.resolve(space));
+        SearchSpace s = window.apply(SearchSpaces.resolve(space));
         EvolutionSettings settings = EvolutionSettings.builder().populationWithOfficialSplit(population)
                 .parents(parents).generations(generations).seed(seed).build();
         if (!Strategies.NAMES.contains(strategy)) {
@@ -149,7 +136,7 @@ final class SearchCommand implements Callable<Integer> {
             summary.put("services_ready_ms", pipeline.servicesMs);
             summary.put("search_ms", pipeline.searchMs);
             o.printf("kafka: %s ready in %d ms, services in %d ms, search %d ms from submit to finish%n",
-                    bootstrapServers == null ? "embedded broker" : bootstrapServers, pipeline.brokerMs,
+                    cluster.describe(), pipeline.brokerMs,
                     pipeline.servicesMs, pipeline.searchMs);
             if (strategy.equals("pareto")) {
                 ArrayNode front = summary.putArray("pareto_front");
@@ -182,14 +169,5 @@ final class SearchCommand implements Callable<Integer> {
         o.println("wrote " + results + " and " + Math.min(topK, ranking.size()) + " RETRAIN YAML files under " + out.resolve("top"));
         o.flush();
         return 0;
-    }
-
-    private SearchSpace applyWindow(SearchSpace s) {
-        if (paramsMin == null && paramsMax == null) {
-            return s;
-        }
-        Window w = s.constraints().params();
-        Window nw = new Window(paramsMin != null ? paramsMin : w.min(), paramsMax != null ? paramsMax : w.max());
-        return s.withConstraints(s.constraints().withParams(nw));
     }
 }

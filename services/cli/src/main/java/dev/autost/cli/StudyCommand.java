@@ -5,7 +5,6 @@ import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.cli.pipeline.TrainerProcesses;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
-import dev.autost.domain.space.Window;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.ExperimentSpec;
 import java.io.IOException;
@@ -48,11 +47,8 @@ final class StudyCommand implements Callable<Integer> {
             defaultValue = "fashion-micro")
     String space;
 
-    @Option(names = "--params-min", description = "Lower parameter bound of the window (default: the space's).")
-    Double paramsMin;
-
-    @Option(names = "--params-max", description = "Upper parameter bound of the window (default: the space's).")
-    Double paramsMax;
+    @Mixin
+    WindowOptions window = new WindowOptions();
 
     @Option(names = "--archs", description = "Architectures in the correlation sample (default: ${DEFAULT-VALUE}).",
             defaultValue = "32")
@@ -89,17 +85,8 @@ final class StudyCommand implements Callable<Integer> {
     @Mixin
     TrainerOptions trainer = new TrainerOptions();
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
-            description = "Join this Kafka cluster instead of starting an embedded broker.")
-    String bootstrapServers;
-
-    @Option(names = "--no-local-services",
-            description = "With --bootstrap-servers: only submit and follow; the services and trainers run elsewhere.")
-    boolean noLocalServices;
-
-    @Option(names = "--kafka-data", paramLabel = "DIR",
-            description = "Keep the embedded broker's data here (for autost report); default: a temporary folder.")
-    Path kafkaData;
+    @Mixin
+    PipelineOptions cluster = new PipelineOptions();
 
     @Option(names = "--study-id", description = "Prefix of the study's experiment ids (default: study-SPACE-SEED-MILLIS).")
     String studyId;
@@ -115,17 +102,15 @@ final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SearchSpace s = window(SearchSpaces.resolve(space));
+        SearchSpace s = window.apply(SearchSpaces.resolve(space));
         if (archs < 3) {
             throw new IllegalArgumentException("--archs must be at least 3 for a rank correlation, got " + archs);
         }
         if (compareK < 0 || trainers < 0 || epochs < 1) {
             throw new IllegalArgumentException("--compare-k and --trainers must be >= 0 and --epochs >= 1");
         }
-        if (noLocalServices && bootstrapServers == null) {
-            throw new IllegalArgumentException("--no-local-services needs --bootstrap-servers");
-        }
-        if (!noLocalServices && trainers == 0) {
+        cluster.check();
+        if (!cluster.noLocalServices && trainers == 0) {
             throw new IllegalArgumentException("--trainers 0 needs trainers elsewhere: add --bootstrap-servers and --no-local-services");
         }
         var parsed = spec.commandLine().getParseResult();
@@ -147,10 +132,10 @@ final class StudyCommand implements Callable<Integer> {
         err.flush();
 
         long t0 = System.nanoTime();
-        try (LocalServices services = LocalServices.connect(bootstrapServers, kafkaData, 3, (short) 1);
-             TrainerProcesses children = noLocalServices || trainers < 2 ? null : TrainerProcesses.start(trainers - 1,
+        try (LocalServices services = LocalServices.connect(cluster.bootstrapServers, cluster.kafkaData, 3, (short) 1);
+             TrainerProcesses children = cluster.noLocalServices || trainers < 2 ? null : TrainerProcesses.start(trainers - 1,
                      services.bootstrapServers(), childTrainerArgs(limitTrain, limitTest), out.resolve("logs"))) {
-            if (!noLocalServices) {
+            if (!cluster.noLocalServices) {
                 services.start(LocalServices.SEARCH);
                 services.trainerSettings(trainer.template().withLimits(limitTrain, limitTest));
                 services.start(LocalServices.Service.TRAINER);
@@ -166,15 +151,13 @@ final class StudyCommand implements Callable<Integer> {
                 for (StudyReport.Arm a : arms) {
                     String[] last = {""};
                     a.outcome(client.follow(a.spec().getExperimentId(), timeout, p -> {
-                        String line = String.format("study: %s: %d/%d trained (%d/%d overall), %.0f min elapsed%s", a.name(),
-                                p.trained(), p.trainExpected(), doneBefore[0] + p.trained(), toTrain,
-                                (System.nanoTime() - t0) / 6e10, p.lastEpoch() == null ? "" : String.format(
-                                        "; last: %s test accuracy %.4f at %.0f images/s", p.lastEpoch().getGenomeHash(),
-                                        p.lastEpoch().getTestAccuracy(), p.lastEpoch().getImagesPerSecond()));
-                        if (!line.substring(0, line.indexOf(" min")).equals(last[0])) {
-                            err.println(line);
+                        // A line per result; other progress (epochs) at most once a minute.
+                        long minute = (System.nanoTime() - t0) / 60_000_000_000L;
+                        String key = p.trained() + "/" + p.trainExpected() + "@" + minute;
+                        if (!key.equals(last[0])) {
+                            err.println(progressLine(a.name(), p, doneBefore[0], toTrain, minute));
                             err.flush();
-                            last[0] = line.substring(0, line.indexOf(" min"));
+                            last[0] = key;
                         }
                     }));
                     doneBefore[0] += a.spec().getTrainTopK();
@@ -194,9 +177,16 @@ final class StudyCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static String progressLine(String arm, ExperimentClient.Progress p, int doneBefore, int toTrain, long minute) {
+        String last = p.lastEpoch() == null ? "" : String.format("; last: %s test accuracy %.4f at %.0f images/s",
+                p.lastEpoch().getGenomeHash(), p.lastEpoch().getTestAccuracy(), p.lastEpoch().getImagesPerSecond());
+        return String.format("study: %s: %d/%d trained (%d/%d overall), %d min elapsed%s", arm, p.trained(), p.trainExpected(),
+                doneBefore + p.trained(), toTrain, minute, last);
+    }
+
     /** The trainer options of this command, for the child trainers. */
     private List<String> childTrainerArgs(int limitTrain, int limitTest) {
-        List<String> a = new ArrayList<>(List.of("--device", trainer.device, "--checkpoint-dir",
+        List<String> a = new ArrayList<>(List.of("--device", trainer.device, "--recipe", trainer.recipe, "--checkpoint-dir",
                 trainer.checkpointDir.toAbsolutePath().toString(), "--limit-train", Integer.toString(limitTrain),
                 "--limit-test", Integer.toString(limitTest)));
         if (trainer.dataDir != null) {
@@ -211,15 +201,6 @@ final class StudyCommand implements Callable<Integer> {
                 // One-shot samples ignore generations; 0 would mean the default (20) in a spec.
                 .setGenerations(Math.max(1, generations)).setTrainTopK(trainTopK).setEpochs(epochs).setDataset(dataset)
                 .setCreatedAtMs(System.currentTimeMillis()).build();
-    }
-
-    private SearchSpace window(SearchSpace s) {
-        if (paramsMin == null && paramsMax == null) {
-            return s;
-        }
-        Window w = s.constraints().params();
-        return s.withConstraints(s.constraints().withParams(new Window(paramsMin != null ? paramsMin : w.min(),
-                paramsMax != null ? paramsMax : w.max())));
     }
 
     /** The command as typed, for the report (reproducibility). */

@@ -27,8 +27,13 @@ final class TrainerOptions {
             defaultValue = "0")
     int limitTest;
 
+    @Option(names = "--recipe", description = {"short (the CPU recipe: batch 64, lr 2e-3, 5 % warm-up) or cifar (the",
+        "authors' CIFAR recipe: batch 128, lr 5e-4, 20 warm-up epochs, mixup; for 300 epochs on a GPU) (default: ${DEFAULT-VALUE})."},
+            defaultValue = "short")
+    String recipe;
+
     TrainerConfig template() {
-        return TrainerConfig.of("unused").withDevice(device).withDataDir(Optional.ofNullable(dataDir))
+        return TrainerConfig.of("unused").withRecipe(TrainerConfig.recipe(recipe)).withDevice(device).withDataDir(Optional.ofNullable(dataDir))
                 .withCheckpointRoot(checkpointDir).withLimits(limitTrain, limitTest);
     }
 }
