@@ -134,7 +134,7 @@ final class StudyCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (LocalServices services = LocalServices.connect(cluster.bootstrapServers, cluster.kafkaData, 3, (short) 1);
              TrainerProcesses children = cluster.noLocalServices || trainers < 2 ? null : TrainerProcesses.start(trainers - 1,
-                     services.bootstrapServers(), childTrainerArgs(limitTrain, limitTest), out.resolve("logs"))) {
+                     services.bootstrapServers(), trainer.asArgs(limitTrain, limitTest), out.resolve("logs"))) {
             if (!cluster.noLocalServices) {
                 services.start(LocalServices.SEARCH);
                 services.trainerSettings(trainer.template().withLimits(limitTrain, limitTest));
@@ -182,17 +182,6 @@ final class StudyCommand implements Callable<Integer> {
                 p.lastEpoch().getGenomeHash(), p.lastEpoch().getTestAccuracy(), p.lastEpoch().getImagesPerSecond());
         return String.format("study: %s: %d/%d trained (%d/%d overall), %d min elapsed%s", arm, p.trained(), p.trainExpected(),
                 doneBefore + p.trained(), toTrain, minute, last);
-    }
-
-    /** The trainer options of this command, for the child trainers. */
-    private List<String> childTrainerArgs(int limitTrain, int limitTest) {
-        List<String> a = new ArrayList<>(List.of("--device", trainer.device, "--recipe", trainer.recipe, "--checkpoint-dir",
-                trainer.checkpointDir.toAbsolutePath().toString(), "--limit-train", Integer.toString(limitTrain),
-                "--limit-test", Integer.toString(limitTest)));
-        if (trainer.dataDir != null) {
-            a.addAll(List.of("--data-dir", trainer.dataDir.toAbsolutePath().toString()));
-        }
-        return a;
     }
 
     private ExperimentSpec spec(String experimentId, SearchSpace s, String strategy, int population, int generations, int trainTopK) {

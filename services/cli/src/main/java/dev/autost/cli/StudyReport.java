@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autost.api.Charts;
 import dev.autost.cli.pipeline.ExperimentClient;
+import dev.autost.evaluator.EvaluatorHandler;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.proto.v1.ExperimentSpec;
@@ -18,7 +19,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The outcome of {@code autost study} as tables: every trained architecture of the sample with
@@ -75,13 +75,7 @@ final class StudyReport {
 
         /** Every training-free metric by the evaluator's names. */
         Map<String, Double> metrics() {
-            Map<String, Double> m = new TreeMap<>(score.getExtraMap());
-            m.put("flops_syops", score.getFlopsSyops());
-            m.put("flops_full", score.getFlopsFull());
-            m.put("params", (double) score.getParams());
-            m.put("energy_pj", score.getEnergyPj());
-            m.putAll(result.getProxiesMap());
-            return m;
+            return EvaluatorHandler.metrics(score, result);
         }
 
         String genome() {

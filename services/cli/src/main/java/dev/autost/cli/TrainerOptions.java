@@ -32,6 +32,17 @@ final class TrainerOptions {
             defaultValue = "short")
     String recipe;
 
+    /** These options as {@code autost service trainer} arguments, with the given data limits (child trainers). */
+    java.util.List<String> asArgs(int limitTrain, int limitTest) {
+        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("--device", device, "--recipe", recipe,
+                "--checkpoint-dir", checkpointDir.toAbsolutePath().toString(), "--limit-train", Integer.toString(limitTrain),
+                "--limit-test", Integer.toString(limitTest)));
+        if (dataDir != null) {
+            a.addAll(java.util.List.of("--data-dir", dataDir.toAbsolutePath().toString()));
+        }
+        return a;
+    }
+
     TrainerConfig template() {
         return TrainerConfig.of("unused").withRecipe(TrainerConfig.recipe(recipe)).withDevice(device).withDataDir(Optional.ofNullable(dataDir))
                 .withCheckpointRoot(checkpointDir).withLimits(limitTrain, limitTest);

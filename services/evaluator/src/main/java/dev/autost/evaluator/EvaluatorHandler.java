@@ -206,7 +206,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
      * extras, plus the proxies a trainer measured at initialisation (extra score fields that only
      * a worker with the model and data can compute).
      */
-    static java.util.SortedMap<String, Double> metrics(Score s, TrainResult r) {
+    public static java.util.SortedMap<String, Double> metrics(Score s, TrainResult r) {
         java.util.SortedMap<String, Double> m = new java.util.TreeMap<>(s.getExtraMap());
         if (r != null) {
             m.putAll(r.getProxiesMap());
