@@ -17,6 +17,7 @@ final class ApiJson {
 
     static JsonObject summary(ExperimentStore.Experiment e) {
         JsonObject o = new JsonObject().put("id", e.id()).put("phase", phase(e.phase()));
+        e.failureReason().ifPresent(reason -> o.put("failure_reason", reason));
         e.spec().ifPresent(s -> o.put("strategy", s.getStrategy()).put("seed", s.getSeed())
                 .put("generations", s.getGenerations()).put("population", s.getPopulation())
                 .put("train_top_k", s.getTrainTopK()).put("created_at_ms", s.getCreatedAtMs()));

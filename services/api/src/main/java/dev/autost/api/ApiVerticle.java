@@ -137,13 +137,20 @@ public final class ApiVerticle extends VerticleBase {
     }
 
     private void submit(RoutingContext ctx) {
-        ExperimentSpec spec;
-        try {
-            spec = new SubmissionParser(clock).parse(ctx.body().asString());
-        } catch (SubmissionParser.BadSubmissionException e) {
-            error(ctx, 400, e.getMessage());
-            return;
-        }
+        String body = ctx.body().asString();
+        // Off the event loop: the feasibility check draws a first generation as the sampler would.
+        vertx.<ExperimentSpec>executeBlocking(() -> new SubmissionParser(clock).parse(body), false)
+                .onSuccess(spec -> submit(ctx, spec))
+                .onFailure(e -> {
+                    if (e instanceof SubmissionParser.BadSubmissionException) {
+                        error(ctx, 400, e.getMessage());
+                    } else {
+                        ctx.fail(e);
+                    }
+                });
+    }
+
+    private void submit(RoutingContext ctx, ExperimentSpec spec) {
         // The store learns of a spec only when it reads it back from Kafka; ids submitted here
         // are remembered too, so a duplicate right after the first submission is refused.
         if (!submitted.add(spec.getExperimentId())

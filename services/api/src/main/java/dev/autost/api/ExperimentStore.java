@@ -56,6 +56,15 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
             return Optional.ofNullable(evaluation);
         }
 
+        /** Why the experiment failed, when it did (the sampler's or the evaluator's FAILED report). */
+        public Optional<String> failureReason() {
+            if (phase() != Report.Phase.FAILED) {
+                return Optional.empty();
+            }
+            Report e = evaluation != null && evaluation.getPhase() == Report.Phase.FAILED ? evaluation : search;
+            return Optional.of(e.getFailureReason());
+        }
+
         public Map<String, TrainResult> results() {
             return Map.copyOf(results);
         }
@@ -79,7 +88,8 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
         /** The most advanced phase known: the evaluator's final word wins over the sampler's. */
         public Report.Phase phase() {
             Report e = evaluation;
-            if (e != null && (e.getPhase() == Report.Phase.FINISHED || e.getPhase() == Report.Phase.STOPPED)) {
+            if (e != null && (e.getPhase() == Report.Phase.FINISHED || e.getPhase() == Report.Phase.STOPPED
+                    || e.getPhase() == Report.Phase.FAILED)) {
                 return e.getPhase();
             }
             Report s = search;

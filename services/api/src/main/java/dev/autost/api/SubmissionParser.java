@@ -95,7 +95,7 @@ public final class SubmissionParser {
                 .setTrainTopK((int) number(root, "train_top_k", 0, 10_000)).setEpochs((int) number(root, "epochs", 1, 10_000))
                 .setDataset(text(root, "dataset", "fashion-mnist")).setCreatedAtMs(clock.millis()).build();
         try {
-            ExperimentPlan.fromSpec(spec);
+            ExperimentPlan.fromSpec(spec).checkFeasible();
         } catch (RuntimeException e) {
             throw new BadSubmissionException(e.getMessage());
         }

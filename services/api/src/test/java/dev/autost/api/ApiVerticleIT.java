@@ -110,6 +110,12 @@ class ApiVerticleIT {
         assertEquals(400, badSeed.statusCode());
         assertTrue(badSeed.body().contains("seed"), badSeed.body());
         assertEquals(400, post("/api/experiments", "[1, 2", TOKEN).statusCode());
+        // Well-formed, but no architecture of the space fits the window: the sampler could never start it.
+        HttpResponse<String> infeasible = post("/api/experiments", "{\"experiment_id\": \"bad-window\", \"space\": "
+                + "{\"embed_dims\": [64], \"depth\": {\"min\": 1, \"max\": 2}, \"mlp_ratios\": [4], \"num_heads\": [1], "
+                + "\"constraints\": {\"params\": {\"min\": 1e15}}}}", TOKEN);
+        assertEquals(400, infeasible.statusCode(), infeasible.body());
+        assertTrue(new JsonObject(infeasible.body()).getString("error").startsWith("space.constraints"), infeasible.body());
     }
 
     @Test

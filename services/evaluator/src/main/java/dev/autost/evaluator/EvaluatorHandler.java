@@ -110,18 +110,18 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         }
         Leaderboard b = board(r.getExperimentId());
         if (SERVICE.equals(r.getSource())) {
-            if (r.getPhase() == Report.Phase.FINISHED || r.getPhase() == Report.Phase.STOPPED) {
+            if (isFinal(r.getPhase())) {
                 b.finishedPublished = true;
             }
             return List.of();
         }
         b.searchState = r;
-        if (r.getPhase() == Report.Phase.STOPPED) {
+        if (endedBySampler(r.getPhase())) {
             if (replaying || b.finishedPublished) {
                 return List.of();
             }
             b.finishedPublished = true;
-            return List.of(report(b, Report.Phase.STOPPED));
+            return List.of(report(b, r.getPhase()));
         }
         return replaying ? List.of() : maybeFinish(b);
     }
@@ -149,14 +149,39 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     public List<ProducerRecord<byte[], byte[]>> onCaughtUp() {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         for (Leaderboard b : boards.values()) {
-            if (b.searchState != null && b.searchState.getPhase() == Report.Phase.STOPPED && !b.finishedPublished) {
+            try {
+                if (b.searchState != null && endedBySampler(b.searchState.getPhase()) && !b.finishedPublished) {
+                    b.finishedPublished = true;
+                    out.add(report(b, b.searchState.getPhase()));
+                } else {
+                    out.addAll(maybeFinish(b));
+                }
+            } catch (RuntimeException e) {
+                // One experiment whose stored records cannot be evaluated must not keep the
+                // evaluator (and every other experiment) from starting.
+                LOG.error("experiment {}: cannot evaluate the stored records", b.experimentId, e);
                 b.finishedPublished = true;
-                out.add(report(b, Report.Phase.STOPPED));
-            } else {
-                out.addAll(maybeFinish(b));
+                out.add(failed(b, "evaluation failed: " + e));
             }
         }
         return out;
+    }
+
+    /** FINISHED, STOPPED and FAILED end an experiment for good. */
+    private static boolean isFinal(Report.Phase p) {
+        return p == Report.Phase.FINISHED || p == Report.Phase.STOPPED || p == Report.Phase.FAILED;
+    }
+
+    /** Phases in which the sampler ends an experiment before its training is complete. */
+    private static boolean endedBySampler(Report.Phase p) {
+        return p == Report.Phase.STOPPED || p == Report.Phase.FAILED;
+    }
+
+    private ProducerRecord<byte[], byte[]> failed(Leaderboard b, String reason) {
+        Report r = Report.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(b.experimentId)
+                .setPhase(Report.Phase.FAILED).setSource(SERVICE).setFailureReason(reason).build();
+        String key = Topics.experimentKey(b.experimentId) + KEY_SUFFIX;
+        return new ProducerRecord<>(Topics.REPORTS, key.getBytes(StandardCharsets.UTF_8), r.toByteArray());
     }
 
     private List<ProducerRecord<byte[], byte[]>> maybeFinish(Leaderboard b) {
@@ -175,7 +200,8 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
                 .setPhase(phase).setSource(SERVICE).setCandidatesScored(b.scores.size()).setTrained(b.results.size());
         if (b.searchState != null) {
             r.setGeneration(b.searchState.getGeneration()).setGenerations(b.searchState.getGenerations())
-                    .setTrainExpected(b.searchState.getTrainExpected());
+                    .setTrainExpected(b.searchState.getTrainExpected())
+                    .setFailureReason(phase == Report.Phase.FAILED ? b.searchState.getFailureReason() : "");
         }
         if (!ranked.isEmpty()) {
             r.setBestScore(ranked.get(0).getFlopsSyops());
@@ -253,6 +279,11 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
 
     private Leaderboard board(String experimentId) {
         return boards.computeIfAbsent(experimentId, Leaderboard::new);
+    }
+
+    @Override
+    public List<ProducerRecord<byte[], byte[]>> onUnexpected(ConsumerRecord<byte[], byte[]> record, RuntimeException error) {
+        return dead(record, "unexpected error: " + error, error);
     }
 
     private List<ProducerRecord<byte[], byte[]>> dead(ConsumerRecord<byte[], byte[]> record, String reason, Exception e) {

@@ -61,6 +61,28 @@ class EvaluatorHandlerTest {
     }
 
     @Test
+    void samplerReportsFailed_evaluationEndsFailedWithTheReason_onceAcrossRestarts() throws Exception {
+        byte[] failed = Report.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId("e").setSource("sampler")
+                .setPhase(Report.Phase.FAILED).setFailureReason("space.constraints: too few feasible candidates")
+                .build().toByteArray();
+        EvaluatorHandler h = handler();
+        List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(Topics.REPORTS, "e", failed), false);
+        assertEquals(1, out.size());
+        Report r = Report.parseFrom(out.get(0).value());
+        assertEquals(Report.Phase.FAILED, r.getPhase());
+        assertEquals("space.constraints: too few feasible candidates", r.getFailureReason());
+
+        // Not yet reported when the evaluator was down: reported after the replay, once.
+        EvaluatorHandler down = new EvaluatorHandler(new DeadLetters(EvaluatorHandler.SERVICE, Clock.systemUTC()));
+        down.onRecord(in(Topics.REPORTS, "e", failed), true);
+        assertEquals(Report.Phase.FAILED, Report.parseFrom(down.onCaughtUp().get(0).value()).getPhase());
+        EvaluatorHandler again = new EvaluatorHandler(new DeadLetters(EvaluatorHandler.SERVICE, Clock.systemUTC()));
+        again.onRecord(in(Topics.REPORTS, "e", failed), true);
+        again.onRecord(in(Topics.REPORTS, "e" + EvaluatorHandler.KEY_SUFFIX, out.get(0).value()), true);
+        assertTrue(again.onCaughtUp().isEmpty());
+    }
+
+    @Test
     void training_finishesWhenEveryExpectedResultArrived_andRanksByAccuracy() throws Exception {
         EvaluatorHandler h = handler();
         h.onRecord(in(Topics.SCORES, "e/a", score("a", 10, 0)), false);

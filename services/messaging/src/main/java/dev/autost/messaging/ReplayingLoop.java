@@ -51,6 +51,16 @@ public final class ReplayingLoop implements Runnable {
 
     /** Called once when the replay reached the end of every topic; may resume work. */
     List<ProducerRecord<byte[], byte[]>> onCaughtUp();
+
+    /**
+     * {@link #onRecord} threw: a bug, or input the handler did not foresee. The loop logs it and
+     * goes on with the next record, so one record never stops the service; a handler with a
+     * dead-letter topic returns the record's dead letter here. The default skips it.
+     */
+    default List<ProducerRecord<byte[], byte[]>> onUnexpected(ConsumerRecord<byte[], byte[]> record,
+        RuntimeException error) {
+      return List.of();
+    }
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ReplayingLoop.class);
@@ -121,7 +131,7 @@ public final class ReplayingLoop implements Runnable {
         ConsumerRecords<byte[], byte[]> batch = consumer.poll(pollTimeout);
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : batch) {
-          out.addAll(handler.onRecord(r, false));
+          out.addAll(handle(r, false));
         }
         send(out);
       }
@@ -150,9 +160,18 @@ public final class ReplayingLoop implements Runnable {
       }
       List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-        out.addAll(handler.onRecord(r, true));
+        out.addAll(handle(r, true));
       }
       send(out);
+    }
+  }
+
+  private List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> r, boolean replaying) {
+    try {
+      return handler.onRecord(r, replaying);
+    } catch (RuntimeException e) {
+      LOG.error("{}: handling {}-{}@{} failed; skipping it", name, r.topic(), r.partition(), r.offset(), e);
+      return handler.onUnexpected(r, e);
     }
   }
 
@@ -165,34 +184,44 @@ public final class ReplayingLoop implements Runnable {
     return true;
   }
 
-  /** Sends and waits for every acknowledgement; retries the whole list on a failed send. */
+  /**
+   * Sends and waits for every acknowledgement; resends what failed. A record the broker refuses
+   * for good (too large, not serializable) is dropped with an error, and only that record.
+   */
   private void send(List<ProducerRecord<byte[], byte[]>> records) throws InterruptedException {
-    while (!records.isEmpty()) {
-      List<Future<?>> sends = new ArrayList<>(records.size());
-      for (ProducerRecord<byte[], byte[]> r : records) {
+    List<ProducerRecord<byte[], byte[]>> pending = records;
+    while (!pending.isEmpty()) {
+      List<Future<?>> sends = new ArrayList<>(pending.size());
+      for (ProducerRecord<byte[], byte[]> r : pending) {
         sends.add(producer.send(r));
       }
-      try {
-        for (Future<?> f : sends) {
-          while (!await(f)) {
+      List<ProducerRecord<byte[], byte[]>> failed = new ArrayList<>();
+      Throwable cause = null;
+      for (int i = 0; i < sends.size(); i++) {
+        try {
+          while (!await(sends.get(i))) {
             if (!running) {
               return;
             }
           }
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof org.apache.kafka.common.errors.RecordTooLargeException
+              || e.getCause() instanceof org.apache.kafka.common.errors.SerializationException) {
+            // Resending cannot help: drop what the broker will never take, keep the rest flowing.
+            LOG.error("{}: dropping a record for {} the broker refuses for good: {}", name, pending.get(i).topic(),
+                e.getCause().toString());
+          } else {
+            failed.add(pending.get(i));
+            cause = e.getCause();
+          }
         }
-        return;
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof org.apache.kafka.common.errors.RecordTooLargeException
-            || e.getCause() instanceof org.apache.kafka.common.errors.SerializationException) {
-          // Resending cannot help: drop what the broker will never take, keep the rest flowing.
-          LOG.error("{}: dropping {} record(s) the broker refuses for good: {}", name, records.size(),
-              e.getCause().toString());
-          return;
-        }
-        // Idempotent producer and keyed state: resending the whole list is harmless.
-        LOG.warn("{}: produce failed, resending {} record(s): {}", name, records.size(), e.getCause().toString());
+      }
+      if (!failed.isEmpty()) {
+        // Idempotent producer and keyed state: resending is harmless; order among them is kept.
+        LOG.warn("{}: produce failed, resending {} record(s): {}", name, failed.size(), String.valueOf(cause));
         Thread.sleep(500);
       }
+      pending = failed;
     }
   }
 

@@ -44,7 +44,7 @@ public record ExperimentPlan(String experimentId, SearchSpace space, String stra
             throw new InvalidExperimentException("unknown schema_version " + Integer.toUnsignedString(spec.getSchemaVersion()));
         }
         String id = spec.getExperimentId();
-        if (id.isEmpty() || id.contains("/")) {
+        if (!isValidId(id)) {
             throw new InvalidExperimentException("experiment_id must be non-empty and without '/', got '" + id + "'");
         }
         SearchSpace space;
@@ -72,6 +72,27 @@ public record ExperimentPlan(String experimentId, SearchSpace space, String stra
         }
         return new ExperimentPlan(id, space, strategy, settings, spec.getTrainTopK(), spec.getEpochs(),
                 spec.getDataset().isEmpty() ? "fashion-mnist" : spec.getDataset());
+    }
+
+    /** Experiment ids key every record of the experiment ({@code ID/HASH}): non-empty, no '/'. */
+    public static boolean isValidId(String id) {
+        return id != null && !id.isEmpty() && !id.contains("/");
+    }
+
+    /**
+     * Refuses a plan whose search could not even draw its first generation, by the sampler's own
+     * rule (the same draws it makes when the experiment starts): a parameter window or a space
+     * with too few feasible architectures.
+     *
+     * @throws InvalidExperimentException naming the space's constraints
+     */
+    public ExperimentPlan checkFeasible() {
+        try {
+            ExperimentRun.start(this).ask();
+        } catch (dev.autost.domain.search.SearchExhaustedException e) {
+            throw new InvalidExperimentException(SamplerHandler.infeasible(e));
+        }
+        return this;
     }
 
     /** An experiment spec was refused. */

@@ -5,6 +5,7 @@ import dev.autost.domain.AutostException;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.search.Candidate;
 import dev.autost.domain.search.Outcome;
+import dev.autost.domain.search.SearchExhaustedException;
 import dev.autost.domain.search.Trial;
 import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.ReplayingLoop;
@@ -47,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * During the replay specs, scores and reports are only collected; {@link #onCaughtUp()} rebuilds
  * every run from them and publishes what is still missing. Malformed records become dead
- * letters. Not thread-safe: called from the loop thread only.
+ * letters. An experiment that cannot run (a refused spec, a space with too few feasible
+ * candidates) gets a FAILED report with the reason, live or on replay, and is never retried:
+ * one bad experiment must not stop the service for the others.
+ * Not thread-safe: called from the loop thread only.
  */
 public final class SamplerHandler implements ReplayingLoop.Handler {
     /** Service name in dead letters and report source. */
@@ -66,6 +70,10 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private final Map<String, Map<String, Score>> replayedScores = new HashMap<>();
     private final Set<String> finalOutputsPublished = new HashSet<>();
     private final Set<String> stopped = new HashSet<>();
+    /** Experiments whose FAILED report is published (known from the replay or sent by this instance). */
+    private final Set<String> failed = new HashSet<>();
+    /** Specs refused while replaying; {@link #onCaughtUp} reports those not reported before. */
+    private final Map<String, Refused> refusedOnReplay = new LinkedHashMap<>();
     private final AtomicLong candidatesPublished = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
 
@@ -107,7 +115,17 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (NO_SAMPLER.equals(spec.getOptionsOrDefault(SAMPLER_OPTION, ""))) {
             return List.of(); // candidates come from elsewhere (a benchmark, an external producer)
         }
-        ExperimentPlan plan = ExperimentPlan.fromSpec(spec);
+        ExperimentPlan plan;
+        try {
+            plan = ExperimentPlan.fromSpec(spec);
+        } catch (ExperimentPlan.InvalidExperimentException e) {
+            Refused refused = new Refused(record, spec.getExperimentId(), e.getMessage(), e);
+            if (replaying) {
+                refusedOnReplay.put(refused.experimentId() + "@" + record.offset(), refused);
+                return List.of();
+            }
+            return refuse(refused);
+        }
         boolean stop = "true".equals(spec.getOptionsOrDefault(STOPPED_OPTION, "false"));
         if (plans.containsKey(plan.experimentId()) || stop) {
             plans.putIfAbsent(plan.experimentId(), plan);
@@ -130,10 +148,56 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         LOG.info("experiment {}: {} search of space {}, seed {}", plan.experimentId(), plan.strategy(),
                 plan.space().name(), plan.settings().seed());
         ExperimentRun run = ExperimentRun.start(plan);
+        List<Candidate> first;
+        try {
+            first = run.ask();
+        } catch (SearchExhaustedException e) {
+            return refuse(new Refused(record, plan.experimentId(), infeasible(e), e));
+        }
         runs.put(plan.experimentId(), run);
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, run.ask()));
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, first));
         out.add(report(plan, run, Report.Phase.RUNNING));
         return out;
+    }
+
+    /** A spec this sampler will not run: the record to the dead letters, the reason to the reports. */
+    private record Refused(ConsumerRecord<byte[], byte[]> record, String experimentId, String reason, Exception error) {
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> refuse(Refused r) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(dead(r.record(), r.reason(), r.error()));
+        if (ExperimentPlan.isValidId(r.experimentId())) {
+            out.addAll(fail(r.experimentId(), null, r.reason()));
+        }
+        return out;
+    }
+
+    /** The reason for a space whose feasible candidates ran out, in the API's terms. */
+    static String infeasible(SearchExhaustedException e) {
+        return "space.constraints: too few feasible candidates: " + e.getMessage();
+    }
+
+    /**
+     * Ends an experiment as FAILED: drops its run and publishes a FAILED report with the reason
+     * (once; nothing if one was published before).
+     */
+    private List<ProducerRecord<byte[], byte[]>> fail(String experimentId, ExperimentRun run, String reason) {
+        runs.remove(experimentId);
+        if (!failed.add(experimentId)) {
+            return List.of();
+        }
+        finalOutputsPublished.add(experimentId);
+        LOG.warn("experiment {}: failed: {}", experimentId, reason);
+        Report.Builder r = Report.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(experimentId)
+                .setPhase(Report.Phase.FAILED).setSource(SERVICE).setFailureReason(reason);
+        ExperimentPlan plan = plans.get(experimentId);
+        if (plan != null) {
+            r.setGenerations(plan.settings().generations());
+        }
+        if (run != null) {
+            r.setGeneration(run.generation()).setCandidatesScored(run.scored());
+        }
+        return List.of(record(Topics.REPORTS, Topics.experimentKey(experimentId), r.build().toByteArray()));
     }
 
     private List<ProducerRecord<byte[], byte[]>> onScore(ConsumerRecord<byte[], byte[]> record, boolean replaying)
@@ -155,7 +219,11 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (run.onScore(score.getGenomeHash(), outcome).isEmpty()) {
             return List.of(); // duplicate delivery
         }
-        return advance(plan, run);
+        try {
+            return advance(plan, run);
+        } catch (SearchExhaustedException e) {
+            return fail(plan.experimentId(), run, infeasible(e)); // the score was fine; the space ran dry
+        }
     }
 
     private List<ProducerRecord<byte[], byte[]>> onReport(ConsumerRecord<byte[], byte[]> record, boolean replaying)
@@ -167,39 +235,61 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (SERVICE.equals(report.getSource()) && report.getPhase().getNumber() >= Report.Phase.SEARCH_DONE_VALUE) {
             finalOutputsPublished.add(report.getExperimentId());
         }
+        if (SERVICE.equals(report.getSource()) && report.getPhase() == Report.Phase.FAILED) {
+            failed.add(report.getExperimentId());
+        }
         return List.of();
     }
 
     @Override
     public List<ProducerRecord<byte[], byte[]>> onCaughtUp() {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (Refused r : refusedOnReplay.values()) {
+            if (!failed.contains(r.experimentId())) {
+                out.addAll(refuse(r)); // not reported before: refused while this service was down
+            }
+        }
+        refusedOnReplay.clear();
         for (ExperimentPlan plan : plans.values()) {
-            Map<String, Outcome> known = new HashMap<>();
-            replayedScores.getOrDefault(plan.experimentId(), Map.of()).forEach((hash, s) ->
-                    known.put(hash, ScoreMessages.outcome(s, plan.space().setting().syopsBatch())));
-            ExperimentRun.Replayed r = ExperimentRun.replay(plan.experimentId(), plan.space(), plan.strategy(),
-                    plan.settings(), known);
-            ExperimentRun run = r.run();
-            runs.put(plan.experimentId(), run);
-            if (stopped.contains(plan.experimentId())) {
-                if (!finalOutputsPublished.contains(plan.experimentId())) {
-                    finalOutputsPublished.add(plan.experimentId());
-                    out.add(report(plan, run, Report.Phase.STOPPED));
-                }
-                continue;
+            if (failed.contains(plan.experimentId())) {
+                continue; // reported FAILED before: replaying it would fail again
             }
-            if (run.isFinished()) {
-                if (!finalOutputsPublished.contains(plan.experimentId())) {
-                    out.addAll(finish(plan, run));
-                }
-                continue;
+            try {
+                out.addAll(resume(plan));
+            } catch (SearchExhaustedException e) {
+                out.addAll(fail(plan.experimentId(), null, infeasible(e)));
+            } catch (AutostException | IllegalArgumentException e) {
+                // e.g. a stored score that no longer fits the plan: this experiment cannot resume,
+                // the others can.
+                out.addAll(fail(plan.experimentId(), null, "cannot resume from the stored records: " + e.getMessage()));
             }
-            LOG.info("experiment {}: resumed at generation {} ({} scores replayed, {} candidates republished)",
-                    plan.experimentId(), run.generation(), r.replayedScores(), r.pending().size());
-            out.addAll(publish(plan, r.pending()));
-            out.add(report(plan, run, Report.Phase.RUNNING));
         }
         replayedScores.clear();
+        return out;
+    }
+
+    /** Rebuilds one experiment's run from the replayed scores and returns what is still to publish. */
+    private List<ProducerRecord<byte[], byte[]>> resume(ExperimentPlan plan) {
+        Map<String, Outcome> known = new HashMap<>();
+        replayedScores.getOrDefault(plan.experimentId(), Map.of()).forEach((hash, s) ->
+                known.put(hash, ScoreMessages.outcome(s, plan.space().setting().syopsBatch())));
+        ExperimentRun.Replayed r = ExperimentRun.replay(plan.experimentId(), plan.space(), plan.strategy(),
+                plan.settings(), known);
+        ExperimentRun run = r.run();
+        runs.put(plan.experimentId(), run);
+        if (stopped.contains(plan.experimentId())) {
+            if (!finalOutputsPublished.add(plan.experimentId())) {
+                return List.of();
+            }
+            return List.of(report(plan, run, Report.Phase.STOPPED));
+        }
+        if (run.isFinished()) {
+            return finalOutputsPublished.contains(plan.experimentId()) ? List.of() : finish(plan, run);
+        }
+        LOG.info("experiment {}: resumed at generation {} ({} scores replayed, {} candidates republished)",
+                plan.experimentId(), run.generation(), r.replayedScores(), r.pending().size());
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, r.pending()));
+        out.add(report(plan, run, Report.Phase.RUNNING));
         return out;
     }
 
@@ -276,6 +366,11 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 .setParams(t.outcome().cost().params()).setFlopsSyops(t.outcome().cost().flopsSyops())
                 .setFlopsFull(t.outcome().cost().flopsFull()).setEnergyPj(t.outcome().cost().energyPj())
                 .setGeneration(t.candidate().generation()).setSequence(t.candidate().id()).build();
+    }
+
+    @Override
+    public List<ProducerRecord<byte[], byte[]>> onUnexpected(ConsumerRecord<byte[], byte[]> record, RuntimeException error) {
+        return dead(record, "unexpected error: " + error, error);
     }
 
     private List<ProducerRecord<byte[], byte[]>> dead(ConsumerRecord<byte[], byte[]> record, String reason, Exception e) {

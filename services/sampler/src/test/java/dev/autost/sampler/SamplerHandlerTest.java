@@ -124,6 +124,72 @@ class SamplerHandlerTest {
         assertEquals(gen.subList(4, 10), again);
     }
 
+    /** A space whose parameter window no architecture fits (the "bad-window"). */
+    private static ExperimentSpec infeasible(String id) {
+        return ExperimentSpec.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(id)
+                .setSpaceYaml("embed_dims: [64]\ndepth: {min: 1, max: 2}\nmlp_ratios: [4]\nnum_heads: [1]\n"
+                        + "constraints: {params: {min: 1.0e15}}\n").build();
+    }
+
+    private static List<Report> reports(List<ProducerRecord<byte[], byte[]>> out) throws Exception {
+        List<Report> r = new ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> rec : out) {
+            if (rec.topic().equals(Topics.REPORTS)) {
+                r.add(Report.parseFrom(rec.value()));
+            }
+        }
+        return r;
+    }
+
+    @Test
+    void onRecord_infeasibleSpec_deadLetteredAndReportedFailed_nextExperimentRuns() throws Exception {
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(Topics.EXPERIMENTS, "bad", infeasible("bad").toByteArray()), false);
+        assertEquals(Topics.DEAD_LETTERS, out.get(0).topic());
+        List<Report> r = reports(out);
+        assertEquals(1, r.size());
+        assertEquals(Report.Phase.FAILED, r.get(0).getPhase());
+        assertTrue(r.get(0).getFailureReason().startsWith("space.constraints:"), r.get(0).getFailureReason());
+        assertEquals(10, candidates(h.onRecord(in(Topics.EXPERIMENTS, "ok", spec("ok", 0).toByteArray()), false)).size());
+    }
+
+    @Test
+    void onCaughtUp_storedInfeasibleSpec_reportsFailedOnceInsteadOfStopping() throws Exception {
+        byte[] bad = infeasible("bad").toByteArray();
+        SamplerHandler first = handler();
+        first.onRecord(in(Topics.EXPERIMENTS, "bad", bad), true);
+        first.onRecord(in(Topics.EXPERIMENTS, "ok", spec("ok", 0).toByteArray()), true);
+        List<ProducerRecord<byte[], byte[]>> out = first.onCaughtUp();
+        List<Report> r = reports(out);
+        assertEquals(List.of("bad", "ok"), r.stream().map(Report::getExperimentId).toList());
+        assertEquals(Report.Phase.FAILED, r.get(0).getPhase());
+        assertTrue(r.get(0).getFailureReason().contains("constraints"), r.get(0).getFailureReason());
+        assertEquals(10, candidates(out).size(), "the good experiment starts");
+
+        // Restarted again: the FAILED report is part of the replay, so nothing is repeated.
+        SamplerHandler second = handler();
+        second.onRecord(in(Topics.EXPERIMENTS, "bad", bad), true);
+        second.onRecord(in(Topics.REPORTS, "bad", out.stream().filter(x -> x.topic().equals(Topics.REPORTS))
+                .findFirst().orElseThrow().value()), true);
+        assertTrue(second.onCaughtUp().isEmpty());
+    }
+
+    @Test
+    void onCaughtUp_specRefusedWhileTheSamplerWasDown_deadLetteredAndFailedOnlyOnce() throws Exception {
+        byte[] bad = spec("refused", 0).toBuilder().setStrategy("annealing").build().toByteArray();
+        SamplerHandler first = handler();
+        first.onRecord(in(Topics.EXPERIMENTS, "refused", bad), true);
+        List<ProducerRecord<byte[], byte[]>> out = first.onCaughtUp();
+        assertEquals(List.of(Topics.DEAD_LETTERS, Topics.REPORTS), out.stream().map(ProducerRecord::topic).toList());
+        assertTrue(reports(out).get(0).getFailureReason().contains("annealing"));
+
+        SamplerHandler second = handler();
+        second.onRecord(in(Topics.EXPERIMENTS, "refused", bad), true);
+        second.onRecord(in(Topics.REPORTS, "refused", out.get(1).value()), true);
+        assertTrue(second.onCaughtUp().isEmpty(), "dead-lettered and reported once, not at every restart");
+    }
+
     @Test
     void onRecord_garbage_becomesADeadLetterAndNothingElse() {
         SamplerHandler h = handler();

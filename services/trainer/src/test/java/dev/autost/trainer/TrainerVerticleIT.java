@@ -151,7 +151,7 @@ class TrainerVerticleIT {
     }
 
     @Test
-    void workerStoppedMidJob_requestIsRedelivered_andResumedFromTheCheckpoint() throws Exception {
+    void workerStoppedMidJob_requestIsRedelivered_andResumedToTheUninterruptedModel() throws Exception {
         String first = deploy(new TrainerVerticle(config("t-a", "it-resume")));
         send("it-resume/" + GENOME.hash(), request("it-resume", 3).toByteArray());
         read(Topics.TRAIN_PROGRESS, "it-resume/", l -> !l.isEmpty()); // epoch 1 done and checkpointed
@@ -165,6 +165,16 @@ class TrainerVerticleIT {
         List<Integer> epochs = epochs(read(Topics.TRAIN_PROGRESS, "it-resume/", l -> l.size() >= 3));
         assertTrue(epochs.get(0) == 1 && !epochs.subList(1, epochs.size()).contains(1), "epochs reported: " + epochs);
         assertEquals(3, (int) epochs.get(epochs.size() - 1));
+
+        // The same request trained without interruption gives the same model: the resumed worker
+        // measured the proxies (forward passes) before loading the checkpoint, and must still
+        // train and evaluate the loaded weights.
+        send("it-straight/" + GENOME.hash(), request("it-straight", 3).toByteArray());
+        TrainResult straight = TrainResult.parseFrom(read(Topics.TRAIN_RESULTS, "it-straight/", l -> !l.isEmpty()).get(0).value());
+        assertEquals(TrainResult.Status.OK, straight.getStatus(), straight.getFailureReason());
+        assertEquals(straight.getTrainLoss(), r.getTrainLoss(), "train loss, uninterrupted vs resumed");
+        assertEquals(straight.getTestAccuracy(), r.getTestAccuracy(), "test accuracy, uninterrupted vs resumed");
+        assertEquals(straight.getProxiesMap(), r.getProxiesMap());
         vertx.undeploy(second).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 

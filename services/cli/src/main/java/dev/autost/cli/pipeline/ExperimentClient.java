@@ -63,7 +63,8 @@ public final class ExperimentClient implements AutoCloseable {
     /**
      * Follows {@code experimentId} until the evaluator reports FINISHED.
      *
-     * @throws IllegalStateException if that does not happen within {@code timeout}
+     * @throws IllegalStateException if that does not happen within {@code timeout}, or the
+     *                               experiment FAILED (the message gives the reason)
      */
     public Outcome follow(String experimentId, Duration timeout, Consumer<Progress> onProgress) {
         List<TopicPartition> parts = new ArrayList<>();
@@ -82,6 +83,11 @@ public final class ExperimentClient implements AutoCloseable {
         Progress last = null;
         Map<TopicPartition, Long> scoresEnd = null;
         while (scoresEnd == null || !reached(scoresEnd)) {
+            for (Report r : new Report[] {search, evaluation}) {
+                if (r != null && r.getPhase() == Report.Phase.FAILED) {
+                    throw new IllegalStateException("experiment " + experimentId + " failed: " + r.getFailureReason());
+                }
+            }
             if (scoresEnd == null && evaluation != null
                     && (evaluation.getPhase() == Report.Phase.FINISHED || evaluation.getPhase() == Report.Phase.STOPPED)) {
                 // Every score was written before the final report, but fetches from different

@@ -47,7 +47,11 @@ public final class SpikingTrainer implements AutoCloseable {
     private final SpikingTransformer model;
     private final TrainConfig config;
     private final NDManager manager;
-    private final ParameterStore store;
+    /**
+     * Serves the parameters' arrays to forward passes and caches them on first use, so it must
+     * be replaced whenever loading swaps the arrays (see {@link #parametersReplaced}).
+     */
+    private ParameterStore store;
     private final List<Parameter> trainable = new ArrayList<>();
     private final AdamW optimizer;
 
@@ -322,6 +326,16 @@ public final class SpikingTrainer implements AutoCloseable {
         } catch (IOException | MalformedModelException e) {
             throw new IllegalStateException(file + ": cannot load model parameters: " + e.getMessage(), e);
         }
+        parametersReplaced();
+    }
+
+    /**
+     * Loading gives every parameter a new array, but the store keeps serving the arrays it cached
+     * on the first forward pass (proxies, initial firing rates): without a fresh store a resumed
+     * run would train and evaluate the initial weights while the loaded ones sit unused.
+     */
+    private void parametersReplaced() {
+        store = new ParameterStore(manager, false);
     }
 
     private String modelId() {
@@ -349,6 +363,7 @@ public final class SpikingTrainer implements AutoCloseable {
                 for (Parameter p : trainable) {
                     p.getArray().setRequiresGradient(true);
                 }
+                parametersReplaced();
             }, optimizer::load);
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot resume from checkpoint: " + e.getMessage(), e);

@@ -91,6 +91,58 @@ class SpikingTrainerTest {
         }
     }
 
+    /**
+     * The trainer service measures the proxies (forward passes) before {@code fit}; a resume must
+     * then still train and evaluate the loaded weights, not the initial ones the first forward
+     * pass handed to the parameter store.
+     */
+    @Test
+    void fit_resumedAfterForwardPasses_sameLossAccuracyAndWeightsAsUninterrupted(@TempDir Path dir) {
+        TrainConfig cfg = RECIPE.withEpochs(3);
+        TrainResult straight;
+        float[] straightWeights;
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
+            t.measureProxies(TRAIN, 16);
+            straight = t.fit(TRAIN, TEST, Optional.of(dir.resolve("a")), EpochListener.NONE);
+            straightWeights = weights(t);
+        }
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
+            t.measureProxies(TRAIN, 16);
+            t.fit(TRAIN, TEST, Optional.of(dir.resolve("b")), new EpochListener() {
+                @Override
+                public boolean onEpoch(EpochReport report) {
+                    return false; // stopped after the first epoch's checkpoint
+                }
+            });
+        }
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
+            t.measureProxies(TRAIN, 16);
+            TrainResult resumed = t.fit(TRAIN, TEST, Optional.of(dir.resolve("b")), EpochListener.NONE);
+            assertEquals(straight.trainLoss(), resumed.trainLoss());
+            assertEquals(straight.testAccuracy(), resumed.testAccuracy());
+            assertEquals(straight.epochs().stream().map(EpochReport::testAccuracy).toList(),
+                    resumed.epochs().stream().map(EpochReport::testAccuracy).toList());
+            assertArrayEquals(straightWeights, weights(t));
+        }
+    }
+
+    @Test
+    void loadModel_afterAForwardPass_servesTheLoadedWeights(@TempDir Path dir) {
+        Path file = dir.resolve("model.params");
+        var trained = new java.util.TreeMap<String, Double>();
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, RECIPE, Device.cpu())) {
+            t.fit(TRAIN, TEST, Optional.empty(), EpochListener.NONE);
+            trained.putAll(t.measureFiringRates(TEST, 64));
+            t.saveModel(file);
+        }
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, RECIPE.withSeed(99), Device.cpu())) {
+            // The first forward pass hands the untrained arrays to the parameter store.
+            assertTrue(!trained.equals(new java.util.TreeMap<>(t.measureFiringRates(TEST, 64))));
+            t.loadModel(file);
+            assertEquals(trained, new java.util.TreeMap<>(t.measureFiringRates(TEST, 64)));
+        }
+    }
+
     @Test
     void saveModel_loadIntoFreshTrainer_sameAccuracy(@TempDir Path dir) {
         Path file = dir.resolve("model.params");
