@@ -9,13 +9,13 @@ package dev.autost.proto;
  */
 public final class SchemaVersions {
 
-  /** The version every producer writes today. */
-  public static final int CURRENT = 1;
+    /** The version every producer writes today. */
+    public static final int CURRENT = 1;
 
-  private SchemaVersions() {}
+    private SchemaVersions() {}
 
-  /** Whether this build understands messages of {@code version}; 0 means the field was unset. */
-  public static boolean isKnown(int version) {
-    return version == CURRENT;
-  }
+    /** Whether this build understands messages of {@code version}; 0 means the field was unset. */
+    public static boolean isKnown(int version) {
+        return version == CURRENT;
+    }
 }

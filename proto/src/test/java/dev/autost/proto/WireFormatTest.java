@@ -14,51 +14,56 @@ import org.junit.jupiter.api.Test;
 
 class WireFormatTest {
 
-  private static final Genome GENOME = Genome.newBuilder()
-      .setDepth(2)
-      .addMlpRatios(4.0).addMlpRatios(3.5)
-      .addNumHeads(8).addNumHeads(4)
-      .setEmbedDim(384)
-      .build();
+    private static final Genome GENOME = Genome.newBuilder()
+            .setDepth(2)
+            .addMlpRatios(4.0)
+            .addMlpRatios(3.5)
+            .addNumHeads(8)
+            .addNumHeads(4)
+            .setEmbedDim(384)
+            .build();
 
-  @Test
-  void parseFrom_serializedScore_roundTrips() throws InvalidProtocolBufferException {
-    Score score = Score.newBuilder()
-        .setSchemaVersion(SchemaVersions.CURRENT)
-        .setExperimentId("exp-1")
-        .setGenomeHash("abc")
-        .setGenome(GENOME)
-        .setSequence(42)
-        .setParams(1_234_567)
-        .setFlopsSyops(1.5e9)
-        .putExtra("synflow", 0.25)
-        .build();
+    @Test
+    void parseFrom_serializedScore_roundTrips() throws InvalidProtocolBufferException {
+        Score score = Score.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId("exp-1")
+                .setGenomeHash("abc")
+                .setGenome(GENOME)
+                .setSequence(42)
+                .setParams(1_234_567)
+                .setFlopsSyops(1.5e9)
+                .putExtra("synflow", 0.25)
+                .build();
 
-    Score parsed = Score.parseFrom(score.toByteArray());
+        Score parsed = Score.parseFrom(score.toByteArray());
 
-    assertEquals(score, parsed);
-    assertEquals(0, parsed.getGenome().getTimeSteps(), "time_steps unset means space default");
-  }
+        assertEquals(score, parsed);
+        assertEquals(0, parsed.getGenome().getTimeSteps(), "time_steps unset means space default");
+    }
 
-  @Test
-  void getStatus_unset_isNotOk() {
-    assertEquals(TrainResult.Status.STATUS_UNSPECIFIED, TrainResult.getDefaultInstance().getStatus());
-  }
+    @Test
+    void getStatus_unset_isNotOk() {
+        assertEquals(
+                TrainResult.Status.STATUS_UNSPECIFIED,
+                TrainResult.getDefaultInstance().getStatus());
+    }
 
-  @Test
-  void hasTestAccuracy_untrainedCandidate_isAbsent() {
-    RankedCandidate untrained = RankedCandidate.newBuilder().setGenomeHash("abc").build();
-    RankedCandidate trained = untrained.toBuilder().setTestAccuracy(0.0).build();
+    @Test
+    void hasTestAccuracy_untrainedCandidate_isAbsent() {
+        RankedCandidate untrained =
+                RankedCandidate.newBuilder().setGenomeHash("abc").build();
+        RankedCandidate trained = untrained.toBuilder().setTestAccuracy(0.0).build();
 
-    assertFalse(untrained.hasTestAccuracy());
-    assertTrue(trained.hasTestAccuracy(), "an explicit 0.0 accuracy is still present");
-    assertEquals(Report.Phase.PHASE_UNSPECIFIED, Report.getDefaultInstance().getPhase());
-  }
+        assertFalse(untrained.hasTestAccuracy());
+        assertTrue(trained.hasTestAccuracy(), "an explicit 0.0 accuracy is still present");
+        assertEquals(Report.Phase.PHASE_UNSPECIFIED, Report.getDefaultInstance().getPhase());
+    }
 
-  @Test
-  void isKnown_futureOrUnsetVersion_isFalse() {
-    assertTrue(SchemaVersions.isKnown(1));
-    assertFalse(SchemaVersions.isKnown(0));
-    assertFalse(SchemaVersions.isKnown(2));
-  }
+    @Test
+    void isKnown_futureOrUnsetVersion_isFalse() {
+        assertTrue(SchemaVersions.isKnown(1));
+        assertFalse(SchemaVersions.isKnown(0));
+        assertFalse(SchemaVersions.isKnown(2));
+    }
 }

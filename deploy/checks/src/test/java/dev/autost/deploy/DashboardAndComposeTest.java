@@ -31,139 +31,152 @@ import picocli.CommandLine.Model.CommandSpec;
 /** The dashboard, the scrape configs and the compose file against the code. */
 class DashboardAndComposeTest {
 
-  private static final Path DEPLOY = Manifests.deployDir();
-  /** A metric name inside a PromQL expression: followed by a selector, a range or a ')'. */
-  private static final Pattern METRIC = Pattern.compile("\\b([a-z_][a-z0-9_]*)\\s*(?=\\{|\\[|\\))");
-  private static final Set<String> PROMQL_WORDS = Set.of("rate", "sum", "max", "by", "min", "avg",
-      "count", "increase", "irate", "histogram_quantile", "without");
+    private static final Path DEPLOY = Manifests.deployDir();
+    /** A metric name inside a PromQL expression: followed by a selector, a range or a ')'. */
+    private static final Pattern METRIC = Pattern.compile("\\b([a-z_][a-z0-9_]*)\\s*(?=\\{|\\[|\\))");
 
-  @Test
-  void dashboard_usesOnlyExposedOrPlannedMetrics() throws Exception {
-    Set<String> exposed = exposedMetricNames();
-    Set<String> planned = Files.readAllLines(DEPLOY.resolve("grafana/planned-metrics.txt")).stream()
-        .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#"))
-        .map(l -> l.split("\\s+")[0]).collect(Collectors.toSet());
-    for (String p : planned) {
-      assertFalse(exposed.contains(p), p + " is exposed now: delete it from planned-metrics.txt");
-    }
-    Set<String> used = dashboardMetricNames();
-    assertFalse(used.isEmpty());
-    for (String name : used) {
-      assertTrue(exposed.contains(name) || planned.contains(name) || name.equals("up"),
-          name + " is neither exposed by the observability registry nor listed as planned");
-    }
-  }
+    private static final Set<String> PROMQL_WORDS = Set.of(
+            "rate", "sum", "max", "by", "min", "avg", "count", "increase", "irate", "histogram_quantile", "without");
 
-  @Test
-  void dashboard_ratesOnlyCounters() throws Exception {
-    JsonNode dashboard = new ObjectMapper().readTree(DEPLOY.resolve("grafana/autost-dashboard.json").toFile());
-    Pattern rate = Pattern.compile("rate\\(([a-z_][a-z0-9_]*)");
-    for (JsonNode panel : dashboard.path("panels")) {
-      for (JsonNode t : panel.path("targets")) {
-        Matcher m = rate.matcher(t.path("expr").asText());
-        while (m.find()) {
-          String name = m.group(1);
-          assertTrue(name.endsWith("_total") || name.endsWith("_sum") || name.endsWith("_count"),
-              panel.path("title").asText() + ": rate() over " + name + ", not a counter");
+    @Test
+    void dashboard_usesOnlyExposedOrPlannedMetrics() throws Exception {
+        Set<String> exposed = exposedMetricNames();
+        Set<String> planned = Files.readAllLines(DEPLOY.resolve("grafana/planned-metrics.txt")).stream()
+                .map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .map(l -> l.split("\\s+")[0])
+                .collect(Collectors.toSet());
+        for (String p : planned) {
+            assertFalse(exposed.contains(p), p + " is exposed now: delete it from planned-metrics.txt");
         }
-      }
-    }
-  }
-
-  @Test
-  void dashboard_shippedAsConfigMap() throws Exception {
-    Assumptions.assumeTrue(Manifests.kubectl().isPresent(), "kubectl not on PATH: overlays not rendered");
-    Manifests m = Manifests.render(Manifests.kubectl().get(), "laptop");
-    JsonNode cm = m.one("ConfigMap", "autost-grafana-dashboard");
-    assertEquals("1", cm.path("metadata").path("labels").path("grafana_dashboard").asText());
-    assertEquals(Files.readString(DEPLOY.resolve("grafana/autost-dashboard.json")),
-        cm.path("data").path("autost-dashboard.json").asText());
-  }
-
-  @Test
-  @SuppressWarnings("unchecked")
-  void compose_realKafkaAndRealCliOptions() throws Exception {
-    Map<String, Object> compose = new Yaml().load(Files.readString(DEPLOY.resolve("compose/compose.yaml")));
-    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
-    assertTrue(String.valueOf(services.get("kafka").get("image")).startsWith("apache/kafka:"));
-    CommandSpec cli = new CommandLine(new ServiceCommand()).getCommandSpec();
-    Set<String> names = new HashSet<>();
-    for (Map.Entry<String, Map<String, Object>> e : services.entrySet()) {
-      Object command = e.getValue().get("command");
-      if (!(command instanceof List<?> args) || !"service".equals(args.get(0))) {
-        continue;
-      }
-      names.add(String.valueOf(args.get(1)));
-      for (int i = 2; i < args.size(); i++) {
-        String a = String.valueOf(args.get(i));
-        if (a.startsWith("--")) {
-          if (cli.findOption(a) == null) {
-            fail(e.getKey() + ": `autost service` has no option " + a);
-          }
-          if (a.equals("--http-port")) {
-            assertEquals(String.valueOf(Endpoints.DEFAULT_PORT), String.valueOf(args.get(i + 1)));
-          }
-          if (a.equals("--partitions")) {
-            assertEquals(String.valueOf(Topics.DEFAULT_PARTITIONS), String.valueOf(args.get(i + 1)));
-          }
+        Set<String> used = dashboardMetricNames();
+        assertFalse(used.isEmpty());
+        for (String name : used) {
+            assertTrue(
+                    exposed.contains(name) || planned.contains(name) || name.equals("up"),
+                    name + " is neither exposed by the observability registry nor listed as planned");
         }
-      }
-      assertTrue(args.contains("--bootstrap-servers"), e.getKey());
     }
-    assertEquals(Set.of("sampler", "scorer", "evaluator"), names);
-    String scrape = Files.readString(DEPLOY.resolve("compose/prometheus.yml"));
-    assertTrue(scrape.contains("metrics_path: " + Endpoints.METRICS));
-    for (String n : names) {
-      assertTrue(scrape.contains(n + ":" + Endpoints.DEFAULT_PORT), n);
-    }
-  }
 
-  @Test
-  @SuppressWarnings("unchecked")
-  void prometheusConfig_keepsAnnotatedPods() throws Exception {
-    Map<String, Object> config = new Yaml().load(Files.readString(DEPLOY.resolve("prometheus/prometheus.yml")));
-    List<Map<String, Object>> jobs = (List<Map<String, Object>>) config.get("scrape_configs");
-    assertEquals(1, jobs.size());
-    String relabels = String.valueOf(jobs.get(0).get("relabel_configs"));
-    assertTrue(relabels.contains("__meta_kubernetes_pod_annotation_prometheus_io_scrape"));
-    assertTrue(relabels.contains("__meta_kubernetes_pod_annotation_prometheus_io_path"));
-    assertTrue(relabels.contains("__meta_kubernetes_pod_annotation_prometheus_io_port"));
-  }
-
-  /** Metric names of a live registry's scrape: what every service exposes today. */
-  private static Set<String> exposedMetricNames() throws Exception {
-    try (Observability o = Observability.start(new ObservabilityConfig("127.0.0.1", 0))
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)) {
-      var client = java.net.http.HttpClient.newHttpClient();
-      var uri = java.net.URI.create("http://127.0.0.1:" + o.port() + Endpoints.HEALTH);
-      client.send(java.net.http.HttpRequest.newBuilder(uri).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-      // The AutoST meters, as the services register them (one example label each).
-      dev.autost.observability.AutostMeters.describeAll(o.registry());
-      Set<String> names = new HashSet<>();
-      for (String line : o.prometheusRegistry().scrape().split("\n")) {
-        if (!line.isEmpty() && !line.startsWith("#")) {
-          names.add(line.split("[{ ]")[0]);
+    @Test
+    void dashboard_ratesOnlyCounters() throws Exception {
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(DEPLOY.resolve("grafana/autost-dashboard.json").toFile());
+        Pattern rate = Pattern.compile("rate\\(([a-z_][a-z0-9_]*)");
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode t : panel.path("targets")) {
+                Matcher m = rate.matcher(t.path("expr").asText());
+                while (m.find()) {
+                    String name = m.group(1);
+                    assertTrue(
+                            name.endsWith("_total") || name.endsWith("_sum") || name.endsWith("_count"),
+                            panel.path("title").asText() + ": rate() over " + name + ", not a counter");
+                }
+            }
         }
-      }
-      return names;
     }
-  }
 
-  private static Set<String> dashboardMetricNames() throws Exception {
-    JsonNode dashboard = new ObjectMapper().readTree(DEPLOY.resolve("grafana/autost-dashboard.json").toFile());
-    Set<String> names = new HashSet<>();
-    for (JsonNode panel : dashboard.path("panels")) {
-      for (JsonNode t : panel.path("targets")) {
-        String expr = t.path("expr").asText().replaceAll("\\[\\$__rate_interval]", "[5m]");
-        Matcher m = METRIC.matcher(expr.replaceAll("by \\([^)]*\\)", ""));
-        while (m.find()) {
-          if (!PROMQL_WORDS.contains(m.group(1))) {
-            names.add(m.group(1));
-          }
-        }
-      }
+    @Test
+    void dashboard_shippedAsConfigMap() throws Exception {
+        Assumptions.assumeTrue(Manifests.kubectl().isPresent(), "kubectl not on PATH: overlays not rendered");
+        Manifests m = Manifests.render(Manifests.kubectl().get(), "laptop");
+        JsonNode cm = m.one("ConfigMap", "autost-grafana-dashboard");
+        assertEquals(
+                "1",
+                cm.path("metadata").path("labels").path("grafana_dashboard").asText());
+        assertEquals(
+                Files.readString(DEPLOY.resolve("grafana/autost-dashboard.json")),
+                cm.path("data").path("autost-dashboard.json").asText());
     }
-    return names;
-  }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void compose_realKafkaAndRealCliOptions() throws Exception {
+        Map<String, Object> compose = new Yaml().load(Files.readString(DEPLOY.resolve("compose/compose.yaml")));
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        assertTrue(String.valueOf(services.get("kafka").get("image")).startsWith("apache/kafka:"));
+        CommandSpec cli = new CommandLine(new ServiceCommand()).getCommandSpec();
+        Set<String> names = new HashSet<>();
+        for (Map.Entry<String, Map<String, Object>> e : services.entrySet()) {
+            Object command = e.getValue().get("command");
+            if (!(command instanceof List<?> args) || !"service".equals(args.get(0))) {
+                continue;
+            }
+            names.add(String.valueOf(args.get(1)));
+            for (int i = 2; i < args.size(); i++) {
+                String a = String.valueOf(args.get(i));
+                if (a.startsWith("--")) {
+                    if (cli.findOption(a) == null) {
+                        fail(e.getKey() + ": `autost service` has no option " + a);
+                    }
+                    if (a.equals("--http-port")) {
+                        assertEquals(String.valueOf(Endpoints.DEFAULT_PORT), String.valueOf(args.get(i + 1)));
+                    }
+                    if (a.equals("--partitions")) {
+                        assertEquals(String.valueOf(Topics.DEFAULT_PARTITIONS), String.valueOf(args.get(i + 1)));
+                    }
+                }
+            }
+            assertTrue(args.contains("--bootstrap-servers"), e.getKey());
+        }
+        assertEquals(Set.of("sampler", "scorer", "evaluator"), names);
+        String scrape = Files.readString(DEPLOY.resolve("compose/prometheus.yml"));
+        assertTrue(scrape.contains("metrics_path: " + Endpoints.METRICS));
+        for (String n : names) {
+            assertTrue(scrape.contains(n + ":" + Endpoints.DEFAULT_PORT), n);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheusConfig_keepsAnnotatedPods() throws Exception {
+        Map<String, Object> config = new Yaml().load(Files.readString(DEPLOY.resolve("prometheus/prometheus.yml")));
+        List<Map<String, Object>> jobs = (List<Map<String, Object>>) config.get("scrape_configs");
+        assertEquals(1, jobs.size());
+        String relabels = String.valueOf(jobs.get(0).get("relabel_configs"));
+        assertTrue(relabels.contains("__meta_kubernetes_pod_annotation_prometheus_io_scrape"));
+        assertTrue(relabels.contains("__meta_kubernetes_pod_annotation_prometheus_io_path"));
+        assertTrue(relabels.contains("__meta_kubernetes_pod_annotation_prometheus_io_port"));
+    }
+
+    /** Metric names of a live registry's scrape: what every service exposes today. */
+    private static Set<String> exposedMetricNames() throws Exception {
+        try (Observability o = Observability.start(new ObservabilityConfig("127.0.0.1", 0))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS)) {
+            var client = java.net.http.HttpClient.newHttpClient();
+            var uri = java.net.URI.create("http://127.0.0.1:" + o.port() + Endpoints.HEALTH);
+            client.send(
+                    java.net.http.HttpRequest.newBuilder(uri).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            // The AutoST meters, as the services register them (one example label each).
+            dev.autost.observability.AutostMeters.describeAll(o.registry());
+            Set<String> names = new HashSet<>();
+            for (String line : o.prometheusRegistry().scrape().split("\n")) {
+                if (!line.isEmpty() && !line.startsWith("#")) {
+                    names.add(line.split("[{ ]")[0]);
+                }
+            }
+            return names;
+        }
+    }
+
+    private static Set<String> dashboardMetricNames() throws Exception {
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(DEPLOY.resolve("grafana/autost-dashboard.json").toFile());
+        Set<String> names = new HashSet<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode t : panel.path("targets")) {
+                String expr = t.path("expr").asText().replaceAll("\\[\\$__rate_interval]", "[5m]");
+                Matcher m = METRIC.matcher(expr.replaceAll("by \\([^)]*\\)", ""));
+                while (m.find()) {
+                    if (!PROMQL_WORDS.contains(m.group(1))) {
+                        names.add(m.group(1));
+                    }
+                }
+            }
+        }
+        return names;
+    }
 }

@@ -39,262 +39,322 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 class DeployManifestsTest {
 
-  /** Consumer group of the trainer: KEDA's ScaledJob watches it. */
-  static final String TRAINER_GROUP = dev.autost.trainer.TrainerConfig.DEFAULT_GROUP_ID;
+    /** Consumer group of the trainer: KEDA's ScaledJob watches it. */
+    static final String TRAINER_GROUP = dev.autost.trainer.TrainerConfig.DEFAULT_GROUP_ID;
 
-  /** Services the CLI does not run yet but the manifests already deploy (none since the trainer landed). */
-  static final Set<String> PLANNED_SERVICES = Set.of();
+    /** Services the CLI does not run yet but the manifests already deploy (none since the trainer landed). */
+    static final Set<String> PLANNED_SERVICES = Set.of();
 
-  static final Optional<Path> KUBECTL = Manifests.kubectl();
+    static final Optional<Path> KUBECTL = Manifests.kubectl();
 
-  static Stream<Arguments> manifests() {
-    List<Arguments> all = new ArrayList<>();
-    all.add(Arguments.of("raw deploy/base", Manifests.rawBase()));
-    KUBECTL.ifPresentOrElse(k -> {
-      all.add(Arguments.of("overlay laptop", Manifests.render(k, "laptop")));
-      all.add(Arguments.of("overlay gpu", Manifests.render(k, "gpu")));
-    }, () -> System.out.println(
-        "kubectl not on PATH: overlays not rendered, only the raw base YAML is checked"));
-    return all.stream();
-  }
-
-  @Test
-  void overlays_renderWithKubectl() {
-    Assumptions.assumeTrue(KUBECTL.isPresent(),
-        "kubectl not on PATH: overlays not rendered (the raw base is still checked)");
-    for (String overlay : List.of("laptop", "gpu")) {
-      Manifests m = Manifests.render(KUBECTL.get(), overlay);
-      assertFalse(m.all().isEmpty(), overlay);
-      m.all().forEach(d -> assertEquals("autost", d.path("metadata").path("namespace").asText(),
-          overlay + ": " + d.path("kind").asText() + " " + d.path("metadata").path("name")));
+    static Stream<Arguments> manifests() {
+        List<Arguments> all = new ArrayList<>();
+        all.add(Arguments.of("raw deploy/base", Manifests.rawBase()));
+        KUBECTL.ifPresentOrElse(
+                k -> {
+                    all.add(Arguments.of("overlay laptop", Manifests.render(k, "laptop")));
+                    all.add(Arguments.of("overlay gpu", Manifests.render(k, "gpu")));
+                },
+                () -> System.out.println(
+                        "kubectl not on PATH: overlays not rendered, only the raw base YAML is checked"));
+        return all.stream();
     }
-  }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("manifests")
-  void kafkaTopics_matchTopicsDefaults(String source, Manifests m) {
-    short replication = Short.parseShort(config(m).path("TOPIC_REPLICATION").asText());
-    int partitions = Integer.parseInt(config(m).path("TOPIC_PARTITIONS").asText());
-    assertEquals(Topics.DEFAULT_PARTITIONS, partitions, source + ": TOPIC_PARTITIONS");
-    Map<String, TopicSpec> expected = Topics.defaults(partitions, replication).stream()
-        .collect(Collectors.toMap(TopicSpec::name, t -> t));
-    Map<String, JsonNode> actual = new HashMap<>();
-    for (JsonNode t : m.kind("KafkaTopic")) {
-      String name = t.path("spec").path("topicName").asText(t.path("metadata").path("name").asText());
-      assertTrue(actual.put(name, t) == null, source + ": duplicate topic " + name);
-      assertEquals("autost", t.path("metadata").path("labels").path("strimzi.io/cluster").asText(),
-          source + ": " + name + " belongs to the Kafka cluster autost");
-    }
-    assertEquals(expected.keySet(), actual.keySet(), source + ": topic names");
-    expected.forEach((name, spec) -> {
-      JsonNode s = actual.get(name).path("spec");
-      assertEquals(spec.partitions(), s.path("partitions").asInt(), source + ": partitions of " + name);
-      assertEquals(spec.replication(), s.path("replicas").asInt(), source + ": replicas of " + name);
-      JsonNode config = s.path("config");
-      spec.configs().forEach((key, value) ->
-          assertEquals(value, config.path(key).asText(), source + ": " + key + " of " + name));
-      if (spec.compacted()) {
-        assertTrue(config.path("retention.ms").isMissingNode(),
-            source + ": compacted " + name + " must not set retention.ms");
-      }
-    });
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("manifests")
-  void kedaTriggers_useTheCodesGroupsAndTopics(String source, Manifests m) {
-    int partitions = Integer.parseInt(config(m).path("TOPIC_PARTITIONS").asText());
-    String bootstrap = config(m).path("KAFKA_BOOTSTRAP_SERVERS").asText();
-
-    JsonNode scorer = m.one("ScaledObject", "autost-scorer");
-    JsonNode st = kafkaTrigger(scorer);
-    assertEquals(ScorerConfig.DEFAULT_GROUP_ID, st.path("consumerGroup").asText(), source);
-    assertEquals(Topics.CANDIDATES, st.path("topic").asText(), source);
-    assertEquals(bootstrap, st.path("bootstrapServers").asText(), source);
-    assertEquals(ScorerConfig.DEFAULT_MAX_POLL_RECORDS, st.path("lagThreshold").asInt(), source);
-    String target = scorer.path("spec").path("scaleTargetRef").path("name").asText();
-    JsonNode deployment = m.one("Deployment", target);
-    assertEquals(List.of("service", "scorer"), args(deployment.path("spec").path("template")).subList(0, 2),
-        source + ": the ScaledObject scales the scorer");
-    assertTrue(deployment.path("spec").path("replicas").isMissingNode(),
-        source + ": KEDA owns the scorer's replicas");
-    assertTrue(scorer.path("spec").path("maxReplicaCount").asInt() <= partitions,
-        source + ": more scorers than partitions sit idle");
-
-    JsonNode trainer = m.one("ScaledJob", "autost-trainer");
-    JsonNode tt = kafkaTrigger(trainer);
-    assertEquals(TRAINER_GROUP, tt.path("consumerGroup").asText(), source);
-    assertEquals(Topics.TRAIN_REQUESTS, tt.path("topic").asText(), source);
-    assertEquals(bootstrap, tt.path("bootstrapServers").asText(), source);
-    assertEquals(1, tt.path("lagThreshold").asInt(), source + ": one Job per waiting request");
-    assertTrue(trainer.path("spec").path("maxReplicaCount").asInt() <= partitions, source);
-    assertEquals("Never", trainer.path("spec").path("jobTargetRef").path("template").path("spec")
-        .path("restartPolicy").asText(), source);
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("manifests")
-  void containerArgs_areRealServiceCommandOptions(String source, Manifests m) {
-    CommandSpec cli = new CommandLine(new ServiceCommand()).getCommandSpec();
-    Set<String> services = Stream.of(LocalServices.Service.values())
-        .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-    for (Manifests.PodTemplate pod : m.podTemplates()) {
-      List<String> args = args(pod.template());
-      String where = source + ": " + pod.owner() + " args " + args;
-      assertEquals("service", args.get(0), where);
-      Set<String> env = new HashSet<>();
-      pod.container().path("env").forEach(e -> env.add(e.path("name").asText()));
-      int i = 1;
-      for (; i < args.size() && !args.get(i).startsWith("-"); i++) {
-        assertTrue(services.contains(args.get(i)) || PLANNED_SERVICES.contains(args.get(i)),
-            where + ": unknown service " + args.get(i));
-      }
-      assertTrue(i > 1, where + ": names no service");
-      Map<String, String> options = new HashMap<>();
-      for (; i < args.size(); i++) {
-        OptionSpec option = cli.findOption(args.get(i));
-        if (option == null) {
-          fail(where + ": `autost service` has no option " + args.get(i));
+    @Test
+    void overlays_renderWithKubectl() {
+        Assumptions.assumeTrue(
+                KUBECTL.isPresent(), "kubectl not on PATH: overlays not rendered (the raw base is still checked)");
+        for (String overlay : List.of("laptop", "gpu")) {
+            Manifests m = Manifests.render(KUBECTL.get(), overlay);
+            assertFalse(m.all().isEmpty(), overlay);
+            m.all()
+                    .forEach(d -> assertEquals(
+                            "autost",
+                            d.path("metadata").path("namespace").asText(),
+                            overlay + ": " + d.path("kind").asText() + " "
+                                    + d.path("metadata").path("name")));
         }
-        String value = option.arity().max() > 0 ? args.get(++i) : "";
-        if (value.startsWith("$(")) {
-          String var = value.substring(2, value.length() - 1);
-          assertTrue(env.contains(var), where + ": $(" + var + ") is not in the container's env");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void kafkaTopics_matchTopicsDefaults(String source, Manifests m) {
+        short replication = Short.parseShort(config(m).path("TOPIC_REPLICATION").asText());
+        int partitions = Integer.parseInt(config(m).path("TOPIC_PARTITIONS").asText());
+        assertEquals(Topics.DEFAULT_PARTITIONS, partitions, source + ": TOPIC_PARTITIONS");
+        Map<String, TopicSpec> expected =
+                Topics.defaults(partitions, replication).stream().collect(Collectors.toMap(TopicSpec::name, t -> t));
+        Map<String, JsonNode> actual = new HashMap<>();
+        for (JsonNode t : m.kind("KafkaTopic")) {
+            String name = t.path("spec")
+                    .path("topicName")
+                    .asText(t.path("metadata").path("name").asText());
+            assertTrue(actual.put(name, t) == null, source + ": duplicate topic " + name);
+            assertEquals(
+                    "autost",
+                    t.path("metadata").path("labels").path("strimzi.io/cluster").asText(),
+                    source + ": " + name + " belongs to the Kafka cluster autost");
         }
-        options.put(option.longestName(), value);
-      }
-      assertTrue(options.containsKey("--bootstrap-servers"),
-          where + ": without it the service starts an embedded broker");
-      assertEquals(String.valueOf(Endpoints.DEFAULT_PORT), options.get("--http-port"), where);
-      JsonNode port = pod.container().path("ports").path(0);
-      assertEquals(Endpoints.PORT_NAME, port.path("name").asText(), where);
-      assertEquals(Endpoints.DEFAULT_PORT, port.path("containerPort").asInt(), where);
+        assertEquals(expected.keySet(), actual.keySet(), source + ": topic names");
+        expected.forEach((name, spec) -> {
+            JsonNode s = actual.get(name).path("spec");
+            assertEquals(spec.partitions(), s.path("partitions").asInt(), source + ": partitions of " + name);
+            assertEquals(spec.replication(), s.path("replicas").asInt(), source + ": replicas of " + name);
+            JsonNode config = s.path("config");
+            spec.configs()
+                    .forEach((key, value) ->
+                            assertEquals(value, config.path(key).asText(), source + ": " + key + " of " + name));
+            if (spec.compacted()) {
+                assertTrue(
+                        config.path("retention.ms").isMissingNode(),
+                        source + ": compacted " + name + " must not set retention.ms");
+            }
+        });
     }
-  }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("manifests")
-  void probesAndScrapes_useObservabilityEndpoints(String source, Manifests m) {
-    for (Manifests.PodTemplate pod : m.podTemplates()) {
-      String where = source + ": " + pod.owner();
-      JsonNode c = pod.container();
-      assertEquals(Endpoints.HEALTH, c.path("livenessProbe").path("httpGet").path("path").asText(), where);
-      assertEquals(Endpoints.PORT_NAME, c.path("livenessProbe").path("httpGet").path("port").asText(), where);
-      if (pod.owner().equals("autost-trainer")) {
-        assertTrue(c.path("readinessProbe").isMissingNode(), where + ": nothing routes to a Job");
-      } else {
-        assertEquals(Endpoints.READY, c.path("readinessProbe").path("httpGet").path("path").asText(), where);
-        assertEquals(Endpoints.PORT_NAME, c.path("readinessProbe").path("httpGet").path("port").asText(), where);
-      }
-      JsonNode a = pod.template().path("metadata").path("annotations");
-      assertEquals("true", a.path("prometheus.io/scrape").asText(), where);
-      assertEquals(Endpoints.METRICS, a.path("prometheus.io/path").asText(), where);
-      assertEquals(String.valueOf(Endpoints.DEFAULT_PORT), a.path("prometheus.io/port").asText(), where);
-    }
-    for (JsonNode s : m.kind("Service")) {
-      JsonNode p = s.path("spec").path("ports").path(0);
-      assertEquals(Endpoints.PORT_NAME, p.path("name").asText(), source);
-      assertEquals(Endpoints.PORT_NAME, p.path("targetPort").asText(), source);
-    }
-    for (JsonNode sm : m.kind("ServiceMonitor")) {
-      sm.path("spec").path("endpoints").forEach(e -> {
-        assertEquals(Endpoints.METRICS, e.path("path").asText(), source);
-        assertEquals(Endpoints.PORT_NAME, e.path("port").asText(), source);
-      });
-    }
-    for (JsonNode pm : m.kind("PodMonitor")) {
-      pm.path("spec").path("podMetricsEndpoints").forEach(e -> {
-        assertEquals(Endpoints.METRICS, e.path("path").asText(), source);
-        assertEquals(Endpoints.PORT_NAME, e.path("port").asText(), source);
-      });
-    }
-  }
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void kedaTriggers_useTheCodesGroupsAndTopics(String source, Manifests m) {
+        int partitions = Integer.parseInt(config(m).path("TOPIC_PARTITIONS").asText());
+        String bootstrap = config(m).path("KAFKA_BOOTSTRAP_SERVERS").asText();
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("manifests")
-  void pods_runAsNonRootWithConfigAndSecretRefsThatExist(String source, Manifests m) {
-    Set<String> configKeys = fieldNames(config(m));
-    JsonNode secret = m.one("Secret", "autost-secrets");
-    Set<String> secretKeys = new HashSet<>(fieldNames(secret.path("stringData")));
-    secretKeys.addAll(fieldNames(secret.path("data")));
-    assertTrue(secretKeys.contains("api-token"), source + ": API token");
-    for (Manifests.PodTemplate pod : m.podTemplates()) {
-      String where = source + ": " + pod.owner();
-      assertTrue(pod.spec().path("securityContext").path("runAsNonRoot").asBoolean(), where);
-      assertTrue(pod.spec().path("securityContext").path("runAsUser").asInt() > 0, where);
-      JsonNode sc = pod.container().path("securityContext");
-      assertFalse(sc.path("allowPrivilegeEscalation").asBoolean(true), where);
-      assertTrue(sc.path("readOnlyRootFilesystem").asBoolean(), where);
-      pod.container().path("env").forEach(e -> {
-        JsonNode from = e.path("valueFrom");
-        if (from.has("configMapKeyRef")) {
-          assertEquals("autost-config", from.path("configMapKeyRef").path("name").asText(), where);
-          assertTrue(configKeys.contains(from.path("configMapKeyRef").path("key").asText()), where + " " + e);
+        JsonNode scorer = m.one("ScaledObject", "autost-scorer");
+        JsonNode st = kafkaTrigger(scorer);
+        assertEquals(ScorerConfig.DEFAULT_GROUP_ID, st.path("consumerGroup").asText(), source);
+        assertEquals(Topics.CANDIDATES, st.path("topic").asText(), source);
+        assertEquals(bootstrap, st.path("bootstrapServers").asText(), source);
+        assertEquals(
+                ScorerConfig.DEFAULT_MAX_POLL_RECORDS, st.path("lagThreshold").asInt(), source);
+        String target = scorer.path("spec").path("scaleTargetRef").path("name").asText();
+        JsonNode deployment = m.one("Deployment", target);
+        assertEquals(
+                List.of("service", "scorer"),
+                args(deployment.path("spec").path("template")).subList(0, 2),
+                source + ": the ScaledObject scales the scorer");
+        assertTrue(
+                deployment.path("spec").path("replicas").isMissingNode(), source + ": KEDA owns the scorer's replicas");
+        assertTrue(
+                scorer.path("spec").path("maxReplicaCount").asInt() <= partitions,
+                source + ": more scorers than partitions sit idle");
+
+        JsonNode trainer = m.one("ScaledJob", "autost-trainer");
+        JsonNode tt = kafkaTrigger(trainer);
+        assertEquals(TRAINER_GROUP, tt.path("consumerGroup").asText(), source);
+        assertEquals(Topics.TRAIN_REQUESTS, tt.path("topic").asText(), source);
+        assertEquals(bootstrap, tt.path("bootstrapServers").asText(), source);
+        assertEquals(1, tt.path("lagThreshold").asInt(), source + ": one Job per waiting request");
+        assertTrue(trainer.path("spec").path("maxReplicaCount").asInt() <= partitions, source);
+        assertEquals(
+                "Never",
+                trainer.path("spec")
+                        .path("jobTargetRef")
+                        .path("template")
+                        .path("spec")
+                        .path("restartPolicy")
+                        .asText(),
+                source);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void containerArgs_areRealServiceCommandOptions(String source, Manifests m) {
+        CommandSpec cli = new CommandLine(new ServiceCommand()).getCommandSpec();
+        Set<String> services = Stream.of(LocalServices.Service.values())
+                .map(s -> s.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.toSet());
+        for (Manifests.PodTemplate pod : m.podTemplates()) {
+            List<String> args = args(pod.template());
+            String where = source + ": " + pod.owner() + " args " + args;
+            assertEquals("service", args.get(0), where);
+            Set<String> env = new HashSet<>();
+            pod.container().path("env").forEach(e -> env.add(e.path("name").asText()));
+            int i = 1;
+            for (; i < args.size() && !args.get(i).startsWith("-"); i++) {
+                assertTrue(
+                        services.contains(args.get(i)) || PLANNED_SERVICES.contains(args.get(i)),
+                        where + ": unknown service " + args.get(i));
+            }
+            assertTrue(i > 1, where + ": names no service");
+            Map<String, String> options = new HashMap<>();
+            for (; i < args.size(); i++) {
+                OptionSpec option = cli.findOption(args.get(i));
+                if (option == null) {
+                    fail(where + ": `autost service` has no option " + args.get(i));
+                }
+                String value = option.arity().max() > 0 ? args.get(++i) : "";
+                if (value.startsWith("$(")) {
+                    String var = value.substring(2, value.length() - 1);
+                    assertTrue(env.contains(var), where + ": $(" + var + ") is not in the container's env");
+                }
+                options.put(option.longestName(), value);
+            }
+            assertTrue(
+                    options.containsKey("--bootstrap-servers"),
+                    where + ": without it the service starts an embedded broker");
+            assertEquals(String.valueOf(Endpoints.DEFAULT_PORT), options.get("--http-port"), where);
+            JsonNode port = pod.container().path("ports").path(0);
+            assertEquals(Endpoints.PORT_NAME, port.path("name").asText(), where);
+            assertEquals(Endpoints.DEFAULT_PORT, port.path("containerPort").asInt(), where);
         }
-        if (from.has("secretKeyRef")) {
-          assertEquals("autost-secrets", from.path("secretKeyRef").path("name").asText(), where);
-          assertTrue(secretKeys.contains(from.path("secretKeyRef").path("key").asText()), where + " " + e);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void probesAndScrapes_useObservabilityEndpoints(String source, Manifests m) {
+        for (Manifests.PodTemplate pod : m.podTemplates()) {
+            String where = source + ": " + pod.owner();
+            JsonNode c = pod.container();
+            assertEquals(
+                    Endpoints.HEALTH,
+                    c.path("livenessProbe").path("httpGet").path("path").asText(),
+                    where);
+            assertEquals(
+                    Endpoints.PORT_NAME,
+                    c.path("livenessProbe").path("httpGet").path("port").asText(),
+                    where);
+            if (pod.owner().equals("autost-trainer")) {
+                assertTrue(c.path("readinessProbe").isMissingNode(), where + ": nothing routes to a Job");
+            } else {
+                assertEquals(
+                        Endpoints.READY,
+                        c.path("readinessProbe").path("httpGet").path("path").asText(),
+                        where);
+                assertEquals(
+                        Endpoints.PORT_NAME,
+                        c.path("readinessProbe").path("httpGet").path("port").asText(),
+                        where);
+            }
+            JsonNode a = pod.template().path("metadata").path("annotations");
+            assertEquals("true", a.path("prometheus.io/scrape").asText(), where);
+            assertEquals(Endpoints.METRICS, a.path("prometheus.io/path").asText(), where);
+            assertEquals(
+                    String.valueOf(Endpoints.DEFAULT_PORT),
+                    a.path("prometheus.io/port").asText(),
+                    where);
         }
-      });
+        for (JsonNode s : m.kind("Service")) {
+            JsonNode p = s.path("spec").path("ports").path(0);
+            assertEquals(Endpoints.PORT_NAME, p.path("name").asText(), source);
+            assertEquals(Endpoints.PORT_NAME, p.path("targetPort").asText(), source);
+        }
+        for (JsonNode sm : m.kind("ServiceMonitor")) {
+            sm.path("spec").path("endpoints").forEach(e -> {
+                assertEquals(Endpoints.METRICS, e.path("path").asText(), source);
+                assertEquals(Endpoints.PORT_NAME, e.path("port").asText(), source);
+            });
+        }
+        for (JsonNode pm : m.kind("PodMonitor")) {
+            pm.path("spec").path("podMetricsEndpoints").forEach(e -> {
+                assertEquals(Endpoints.METRICS, e.path("path").asText(), source);
+                assertEquals(Endpoints.PORT_NAME, e.path("port").asText(), source);
+            });
+        }
     }
-  }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("manifests")
-  void singleWriters_oneReplicaRecreated(String source, Manifests m) {
-    for (String name : List.of("autost-sampler", "autost-evaluator")) {
-      JsonNode spec = m.one("Deployment", name).path("spec");
-      assertEquals(1, spec.path("replicas").asInt(), source + ": " + name);
-      assertEquals("Recreate", spec.path("strategy").path("type").asText(), source + ": " + name);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void pods_runAsNonRootWithConfigAndSecretRefsThatExist(String source, Manifests m) {
+        Set<String> configKeys = fieldNames(config(m));
+        JsonNode secret = m.one("Secret", "autost-secrets");
+        Set<String> secretKeys = new HashSet<>(fieldNames(secret.path("stringData")));
+        secretKeys.addAll(fieldNames(secret.path("data")));
+        assertTrue(secretKeys.contains("api-token"), source + ": API token");
+        for (Manifests.PodTemplate pod : m.podTemplates()) {
+            String where = source + ": " + pod.owner();
+            assertTrue(pod.spec().path("securityContext").path("runAsNonRoot").asBoolean(), where);
+            assertTrue(pod.spec().path("securityContext").path("runAsUser").asInt() > 0, where);
+            JsonNode sc = pod.container().path("securityContext");
+            assertFalse(sc.path("allowPrivilegeEscalation").asBoolean(true), where);
+            assertTrue(sc.path("readOnlyRootFilesystem").asBoolean(), where);
+            pod.container().path("env").forEach(e -> {
+                JsonNode from = e.path("valueFrom");
+                if (from.has("configMapKeyRef")) {
+                    assertEquals(
+                            "autost-config",
+                            from.path("configMapKeyRef").path("name").asText(),
+                            where);
+                    assertTrue(
+                            configKeys.contains(
+                                    from.path("configMapKeyRef").path("key").asText()),
+                            where + " " + e);
+                }
+                if (from.has("secretKeyRef")) {
+                    assertEquals(
+                            "autost-secrets",
+                            from.path("secretKeyRef").path("name").asText(),
+                            where);
+                    assertTrue(
+                            secretKeys.contains(
+                                    from.path("secretKeyRef").path("key").asText()),
+                            where + " " + e);
+                }
+            });
+        }
     }
-  }
 
-  @Test
-  void gpuOverlay_trainerRequestsGpuWithCudaFlavour_laptopDoesNot() {
-    Assumptions.assumeTrue(KUBECTL.isPresent(), "kubectl not on PATH: overlays not rendered");
-    JsonNode gpu = trainerContainer(Manifests.render(KUBECTL.get(), "gpu"));
-    assertEquals(1, gpu.path("resources").path("limits").path("nvidia.com/gpu").asInt());
-    assertTrue(env(gpu, "PYTORCH_FLAVOR").startsWith("cu"), gpu.path("env").toString());
-    assertTrue(gpu.path("image").asText().startsWith("autost-trainer-cuda:"));
-    JsonNode laptop = trainerContainer(Manifests.render(KUBECTL.get(), "laptop"));
-    assertTrue(laptop.path("resources").path("limits").path("nvidia.com/gpu").isMissingNode());
-    assertEquals("cpu", env(laptop, "PYTORCH_FLAVOR"));
-  }
-
-  private static JsonNode trainerContainer(Manifests m) {
-    return m.one("ScaledJob", "autost-trainer").path("spec").path("jobTargetRef").path("template")
-        .path("spec").path("containers").path(0);
-  }
-
-  private static String env(JsonNode container, String name) {
-    for (JsonNode e : container.path("env")) {
-      if (name.equals(e.path("name").asText())) {
-        return e.path("value").asText();
-      }
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void singleWriters_oneReplicaRecreated(String source, Manifests m) {
+        for (String name : List.of("autost-sampler", "autost-evaluator")) {
+            JsonNode spec = m.one("Deployment", name).path("spec");
+            assertEquals(1, spec.path("replicas").asInt(), source + ": " + name);
+            assertEquals("Recreate", spec.path("strategy").path("type").asText(), source + ": " + name);
+        }
     }
-    throw new AssertionError("no env " + name + " in " + container.path("env"));
-  }
 
-  static JsonNode config(Manifests m) {
-    return m.one("ConfigMap", "autost-config").path("data");
-  }
+    @Test
+    void gpuOverlay_trainerRequestsGpuWithCudaFlavour_laptopDoesNot() {
+        Assumptions.assumeTrue(KUBECTL.isPresent(), "kubectl not on PATH: overlays not rendered");
+        JsonNode gpu = trainerContainer(Manifests.render(KUBECTL.get(), "gpu"));
+        assertEquals(
+                1, gpu.path("resources").path("limits").path("nvidia.com/gpu").asInt());
+        assertTrue(env(gpu, "PYTORCH_FLAVOR").startsWith("cu"), gpu.path("env").toString());
+        assertTrue(gpu.path("image").asText().startsWith("autost-trainer-cuda:"));
+        JsonNode laptop = trainerContainer(Manifests.render(KUBECTL.get(), "laptop"));
+        assertTrue(
+                laptop.path("resources").path("limits").path("nvidia.com/gpu").isMissingNode());
+        assertEquals("cpu", env(laptop, "PYTORCH_FLAVOR"));
+    }
 
-  private static JsonNode kafkaTrigger(JsonNode scaled) {
-    JsonNode triggers = scaled.path("spec").path("triggers");
-    assertEquals(1, triggers.size(), scaled.path("metadata").toString());
-    assertEquals("kafka", triggers.path(0).path("type").asText());
-    return triggers.path(0).path("metadata");
-  }
+    private static JsonNode trainerContainer(Manifests m) {
+        return m.one("ScaledJob", "autost-trainer")
+                .path("spec")
+                .path("jobTargetRef")
+                .path("template")
+                .path("spec")
+                .path("containers")
+                .path(0);
+    }
 
-  static List<String> args(JsonNode podTemplate) {
-    List<String> args = new ArrayList<>();
-    podTemplate.path("spec").path("containers").path(0).path("args").forEach(a -> args.add(a.asText()));
-    return args;
-  }
+    private static String env(JsonNode container, String name) {
+        for (JsonNode e : container.path("env")) {
+            if (name.equals(e.path("name").asText())) {
+                return e.path("value").asText();
+            }
+        }
+        throw new AssertionError("no env " + name + " in " + container.path("env"));
+    }
 
-  private static Set<String> fieldNames(JsonNode node) {
-    Set<String> names = new HashSet<>();
-    node.fieldNames().forEachRemaining(names::add);
-    return names;
-  }
+    static JsonNode config(Manifests m) {
+        return m.one("ConfigMap", "autost-config").path("data");
+    }
+
+    private static JsonNode kafkaTrigger(JsonNode scaled) {
+        JsonNode triggers = scaled.path("spec").path("triggers");
+        assertEquals(1, triggers.size(), scaled.path("metadata").toString());
+        assertEquals("kafka", triggers.path(0).path("type").asText());
+        return triggers.path(0).path("metadata");
+    }
+
+    static List<String> args(JsonNode podTemplate) {
+        List<String> args = new ArrayList<>();
+        podTemplate.path("spec").path("containers").path(0).path("args").forEach(a -> args.add(a.asText()));
+        return args;
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new HashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
 }

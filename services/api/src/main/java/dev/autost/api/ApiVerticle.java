@@ -80,10 +80,14 @@ public final class ApiVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         producer = KafkaClients.producer(bootstrapServers, "autost-api-out");
-        loop = new ReplayingLoop("api", KafkaClients.replayingConsumer(bootstrapServers, "autost-api-in"),
+        loop = new ReplayingLoop(
+                "api",
+                KafkaClients.replayingConsumer(bootstrapServers, "autost-api-in"),
                 KafkaClients.producer(bootstrapServers, "autost-api-unused"),
-                List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS), store,
-                Duration.ofMillis(200), Duration.ofSeconds(60));
+                List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS),
+                store,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(60));
         new Thread(loop, "autost-api-store").start();
         Router router = router();
         return Future.fromCompletionStage(loop.ready(), context)
@@ -108,8 +112,13 @@ public final class ApiVerticle extends VerticleBase {
         Router r = Router.router(vertx);
         r.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
         r.post("/api/experiments").handler(this::authorized).handler(this::submit);
-        r.get("/api/experiments").handler(ctx -> json(ctx, 200,
-                new JsonArray(store.experiments().stream().map(ApiJson::summary).toList())));
+        r.get("/api/experiments")
+                .handler(ctx -> json(
+                        ctx,
+                        200,
+                        new JsonArray(store.experiments().stream()
+                                .map(ApiJson::summary)
+                                .toList())));
         r.get("/api/experiments/:id").handler(ctx -> withExperiment(ctx, e -> json(ctx, 200, ApiJson.status(e))));
         r.get("/api/experiments/:id/leaderboard").handler(this::leaderboard);
         r.get("/api/experiments/:id/pareto").handler(this::pareto);
@@ -128,7 +137,9 @@ public final class ApiVerticle extends VerticleBase {
     private void authorized(RoutingContext ctx) {
         String h = ctx.request().getHeader("Authorization");
         String expected = "Bearer " + token;
-        if (h == null || !MessageDigest.isEqual(h.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+        if (h == null
+                || !MessageDigest.isEqual(
+                        h.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
             error(ctx, 401, "missing or wrong bearer token");
             return;
@@ -154,12 +165,19 @@ public final class ApiVerticle extends VerticleBase {
         // The store learns of a spec only when it reads it back from Kafka; ids submitted here
         // are remembered too, so a duplicate right after the first submission is refused.
         if (!submitted.add(spec.getExperimentId())
-                || store.experiment(spec.getExperimentId()).flatMap(ExperimentStore.Experiment::spec).isPresent()) {
+                || store.experiment(spec.getExperimentId())
+                        .flatMap(ExperimentStore.Experiment::spec)
+                        .isPresent()) {
             error(ctx, 409, "experiment " + spec.getExperimentId() + " already exists");
             return;
         }
-        publish(spec).onSuccess(v -> json(ctx, 201, new JsonObject().put("id", spec.getExperimentId())
-                        .put("status", "/api/experiments/" + spec.getExperimentId())))
+        publish(spec)
+                .onSuccess(v -> json(
+                        ctx,
+                        201,
+                        new JsonObject()
+                                .put("id", spec.getExperimentId())
+                                .put("status", "/api/experiments/" + spec.getExperimentId())))
                 .onFailure(e -> {
                     submitted.remove(spec.getExperimentId());
                     error(ctx, 503, "cannot publish to Kafka: " + e.getMessage());
@@ -173,16 +191,23 @@ public final class ApiVerticle extends VerticleBase {
                 error(ctx, 404, "experiment " + e.id() + " has no spec");
                 return;
             }
-            ExperimentSpec stopped = spec.get().toBuilder().putOptions(dev.autost.sampler.SamplerHandler.STOPPED_OPTION, "true").build();
-            publish(stopped).onSuccess(v -> json(ctx, 202, new JsonObject().put("id", e.id()).put("stopping", true)))
+            ExperimentSpec stopped = spec.get().toBuilder()
+                    .putOptions(dev.autost.sampler.SamplerHandler.STOPPED_OPTION, "true")
+                    .build();
+            publish(stopped)
+                    .onSuccess(v ->
+                            json(ctx, 202, new JsonObject().put("id", e.id()).put("stopping", true)))
                     .onFailure(err -> error(ctx, 503, "cannot publish to Kafka: " + err.getMessage()));
         });
     }
 
     private Future<Void> publish(ExperimentSpec spec) {
         Promise<Void> p = Promise.promise();
-        producer.send(new ProducerRecord<>(Topics.EXPERIMENTS,
-                Topics.experimentKey(spec.getExperimentId()).getBytes(StandardCharsets.UTF_8), spec.toByteArray()),
+        producer.send(
+                new ProducerRecord<>(
+                        Topics.EXPERIMENTS,
+                        Topics.experimentKey(spec.getExperimentId()).getBytes(StandardCharsets.UTF_8),
+                        spec.toByteArray()),
                 (meta, err) -> {
                     if (err != null) {
                         p.fail(err);
@@ -200,8 +225,10 @@ public final class ApiVerticle extends VerticleBase {
             List<Score> ranking = e.ranking();
             Map<String, TrainResult> results = e.results();
             if (by.equals("accuracy")) {
-                ranking = ranking.stream().filter(s -> ok(results.get(s.getGenomeHash())))
-                        .sorted(java.util.Comparator.comparingDouble((Score s) -> -results.get(s.getGenomeHash()).getTestAccuracy()))
+                ranking = ranking.stream()
+                        .filter(s -> ok(results.get(s.getGenomeHash())))
+                        .sorted(java.util.Comparator.comparingDouble(
+                                (Score s) -> -results.get(s.getGenomeHash()).getTestAccuracy()))
                         .toList();
             } else if (!by.equals("score")) {
                 error(ctx, 400, "by: expected score or accuracy, got " + by);
@@ -209,7 +236,8 @@ public final class ApiVerticle extends VerticleBase {
             }
             JsonArray rows = new JsonArray();
             for (int i = 0; i < Math.min(limit, ranking.size()); i++) {
-                rows.add(ApiJson.row(i + 1, ranking.get(i), results.get(ranking.get(i).getGenomeHash())));
+                rows.add(ApiJson.row(
+                        i + 1, ranking.get(i), results.get(ranking.get(i).getGenomeHash())));
             }
             json(ctx, 200, new JsonObject().put("id", e.id()).put("by", by).put("rows", rows));
         });
@@ -223,8 +251,12 @@ public final class ApiVerticle extends VerticleBase {
             if (ev == null) {
                 o.put("energy", new JsonArray()).put("params", new JsonArray()).put("objective", "pending");
             } else {
-                o.put("objective", ev.getCorrelationsCount() > 0 || results.values().stream().anyMatch(ApiVerticle::ok)
-                        ? "test_accuracy" : "flops_syops");
+                o.put(
+                        "objective",
+                        ev.getCorrelationsCount() > 0
+                                        || results.values().stream().anyMatch(ApiVerticle::ok)
+                                ? "test_accuracy"
+                                : "flops_syops");
                 o.put("energy", rows(e, ev.getParetoEnergyList(), results));
                 o.put("params", rows(e, ev.getParetoParamsList(), results));
             }
@@ -246,8 +278,17 @@ public final class ApiVerticle extends VerticleBase {
         withExperiment(ctx, e -> {
             JsonArray a = new JsonArray();
             e.evaluation().ifPresent(ev -> ev.getCorrelationsList().forEach(c -> a.add(ApiJson.correlation(c))));
-            json(ctx, 200, new JsonObject().put("id", e.id())
-                    .put("trained", e.results().values().stream().filter(ApiVerticle::ok).count()).put("metrics", a));
+            json(
+                    ctx,
+                    200,
+                    new JsonObject()
+                            .put("id", e.id())
+                            .put(
+                                    "trained",
+                                    e.results().values().stream()
+                                            .filter(ApiVerticle::ok)
+                                            .count())
+                            .put("metrics", a));
         });
     }
 
@@ -267,8 +308,11 @@ public final class ApiVerticle extends VerticleBase {
         withExperiment(ctx, e -> {
             String name = ctx.pathParam("name");
             vertx.<byte[]>executeBlocking(() -> Charts.render(e, name.replace(".png", "")))
-                    .onSuccess(png -> ctx.response().putHeader("Content-Type", "image/png").end(io.vertx.core.buffer.Buffer.buffer(png)))
-                    .onFailure(err -> error(ctx, err instanceof IllegalArgumentException ? 404 : 500, err.getMessage()));
+                    .onSuccess(png -> ctx.response()
+                            .putHeader("Content-Type", "image/png")
+                            .end(io.vertx.core.buffer.Buffer.buffer(png)))
+                    .onFailure(
+                            err -> error(ctx, err instanceof IllegalArgumentException ? 404 : 500, err.getMessage()));
         });
     }
 
@@ -296,7 +340,9 @@ public final class ApiVerticle extends VerticleBase {
     }
 
     private static void json(RoutingContext ctx, int status, Object body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
                 .end(body instanceof JsonArray a ? a.encode() : ((JsonObject) body).encode());
     }
 

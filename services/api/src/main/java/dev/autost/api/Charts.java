@@ -26,11 +26,11 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Charts {
     /** Metrics that accuracy is plotted against. */
     public static final List<String> METRICS = List.of("flops_syops", "flops_full", "params", "energy_pj");
+
     private static final int WIDTH = 800;
     private static final int HEIGHT = 500;
 
-    private Charts() {
-    }
+    private Charts() {}
 
     /** Names {@link #render} accepts, for the page and {@code autost report}. */
     public static List<String> names() {
@@ -74,8 +74,13 @@ public final class Charts {
         XYChart c = chart("Training-free score against parameters: " + e.id(), "parameters (M)", "flops_syops (G)");
         scatter(c, "candidates", all, s -> s.getParams() / 1e6, s -> s.getFlopsSyops() / 1e9, new Color(120, 150, 200));
         List<Score> front = Pareto.front(all, Score::getFlopsSyops, s -> (double) s.getParams());
-        XYSeries f = scatter(c, "Pareto front (score up, params down)", front, s -> s.getParams() / 1e6,
-                s -> s.getFlopsSyops() / 1e9, new Color(200, 40, 40));
+        XYSeries f = scatter(
+                c,
+                "Pareto front (score up, params down)",
+                front,
+                s -> s.getParams() / 1e6,
+                s -> s.getFlopsSyops() / 1e9,
+                new Color(200, 40, 40));
         if (f != null) {
             f.setMarker(SeriesMarkers.DIAMOND);
         }
@@ -104,10 +109,12 @@ public final class Charts {
 
     static XYChart accuracyVs(ExperimentStore.Experiment e, String metric) {
         Map<String, TrainResult> results = e.results();
-        List<Score> trained = e.ranking().stream().filter(s -> {
-            TrainResult r = results.get(s.getGenomeHash());
-            return r != null && r.getStatus() == TrainResult.Status.OK;
-        }).toList();
+        List<Score> trained = e.ranking().stream()
+                .filter(s -> {
+                    TrainResult r = results.get(s.getGenomeHash());
+                    return r != null && r.getStatus() == TrainResult.Status.OK;
+                })
+                .toList();
         ToDoubleFunction<Score> m = s -> switch (metric) {
             case "flops_syops" -> s.getFlopsSyops();
             case "flops_full" -> s.getFlopsFull();
@@ -115,14 +122,17 @@ public final class Charts {
             default -> s.getEnergyPj();
         };
         double[] xs = trained.stream().mapToDouble(m).toArray();
-        double[] ys = trained.stream().mapToDouble(s -> results.get(s.getGenomeHash()).getTestAccuracy()).toArray();
+        double[] ys = trained.stream()
+                .mapToDouble(s -> results.get(s.getGenomeHash()).getTestAccuracy())
+                .toArray();
         return accuracyChart(metric, xs, ys);
     }
 
     private static XYChart accuracyChart(String metric, double[] xs, double[] ys) {
         double tau = xs.length < 2 ? Double.NaN : RankCorrelation.kendallTauB(xs, ys);
-        String title = String.format("Test accuracy against %s: Kendall tau-b = %s (n = %d)", metric,
-                Double.isNaN(tau) ? "n/a" : String.format("%.3f", tau), xs.length);
+        String title = String.format(
+                "Test accuracy against %s: Kendall tau-b = %s (n = %d)",
+                metric, Double.isNaN(tau) ? "n/a" : String.format("%.3f", tau), xs.length);
         XYChart c = chart(title, metric, "test accuracy");
         if (xs.length > 0) {
             c.addSeries("trained", xs, ys).setMarkerColor(new Color(40, 120, 60));
@@ -131,19 +141,33 @@ public final class Charts {
     }
 
     private static XYChart chart(String title, String x, String y) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        XYChart c = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(x)
+                .yAxisTitle(y)
+                .build();
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setMarkerSize(6);
         return c;
     }
 
-    private static XYSeries scatter(XYChart c, String name, List<Score> items, ToDoubleFunction<Score> x,
-                                    ToDoubleFunction<Score> y, Color color) {
+    private static XYSeries scatter(
+            XYChart c,
+            String name,
+            List<Score> items,
+            ToDoubleFunction<Score> x,
+            ToDoubleFunction<Score> y,
+            Color color) {
         if (items.isEmpty()) {
             return null;
         }
-        XYSeries s = c.addSeries(name, items.stream().mapToDouble(x).toArray(), items.stream().mapToDouble(y).toArray());
+        XYSeries s = c.addSeries(
+                name,
+                items.stream().mapToDouble(x).toArray(),
+                items.stream().mapToDouble(y).toArray());
         s.setMarkerColor(color);
         return s;
     }

@@ -88,8 +88,10 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
         /** The most advanced phase known: the evaluator's final word wins over the sampler's. */
         public Report.Phase phase() {
             Report e = evaluation;
-            if (e != null && (e.getPhase() == Report.Phase.FINISHED || e.getPhase() == Report.Phase.STOPPED
-                    || e.getPhase() == Report.Phase.FAILED)) {
+            if (e != null
+                    && (e.getPhase() == Report.Phase.FINISHED
+                            || e.getPhase() == Report.Phase.STOPPED
+                            || e.getPhase() == Report.Phase.FAILED)) {
                 return e.getPhase();
             }
             Report s = search;
@@ -137,8 +139,7 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                         get(rep.getExperimentId()).search = rep;
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         } catch (InvalidProtocolBufferException e) {
             // The services dead-letter malformed records; the read model skips them.

@@ -33,8 +33,17 @@ import java.util.UUID;
  * until the whole spec passed the same checks the sampler applies.
  */
 public final class SubmissionParser {
-    private static final Set<String> KEYS = Set.of("space", "strategy", "seed", "generations", "population", "parents",
-            "train_top_k", "epochs", "dataset", "experiment_id");
+    private static final Set<String> KEYS = Set.of(
+            "space",
+            "strategy",
+            "seed",
+            "generations",
+            "population",
+            "parents",
+            "train_top_k",
+            "epochs",
+            "dataset",
+            "experiment_id");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Clock clock;
@@ -65,7 +74,8 @@ public final class SubmissionParser {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!KEYS.contains(k)) {
-                throw new BadSubmissionException(k + ": unknown key (known: " + KEYS.stream().sorted().toList() + ")");
+                throw new BadSubmissionException(
+                        k + ": unknown key (known: " + KEYS.stream().sorted().toList() + ")");
             }
         }
         JsonNode space = root.get("space");
@@ -75,8 +85,8 @@ public final class SubmissionParser {
                 throw new BadSubmissionException("space: required (a built-in name such as small, or a space mapping)");
             } else if (space.isTextual()) {
                 if (!SearchSpaces.BUILT_IN.contains(space.asText())) {
-                    throw new BadSubmissionException("space: unknown built-in space '" + space.asText() + "' (expected one of "
-                            + SearchSpaces.BUILT_IN + " or a mapping)");
+                    throw new BadSubmissionException("space: unknown built-in space '" + space.asText()
+                            + "' (expected one of " + SearchSpaces.BUILT_IN + " or a mapping)");
                 }
                 s = SearchSpaces.builtIn(space.asText());
             } else {
@@ -87,13 +97,22 @@ public final class SubmissionParser {
         } catch (dev.autost.domain.AutostException e) {
             throw new BadSubmissionException("space." + e.getMessage());
         }
-        String id = text(root, "experiment_id", "exp-" + UUID.randomUUID().toString().substring(0, 12));
-        ExperimentSpec spec = ExperimentSpec.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(id)
-                .setSpaceYaml(SearchSpaces.toYaml(s)).setStrategy(text(root, "strategy", "evolution"))
-                .setSeed(number(root, "seed", 42, Long.MAX_VALUE)).setGenerations((int) number(root, "generations", 20, 10_000))
-                .setPopulation((int) number(root, "population", 50, 100_000)).setParents((int) number(root, "parents", 0, 100_000))
-                .setTrainTopK((int) number(root, "train_top_k", 0, 10_000)).setEpochs((int) number(root, "epochs", 1, 10_000))
-                .setDataset(text(root, "dataset", "fashion-mnist")).setCreatedAtMs(clock.millis()).build();
+        String id = text(
+                root, "experiment_id", "exp-" + UUID.randomUUID().toString().substring(0, 12));
+        ExperimentSpec spec = ExperimentSpec.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(id)
+                .setSpaceYaml(SearchSpaces.toYaml(s))
+                .setStrategy(text(root, "strategy", "evolution"))
+                .setSeed(number(root, "seed", 42, Long.MAX_VALUE))
+                .setGenerations((int) number(root, "generations", 20, 10_000))
+                .setPopulation((int) number(root, "population", 50, 100_000))
+                .setParents((int) number(root, "parents", 0, 100_000))
+                .setTrainTopK((int) number(root, "train_top_k", 0, 10_000))
+                .setEpochs((int) number(root, "epochs", 1, 10_000))
+                .setDataset(text(root, "dataset", "fashion-mnist"))
+                .setCreatedAtMs(clock.millis())
+                .build();
         try {
             ExperimentPlan.fromSpec(spec).checkFeasible();
         } catch (RuntimeException e) {

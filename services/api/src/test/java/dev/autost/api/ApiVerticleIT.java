@@ -68,11 +68,13 @@ class ApiVerticleIT {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(String path, String body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -83,12 +85,14 @@ class ApiVerticleIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             HttpResponse<String> r = get("/api/experiments/" + id);
-            if (r.statusCode() == 200 && new JsonObject(r.body()).getString("phase").equals(phase)) {
+            if (r.statusCode() == 200
+                    && new JsonObject(r.body()).getString("phase").equals(phase)) {
                 return new JsonObject(r.body());
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("experiment " + id + " never reached " + phase + ": " + get("/api/experiments/" + id).body());
+        throw new AssertionError("experiment " + id + " never reached " + phase + ": "
+                + get("/api/experiments/" + id).body());
     }
 
     @Test
@@ -102,8 +106,10 @@ class ApiVerticleIT {
         HttpResponse<String> unknown = post("/api/experiments", "{\"space\": \"small\", \"colour\": 1}", TOKEN);
         assertEquals(400, unknown.statusCode());
         assertTrue(new JsonObject(unknown.body()).getString("error").startsWith("colour"), unknown.body());
-        HttpResponse<String> badSpace = post("/api/experiments",
-                "space:\n  embed_dims: [100]\n  depth: {min: 1, max: 2}\n  mlp_ratios: [4]\n  num_heads: [4]\n", TOKEN);
+        HttpResponse<String> badSpace = post(
+                "/api/experiments",
+                "space:\n  embed_dims: [100]\n  depth: {min: 1, max: 2}\n  mlp_ratios: [4]\n  num_heads: [4]\n",
+                TOKEN);
         assertEquals(400, badSpace.statusCode());
         assertTrue(badSpace.body().contains("embed_dims[0]"), badSpace.body());
         HttpResponse<String> badSeed = post("/api/experiments", "{\"space\": \"small\", \"seed\": -3}", TOKEN);
@@ -111,11 +117,16 @@ class ApiVerticleIT {
         assertTrue(badSeed.body().contains("seed"), badSeed.body());
         assertEquals(400, post("/api/experiments", "[1, 2", TOKEN).statusCode());
         // Well-formed, but no architecture of the space fits the window: the sampler could never start it.
-        HttpResponse<String> infeasible = post("/api/experiments", "{\"experiment_id\": \"bad-window\", \"space\": "
-                + "{\"embed_dims\": [64], \"depth\": {\"min\": 1, \"max\": 2}, \"mlp_ratios\": [4], \"num_heads\": [1], "
-                + "\"constraints\": {\"params\": {\"min\": 1e15}}}}", TOKEN);
+        HttpResponse<String> infeasible = post(
+                "/api/experiments",
+                "{\"experiment_id\": \"bad-window\", \"space\": "
+                        + "{\"embed_dims\": [64], \"depth\": {\"min\": 1, \"max\": 2}, \"mlp_ratios\": [4], \"num_heads\": [1], "
+                        + "\"constraints\": {\"params\": {\"min\": 1e15}}}}",
+                TOKEN);
         assertEquals(400, infeasible.statusCode(), infeasible.body());
-        assertTrue(new JsonObject(infeasible.body()).getString("error").startsWith("space.constraints"), infeasible.body());
+        assertTrue(
+                new JsonObject(infeasible.body()).getString("error").startsWith("space.constraints"),
+                infeasible.body());
     }
 
     @Test
@@ -126,31 +137,44 @@ class ApiVerticleIT {
 
     @Test
     void submit_thenFollow_servesStatusLeaderboardParetoCandidateAndCharts() throws Exception {
-        HttpResponse<String> created = post("/api/experiments",
-                "{\"space\": \"small\", \"seed\": 9, \"generations\": 3, \"population\": 20, \"experiment_id\": \"api-run\"}", TOKEN);
+        HttpResponse<String> created = post(
+                "/api/experiments",
+                "{\"space\": \"small\", \"seed\": 9, \"generations\": 3, \"population\": 20, \"experiment_id\": \"api-run\"}",
+                TOKEN);
         assertEquals(201, created.statusCode(), created.body());
-        assertEquals(409, post("/api/experiments", "{\"space\": \"small\", \"experiment_id\": \"api-run\"}", TOKEN).statusCode());
+        assertEquals(
+                409,
+                post("/api/experiments", "{\"space\": \"small\", \"experiment_id\": \"api-run\"}", TOKEN)
+                        .statusCode());
         JsonObject status = waitForPhase("api-run", "finished");
         assertEquals(80, status.getInteger("candidates_scored"));
 
-        JsonObject board = new JsonObject(get("/api/experiments/api-run/leaderboard?limit=5").body());
+        JsonObject board = new JsonObject(
+                get("/api/experiments/api-run/leaderboard?limit=5").body());
         JsonArray rows = board.getJsonArray("rows");
         assertEquals(5, rows.size());
-        assertTrue(rows.getJsonObject(0).getDouble("flops_syops") >= rows.getJsonObject(4).getDouble("flops_syops"));
+        assertTrue(rows.getJsonObject(0).getDouble("flops_syops")
+                >= rows.getJsonObject(4).getDouble("flops_syops"));
         String hash = rows.getJsonObject(0).getString("hash");
-        JsonObject candidate = new JsonObject(get("/api/experiments/api-run/candidates/" + hash).body());
+        JsonObject candidate = new JsonObject(
+                get("/api/experiments/api-run/candidates/" + hash).body());
         assertEquals(rows.getJsonObject(0).getLong("params"), candidate.getLong("params"));
-        assertEquals(404, get("/api/experiments/api-run/candidates/ffffffffffffffff").statusCode());
+        assertEquals(
+                404, get("/api/experiments/api-run/candidates/ffffffffffffffff").statusCode());
         assertEquals(404, get("/api/experiments/nope").statusCode());
 
-        JsonObject pareto = new JsonObject(get("/api/experiments/api-run/pareto").body());
+        JsonObject pareto =
+                new JsonObject(get("/api/experiments/api-run/pareto").body());
         assertEquals("flops_syops", pareto.getString("objective"));
         assertTrue(pareto.getJsonArray("energy").size() >= 1);
-        JsonObject corr = new JsonObject(get("/api/experiments/api-run/correlation").body());
+        JsonObject corr =
+                new JsonObject(get("/api/experiments/api-run/correlation").body());
         assertEquals(0, corr.getInteger("trained"));
 
-        HttpResponse<byte[]> png = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/experiments/api-run/charts/score-params.png"))
-                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> png = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/experiments/api-run/charts/score-params.png"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, png.statusCode());
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png.body(), 4));
         assertEquals(404, get("/api/experiments/api-run/charts/pie.png").statusCode());
@@ -163,9 +187,13 @@ class ApiVerticleIT {
 
     @Test
     void stop_runningExperiment_endsItAsStopped() throws Exception {
-        assertEquals(201, post("/api/experiments",
-                "{\"space\": \"small\", \"seed\": 4, \"generations\": 5000, \"population\": 50, \"experiment_id\": \"api-long\"}", TOKEN)
-                .statusCode());
+        assertEquals(
+                201,
+                post(
+                                "/api/experiments",
+                                "{\"space\": \"small\", \"seed\": 4, \"generations\": 5000, \"population\": 50, \"experiment_id\": \"api-long\"}",
+                                TOKEN)
+                        .statusCode());
         waitForPhase("api-long", "running");
         assertEquals(401, post("/api/experiments/api-long/stop", "", null).statusCode());
         assertEquals(202, post("/api/experiments/api-long/stop", "", TOKEN).statusCode());

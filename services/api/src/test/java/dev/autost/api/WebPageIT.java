@@ -39,14 +39,18 @@ import org.junit.jupiter.api.io.TempDir;
  * show more than a blank page. Skipped, with the reason, where no Chromium is installed.
  */
 class WebPageIT {
-    private static final List<String> BROWSERS = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
+    private static final List<String> BROWSERS =
+            List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
 
     @TempDir
     Path dir;
 
     @Test
     void page_finishedRun_rendersItsLeaderboardInHeadlessChromium() throws Exception {
-        String browser = BROWSERS.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElse(null);
+        String browser = BROWSERS.stream()
+                .filter(p -> Files.isExecutable(Path.of(p)))
+                .findFirst()
+                .orElse(null);
         assumeTrue(browser != null, "no Chromium installed (apt-get install chromium)");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
             String bootstrap = broker.bootstrapServers();
@@ -62,16 +66,21 @@ class WebPageIT {
                 await(vertx.deployVerticle(api));
                 String base = "http://127.0.0.1:" + api.actualPort();
                 HttpClient http = HttpClient.newHttpClient();
-                HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/api/experiments"))
-                        .header("Authorization", "Bearer tok")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"space\": \"small\", \"seed\": 5, \"generations\": 4, "
-                                + "\"population\": 20, \"experiment_id\": \"page-run\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> created = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/api/experiments"))
+                                .header("Authorization", "Bearer tok")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"space\": \"small\", \"seed\": 5, \"generations\": 4, "
+                                                + "\"population\": 20, \"experiment_id\": \"page-run\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertEquals(201, created.statusCode(), created.body());
                 String top = waitForTopHash(http, base);
 
                 String dom = run(browser, "--dump-dom", base + "/");
                 assertTrue(dom.contains("page-run"), "experiment missing from the rendered page");
-                assertTrue(dom.contains(top), "leaderboard's best candidate " + top + " missing from the rendered page");
+                assertTrue(
+                        dom.contains(top), "leaderboard's best candidate " + top + " missing from the rendered page");
                 assertTrue(dom.contains("score-params.png"), "charts missing");
 
                 Path shot = dir.resolve("page.png");
@@ -79,7 +88,8 @@ class WebPageIT {
                 BufferedImage img = ImageIO.read(shot.toFile());
                 assertEquals(1280, img.getWidth());
                 assertTrue(nonWhiteFraction(img) > 0.02, "the screenshot is (nearly) blank");
-                Files.copy(shot, Path.of("target", "web-page-it.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(
+                        shot, Path.of("target", "web-page-it.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 await(vertx.close());
             }
@@ -89,12 +99,20 @@ class WebPageIT {
     private static String waitForTopHash(HttpClient http, String base) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/experiments/page-run")).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/api/experiments/page-run"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200 && new JsonObject(r.body()).getString("phase").equals("finished")) {
-                HttpResponse<String> board = http.send(HttpRequest.newBuilder(URI.create(base
-                        + "/api/experiments/page-run/leaderboard?limit=1")).build(), HttpResponse.BodyHandlers.ofString());
-                return new JsonObject(board.body()).getJsonArray("rows").getJsonObject(0).getString("hash");
+            if (r.statusCode() == 200
+                    && new JsonObject(r.body()).getString("phase").equals("finished")) {
+                HttpResponse<String> board = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/api/experiments/page-run/leaderboard?limit=1"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return new JsonObject(board.body())
+                        .getJsonArray("rows")
+                        .getJsonObject(0)
+                        .getString("hash");
             }
             Thread.sleep(100);
         }
@@ -103,12 +121,23 @@ class WebPageIT {
 
     /** Runs headless Chromium with the flags that work without network access; returns stdout. */
     private String run(String browser, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + dir.resolve("profile-" + System.nanoTime()),
+        List<String> cmd = new ArrayList<>(List.of(
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + dir.resolve("profile-" + System.nanoTime()),
                 "--virtual-time-budget=8000"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("chromium.log").toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(dir.resolve("chromium.log").toFile())
+                .start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium did not finish");
         return new String(out, StandardCharsets.UTF_8);

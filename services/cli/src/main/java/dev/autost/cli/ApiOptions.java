@@ -6,14 +6,19 @@ import picocli.CommandLine.Option;
 
 /** Where the HTTP API listens and the token its mutating calls need. */
 final class ApiOptions {
-    @Option(names = "--http-port", description = "Port of the HTTP API, the web page and /metrics (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--http-port",
+            description = "Port of the HTTP API, the web page and /metrics (default: ${DEFAULT-VALUE}).",
             defaultValue = "8080")
     int httpPort;
 
     @Option(names = "--no-http", description = "Do not start the HTTP API.")
     boolean noHttp;
 
-    @Option(names = "--api-token", description = "Bearer token for mutating API calls (default: $AUTOST_API_TOKEN, else a random one printed at start).")
+    @Option(
+            names = "--api-token",
+            description =
+                    "Bearer token for mutating API calls (default: $AUTOST_API_TOKEN, else a random one printed at start).")
     String apiToken;
 
     /** The configured token, or a fresh random one (reported by the caller). */
@@ -31,7 +36,8 @@ final class ApiOptions {
     }
 
     boolean explicitToken() {
-        return (apiToken != null && !apiToken.isBlank()) || (System.getenv("AUTOST_API_TOKEN") != null
-                && !System.getenv("AUTOST_API_TOKEN").isBlank());
+        return (apiToken != null && !apiToken.isBlank())
+                || (System.getenv("AUTOST_API_TOKEN") != null
+                        && !System.getenv("AUTOST_API_TOKEN").isBlank());
     }
 }

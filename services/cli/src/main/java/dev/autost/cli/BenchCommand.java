@@ -5,7 +5,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code autost bench}: throughput figures, printed, never asserted by tests. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Measures throughput and prints the figures recorded in docs/benchmarks.md.",
         subcommands = {BenchScoreCommand.class, BenchPipelineCommand.class, BenchTrainCommand.class})
 final class BenchCommand implements Runnable {

@@ -13,7 +13,9 @@ import picocli.CommandLine.ParseResult;
 final class ErrorHandler implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
-        if (ex instanceof AutostException || ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
+        if (ex instanceof AutostException
+                || ex instanceof IllegalArgumentException
+                || ex instanceof java.io.UncheckedIOException) {
             cl.getErr().println("autost " + cl.getCommandName() + ": " + ex.getMessage());
             return 1;
         }

@@ -11,8 +11,7 @@ import dev.autost.domain.genome.GenomeCodec;
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Adds the cost fields to a row that already holds the genome fields. */
     static void writeCost(ObjectNode row, Genome g, CostEstimate c) {

@@ -23,7 +23,10 @@ final class ModelOptions {
     @Option(names = "--time-steps", description = "Time steps T (default: ${DEFAULT-VALUE}).", defaultValue = "4")
     int timeSteps;
 
-    @Option(names = "--img-size", description = "Square input side in pixels (default: ${DEFAULT-VALUE}).", defaultValue = "32")
+    @Option(
+            names = "--img-size",
+            description = "Square input side in pixels (default: ${DEFAULT-VALUE}).",
+            defaultValue = "32")
     int imageSize;
 
     @Option(names = "--patch-size", description = "1, 2, 4, 8 or 16 (default: ${DEFAULT-VALUE}).", defaultValue = "4")
@@ -32,23 +35,36 @@ final class ModelOptions {
     @Option(names = "--channels", description = "Input channels (default: ${DEFAULT-VALUE}).", defaultValue = "3")
     int channels;
 
-    @Option(names = "--backbone", description = "autost or spikformer (default: ${DEFAULT-VALUE}).", defaultValue = "autost")
+    @Option(
+            names = "--backbone",
+            description = "autost or spikformer (default: ${DEFAULT-VALUE}).",
+            defaultValue = "autost")
     String backbone;
 
-    @Option(names = "--syops-batch", description = "Batch of the official counter's forward call; its bias term is divided by it (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--syops-batch",
+            description =
+                    "Batch of the official counter's forward call; its bias term is divided by it (default: ${DEFAULT-VALUE}).",
             defaultValue = "32")
     int syopsBatch;
 
-    @Option(names = "--firing-rate", description = "Firing rate assumed for every neuron layer (default: ${DEFAULT-VALUE}, an assumption, not a measurement).",
+    @Option(
+            names = "--firing-rate",
+            description =
+                    "Firing rate assumed for every neuron layer (default: ${DEFAULT-VALUE}, an assumption, not a measurement).",
             defaultValue = "" + FiringRates.DEFAULT_RATE)
     double firingRate;
 
-    @Option(names = "--firing-rates", paramLabel = "FILE",
-            description = "JSON object of measured rates per neuron layer, e.g. {\"stem.lif1\": 0.21, \"blocks.0.attn.q_lif\": 0.08}; other layers use --firing-rate.")
+    @Option(
+            names = "--firing-rates",
+            paramLabel = "FILE",
+            description =
+                    "JSON object of measured rates per neuron layer, e.g. {\"stem.lif1\": 0.21, \"blocks.0.attn.q_lif\": 0.08}; other layers use --firing-rate.")
     Path firingRatesFile;
 
     ModelSetting setting() {
-        return new ModelSetting(Backbone.parse(backbone), imageSize, channels, patchSize, classes, timeSteps, syopsBatch);
+        return new ModelSetting(
+                Backbone.parse(backbone), imageSize, channels, patchSize, classes, timeSteps, syopsBatch);
     }
 
     FiringRates rates() {
@@ -62,13 +78,15 @@ final class ModelOptions {
             throw new UncheckedIOException("cannot read --firing-rates " + firingRatesFile + ": " + e.getMessage(), e);
         }
         if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException("--firing-rates " + firingRatesFile + " must hold a JSON object of layer -> rate");
+            throw new IllegalArgumentException(
+                    "--firing-rates " + firingRatesFile + " must hold a JSON object of layer -> rate");
         }
         Map<String, Double> rates = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isNumber()) {
-                throw new IllegalArgumentException("--firing-rates: " + e.getKey() + " must be a number, got " + e.getValue());
+                throw new IllegalArgumentException(
+                        "--firing-rates: " + e.getKey() + " must be a number, got " + e.getValue());
             }
             rates.put(e.getKey(), e.getValue().asDouble());
         }

@@ -39,22 +39,33 @@ final class PipelineSearch {
 
     /** Milliseconds: broker and topics ready, services replayed, experiment submitted to finished. */
     long brokerMs;
+
     long servicesMs;
     long searchMs;
 
     List<Trial> run(PrintWriter err) {
         if (cmd.generations < 1) {
-            throw new IllegalArgumentException("--generations must be at least 1 through Kafka (0 means the default in an experiment spec)");
+            throw new IllegalArgumentException(
+                    "--generations must be at least 1 through Kafka (0 means the default in an experiment spec)");
         }
         cmd.cluster.check();
         if (cmd.experimentId == null) {
             cmd.experimentId = "search-" + space.name() + "-" + settings.seed() + "-" + System.currentTimeMillis();
         }
-        ExperimentSpec spec = ExperimentSpec.newBuilder().setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId(cmd.experimentId).setSpaceYaml(SearchSpaces.toYaml(space)).setStrategy(cmd.strategy)
-                .setSeed(settings.seed()).setGenerations(settings.generations()).setPopulation(settings.population())
-                .setParents(settings.parents()).setTrainTopK(cmd.trainTopK).setEpochs(cmd.epochs).setDataset(cmd.dataset)
-                .setCreatedAtMs(System.currentTimeMillis()).build();
+        ExperimentSpec spec = ExperimentSpec.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(cmd.experimentId)
+                .setSpaceYaml(SearchSpaces.toYaml(space))
+                .setStrategy(cmd.strategy)
+                .setSeed(settings.seed())
+                .setGenerations(settings.generations())
+                .setPopulation(settings.population())
+                .setParents(settings.parents())
+                .setTrainTopK(cmd.trainTopK)
+                .setEpochs(cmd.epochs)
+                .setDataset(cmd.dataset)
+                .setCreatedAtMs(System.currentTimeMillis())
+                .build();
         boolean bars = cmd.progress != null ? cmd.progress : System.console() != null;
         if (cmd.cluster.bootstrapServers == null) {
             err.println("autost search: starting an embedded Kafka broker and the services...");
@@ -62,13 +73,14 @@ final class PipelineSearch {
         }
         long t0 = System.nanoTime();
         try (dev.autost.observability.Observability obs = dev.autost.observability.Observability.withoutServer();
-             LocalServices services = LocalServices.connect(cmd.cluster.bootstrapServers, cmd.cluster.kafkaData, cmd.partitions,
-                     cmd.replication, obs)) {
+                LocalServices services = LocalServices.connect(
+                        cmd.cluster.bootstrapServers, cmd.cluster.kafkaData, cmd.partitions, cmd.replication, obs)) {
             this.observability = obs;
             long t1 = System.nanoTime();
             brokerMs = (t1 - t0) / 1_000_000;
             if (!cmd.cluster.noLocalServices) {
-                services.start(LocalServices.Service.SCORER, LocalServices.Service.SAMPLER, LocalServices.Service.EVALUATOR);
+                services.start(
+                        LocalServices.Service.SCORER, LocalServices.Service.SAMPLER, LocalServices.Service.EVALUATOR);
                 if (cmd.trainTopK > 0) {
                     services.trainerSettings(cmd.trainer.template()).start(LocalServices.Service.TRAINER);
                 }
@@ -77,13 +89,14 @@ final class PipelineSearch {
             long t2 = System.nanoTime();
             servicesMs = (t2 - t1) / 1_000_000;
             try (ExperimentClient client = new ExperimentClient(services.bootstrapServers());
-                 ProgressBar bar = bars ? bar(err) : null) {
+                    ProgressBar bar = bars ? bar(err) : null) {
                 client.submit(spec);
                 String[] lastTraining = {""};
                 ExperimentClient.Outcome outcome = client.follow(cmd.experimentId, cmd.timeout, p -> {
                     if (bar != null) {
                         bar.stepTo(p.scored());
-                        bar.setExtraMessage(String.format("  gen %d/%d  best %.4g", p.generation(), p.generations(), p.bestScore()));
+                        bar.setExtraMessage(String.format(
+                                "  gen %d/%d  best %.4g", p.generation(), p.generations(), p.bestScore()));
                     }
                     if (p.trainExpected() > 0 && p.phase() == dev.autost.proto.v1.Report.Phase.SEARCH_DONE) {
                         String line = trainingLine(p);
@@ -107,12 +120,18 @@ final class PipelineSearch {
             return;
         }
         try {
-            dev.autost.api.ApiVerticle api = new dev.autost.api.ApiVerticle(services.bootstrapServers(), cmd.api.httpPort,
-                    cmd.api.tokenOrRandom(), java.time.Clock.systemUTC(), observability::mountOn);
+            dev.autost.api.ApiVerticle api = new dev.autost.api.ApiVerticle(
+                    services.bootstrapServers(),
+                    cmd.api.httpPort,
+                    cmd.api.tokenOrRandom(),
+                    java.time.Clock.systemUTC(),
+                    observability::mountOn);
             services.deploy(api);
             err.printf("autost search: follow it on http://localhost:%d/%n", api.actualPort());
         } catch (RuntimeException e) {
-            err.printf("autost search: warning: no HTTP API (port %d: %s); the search goes on%n", cmd.api.httpPort, e.getMessage());
+            err.printf(
+                    "autost search: warning: no HTTP API (port %d: %s); the search goes on%n",
+                    cmd.api.httpPort, e.getMessage());
         }
         err.flush();
     }
@@ -121,23 +140,36 @@ final class PipelineSearch {
     ExperimentClient.Outcome outcome;
 
     private static String trainingLine(ExperimentClient.Progress p) {
-        String epoch = p.lastEpoch() == null ? "" : String.format("; last epoch %d/%d of %s: loss %.4f, test accuracy %.4f, %.0f images/s",
-                p.lastEpoch().getEpoch(), p.lastEpoch().getEpochs(), p.lastEpoch().getGenomeHash(), p.lastEpoch().getTrainLoss(),
-                p.lastEpoch().getTestAccuracy(), p.lastEpoch().getImagesPerSecond());
+        String epoch = p.lastEpoch() == null
+                ? ""
+                : String.format(
+                        "; last epoch %d/%d of %s: loss %.4f, test accuracy %.4f, %.0f images/s",
+                        p.lastEpoch().getEpoch(),
+                        p.lastEpoch().getEpochs(),
+                        p.lastEpoch().getGenomeHash(),
+                        p.lastEpoch().getTrainLoss(),
+                        p.lastEpoch().getTestAccuracy(),
+                        p.lastEpoch().getImagesPerSecond());
         return String.format("training: %d/%d trained%s", p.trained(), p.trainExpected(), epoch);
     }
 
     private ProgressBar bar(PrintWriter err) {
-        return new ProgressBarBuilder().setTaskName("scored").setInitialMax(settings.maxCandidates())
-                .setStyle(ProgressBarStyle.ASCII).setUnit(" cand", 1).showSpeed()
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+        return new ProgressBarBuilder()
+                .setTaskName("scored")
+                .setInitialMax(settings.maxCandidates())
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" cand", 1)
+                .showSpeed()
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                .build();
     }
 
     private List<Trial> trials(List<Score> ranked) {
         List<Trial> out = new ArrayList<>(ranked.size());
         for (Score s : ranked) {
             Genome g = GenomeMessages.toDomain(s.getGenome());
-            out.add(new Trial(new Candidate(s.getSequence(), s.getGeneration(), g),
+            out.add(new Trial(
+                    new Candidate(s.getSequence(), s.getGeneration(), g),
                     ScoreMessages.outcome(s, space.setting().syopsBatch())));
         }
         return out;

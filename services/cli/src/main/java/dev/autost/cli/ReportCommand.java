@@ -13,15 +13,19 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code autost report}: PNG charts of one experiment, read from the topics. */
-@Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Writes PNG charts of one experiment to OUT: score against params with the Pareto front,",
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Writes PNG charts of one experiment to OUT: score against params with the Pareto front,",
             "best score per generation, and test accuracy against each metric with Kendall's tau in the title.",
-            "Reads the experiment from --bootstrap-servers, or from an embedded broker's kept --kafka-data folder."})
+            "Reads the experiment from --bootstrap-servers, or from an embedded broker's kept --kafka-data folder."
+        })
 final class ReportCommand implements Callable<Integer> {
     @Option(names = "--experiment", required = true, description = "Experiment id.")
     String experiment;
@@ -29,10 +33,16 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory.")
     Path out;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", description = "Kafka cluster holding the experiment.")
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
+            description = "Kafka cluster holding the experiment.")
     String bootstrapServers;
 
-    @Option(names = "--kafka-data", paramLabel = "DIR", description = "Data folder of an embedded broker (from search/serve --kafka-data).")
+    @Option(
+            names = "--kafka-data",
+            paramLabel = "DIR",
+            description = "Data folder of an embedded broker (from search/serve --kafka-data).")
     Path kafkaData;
 
     @Spec
@@ -48,25 +58,39 @@ final class ReportCommand implements Callable<Integer> {
         }
         ExperimentStore store = new ExperimentStore();
         try (LocalServices kafka = LocalServices.connect(bootstrapServers, kafkaData, 1, (short) 1)) {
-            ReplayingLoop loop = new ReplayingLoop("report", KafkaClients.replayingConsumer(kafka.bootstrapServers(), "autost-report"),
+            ReplayingLoop loop = new ReplayingLoop(
+                    "report",
+                    KafkaClients.replayingConsumer(kafka.bootstrapServers(), "autost-report"),
                     KafkaClients.producer(kafka.bootstrapServers(), "autost-report-unused"),
-                    List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS), store,
-                    Duration.ofMillis(100), Duration.ofSeconds(60));
+                    List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS),
+                    store,
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(60));
             Thread t = new Thread(loop, "autost-report");
             t.start();
             loop.ready().get(90, TimeUnit.SECONDS);
             loop.stop();
             loop.done().get(30, TimeUnit.SECONDS);
         }
-        ExperimentStore.Experiment e = store.experiment(experiment).orElseThrow(() -> new IllegalArgumentException(
-                "no experiment '" + experiment + "' on the topics (known: " + store.experiments().stream()
-                        .map(ExperimentStore.Experiment::id).toList() + ")"));
+        ExperimentStore.Experiment e = store.experiment(experiment)
+                .orElseThrow(
+                        () -> new IllegalArgumentException("no experiment '" + experiment + "' on the topics (known: "
+                                + store.experiments().stream()
+                                        .map(ExperimentStore.Experiment::id)
+                                        .toList() + ")"));
         Files.createDirectories(out);
         for (String name : Charts.names()) {
             Files.write(out.resolve(name + ".png"), Charts.render(e, name));
         }
-        spec.commandLine().getOut().printf("wrote %d charts for %s (%d candidates, %d trained) to %s%n", Charts.names().size(),
-                experiment, e.ranking().size(), e.results().size(), out);
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "wrote %d charts for %s (%d candidates, %d trained) to %s%n",
+                        Charts.names().size(),
+                        experiment,
+                        e.ranking().size(),
+                        e.results().size(),
+                        out);
         return 0;
     }
 }

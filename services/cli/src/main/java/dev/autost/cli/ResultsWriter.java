@@ -19,8 +19,7 @@ import java.util.Map;
  * {@code top/}. The formats are a contract: other tools and the pipeline read them.
  */
 final class ResultsWriter {
-    private ResultsWriter() {
-    }
+    private ResultsWriter() {}
 
     /** Writes everything and returns the path of results.json. */
     static Path write(Path dir, List<Trial> ranking, int topK, ObjectNode summary) throws IOException {
@@ -37,7 +36,8 @@ final class ResultsWriter {
         Path top = dir.resolve("top");
         Files.createDirectories(top);
         try (var old = Files.list(top)) {
-            for (Path p : old.filter(p -> p.getFileName().toString().endsWith(".yaml")).toList()) {
+            for (Path p : old.filter(p -> p.getFileName().toString().endsWith(".yaml"))
+                    .toList()) {
                 Files.delete(p);
             }
         }
@@ -53,11 +53,14 @@ final class ResultsWriter {
             extra.put("FLOPS_FULL", c.flopsFull());
             extra.put("ENERGY_PJ", Json.round(c.energyPj()));
             extra.put("HASH", g.hash());
-            Files.writeString(top.resolve(String.format("rank-%02d-%s.yaml", i + 1, g.hash())),
+            Files.writeString(
+                    top.resolve(String.format("rank-%02d-%s.yaml", i + 1, g.hash())),
                     GenomeCodec.toOfficialYaml(g, extra));
         }
         if (summary != null) {
-            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("search.json").toFile(), summary);
+            Json.MAPPER
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValue(dir.resolve("search.json").toFile(), summary);
         }
         return results;
     }
@@ -73,7 +76,8 @@ final class ResultsWriter {
         int rank = 0;
         for (Trial t : ranking) {
             rank++;
-            dev.autost.proto.v1.TrainResult r = o.trained().get(t.candidate().genome().hash());
+            dev.autost.proto.v1.TrainResult r =
+                    o.trained().get(t.candidate().genome().hash());
             if (r == null) {
                 continue;
             }
@@ -109,7 +113,8 @@ final class ResultsWriter {
     }
 
     /** The trained candidates, printed after the leaderboard. */
-    static void printTrained(java.io.PrintWriter out, List<Trial> ranking, dev.autost.cli.pipeline.ExperimentClient.Outcome o) {
+    static void printTrained(
+            java.io.PrintWriter out, List<Trial> ranking, dev.autost.cli.pipeline.ExperimentClient.Outcome o) {
         out.println();
         out.println("trained (test accuracy):");
         String fmt = "%4s  %-16s %10s %15s %9s %10s  %s%n";
@@ -117,12 +122,19 @@ final class ResultsWriter {
         int rank = 0;
         for (Trial t : ranking) {
             rank++;
-            dev.autost.proto.v1.TrainResult r = o.trained().get(t.candidate().genome().hash());
+            dev.autost.proto.v1.TrainResult r =
+                    o.trained().get(t.candidate().genome().hash());
             if (r != null) {
                 boolean ok = r.getStatus() == dev.autost.proto.v1.TrainResult.Status.OK;
-                out.printf(fmt, rank, t.candidate().genome().hash(), String.format("%,d", t.outcome().cost().params()),
-                        String.format("%,.0f", t.score()), ok ? String.format("%.4f", r.getTestAccuracy()) : "-",
-                        ok ? String.format("%.0f", r.getImagesPerSecond()) : "-", ok ? "ok" : "failed: " + r.getFailureReason());
+                out.printf(
+                        fmt,
+                        rank,
+                        t.candidate().genome().hash(),
+                        String.format("%,d", t.outcome().cost().params()),
+                        String.format("%,.0f", t.score()),
+                        ok ? String.format("%.4f", r.getTestAccuracy()) : "-",
+                        ok ? String.format("%.0f", r.getImagesPerSecond()) : "-",
+                        ok ? "ok" : "failed: " + r.getFailureReason());
             }
         }
     }
@@ -137,14 +149,34 @@ final class ResultsWriter {
     /** The ranked table printed at the end of a search. */
     static void printTable(java.io.PrintWriter out, List<Trial> ranking, int topK) {
         String fmt = "%4s  %-16s %5s %4s  %-22s %-22s %10s %15s %15s %10s%n";
-        out.printf(fmt, "rank", "hash", "depth", "D", "mlp_ratios", "num_heads", "params", "flops_syops", "flops_full", "energy_uJ");
+        out.printf(
+                fmt,
+                "rank",
+                "hash",
+                "depth",
+                "D",
+                "mlp_ratios",
+                "num_heads",
+                "params",
+                "flops_syops",
+                "flops_full",
+                "energy_uJ");
         for (int i = 0; i < Math.min(topK, ranking.size()); i++) {
             Trial t = ranking.get(i);
             Genome g = t.candidate().genome();
             CostEstimate c = t.outcome().cost();
-            out.printf(fmt, i + 1, g.hash(), g.depth(), g.embedDim(), compact(g.mlpRatios()), compact(g.numHeads()),
-                    String.format("%,d", c.params()), String.format("%,.0f", c.flopsSyops()),
-                    String.format("%,d", c.flopsFull()), String.format("%.1f", c.energyPj() / 1e6));
+            out.printf(
+                    fmt,
+                    i + 1,
+                    g.hash(),
+                    g.depth(),
+                    g.embedDim(),
+                    compact(g.mlpRatios()),
+                    compact(g.numHeads()),
+                    String.format("%,d", c.params()),
+                    String.format("%,.0f", c.flopsSyops()),
+                    String.format("%,d", c.flopsFull()),
+                    String.format("%.1f", c.energyPj() / 1e6));
         }
     }
 

@@ -16,8 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code autost score}: JSON lines in, JSON lines out. Each output line is the input
@@ -25,11 +25,15 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code energy_full_pj} and {@code hash} added; a bad line becomes
  * {@code {"line": N, "error": "..."}} and the run goes on.
  */
-@Command(name = "score", mixinStandardHelpOptions = true,
-        description = {"Scores genomes read as JSON lines on stdin, one output line per input line.",
+@Command(
+        name = "score",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Scores genomes read as JSON lines on stdin, one output line per input line.",
             "Input:  {\"depth\":4,\"mlp_ratios\":[4,4,4,4],\"num_heads\":[8,8,8,8],\"embed_dim\":384}",
             "Output: the same fields plus params, flops_syops, flops_full, energy_pj, energy_full_pj, hash.",
-            "A line that cannot be scored gives {\"line\":N,\"error\":\"...\"}; blank lines are skipped."},
+            "A line that cannot be scored gives {\"line\":N,\"error\":\"...\"}; blank lines are skipped."
+        },
         footer = {"", "Exit status: 0 when every line was scored, 1 when at least one line was refused."})
 final class ScoreCommand implements Callable<Integer> {
     @Mixin
@@ -61,7 +65,10 @@ final class ScoreCommand implements Callable<Integer> {
         }
         out.flush();
         if (refused > 0) {
-            spec.commandLine().getErr().println("autost score: " + refused + " of " + lineNo + " lines refused (see their \"error\" fields)");
+            spec.commandLine()
+                    .getErr()
+                    .println("autost score: " + refused + " of " + lineNo
+                            + " lines refused (see their \"error\" fields)");
         }
         return refused == 0 ? 0 : 1;
     }

@@ -18,18 +18,22 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code autost search}: runs a search and writes its ranked results. */
-@Command(name = "search", mixinStandardHelpOptions = true,
-        description = {"Searches a space for the highest-scoring architectures inside the parameter window.",
+@Command(
+        name = "search",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Searches a space for the highest-scoring architectures inside the parameter window.",
             "By default the search runs through Kafka: an embedded broker (or --bootstrap-servers) with the",
             "sampler, scorer and evaluator services; with --offline it runs in this process through ask/tell.",
             "Both give the same ranking for the same seed.",
             "Writes OUT/results.json (every feasible candidate scored, best first), OUT/top/rank-NN-HASH.yaml",
-            "(official RETRAIN format) and OUT/search.json (settings and timing)."})
+            "(official RETRAIN format) and OUT/search.json (settings and timing)."
+        })
 final class SearchCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "Run in process, without Kafka.")
     boolean offline;
@@ -37,29 +41,42 @@ final class SearchCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PipelineOptions cluster = new PipelineOptions();
 
-    @Option(names = "--partitions", description = "Partitions of topics this run creates (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--partitions",
+            description = "Partitions of topics this run creates (default: ${DEFAULT-VALUE}).",
             defaultValue = "3")
     int partitions;
 
-    @Option(names = "--replication", description = "Replication of topics this run creates (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--replication",
+            description = "Replication of topics this run creates (default: ${DEFAULT-VALUE}).",
             defaultValue = "1")
     short replication;
 
     @Option(names = "--experiment-id", description = "Id of the experiment (default: search-SPACE-SEED-MILLIS).")
     String experimentId;
 
-    @Option(names = "--train-top-k", description = "Best candidates to train after the search (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--train-top-k",
+            description = "Best candidates to train after the search (default: ${DEFAULT-VALUE}).",
             defaultValue = "0")
     int trainTopK;
 
-    @Option(names = "--epochs", description = "Training epochs per trained candidate (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--epochs",
+            description = "Training epochs per trained candidate (default: ${DEFAULT-VALUE}).",
             defaultValue = "1")
     int epochs;
 
-    @Option(names = "--dataset", description = "Training dataset (default: ${DEFAULT-VALUE}).", defaultValue = "fashion-mnist")
+    @Option(
+            names = "--dataset",
+            description = "Training dataset (default: ${DEFAULT-VALUE}).",
+            defaultValue = "fashion-mnist")
     String dataset;
 
-    @Option(names = "--timeout", description = "Give up after this long, e.g. PT30M (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--timeout",
+            description = "Give up after this long, e.g. PT30M (default: ${DEFAULT-VALUE}).",
             defaultValue = "PT30M")
     java.time.Duration timeout;
 
@@ -72,29 +89,47 @@ final class SearchCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     TrainerOptions trainer = new TrainerOptions();
 
-    @Option(names = "--space", description = "tiny, small, base or a YAML file (default: ${DEFAULT-VALUE}).", defaultValue = "small")
+    @Option(
+            names = "--space",
+            description = "tiny, small, base or a YAML file (default: ${DEFAULT-VALUE}).",
+            defaultValue = "small")
     String space;
 
-    @Option(names = "--strategy", description = "evolution, random, pareto, stratified or uniform (default: ${DEFAULT-VALUE}).", defaultValue = "evolution")
+    @Option(
+            names = "--strategy",
+            description = "evolution, random, pareto, stratified or uniform (default: ${DEFAULT-VALUE}).",
+            defaultValue = "evolution")
     String strategy;
 
     @Option(names = "--seed", description = "Seed of the search (default: ${DEFAULT-VALUE}).", defaultValue = "42")
     long seed;
 
-    @Option(names = "--generations", description = "Bred generations after the random first one (default: ${DEFAULT-VALUE}).", defaultValue = "20")
+    @Option(
+            names = "--generations",
+            description = "Bred generations after the random first one (default: ${DEFAULT-VALUE}).",
+            defaultValue = "20")
     int generations;
 
-    @Option(names = "--population", description = "Candidates per generation; mutations and crossovers stay half each (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--population",
+            description =
+                    "Candidates per generation; mutations and crossovers stay half each (default: ${DEFAULT-VALUE}).",
             defaultValue = "50")
     int population;
 
-    @Option(names = "--parents", description = "Top-k kept as parents (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    @Option(
+            names = "--parents",
+            description = "Top-k kept as parents (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10")
     int parents;
 
     @picocli.CommandLine.Mixin
     WindowOptions window = new WindowOptions();
 
-    @Option(names = "--top-k", description = "Architectures printed and exported as YAML (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    @Option(
+            names = "--top-k",
+            description = "Architectures printed and exported as YAML (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10")
     int topK;
 
     @Option(names = "--out", description = "Output directory (default: ${DEFAULT-VALUE}).", defaultValue = "autost-out")
@@ -106,8 +141,12 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         SearchSpace s = window.apply(SearchSpaces.resolve(space));
-        EvolutionSettings settings = EvolutionSettings.builder().populationWithOfficialSplit(population)
-                .parents(parents).generations(generations).seed(seed).build();
+        EvolutionSettings settings = EvolutionSettings.builder()
+                .populationWithOfficialSplit(population)
+                .parents(parents)
+                .generations(generations)
+                .seed(seed)
+                .build();
         if (!Strategies.NAMES.contains(strategy)) {
             throw new IllegalArgumentException("--strategy '" + strategy + "' is not one of " + Strategies.NAMES);
         }
@@ -135,19 +174,27 @@ final class SearchCommand implements Callable<Integer> {
             summary.put("broker_ready_ms", pipeline.brokerMs);
             summary.put("services_ready_ms", pipeline.servicesMs);
             summary.put("search_ms", pipeline.searchMs);
-            o.printf("kafka: %s ready in %d ms, services in %d ms, search %d ms from submit to finish%n",
-                    cluster.describe(), pipeline.brokerMs,
-                    pipeline.servicesMs, pipeline.searchMs);
+            o.printf(
+                    "kafka: %s ready in %d ms, services in %d ms, search %d ms from submit to finish%n",
+                    cluster.describe(), pipeline.brokerMs, pipeline.servicesMs, pipeline.searchMs);
             if (strategy.equals("pareto")) {
                 ArrayNode front = summary.putArray("pareto_front");
                 dev.autost.domain.search.ParetoFront.of(ranking).forEach(t -> front.add(ResultsWriter.row(t)));
             }
         }
         double ms = (System.nanoTime() - start) / 1e6;
-        int generationsRun = ranking.stream().mapToInt(t -> t.candidate().generation()).max().orElse(0) + 1;
-        o.printf("space %s (%s), strategy %s, seed %d%s: %d candidates scored in %d generations, %.1f ms%n",
-                s.name(), s.size(), strategy, seed, offline ? ", in process" : ", through Kafka", ranking.size(),
-                generationsRun, ms);
+        int generationsRun =
+                ranking.stream().mapToInt(t -> t.candidate().generation()).max().orElse(0) + 1;
+        o.printf(
+                "space %s (%s), strategy %s, seed %d%s: %d candidates scored in %d generations, %.1f ms%n",
+                s.name(),
+                s.size(),
+                strategy,
+                seed,
+                offline ? ", in process" : ", through Kafka",
+                ranking.size(),
+                generationsRun,
+                ms);
         o.printf("parameter window %s%n", s.constraints().params());
         ResultsWriter.printTable(o, ranking, topK);
 
@@ -166,7 +213,8 @@ final class SearchCommand implements Callable<Integer> {
             ResultsWriter.printTrained(o, ranking, trainedOutcome);
             o.println("wrote " + ResultsWriter.writeTrained(out, ranking, trainedOutcome));
         }
-        o.println("wrote " + results + " and " + Math.min(topK, ranking.size()) + " RETRAIN YAML files under " + out.resolve("top"));
+        o.println("wrote " + results + " and " + Math.min(topK, ranking.size()) + " RETRAIN YAML files under "
+                + out.resolve("top"));
         o.flush();
         return 0;
     }

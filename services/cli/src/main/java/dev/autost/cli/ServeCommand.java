@@ -11,20 +11,24 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code autost serve}: the long-running mode of a lab. Runs the services (all, or those named)
  * and the HTTP API until stopped; experiments arrive through the API.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Runs the services and the HTTP API until stopped (Ctrl-C / SIGTERM); experiments arrive through",
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the services and the HTTP API until stopped (Ctrl-C / SIGTERM); experiments arrive through",
             "POST /api/experiments. Without --bootstrap-servers an embedded Kafka broker runs in this process",
             "(keep its data across restarts with --kafka-data DIR). The page is at http://localhost:PORT/,",
-            "the OpenAPI document at /openapi.yaml."})
+            "the OpenAPI document at /openapi.yaml."
+        })
 final class ServeCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SERVICE", description = "sampler, scorer, evaluator (default: all).")
     List<String> names = new ArrayList<>();
@@ -35,11 +39,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--kafka-data", paramLabel = "DIR", description = "Data folder of the embedded broker (kept).")
     Path kafkaData;
 
-    @Option(names = "--partitions", description = "Partitions of topics created here (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--partitions",
+            description = "Partitions of topics created here (default: ${DEFAULT-VALUE}).",
             defaultValue = "3")
     int partitions;
 
-    @Option(names = "--replication", description = "Replication of topics created here (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--replication",
+            description = "Replication of topics created here (default: ${DEFAULT-VALUE}).",
             defaultValue = "1")
     short replication;
 
@@ -66,12 +74,15 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            services.forEach(s -> obs.health().stopped(s.id()));
-            local.close();
-            obs.close();
-            stopped.countDown();
-        }, "autost-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            services.forEach(s -> obs.health().stopped(s.id()));
+                            local.close();
+                            obs.close();
+                            stopped.countDown();
+                        },
+                        "autost-shutdown"));
         for (LocalServices.Service s : services) {
             local.start(s);
             obs.health().started(s.id());
@@ -79,16 +90,21 @@ final class ServeCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         if (!api.noHttp) {
             String token = api.tokenOrRandom();
-            ApiVerticle verticle = new ApiVerticle(local.bootstrapServers(), api.httpPort, token, Clock.systemUTC(), obs::mountOn);
+            ApiVerticle verticle =
+                    new ApiVerticle(local.bootstrapServers(), api.httpPort, token, Clock.systemUTC(), obs::mountOn);
             local.deploy(verticle);
-            err.printf("autost serve: API and page on http://localhost:%d/ (OpenAPI at /openapi.yaml, metrics at /metrics)%n",
+            err.printf(
+                    "autost serve: API and page on http://localhost:%d/ (OpenAPI at /openapi.yaml, metrics at /metrics)%n",
                     verticle.actualPort());
             if (!api.explicitToken()) {
-                err.printf("autost serve: API token for this run (set --api-token or AUTOST_API_TOKEN to choose one): %s%n", token);
+                err.printf(
+                        "autost serve: API token for this run (set --api-token or AUTOST_API_TOKEN to choose one): %s%n",
+                        token);
             }
         }
-        err.printf("autost serve: %s running against %s%s; Ctrl-C stops%n", services, local.bootstrapServers(),
-                local.embeddedBroker() ? " (embedded broker)" : "");
+        err.printf(
+                "autost serve: %s running against %s%s; Ctrl-C stops%n",
+                services, local.bootstrapServers(), local.embeddedBroker() ? " (embedded broker)" : "");
         err.flush();
         stopped.await();
         return 0;

@@ -12,18 +12,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code autost service NAME...}: runs services in this process until stopped (Ctrl-C / SIGTERM). */
-@Command(name = "service", mixinStandardHelpOptions = true,
-        description = {"Runs one or more services (sampler, scorer, evaluator, trainer) until stopped.",
+@Command(
+        name = "service",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs one or more services (sampler, scorer, evaluator, trainer) until stopped.",
             "Each instance creates missing topics, replays its state from Kafka and then serves.",
             "Scale the scorer by starting more instances: they share the candidates through a consumer group.",
             "Without --bootstrap-servers an embedded broker is started (for a laptop; it dies with the process).",
-            "Serves /metrics (Prometheus), /health and /ready on --http-port."})
+            "Serves /metrics (Prometheus), /health and /ready on --http-port."
+        })
 public final class ServiceCommand implements Callable<Integer> {
     // Public so deploy/checks can read this command's options and keep the manifests honest.
     @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "sampler, scorer, evaluator or trainer.")
@@ -32,15 +36,21 @@ public final class ServiceCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", description = "Kafka cluster to join.")
     String bootstrapServers;
 
-    @Option(names = "--partitions", description = "Partitions of topics this instance creates (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--partitions",
+            description = "Partitions of topics this instance creates (default: ${DEFAULT-VALUE}).",
             defaultValue = "3")
     int partitions;
 
-    @Option(names = "--replication", description = "Replication of topics this instance creates (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--replication",
+            description = "Replication of topics this instance creates (default: ${DEFAULT-VALUE}).",
             defaultValue = "1")
     short replication;
 
-    @Option(names = "--http-port", paramLabel = "PORT",
+    @Option(
+            names = "--http-port",
+            paramLabel = "PORT",
             description = "Port of " + Endpoints.METRICS + ", " + Endpoints.HEALTH + " and " + Endpoints.READY
                     + " (default: ${DEFAULT-VALUE}; 0 = no HTTP endpoints).",
             defaultValue = "" + Endpoints.DEFAULT_PORT)
@@ -49,8 +59,10 @@ public final class ServiceCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     TrainerOptions trainer = new TrainerOptions();
 
-    @Option(names = "--max-requests", description = "Trainer: exit after this many requests (0 = never; default: "
-            + "$AUTOST_TRAINER_MAX_REQUESTS or ${DEFAULT-VALUE}). One-shot jobs under KEDA's ScaledJob use 1.",
+    @Option(
+            names = "--max-requests",
+            description = "Trainer: exit after this many requests (0 = never; default: "
+                    + "$AUTOST_TRAINER_MAX_REQUESTS or ${DEFAULT-VALUE}). One-shot jobs under KEDA's ScaledJob use 1.",
             defaultValue = "${env:AUTOST_TRAINER_MAX_REQUESTS:-0}")
     int maxRequests;
 
@@ -77,25 +89,34 @@ public final class ServiceCommand implements Callable<Integer> {
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (observability != null) {
-                services.forEach(s -> observability.health().stopped(name(s)));
-            }
-            local.close();
-            if (observability != null) {
-                observability.close();
-            }
-            stopped.countDown();
-        }, "autost-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (observability != null) {
+                                services.forEach(s -> observability.health().stopped(name(s)));
+                            }
+                            local.close();
+                            if (observability != null) {
+                                observability.close();
+                            }
+                            stopped.countDown();
+                        },
+                        "autost-shutdown"));
         for (LocalServices.Service s : services) {
             local.start(s);
             if (observability != null) {
                 observability.health().started(name(s));
             }
         }
-        spec.commandLine().getErr().printf("autost service: %s running against %s%s; Ctrl-C stops%n", names,
-                local.bootstrapServers(),
-                observability == null ? "" : ", metrics on http://localhost:" + observability.port() + Endpoints.METRICS);
+        spec.commandLine()
+                .getErr()
+                .printf(
+                        "autost service: %s running against %s%s; Ctrl-C stops%n",
+                        names,
+                        local.bootstrapServers(),
+                        observability == null
+                                ? ""
+                                : ", metrics on http://localhost:" + observability.port() + Endpoints.METRICS);
         spec.commandLine().getErr().flush();
         if (maxRequests > 0 && services.contains(LocalServices.Service.TRAINER)) {
             // A one-shot worker: exit once its requests are done (the shutdown hook cleans up).
@@ -111,12 +132,16 @@ public final class ServiceCommand implements Callable<Integer> {
     private Observability startObservability(List<LocalServices.Service> services) throws InterruptedException {
         ObservabilityConfig config = ObservabilityConfig.ofPort(httpPort);
         try {
-            Observability o = Observability.start(config).toCompletionStage().toCompletableFuture()
+            Observability o = Observability.start(config)
+                    .toCompletionStage()
+                    .toCompletableFuture()
                     .get(30, TimeUnit.SECONDS);
             services.forEach(s -> o.health().expect(name(s)));
             return o;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot serve HTTP on port " + httpPort + ": " + e.getCause().getMessage(),
+            throw new IllegalStateException(
+                    "cannot serve HTTP on port " + httpPort + ": "
+                            + e.getCause().getMessage(),
                     e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("HTTP endpoints did not start on port " + httpPort + " within 30 s", e);

@@ -26,8 +26,11 @@ import picocli.CommandLine.Spec;
  * evaluator's rank correlations, and compares FLOPs-guided evolution with random search at an
  * equal training budget.
  */
-@Command(name = "study", mixinStandardHelpOptions = true,
-        description = {"Reproduces the paper's central experiment on real training runs, through Kafka like search:",
+@Command(
+        name = "study",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Reproduces the paper's central experiment on real training runs, through Kafka like search:",
             "  1. --archs architectures spread evenly across the parameter window (strategy stratified) are scored,",
             "     every one is trained with one fixed recipe by the trainers, and the evaluator correlates test",
             "     accuracy with every training-free metric: flops_syops, flops_full, params, energy_pj and the",
@@ -37,48 +40,72 @@ import picocli.CommandLine.Spec;
             "     the FLOPs-guided evolution against the best of k uniformly random feasible architectures.",
             "The default (fashion-micro, 1 epoch on the first 4000 training images, 2000 test images) runs on a",
             "2-core CPU in under an hour. Writes OUT/study.json, OUT/architectures.csv, OUT/correlations.csv,",
-            "OUT/study.md (the tables) and OUT/charts/accuracy-METRIC.png."})
+            "OUT/study.md (the tables) and OUT/charts/accuracy-METRIC.png."
+        })
 final class StudyCommand implements Callable<Integer> {
     /** Training images per candidate when --limit-train is not given: the default study's short recipe. */
     static final int DEFAULT_LIMIT_TRAIN = 4000;
+
     static final int DEFAULT_LIMIT_TEST = 2000;
 
-    @Option(names = "--space", description = "tiny, small, base, fashion-micro or a YAML file (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--space",
+            description = "tiny, small, base, fashion-micro or a YAML file (default: ${DEFAULT-VALUE}).",
             defaultValue = "fashion-micro")
     String space;
 
     @Mixin
     WindowOptions window = new WindowOptions();
 
-    @Option(names = "--archs", description = "Architectures in the correlation sample (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--archs",
+            description = "Architectures in the correlation sample (default: ${DEFAULT-VALUE}).",
             defaultValue = "32")
     int archs;
 
-    @Option(names = "--compare-k", description = "Architectures trained per arm of evolution vs random; 0 skips it (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--compare-k",
+            description =
+                    "Architectures trained per arm of evolution vs random; 0 skips it (default: ${DEFAULT-VALUE}).",
             defaultValue = "4")
     int compareK;
 
-    @Option(names = "--population", description = "Population of the compared evolution (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--population",
+            description = "Population of the compared evolution (default: ${DEFAULT-VALUE}).",
             defaultValue = "50")
     int population;
 
-    @Option(names = "--generations", description = "Generations of the compared evolution (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--generations",
+            description = "Generations of the compared evolution (default: ${DEFAULT-VALUE}).",
             defaultValue = "20")
     int generations;
 
-    @Option(names = "--seed", description = "Seed of the sample, the searches and the training (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--seed",
+            description = "Seed of the sample, the searches and the training (default: ${DEFAULT-VALUE}).",
             defaultValue = "1")
     long seed;
 
-    @Option(names = "--epochs", description = "Training epochs per architecture (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    @Option(
+            names = "--epochs",
+            description = "Training epochs per architecture (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1")
     int epochs;
 
-    @Option(names = "--dataset", description = "fashion-mnist, cifar10 or cifar100 (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--dataset",
+            description = "fashion-mnist, cifar10 or cifar100 (default: ${DEFAULT-VALUE}).",
             defaultValue = "fashion-mnist")
     String dataset;
 
-    @Option(names = "--trainers", description = {"Trainer workers started here: one in this process, the others as child",
-        "processes (DJL trains one model at a time per JVM). 2 fits this 2-core machine (default: ${DEFAULT-VALUE})."},
+    @Option(
+            names = "--trainers",
+            description = {
+                "Trainer workers started here: one in this process, the others as child",
+                "processes (DJL trains one model at a time per JVM). 2 fits this 2-core machine (default: ${DEFAULT-VALUE})."
+            },
             defaultValue = "2")
     int trainers;
 
@@ -88,13 +115,21 @@ final class StudyCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions cluster = new PipelineOptions();
 
-    @Option(names = "--study-id", description = "Prefix of the study's experiment ids (default: study-SPACE-SEED-MILLIS).")
+    @Option(
+            names = "--study-id",
+            description = "Prefix of the study's experiment ids (default: study-SPACE-SEED-MILLIS).")
     String studyId;
 
-    @Option(names = "--timeout", description = "Give up after this long (default: ${DEFAULT-VALUE}).", defaultValue = "PT6H")
+    @Option(
+            names = "--timeout",
+            description = "Give up after this long (default: ${DEFAULT-VALUE}).",
+            defaultValue = "PT6H")
     Duration timeout;
 
-    @Option(names = "--out", description = "Output directory (default: ${DEFAULT-VALUE}).", defaultValue = "autost-study")
+    @Option(
+            names = "--out",
+            description = "Output directory (default: ${DEFAULT-VALUE}).",
+            defaultValue = "autost-study")
     Path out;
 
     @Spec
@@ -111,7 +146,8 @@ final class StudyCommand implements Callable<Integer> {
         }
         cluster.check();
         if (!cluster.noLocalServices && trainers == 0) {
-            throw new IllegalArgumentException("--trainers 0 needs trainers elsewhere: add --bootstrap-servers and --no-local-services");
+            throw new IllegalArgumentException(
+                    "--trainers 0 needs trainers elsewhere: add --bootstrap-servers and --no-local-services");
         }
         var parsed = spec.commandLine().getParseResult();
         int limitTrain = parsed.hasMatchedOption("--limit-train") ? trainer.limitTrain : DEFAULT_LIMIT_TRAIN;
@@ -121,26 +157,41 @@ final class StudyCommand implements Callable<Integer> {
         List<StudyReport.Arm> arms = new ArrayList<>();
         arms.add(new StudyReport.Arm("sample", spec(id + "-sample", s, "stratified", archs, 0, archs)));
         if (compareK > 0) {
-            arms.add(new StudyReport.Arm("evolution", spec(id + "-evolution", s, "evolution", population, generations, compareK)));
+            arms.add(new StudyReport.Arm(
+                    "evolution", spec(id + "-evolution", s, "evolution", population, generations, compareK)));
             arms.add(new StudyReport.Arm("random", spec(id + "-random", s, "uniform", compareK, 0, compareK)));
         }
         int toTrain = arms.stream().mapToInt(a -> a.spec().getTrainTopK()).sum();
         PrintWriter err = spec.commandLine().getErr();
-        err.printf("autost study %s: %d architectures to train (%d in the sample%s), %d epoch(s) on %s, %s training and %s test images%n",
-                id, toTrain, archs, compareK > 0 ? ", " + compareK + " per arm of evolution vs random" : "", epochs, dataset,
-                limitTrain == 0 ? "all" : limitTrain, limitTest == 0 ? "all" : limitTest);
+        err.printf(
+                "autost study %s: %d architectures to train (%d in the sample%s), %d epoch(s) on %s, %s training and %s test images%n",
+                id,
+                toTrain,
+                archs,
+                compareK > 0 ? ", " + compareK + " per arm of evolution vs random" : "",
+                epochs,
+                dataset,
+                limitTrain == 0 ? "all" : limitTrain,
+                limitTest == 0 ? "all" : limitTest);
         err.flush();
 
         long t0 = System.nanoTime();
         try (LocalServices services = LocalServices.connect(cluster.bootstrapServers, cluster.kafkaData, 3, (short) 1);
-             TrainerProcesses children = cluster.noLocalServices || trainers < 2 ? null : TrainerProcesses.start(trainers - 1,
-                     services.bootstrapServers(), trainer.asArgs(limitTrain, limitTest), out.resolve("logs"))) {
+                TrainerProcesses children = cluster.noLocalServices || trainers < 2
+                        ? null
+                        : TrainerProcesses.start(
+                                trainers - 1,
+                                services.bootstrapServers(),
+                                trainer.asArgs(limitTrain, limitTest),
+                                out.resolve("logs"))) {
             if (!cluster.noLocalServices) {
                 services.start(LocalServices.SEARCH);
                 services.trainerSettings(trainer.template().withLimits(limitTrain, limitTest));
                 services.start(LocalServices.Service.TRAINER);
                 if (children != null) {
-                    err.printf("autost study: %d more trainer(s) as child processes, logs in %s%n", trainers - 1, out.resolve("logs"));
+                    err.printf(
+                            "autost study: %d more trainer(s) as child processes, logs in %s%n",
+                            trainers - 1, out.resolve("logs"));
                 }
             }
             try (ExperimentClient client = new ExperimentClient(services.bootstrapServers())) {
@@ -164,12 +215,28 @@ final class StudyCommand implements Callable<Integer> {
                 }
             }
             if (children != null && children.exited() > 0) {
-                err.printf("autost study: warning: %d child trainer(s) exited early; see %s%n", children.exited(), out.resolve("logs"));
+                err.printf(
+                        "autost study: warning: %d child trainer(s) exited early; see %s%n",
+                        children.exited(), out.resolve("logs"));
             }
         }
         double minutes = (System.nanoTime() - t0) / 6e10;
-        StudyReport report = new StudyReport(id, s, arms, new StudyReport.Settings(dataset, epochs, limitTrain, limitTest,
-                seed, trainer.device, trainers, population, generations, commandLine()), minutes);
+        StudyReport report = new StudyReport(
+                id,
+                s,
+                arms,
+                new StudyReport.Settings(
+                        dataset,
+                        epochs,
+                        limitTrain,
+                        limitTest,
+                        seed,
+                        trainer.device,
+                        trainers,
+                        population,
+                        generations,
+                        commandLine()),
+                minutes);
         PrintWriter o = spec.commandLine().getOut();
         o.print(report.markdown());
         o.println("wrote " + report.write(out));
@@ -177,19 +244,36 @@ final class StudyCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String progressLine(String arm, ExperimentClient.Progress p, int doneBefore, int toTrain, long minute) {
-        String last = p.lastEpoch() == null ? "" : String.format("; last: %s test accuracy %.4f at %.0f images/s",
-                p.lastEpoch().getGenomeHash(), p.lastEpoch().getTestAccuracy(), p.lastEpoch().getImagesPerSecond());
-        return String.format("study: %s: %d/%d trained (%d/%d overall), %d min elapsed%s", arm, p.trained(), p.trainExpected(),
-                doneBefore + p.trained(), toTrain, minute, last);
+    private static String progressLine(
+            String arm, ExperimentClient.Progress p, int doneBefore, int toTrain, long minute) {
+        String last = p.lastEpoch() == null
+                ? ""
+                : String.format(
+                        "; last: %s test accuracy %.4f at %.0f images/s",
+                        p.lastEpoch().getGenomeHash(),
+                        p.lastEpoch().getTestAccuracy(),
+                        p.lastEpoch().getImagesPerSecond());
+        return String.format(
+                "study: %s: %d/%d trained (%d/%d overall), %d min elapsed%s",
+                arm, p.trained(), p.trainExpected(), doneBefore + p.trained(), toTrain, minute, last);
     }
 
-    private ExperimentSpec spec(String experimentId, SearchSpace s, String strategy, int population, int generations, int trainTopK) {
-        return ExperimentSpec.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(experimentId)
-                .setSpaceYaml(SearchSpaces.toYaml(s)).setStrategy(strategy).setSeed(seed).setPopulation(population)
+    private ExperimentSpec spec(
+            String experimentId, SearchSpace s, String strategy, int population, int generations, int trainTopK) {
+        return ExperimentSpec.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(experimentId)
+                .setSpaceYaml(SearchSpaces.toYaml(s))
+                .setStrategy(strategy)
+                .setSeed(seed)
+                .setPopulation(population)
                 // One-shot samples ignore generations; 0 would mean the default (20) in a spec.
-                .setGenerations(Math.max(1, generations)).setTrainTopK(trainTopK).setEpochs(epochs).setDataset(dataset)
-                .setCreatedAtMs(System.currentTimeMillis()).build();
+                .setGenerations(Math.max(1, generations))
+                .setTrainTopK(trainTopK)
+                .setEpochs(epochs)
+                .setDataset(dataset)
+                .setCreatedAtMs(System.currentTimeMillis())
+                .build();
     }
 
     /** The command as typed, for the report (reproducibility). */

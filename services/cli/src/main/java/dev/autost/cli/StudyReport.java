@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autost.api.Charts;
 import dev.autost.cli.pipeline.ExperimentClient;
-import dev.autost.evaluator.EvaluatorHandler;
 import dev.autost.domain.space.SearchSpace;
+import dev.autost.evaluator.EvaluatorHandler;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.MetricCorrelation;
@@ -63,7 +63,9 @@ final class StudyReport {
         }
 
         List<MetricCorrelation> correlations() {
-            return outcome.evaluation() == null ? List.of() : outcome.evaluation().getCorrelationsList();
+            return outcome.evaluation() == null
+                    ? List.of()
+                    : outcome.evaluation().getCorrelationsList();
         }
     }
 
@@ -84,12 +86,20 @@ final class StudyReport {
     }
 
     /** How the study was run. */
-    record Settings(String dataset, int epochs, int limitTrain, int limitTest, long seed, String device, int trainers,
-                    int population, int generations, String command) {
-    }
+    record Settings(
+            String dataset,
+            int epochs,
+            int limitTrain,
+            int limitTest,
+            long seed,
+            String device,
+            int trainers,
+            int population,
+            int generations,
+            String command) {}
 
-    private static final List<String> METRIC_ORDER = List.of("flops_syops", "flops_full", "params", "energy_pj",
-            "energy_init_pj", "naswot", "sahd");
+    private static final List<String> METRIC_ORDER =
+            List.of("flops_syops", "flops_full", "params", "energy_pj", "energy_init_pj", "naswot", "sahd");
 
     private final String id;
     private final SearchSpace space;
@@ -112,7 +122,9 @@ final class StudyReport {
     private List<MetricCorrelation> correlations() {
         List<MetricCorrelation> c = new ArrayList<>(arm("sample").correlations());
         c.sort(Comparator.comparingInt((MetricCorrelation m) -> METRIC_ORDER.contains(m.getMetric())
-                ? METRIC_ORDER.indexOf(m.getMetric()) : METRIC_ORDER.size()).thenComparing(MetricCorrelation::getMetric));
+                        ? METRIC_ORDER.indexOf(m.getMetric())
+                        : METRIC_ORDER.size())
+                .thenComparing(MetricCorrelation::getMetric));
         return c;
     }
 
@@ -121,49 +133,97 @@ final class StudyReport {
         List<Row> sample = arm("sample").rows();
         long ok = sample.stream().filter(Row::ok).count();
         b.append(String.format(Locale.ROOT, "# Study %s%n%n", id));
-        b.append(String.format(Locale.ROOT, "Space %s, parameter window %s; %s, %d epoch(s), %s training images, %s test images, seed %d, "
-                        + "%s, %d trainer(s); %.1f minutes in all.%n%nCommand: `%s`%n%n", space.name(), space.constraints().params(),
-                settings.dataset(), settings.epochs(), settings.limitTrain() == 0 ? "all" : settings.limitTrain(),
-                settings.limitTest() == 0 ? "all" : settings.limitTest(), settings.seed(), settings.device(), settings.trainers(),
-                minutes, settings.command()));
-        b.append(String.format(Locale.ROOT, "## Rank correlation with test accuracy (n = %d trained of %d)%n%n", ok, sample.size()));
+        b.append(String.format(
+                Locale.ROOT,
+                "Space %s, parameter window %s; %s, %d epoch(s), %s training images, %s test images, seed %d, "
+                        + "%s, %d trainer(s); %.1f minutes in all.%n%nCommand: `%s`%n%n",
+                space.name(),
+                space.constraints().params(),
+                settings.dataset(),
+                settings.epochs(),
+                settings.limitTrain() == 0 ? "all" : settings.limitTrain(),
+                settings.limitTest() == 0 ? "all" : settings.limitTest(),
+                settings.seed(),
+                settings.device(),
+                settings.trainers(),
+                minutes,
+                settings.command()));
+        b.append(String.format(
+                Locale.ROOT, "## Rank correlation with test accuracy (n = %d trained of %d)%n%n", ok, sample.size()));
         b.append("| metric | Kendall tau-b | 95 % CI | Spearman rho | 95 % CI |\n|---|---|---|---|---|\n");
         for (MetricCorrelation c : correlations()) {
-            b.append(String.format(Locale.ROOT, "| %s | %.3f | [%.3f, %.3f] | %.3f | [%.3f, %.3f] |%n", c.getMetric(),
-                    c.getKendallTauB(), c.getKendallLow(), c.getKendallHigh(), c.getSpearmanRho(), c.getSpearmanLow(),
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.3f | [%.3f, %.3f] | %.3f | [%.3f, %.3f] |%n",
+                    c.getMetric(),
+                    c.getKendallTauB(),
+                    c.getKendallLow(),
+                    c.getKendallHigh(),
+                    c.getSpearmanRho(),
+                    c.getSpearmanLow(),
                     c.getSpearmanHigh()));
         }
         if (arm("evolution") != null) {
-            b.append(String.format(Locale.ROOT, "%n## Evolution vs random search at an equal training budget (%d trained each)%n%n",
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%n## Evolution vs random search at an equal training budget (%d trained each)%n%n",
                     arm("evolution").spec().getTrainTopK()));
-            b.append("| arm | how the trained architectures were chosen | best test accuracy | mean | best architecture | params |\n"
-                    + "|---|---|---|---|---|---|\n");
+            b.append(
+                    "| arm | how the trained architectures were chosen | best test accuracy | mean | best architecture | params |\n"
+                            + "|---|---|---|---|---|---|\n");
             for (String name : List.of("evolution", "random")) {
                 Arm a = arm(name);
                 List<Row> rows = a.rows().stream().filter(Row::ok).toList();
                 String how = name.equals("evolution")
-                        ? String.format(Locale.ROOT, "top %d by flops_syops of %d scored", a.spec().getTrainTopK(), a.outcome.scores().size())
-                        : String.format(Locale.ROOT, "%d uniformly random feasible", a.spec().getTrainTopK());
+                        ? String.format(
+                                Locale.ROOT,
+                                "top %d by flops_syops of %d scored",
+                                a.spec().getTrainTopK(),
+                                a.outcome.scores().size())
+                        : String.format(
+                                Locale.ROOT,
+                                "%d uniformly random feasible",
+                                a.spec().getTrainTopK());
                 if (rows.isEmpty()) {
                     b.append("| ").append(name).append(" | ").append(how).append(" | – | – | – | – |\n");
                     continue;
                 }
                 Row best = rows.get(0);
-                b.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | `%s` | %d |%n", name, how,
-                        best.result().getTestAccuracy(), rows.stream().mapToDouble(r -> r.result().getTestAccuracy()).average().orElse(0),
-                        best.genome(), best.score().getParams()));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %.4f | %.4f | `%s` | %d |%n",
+                        name,
+                        how,
+                        best.result().getTestAccuracy(),
+                        rows.stream()
+                                .mapToDouble(r -> r.result().getTestAccuracy())
+                                .average()
+                                .orElse(0),
+                        best.genome(),
+                        best.score().getParams()));
             }
         }
         b.append(String.format(Locale.ROOT, "%n## Trained architectures of the sample, best first%n%n"));
-        b.append("| # | genome | params | flops_syops | energy_pj | energy_init_pj | naswot | sahd | test acc | train loss |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|\n");
+        b.append(
+                "| # | genome | params | flops_syops | energy_pj | energy_init_pj | naswot | sahd | test acc | train loss |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|\n");
         int i = 1;
         for (Row r : sample) {
             Map<String, Double> m = r.metrics();
-            b.append(String.format(Locale.ROOT, "| %d | `%s` | %d | %.4g | %.4g | %s | %s | %s | %s | %s |%n", i++, r.genome(),
-                    r.score().getParams(), r.score().getFlopsSyops(), r.score().getEnergyPj(), fmt(m.get("energy_init_pj")),
-                    fmt(m.get("naswot")), fmt(m.get("sahd")),
-                    r.ok() ? String.format(Locale.ROOT, "%.4f", r.result().getTestAccuracy()) : "failed: " + r.result().getFailureReason(),
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %d | `%s` | %d | %.4g | %.4g | %s | %s | %s | %s | %s |%n",
+                    i++,
+                    r.genome(),
+                    r.score().getParams(),
+                    r.score().getFlopsSyops(),
+                    r.score().getEnergyPj(),
+                    fmt(m.get("energy_init_pj")),
+                    fmt(m.get("naswot")),
+                    fmt(m.get("sahd")),
+                    r.ok()
+                            ? String.format(Locale.ROOT, "%.4f", r.result().getTestAccuracy())
+                            : "failed: " + r.result().getFailureReason(),
                     r.ok() ? String.format(Locale.ROOT, "%.4f", r.result().getTrainLoss()) : "–"));
         }
         return b.toString();
@@ -179,17 +239,23 @@ final class StudyReport {
         Files.writeString(dir.resolve("study.md"), markdown());
         Files.writeString(dir.resolve("architectures.csv"), architecturesCsv());
         Files.writeString(dir.resolve("correlations.csv"), correlationsCsv());
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("study.json").toFile(), json());
+        Json.MAPPER
+                .writerWithDefaultPrettyPrinter()
+                .writeValue(dir.resolve("study.json").toFile(), json());
         List<Row> ok = arm("sample").rows().stream().filter(Row::ok).toList();
         int charts = 0;
         for (MetricCorrelation c : correlations()) {
-            double[] xs = ok.stream().mapToDouble(r -> r.metrics().get(c.getMetric())).toArray();
-            double[] ys = ok.stream().mapToDouble(r -> r.result().getTestAccuracy()).toArray();
-            Files.write(dir.resolve("charts").resolve("accuracy-" + c.getMetric() + ".png"), Charts.accuracyAgainst(c.getMetric(), xs, ys));
+            double[] xs =
+                    ok.stream().mapToDouble(r -> r.metrics().get(c.getMetric())).toArray();
+            double[] ys =
+                    ok.stream().mapToDouble(r -> r.result().getTestAccuracy()).toArray();
+            Files.write(
+                    dir.resolve("charts").resolve("accuracy-" + c.getMetric() + ".png"),
+                    Charts.accuracyAgainst(c.getMetric(), xs, ys));
             charts++;
         }
-        return dir.resolve("study.md") + ", study.json, architectures.csv, correlations.csv and " + charts + " charts under "
-                + dir.resolve("charts");
+        return dir.resolve("study.md") + ", study.json, architectures.csv, correlations.csv and " + charts
+                + " charts under " + dir.resolve("charts");
     }
 
     private String architecturesCsv() {
@@ -198,25 +264,45 @@ final class StudyReport {
         for (Arm a : arms) {
             for (Row r : a.rows()) {
                 Map<String, Double> m = r.metrics();
-                b.append(a.name()).append(',').append(r.score().getGenomeHash()).append(",\"")
-                        .append(r.genome().replace("\"", "\"\"")).append("\",").append(r.result().getStatus()).append(',')
-                        .append(r.ok() ? r.result().getTestAccuracy() : "").append(',')
-                        .append(r.ok() ? r.result().getTrainLoss() : "").append(',')
+                b.append(a.name())
+                        .append(',')
+                        .append(r.score().getGenomeHash())
+                        .append(",\"")
+                        .append(r.genome().replace("\"", "\"\""))
+                        .append("\",")
+                        .append(r.result().getStatus())
+                        .append(',')
+                        .append(r.ok() ? r.result().getTestAccuracy() : "")
+                        .append(',')
+                        .append(r.ok() ? r.result().getTrainLoss() : "")
+                        .append(',')
                         .append(r.ok() ? r.result().getImagesPerSecond() : "");
                 for (String name : METRIC_ORDER) {
                     b.append(',').append(m.containsKey(name) ? m.get(name).toString() : "");
                 }
-                b.append(",\"").append(r.result().getFailureReason().replace("\"", "\"\"")).append("\"\n");
+                b.append(",\"")
+                        .append(r.result().getFailureReason().replace("\"", "\"\""))
+                        .append("\"\n");
             }
         }
         return b.toString();
     }
 
     private String correlationsCsv() {
-        StringBuilder b = new StringBuilder("metric,n,kendall_tau_b,kendall_low,kendall_high,spearman_rho,spearman_low,spearman_high\n");
+        StringBuilder b = new StringBuilder(
+                "metric,n,kendall_tau_b,kendall_low,kendall_high,spearman_rho,spearman_low,spearman_high\n");
         for (MetricCorrelation c : correlations()) {
-            b.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%s,%s,%s,%s%n", c.getMetric(), c.getN(), c.getKendallTauB(),
-                    c.getKendallLow(), c.getKendallHigh(), c.getSpearmanRho(), c.getSpearmanLow(), c.getSpearmanHigh()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%s,%d,%s,%s,%s,%s,%s,%s%n",
+                    c.getMetric(),
+                    c.getN(),
+                    c.getKendallTauB(),
+                    c.getKendallLow(),
+                    c.getKendallHigh(),
+                    c.getSpearmanRho(),
+                    c.getSpearmanLow(),
+                    c.getSpearmanHigh()));
         }
         return b.toString();
     }
@@ -230,9 +316,14 @@ final class StudyReport {
         root.put("minutes", minutes);
         ArrayNode corr = root.putArray("correlations");
         for (MetricCorrelation c : correlations()) {
-            corr.addObject().put("metric", c.getMetric()).put("n", c.getN()).put("kendall_tau_b", c.getKendallTauB())
-                    .put("kendall_low", c.getKendallLow()).put("kendall_high", c.getKendallHigh())
-                    .put("spearman_rho", c.getSpearmanRho()).put("spearman_low", c.getSpearmanLow())
+            corr.addObject()
+                    .put("metric", c.getMetric())
+                    .put("n", c.getN())
+                    .put("kendall_tau_b", c.getKendallTauB())
+                    .put("kendall_low", c.getKendallLow())
+                    .put("kendall_high", c.getKendallHigh())
+                    .put("spearman_rho", c.getSpearmanRho())
+                    .put("spearman_low", c.getSpearmanLow())
                     .put("spearman_high", c.getSpearmanHigh());
         }
         ObjectNode armsNode = root.putObject("arms");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.cost.CostModel;
-import dev.autost.domain.cost.EnergyModel;
 import dev.autost.domain.cost.FiringRates;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.space.Backbone;
@@ -28,20 +27,26 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code autost train}: trains one genome and writes {@code OUT/result.json}. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains one architecture on a dataset and writes OUT/result.json (test_accuracy, train_loss,",
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Trains one architecture on a dataset and writes OUT/result.json (test_accuracy, train_loss,",
             "images_per_second, params, firing_rates, per-epoch reports, and the energy estimate with the measured rates).",
-            "Checkpoints go to OUT/checkpoint after every epoch: running the same command again resumes."})
+            "Checkpoints go to OUT/checkpoint after every epoch: running the same command again resumes."
+        })
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--arch", required = true, description = "Genome JSON, or a .json / RETRAIN .yaml file.")
     String arch;
 
-    @Option(names = "--dataset", description = "fashion-mnist, cifar10 or cifar100 (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--dataset",
+            description = "fashion-mnist, cifar10 or cifar100 (default: ${DEFAULT-VALUE}).",
             defaultValue = "fashion-mnist")
     String dataset;
 
@@ -51,7 +56,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).", defaultValue = "64")
     int batchSize;
 
-    @Option(names = "--lr", description = "Peak learning rate of AdamW (default: ${DEFAULT-VALUE}, the short CPU recipe).",
+    @Option(
+            names = "--lr",
+            description = "Peak learning rate of AdamW (default: ${DEFAULT-VALUE}, the short CPU recipe).",
             defaultValue = "0.002")
     float learningRate;
 
@@ -61,10 +68,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).", defaultValue = "42")
     long seed;
 
-    @Option(names = "--backbone", description = "autost or spikformer (default: ${DEFAULT-VALUE}).", defaultValue = "autost")
+    @Option(
+            names = "--backbone",
+            description = "autost or spikformer (default: ${DEFAULT-VALUE}).",
+            defaultValue = "autost")
     String backbone;
 
-    @Option(names = "--time-steps", description = "T when the genome does not set it (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--time-steps",
+            description = "T when the genome does not set it (default: ${DEFAULT-VALUE}).",
             defaultValue = "4")
     int timeSteps;
 
@@ -77,7 +89,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit-train", description = "Train on the first N images only (0 = all).", defaultValue = "0")
     int limitTrain;
 
-    @Option(names = "--limit-test", description = "Evaluate on the first N test images only (0 = all).", defaultValue = "0")
+    @Option(
+            names = "--limit-test",
+            description = "Evaluate on the first N test images only (0 = all).",
+            defaultValue = "0")
     int limitTest;
 
     @Option(names = "--out", required = true, description = "Output directory.")
@@ -98,22 +113,42 @@ final class TrainCommand implements Callable<Integer> {
         ImageDataset train = data.train();
         ImageDataset test = data.test();
         ModelSetting setting = data.setting(bb, genome.timeStepsOr(timeSteps));
-        TrainConfig recipe = TrainerConfig.SHORT_RECIPE.withEpochs(epochs).withBatchSize(batchSize)
-                .withLearningRate(learningRate).withSeed(seed).withAugment(data.augment())
+        TrainConfig recipe = TrainerConfig.SHORT_RECIPE
+                .withEpochs(epochs)
+                .withBatchSize(batchSize)
+                .withLearningRate(learningRate)
+                .withSeed(seed)
+                .withAugment(data.augment())
                 .withMixup(mixup, mixup > 0 ? Math.max(1, epochs * 2 / 3) : Integer.MAX_VALUE);
         Files.createDirectories(out);
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        err.printf("autost train: %s on %s (%d train / %d test images), %s, T=%d, %d epoch(s), batch %d, device %s%n",
-                genome.canonicalJson(), dataset, train.count(), test.count(), bb.id(), setting.timeSteps(), epochs, batchSize, device);
+        err.printf(
+                "autost train: %s on %s (%d train / %d test images), %s, T=%d, %d epoch(s), batch %d, device %s%n",
+                genome.canonicalJson(),
+                dataset,
+                train.count(),
+                test.count(),
+                bb.id(),
+                setting.timeSteps(),
+                epochs,
+                batchSize,
+                device);
         err.flush();
         boolean bars = progress != null ? progress : System.console() != null;
         long steps = (long) Math.max(1, train.count() / batchSize) * epochs;
         TrainResult r;
         try (SpikingTrainer trainer = new SpikingTrainer(genome, setting, recipe, SpikingTrainer.device(device));
-             ProgressBar bar = bars ? new ProgressBarBuilder().setTaskName("train").setInitialMax(steps)
-                     .setStyle(ProgressBarStyle.ASCII).setUnit(" steps", 1).showSpeed()
-                     .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build() : null) {
+                ProgressBar bar = bars
+                        ? new ProgressBarBuilder()
+                                .setTaskName("train")
+                                .setInitialMax(steps)
+                                .setStyle(ProgressBarStyle.ASCII)
+                                .setUnit(" steps", 1)
+                                .showSpeed()
+                                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                                .build()
+                        : null) {
             long perEpoch = Math.max(1, train.count() / batchSize);
             r = trainer.fit(train, test, Optional.of(out.resolve("checkpoint")), new EpochListener() {
                 @Override
@@ -127,8 +162,14 @@ final class TrainCommand implements Callable<Integer> {
                 @Override
                 public boolean onEpoch(EpochReport e) {
                     if (bar == null) {
-                        err.printf("epoch %d/%d: loss %.4f, train accuracy %.4f, test accuracy %.4f, %.1f images/s%n",
-                                e.epoch() + 1, epochs, e.trainLoss(), e.trainAccuracy(), e.testAccuracy(), e.imagesPerSecond());
+                        err.printf(
+                                "epoch %d/%d: loss %.4f, train accuracy %.4f, test accuracy %.4f, %.1f images/s%n",
+                                e.epoch() + 1,
+                                epochs,
+                                e.trainLoss(),
+                                e.trainAccuracy(),
+                                e.testAccuracy(),
+                                e.imagesPerSecond());
                         err.flush();
                     }
                     return true;
@@ -138,7 +179,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         CostModel costs = new CostModel(setting);
         CostEstimate assumed = costs.estimate(genome);
-        CostEstimate measured = costs.withRates(FiringRates.perLayer(r.firingRates(), FiringRates.DEFAULT_RATE)).estimate(genome);
+        CostEstimate measured = costs.withRates(FiringRates.perLayer(r.firingRates(), FiringRates.DEFAULT_RATE))
+                .estimate(genome);
         ObjectNode json = Json.row(genome, assumed);
         json.put("dataset", dataset);
         json.put("backbone", bb.id());
@@ -153,13 +195,21 @@ final class TrainCommand implements Callable<Integer> {
         new TreeMap<>(r.initialFiringRates()).forEach(initial::put);
         ArrayNode ep = json.putArray("epochs");
         for (EpochReport e : r.epochs()) {
-            ep.addObject().put("epoch", e.epoch() + 1).put("train_loss", e.trainLoss()).put("train_accuracy", e.trainAccuracy())
-                    .put("test_accuracy", e.testAccuracy()).put("images_per_second", e.imagesPerSecond()).put("seconds", e.seconds());
+            ep.addObject()
+                    .put("epoch", e.epoch() + 1)
+                    .put("train_loss", e.trainLoss())
+                    .put("train_accuracy", e.trainAccuracy())
+                    .put("test_accuracy", e.testAccuracy())
+                    .put("images_per_second", e.imagesPerSecond())
+                    .put("seconds", e.seconds());
         }
         json.put("model", out.resolve("model.params").toString());
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("result.json").toFile(), json);
-        o.printf("test_accuracy %.4f, train_loss %.4f, %.1f images/s, %,d params; wrote %s%n", r.testAccuracy(), r.trainLoss(),
-                r.imagesPerSecond(), r.params(), out.resolve("result.json"));
+        Json.MAPPER
+                .writerWithDefaultPrettyPrinter()
+                .writeValue(out.resolve("result.json").toFile(), json);
+        o.printf(
+                "test_accuracy %.4f, train_loss %.4f, %.1f images/s, %,d params; wrote %s%n",
+                r.testAccuracy(), r.trainLoss(), r.imagesPerSecond(), r.params(), out.resolve("result.json"));
         o.flush();
         return 0;
     }

@@ -18,7 +18,8 @@ final class WindowOptions {
             return s;
         }
         Window w = s.constraints().params();
-        return s.withConstraints(s.constraints().withParams(new Window(paramsMin != null ? paramsMin : w.min(),
-                paramsMax != null ? paramsMax : w.max())));
+        return s.withConstraints(s.constraints()
+                .withParams(
+                        new Window(paramsMin != null ? paramsMin : w.min(), paramsMax != null ? paramsMax : w.max())));
     }
 }

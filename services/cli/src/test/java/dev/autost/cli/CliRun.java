@@ -16,7 +16,8 @@ record CliRun(int exitCode, String out, String err) {
         cl.setErr(new PrintWriter(err, true));
         if (stdin != null) {
             CommandLine score = cl.getSubcommands().get("score");
-            ((ScoreCommand) score.getCommand()).input = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+            ((ScoreCommand) score.getCommand()).input =
+                    new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         }
         int code = cl.execute(args);
         return new CliRun(code, out.toString(), err.toString());

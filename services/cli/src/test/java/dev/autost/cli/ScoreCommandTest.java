@@ -8,7 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ScoreCommandTest {
-    private static final String REF384 = "{\"depth\":4,\"mlp_ratios\":[4,4,4,4],\"num_heads\":[8,8,8,8],\"embed_dim\":384}";
+    private static final String REF384 =
+            "{\"depth\":4,\"mlp_ratios\":[4,4,4,4],\"num_heads\":[8,8,8,8],\"embed_dim\":384}";
     private static final String REF256 = "{\"depth\":2,\"mlp_ratios\":[4,4],\"num_heads\":[8,8],\"embed_dim\":256}";
 
     @Test
@@ -23,18 +24,32 @@ class ScoreCommandTest {
         assertTrue(row.get("flops_full").asLong() > 3_703_150_515L);
         assertTrue(row.get("energy_pj").asDouble() > 0);
 
-        JsonNode ten = Json.MAPPER.readTree(CliRun.run(REF256 + "\n", "score", "--classes", "10").out());
+        JsonNode ten = Json.MAPPER.readTree(
+                CliRun.run(REF256 + "\n", "score", "--classes", "10").out());
         assertEquals(2_568_507L, ten.get("params").asLong());
         assertEquals("1244531344.3125", ten.get("flops_syops").decimalValue().toPlainString());
     }
 
     @Test
     void score_keepsInputFieldsAndOrder() throws Exception {
-        JsonNode row = Json.MAPPER.readTree(CliRun.run("{\"id\":\"a7\"," + REF256.substring(1) + "\n", "score").out());
+        JsonNode row = Json.MAPPER.readTree(CliRun.run("{\"id\":\"a7\"," + REF256.substring(1) + "\n", "score")
+                .out());
         assertEquals("a7", row.get("id").asText());
         List<String> names = iterate(row);
-        assertEquals(List.of("id", "depth", "mlp_ratios", "num_heads", "embed_dim", "params", "flops_syops",
-                "flops_full", "energy_pj", "energy_full_pj", "hash"), names);
+        assertEquals(
+                List.of(
+                        "id",
+                        "depth",
+                        "mlp_ratios",
+                        "num_heads",
+                        "embed_dim",
+                        "params",
+                        "flops_syops",
+                        "flops_full",
+                        "energy_pj",
+                        "energy_full_pj",
+                        "hash"),
+                names);
     }
 
     @Test
@@ -56,7 +71,9 @@ class ScoreCommandTest {
 
     @Test
     void score_spikformerBackbone_usesLifWithoutParameters() throws Exception {
-        JsonNode row = Json.MAPPER.readTree(CliRun.run(REF384 + "\n", "score", "--backbone", "spikformer", "--classes", "10").out());
+        JsonNode row =
+                Json.MAPPER.readTree(CliRun.run(REF384 + "\n", "score", "--backbone", "spikformer", "--classes", "10")
+                        .out());
         assertEquals(9_324_730L, row.get("params").asLong());
     }
 

@@ -17,14 +17,19 @@ class SearchCommandIT {
     void search_throughKafka_writesTheSameResultsAsOffline() throws Exception {
         Path kafka = dir.resolve("kafka");
         Path offline = dir.resolve("offline");
-        CliRun k = CliRun.run(null, "search", "--space", "small", "--seed", "42", "--no-progress", "--out", kafka.toString());
+        CliRun k = CliRun.run(
+                null, "search", "--space", "small", "--seed", "42", "--no-progress", "--out", kafka.toString());
         assertEquals(0, k.exitCode(), k.err());
         assertTrue(k.out().contains("through Kafka: 1050 candidates scored in 21 generations"), k.out());
-        CliRun o = CliRun.run(null, "search", "--offline", "--space", "small", "--seed", "42", "--out", offline.toString());
+        CliRun o = CliRun.run(
+                null, "search", "--offline", "--space", "small", "--seed", "42", "--out", offline.toString());
         assertEquals(0, o.exitCode(), o.err());
-        assertEquals(Files.readString(offline.resolve("results.json")), Files.readString(kafka.resolve("results.json")));
-        try (var a = Files.list(kafka.resolve("top")); var b = Files.list(offline.resolve("top"))) {
-            assertEquals(b.map(p -> p.getFileName().toString()).sorted().toList(),
+        assertEquals(
+                Files.readString(offline.resolve("results.json")), Files.readString(kafka.resolve("results.json")));
+        try (var a = Files.list(kafka.resolve("top"));
+                var b = Files.list(offline.resolve("top"))) {
+            assertEquals(
+                    b.map(p -> p.getFileName().toString()).sorted().toList(),
                     a.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }

@@ -25,8 +25,16 @@ class SearchCommandTest {
         assertEquals(1050, results.size());
         double previous = Double.MAX_VALUE;
         for (JsonNode row : results) {
-            for (String field : List.of("depth", "mlp_ratios", "num_heads", "embed_dim", "params", "flops_syops",
-                    "flops_full", "energy_pj", "hash")) {
+            for (String field : List.of(
+                    "depth",
+                    "mlp_ratios",
+                    "num_heads",
+                    "embed_dim",
+                    "params",
+                    "flops_syops",
+                    "flops_full",
+                    "energy_pj",
+                    "hash")) {
                 assertTrue(row.has(field), field + " missing in " + row);
             }
             long params = row.get("params").asLong();
@@ -56,7 +64,8 @@ class SearchCommandTest {
 
     @Test
     void searchOffline_paretoStrategy_writesFront() throws Exception {
-        CliRun r = CliRun.run(null, "search", "--offline", "--strategy", "pareto", "--generations", "3", "--out", dir.toString());
+        CliRun r = CliRun.run(
+                null, "search", "--offline", "--strategy", "pareto", "--generations", "3", "--out", dir.toString());
         assertEquals(0, r.exitCode(), r.err());
         JsonNode summary = Json.MAPPER.readTree(dir.resolve("search.json").toFile());
         assertTrue(summary.get("pareto_front").size() >= 1);
@@ -93,8 +102,12 @@ class SearchCommandTest {
 
     @Test
     void explain_referenceGenome_listsStemBlocksHeadAndTotals() {
-        CliRun r = CliRun.run(null, "explain", "{\"depth\":2,\"mlp_ratios\":[4,4],\"num_heads\":[8,8],\"embed_dim\":256}",
-                "--classes", "10");
+        CliRun r = CliRun.run(
+                null,
+                "explain",
+                "{\"depth\":2,\"mlp_ratios\":[4,4],\"num_heads\":[8,8],\"embed_dim\":256}",
+                "--classes",
+                "10");
         assertEquals(0, r.exitCode(), r.err());
         for (String s : List.of("stem", "blocks.0.attn", "blocks.1.mlp", "head", "1244531344.3125", "2,568,507")) {
             assertTrue(r.out().contains(s), s + " missing:\n" + r.out());

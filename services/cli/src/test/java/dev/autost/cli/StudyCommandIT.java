@@ -24,9 +24,29 @@ class StudyCommandIT {
     @Test
     void study_trainsTheSampleAndBothArms_andCorrelatesEveryMetricIncludingTheProxies() throws Exception {
         Path out = dir.resolve("study");
-        CliRun r = CliRun.run(null, "study", "--archs", "3", "--compare-k", "1", "--population", "4", "--generations", "1",
-                "--limit-train", "128", "--limit-test", "128", "--trainers", "2", "--seed", "5",
-                "--checkpoint-dir", dir.resolve("ckpt").toString(), "--out", out.toString());
+        CliRun r = CliRun.run(
+                null,
+                "study",
+                "--archs",
+                "3",
+                "--compare-k",
+                "1",
+                "--population",
+                "4",
+                "--generations",
+                "1",
+                "--limit-train",
+                "128",
+                "--limit-test",
+                "128",
+                "--trainers",
+                "2",
+                "--seed",
+                "5",
+                "--checkpoint-dir",
+                dir.resolve("ckpt").toString(),
+                "--out",
+                out.toString());
         assertEquals(0, r.exitCode(), r.err());
         JsonNode study = Json.MAPPER.readTree(out.resolve("study.json").toFile());
         JsonNode sample = study.get("arms").get("sample").get("architectures");
@@ -49,11 +69,15 @@ class StudyCommandIT {
             assertEquals(3, c.get("n").asInt(), c.toString());
             double low = c.get("kendall_low").asDouble();
             double high = c.get("kendall_high").asDouble();
-            assertTrue(low <= c.get("kendall_tau_b").asDouble() + 1e-12 && c.get("kendall_tau_b").asDouble() <= high + 1e-12,
+            assertTrue(
+                    low <= c.get("kendall_tau_b").asDouble() + 1e-12
+                            && c.get("kendall_tau_b").asDouble() <= high + 1e-12,
                     c.toString());
         });
-        assertTrue(metrics.containsAll(Set.of("flops_syops", "flops_full", "params", "energy_pj", "naswot", "sahd",
-                "energy_init_pj")), metrics.toString());
+        assertTrue(
+                metrics.containsAll(
+                        Set.of("flops_syops", "flops_full", "params", "energy_pj", "naswot", "sahd", "energy_init_pj")),
+                metrics.toString());
         assertEquals(1, study.get("arms").get("evolution").get("architectures").size());
         assertEquals(1, study.get("arms").get("random").get("architectures").size());
         assertTrue(study.get("arms").get("evolution").get("candidates_scored").asInt() > 1);

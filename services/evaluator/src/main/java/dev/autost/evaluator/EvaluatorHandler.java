@@ -1,12 +1,12 @@
 package dev.autost.evaluator;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.autost.evaluator.stats.Pareto;
+import dev.autost.evaluator.stats.RankCorrelation;
 import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
 import dev.autost.proto.SchemaVersions;
-import dev.autost.evaluator.stats.Pareto;
-import dev.autost.evaluator.stats.RankCorrelation;
 import dev.autost.proto.v1.MetricCorrelation;
 import dev.autost.proto.v1.RankedCandidate;
 import dev.autost.proto.v1.Report;
@@ -36,16 +36,18 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     public static final String SERVICE = "evaluator";
     /** Suffix of the evaluator's report key. */
     public static final String KEY_SUFFIX = "/evaluation";
+
     private static final int TOP = 10;
     /** Most Pareto-front entries per report (best first); ~20 bytes each. */
     static final int MAX_FRONT = 1000;
     /** Most leaderboard entries per report. */
     static final int MAX_TOP = 1000;
+
     private static final Logger LOG = LoggerFactory.getLogger(EvaluatorHandler.class);
 
     /** Scored candidates best first: score down, then ask order (the strategies' own tie-break). */
-    public static final Comparator<Score> BY_SCORE = Comparator.comparingDouble((Score s) -> -s.getFlopsSyops())
-            .thenComparingLong(Score::getSequence);
+    public static final Comparator<Score> BY_SCORE =
+            Comparator.comparingDouble((Score s) -> -s.getFlopsSyops()).thenComparingLong(Score::getSequence);
 
     private final DeadLetters deadLetters;
     private final Map<String, Leaderboard> boards = new HashMap<>();
@@ -74,7 +76,8 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         }
 
         boolean complete() {
-            return searchState != null && searchState.getPhase() == Report.Phase.SEARCH_DONE
+            return searchState != null
+                    && searchState.getPhase() == Report.Phase.SEARCH_DONE
                     && results.size() >= searchState.getTrainExpected();
         }
     }
@@ -104,7 +107,8 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         return List.of();
     }
 
-    private List<ProducerRecord<byte[], byte[]>> onReport(Report r, ConsumerRecord<byte[], byte[]> record, boolean replaying) {
+    private List<ProducerRecord<byte[], byte[]>> onReport(
+            Report r, ConsumerRecord<byte[], byte[]> record, boolean replaying) {
         if (!SchemaVersions.isKnown(r.getSchemaVersion())) {
             return dead(record, "unknown schema_version " + Integer.toUnsignedString(r.getSchemaVersion()), null);
         }
@@ -126,14 +130,17 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         return replaying ? List.of() : maybeFinish(b);
     }
 
-    private List<ProducerRecord<byte[], byte[]>> onResult(TrainResult r, ConsumerRecord<byte[], byte[]> record,
-                                                          boolean replaying) {
+    private List<ProducerRecord<byte[], byte[]>> onResult(
+            TrainResult r, ConsumerRecord<byte[], byte[]> record, boolean replaying) {
         if (!SchemaVersions.isKnown(r.getSchemaVersion())) {
             return dead(record, "unknown schema_version " + Integer.toUnsignedString(r.getSchemaVersion()), null);
         }
         Leaderboard b = board(r.getExperimentId());
         b.results.put(r.getGenomeHash(), r);
-        b.results.values().stream().filter(EvaluatorHandler::isOk).mapToDouble(TrainResult::getTestAccuracy).max()
+        b.results.values().stream()
+                .filter(EvaluatorHandler::isOk)
+                .mapToDouble(TrainResult::getTestAccuracy)
+                .max()
                 .ifPresent(best -> meters.bestAccuracy(r.getExperimentId(), best));
         if (replaying) {
             return List.of();
@@ -178,8 +185,13 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     }
 
     private ProducerRecord<byte[], byte[]> failed(Leaderboard b, String reason) {
-        Report r = Report.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(b.experimentId)
-                .setPhase(Report.Phase.FAILED).setSource(SERVICE).setFailureReason(reason).build();
+        Report r = Report.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(b.experimentId)
+                .setPhase(Report.Phase.FAILED)
+                .setSource(SERVICE)
+                .setFailureReason(reason)
+                .build();
         String key = Topics.experimentKey(b.experimentId) + KEY_SUFFIX;
         return new ProducerRecord<>(Topics.REPORTS, key.getBytes(StandardCharsets.UTF_8), r.toByteArray());
     }
@@ -196,10 +208,16 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     private ProducerRecord<byte[], byte[]> report(Leaderboard b, Report.Phase phase) {
         List<Score> ranked = new ArrayList<>(b.scores.values());
         ranked.sort(BY_SCORE);
-        Report.Builder r = Report.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(b.experimentId)
-                .setPhase(phase).setSource(SERVICE).setCandidatesScored(b.scores.size()).setTrained(b.results.size());
+        Report.Builder r = Report.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(b.experimentId)
+                .setPhase(phase)
+                .setSource(SERVICE)
+                .setCandidatesScored(b.scores.size())
+                .setTrained(b.results.size());
         if (b.searchState != null) {
-            r.setGeneration(b.searchState.getGeneration()).setGenerations(b.searchState.getGenerations())
+            r.setGeneration(b.searchState.getGeneration())
+                    .setGenerations(b.searchState.getGenerations())
                     .setTrainExpected(b.searchState.getTrainExpected())
                     .setFailureReason(phase == Report.Phase.FAILED ? b.searchState.getFailureReason() : "");
         }
@@ -210,12 +228,19 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         List<Score> top = new ArrayList<>(ranked);
         top.sort(Comparator.comparing((Score s) -> !isOk(b.results.get(s.getGenomeHash())))
                 .thenComparingDouble(s -> isOk(b.results.get(s.getGenomeHash()))
-                        ? -b.results.get(s.getGenomeHash()).getTestAccuracy() : 0)
+                        ? -b.results.get(s.getGenomeHash()).getTestAccuracy()
+                        : 0)
                 .thenComparing(BY_SCORE));
         for (Score s : top.subList(0, Math.min(top.size(), Math.min(MAX_TOP, Math.max(TOP, b.results.size()))))) {
-            RankedCandidate.Builder c = RankedCandidate.newBuilder().setGenomeHash(s.getGenomeHash()).setGenome(s.getGenome())
-                    .setParams(s.getParams()).setFlopsSyops(s.getFlopsSyops()).setFlopsFull(s.getFlopsFull())
-                    .setEnergyPj(s.getEnergyPj()).setGeneration(s.getGeneration()).setSequence(s.getSequence());
+            RankedCandidate.Builder c = RankedCandidate.newBuilder()
+                    .setGenomeHash(s.getGenomeHash())
+                    .setGenome(s.getGenome())
+                    .setParams(s.getParams())
+                    .setFlopsSyops(s.getFlopsSyops())
+                    .setFlopsFull(s.getFlopsFull())
+                    .setEnergyPj(s.getEnergyPj())
+                    .setGeneration(s.getGeneration())
+                    .setSequence(s.getSequence());
             TrainResult tr = b.results.get(s.getGenomeHash());
             if (isOk(tr)) {
                 c.setTestAccuracy(tr.getTestAccuracy());
@@ -224,7 +249,8 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         }
         addEvaluation(b, ranked, r);
         String key = Topics.experimentKey(b.experimentId) + KEY_SUFFIX;
-        return new ProducerRecord<>(Topics.REPORTS, key.getBytes(StandardCharsets.UTF_8), r.build().toByteArray());
+        return new ProducerRecord<>(
+                Topics.REPORTS, key.getBytes(StandardCharsets.UTF_8), r.build().toByteArray());
     }
 
     /**
@@ -246,30 +272,46 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
 
     /** Correlations of accuracy with every metric, and the Pareto fronts. */
     private void addEvaluation(Leaderboard b, List<Score> ranked, Report.Builder r) {
-        List<Score> trained = ranked.stream().filter(s -> isOk(b.results.get(s.getGenomeHash()))).toList();
+        List<Score> trained = ranked.stream()
+                .filter(s -> isOk(b.results.get(s.getGenomeHash())))
+                .toList();
         if (trained.size() >= 2) {
             List<java.util.SortedMap<String, Double>> perScore = trained.stream()
-                    .map(s -> metrics(s, b.results.get(s.getGenomeHash()))).toList();
-            java.util.Set<String> names = new java.util.TreeSet<>(perScore.get(0).keySet());
+                    .map(s -> metrics(s, b.results.get(s.getGenomeHash())))
+                    .toList();
+            java.util.Set<String> names =
+                    new java.util.TreeSet<>(perScore.get(0).keySet());
             perScore.forEach(m -> names.retainAll(m.keySet()));
-            double[] acc = trained.stream().mapToDouble(s -> b.results.get(s.getGenomeHash()).getTestAccuracy()).toArray();
+            double[] acc = trained.stream()
+                    .mapToDouble(s -> b.results.get(s.getGenomeHash()).getTestAccuracy())
+                    .toArray();
             for (String name : names) {
                 double[] m = perScore.stream().mapToDouble(x -> x.get(name)).toArray();
-                RankCorrelation.Result c = RankCorrelation.of(m, acc, RankCorrelation.DEFAULT_RESAMPLES, name.hashCode());
-                r.addCorrelations(MetricCorrelation.newBuilder().setMetric(name).setN(trained.size())
-                        .setKendallTauB(c.kendallTauB().value()).setKendallLow(c.kendallTauB().low())
-                        .setKendallHigh(c.kendallTauB().high()).setSpearmanRho(c.spearmanRho().value())
-                        .setSpearmanLow(c.spearmanRho().low()).setSpearmanHigh(c.spearmanRho().high()));
+                RankCorrelation.Result c =
+                        RankCorrelation.of(m, acc, RankCorrelation.DEFAULT_RESAMPLES, name.hashCode());
+                r.addCorrelations(MetricCorrelation.newBuilder()
+                        .setMetric(name)
+                        .setN(trained.size())
+                        .setKendallTauB(c.kendallTauB().value())
+                        .setKendallLow(c.kendallTauB().low())
+                        .setKendallHigh(c.kendallTauB().high())
+                        .setSpearmanRho(c.spearmanRho().value())
+                        .setSpearmanLow(c.spearmanRho().low())
+                        .setSpearmanHigh(c.spearmanRho().high()));
             }
         }
         // Before any training the front is of the training-free score; after, of test accuracy.
         List<Score> pool = trained.isEmpty() ? ranked : trained;
-        java.util.function.ToDoubleFunction<Score> up = trained.isEmpty() ? Score::getFlopsSyops
+        java.util.function.ToDoubleFunction<Score> up = trained.isEmpty()
+                ? Score::getFlopsSyops
                 : s -> b.results.get(s.getGenomeHash()).getTestAccuracy();
         // Bounded: score and energy rise together, so a front can hold most candidates of a large
         // run; a report must stay far below Kafka's 1 MB record limit.
-        Pareto.front(pool, up, Score::getEnergyPj).stream().limit(MAX_FRONT).forEach(s -> r.addParetoEnergy(s.getGenomeHash()));
-        Pareto.front(pool, up, s -> (double) s.getParams()).stream().limit(MAX_FRONT)
+        Pareto.front(pool, up, Score::getEnergyPj).stream()
+                .limit(MAX_FRONT)
+                .forEach(s -> r.addParetoEnergy(s.getGenomeHash()));
+        Pareto.front(pool, up, s -> (double) s.getParams()).stream()
+                .limit(MAX_FRONT)
                 .forEach(s -> r.addParetoParams(s.getGenomeHash()));
     }
 
@@ -282,11 +324,13 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     }
 
     @Override
-    public List<ProducerRecord<byte[], byte[]>> onUnexpected(ConsumerRecord<byte[], byte[]> record, RuntimeException error) {
+    public List<ProducerRecord<byte[], byte[]>> onUnexpected(
+            ConsumerRecord<byte[], byte[]> record, RuntimeException error) {
         return dead(record, "unexpected error: " + error, error);
     }
 
-    private List<ProducerRecord<byte[], byte[]>> dead(ConsumerRecord<byte[], byte[]> record, String reason, Exception e) {
+    private List<ProducerRecord<byte[], byte[]>> dead(
+            ConsumerRecord<byte[], byte[]> record, String reason, Exception e) {
         LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
         meters.deadLetters(SERVICE, record.topic()).increment();
         return List.of(deadLetters.deadLetterRecord(record, reason, e));

@@ -31,8 +31,8 @@ public final class EvaluatorVerticle extends VerticleBase {
     }
 
     /** @param meters where the best accuracy and dead letters are recorded */
-    public EvaluatorVerticle(String bootstrapServers, String evaluatorId, Clock clock,
-                             dev.autost.observability.AutostMeters meters) {
+    public EvaluatorVerticle(
+            String bootstrapServers, String evaluatorId, Clock clock, dev.autost.observability.AutostMeters meters) {
         this.meters = java.util.Objects.requireNonNull(meters, "meters");
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         this.evaluatorId = Objects.requireNonNull(evaluatorId, "evaluatorId");
@@ -41,12 +41,14 @@ public final class EvaluatorVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        loop = new ReplayingLoop("evaluator " + evaluatorId,
+        loop = new ReplayingLoop(
+                "evaluator " + evaluatorId,
                 KafkaClients.replayingConsumer(bootstrapServers, evaluatorId + "-in"),
                 KafkaClients.producer(bootstrapServers, evaluatorId + "-out"),
                 List.of(Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS),
                 new EvaluatorHandler(new DeadLetters(EvaluatorHandler.SERVICE, clock), meters),
-                Duration.ofMillis(200), Duration.ofSeconds(60));
+                Duration.ofMillis(200),
+                Duration.ofSeconds(60));
         new Thread(loop, "autost-evaluator-" + evaluatorId).start();
         return Future.fromCompletionStage(loop.ready(), context);
     }

@@ -24,18 +24,36 @@ class EvaluatorHandlerTest {
     }
 
     private static byte[] score(String hash, double flops, long seq) {
-        return Score.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId("e").setGenomeHash(hash)
-                .setFlopsSyops(flops).setSequence(seq).build().toByteArray();
+        return Score.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId("e")
+                .setGenomeHash(hash)
+                .setFlopsSyops(flops)
+                .setSequence(seq)
+                .build()
+                .toByteArray();
     }
 
     private static byte[] searchDone(int trainExpected) {
-        return Report.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId("e").setSource("sampler")
-                .setPhase(Report.Phase.SEARCH_DONE).setTrainExpected(trainExpected).build().toByteArray();
+        return Report.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId("e")
+                .setSource("sampler")
+                .setPhase(Report.Phase.SEARCH_DONE)
+                .setTrainExpected(trainExpected)
+                .build()
+                .toByteArray();
     }
 
     private static byte[] result(String hash, double acc) {
-        return TrainResult.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId("e").setGenomeHash(hash)
-                .setStatus(TrainResult.Status.OK).setTestAccuracy(acc).build().toByteArray();
+        return TrainResult.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId("e")
+                .setGenomeHash(hash)
+                .setStatus(TrainResult.Status.OK)
+                .setTestAccuracy(acc)
+                .build()
+                .toByteArray();
     }
 
     private static EvaluatorHandler handler() {
@@ -56,15 +74,22 @@ class EvaluatorHandlerTest {
         Report r = Report.parseFrom(out.get(0).value());
         assertEquals(Report.Phase.FINISHED, r.getPhase());
         assertEquals(3, r.getCandidatesScored());
-        assertEquals(List.of("b", "c", "a"), r.getTopList().stream().map(x -> x.getGenomeHash()).toList());
+        assertEquals(
+                List.of("b", "c", "a"),
+                r.getTopList().stream().map(x -> x.getGenomeHash()).toList());
         assertTrue(h.onRecord(in(Topics.REPORTS, "e", searchDone(0)), false).isEmpty(), "finishes once");
     }
 
     @Test
     void samplerReportsFailed_evaluationEndsFailedWithTheReason_onceAcrossRestarts() throws Exception {
-        byte[] failed = Report.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId("e").setSource("sampler")
-                .setPhase(Report.Phase.FAILED).setFailureReason("space.constraints: too few feasible candidates")
-                .build().toByteArray();
+        byte[] failed = Report.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId("e")
+                .setSource("sampler")
+                .setPhase(Report.Phase.FAILED)
+                .setFailureReason("space.constraints: too few feasible candidates")
+                .build()
+                .toByteArray();
         EvaluatorHandler h = handler();
         List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(Topics.REPORTS, "e", failed), false);
         assertEquals(1, out.size());
@@ -75,10 +100,13 @@ class EvaluatorHandlerTest {
         // Not yet reported when the evaluator was down: reported after the replay, once.
         EvaluatorHandler down = new EvaluatorHandler(new DeadLetters(EvaluatorHandler.SERVICE, Clock.systemUTC()));
         down.onRecord(in(Topics.REPORTS, "e", failed), true);
-        assertEquals(Report.Phase.FAILED, Report.parseFrom(down.onCaughtUp().get(0).value()).getPhase());
+        assertEquals(
+                Report.Phase.FAILED,
+                Report.parseFrom(down.onCaughtUp().get(0).value()).getPhase());
         EvaluatorHandler again = new EvaluatorHandler(new DeadLetters(EvaluatorHandler.SERVICE, Clock.systemUTC()));
         again.onRecord(in(Topics.REPORTS, "e", failed), true);
-        again.onRecord(in(Topics.REPORTS, "e" + EvaluatorHandler.KEY_SUFFIX, out.get(0).value()), true);
+        again.onRecord(
+                in(Topics.REPORTS, "e" + EvaluatorHandler.KEY_SUFFIX, out.get(0).value()), true);
         assertTrue(again.onCaughtUp().isEmpty());
     }
 
@@ -88,20 +116,30 @@ class EvaluatorHandlerTest {
         h.onRecord(in(Topics.SCORES, "e/a", score("a", 10, 0)), false);
         h.onRecord(in(Topics.SCORES, "e/b", score("b", 30, 1)), false);
         assertTrue(h.onRecord(in(Topics.REPORTS, "e", searchDone(2)), false).isEmpty());
-        Report partial = Report.parseFrom(h.onRecord(in(Topics.TRAIN_RESULTS, "e/b", result("b", 0.80)), false).get(0).value());
+        Report partial = Report.parseFrom(h.onRecord(in(Topics.TRAIN_RESULTS, "e/b", result("b", 0.80)), false)
+                .get(0)
+                .value());
         assertEquals(Report.Phase.SEARCH_DONE, partial.getPhase());
         assertEquals(1, partial.getTrained());
-        Report done = Report.parseFrom(h.onRecord(in(Topics.TRAIN_RESULTS, "e/a", result("a", 0.85)), false).get(0).value());
+        Report done = Report.parseFrom(h.onRecord(in(Topics.TRAIN_RESULTS, "e/a", result("a", 0.85)), false)
+                .get(0)
+                .value());
         assertEquals(Report.Phase.FINISHED, done.getPhase());
         assertEquals("a", done.getTop(0).getGenomeHash());
         assertEquals(0.85, done.getTop(0).getTestAccuracy());
         // Two trained: a has lower flops and higher accuracy -> every correlation with flops is -1.
-        var flops = done.getCorrelationsList().stream().filter(c -> c.getMetric().equals("flops_syops")).findFirst().orElseThrow();
+        var flops = done.getCorrelationsList().stream()
+                .filter(c -> c.getMetric().equals("flops_syops"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(2, flops.getN());
         assertEquals(-1.0, flops.getKendallTauB(), 1e-12);
         assertEquals(-1.0, flops.getSpearmanRho(), 1e-12);
-        assertEquals(java.util.Set.of("energy_pj", "flops_full", "flops_syops", "params"),
-                done.getCorrelationsList().stream().map(c -> c.getMetric()).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(
+                java.util.Set.of("energy_pj", "flops_full", "flops_syops", "params"),
+                done.getCorrelationsList().stream()
+                        .map(c -> c.getMetric())
+                        .collect(java.util.stream.Collectors.toSet()));
     }
 
     @Test
@@ -113,29 +151,83 @@ class EvaluatorHandlerTest {
         h.onRecord(in(Topics.REPORTS, "e", searchDone(3)), false);
         h.onRecord(in(Topics.TRAIN_RESULTS, "e/a", withNaswot("a", 0.70, 100)), false);
         h.onRecord(in(Topics.TRAIN_RESULTS, "e/b", withNaswot("b", 0.80, 300)), false);
-        Report done = Report.parseFrom(h.onRecord(in(Topics.TRAIN_RESULTS, "e/c", withNaswot("c", 0.90, 400)), false).get(0).value());
-        var naswot = done.getCorrelationsList().stream().filter(c -> c.getMetric().equals("naswot")).findFirst().orElseThrow();
+        Report done = Report.parseFrom(h.onRecord(in(Topics.TRAIN_RESULTS, "e/c", withNaswot("c", 0.90, 400)), false)
+                .get(0)
+                .value());
+        var naswot = done.getCorrelationsList().stream()
+                .filter(c -> c.getMetric().equals("naswot"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(3, naswot.getN());
         assertEquals(1.0, naswot.getSpearmanRho(), 1e-12); // accuracy order a < b < c, naswot order too
-        var flops = done.getCorrelationsList().stream().filter(c -> c.getMetric().equals("flops_syops")).findFirst().orElseThrow();
+        var flops = done.getCorrelationsList().stream()
+                .filter(c -> c.getMetric().equals("flops_syops"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(0.5, flops.getSpearmanRho(), 1e-12); // flops ranks 1, 3, 2 against 1, 2, 3
     }
 
     private static byte[] withNaswot(String hash, double acc, double naswot) {
-        return TrainResult.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId("e").setGenomeHash(hash)
-                .setStatus(TrainResult.Status.OK).setTestAccuracy(acc).putProxies("naswot", naswot).build().toByteArray();
+        return TrainResult.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId("e")
+                .setGenomeHash(hash)
+                .setStatus(TrainResult.Status.OK)
+                .setTestAccuracy(acc)
+                .putProxies("naswot", naswot)
+                .build()
+                .toByteArray();
     }
 
     @Test
     void report_beforeTraining_paretoFrontIsOfTheScore() throws Exception {
         EvaluatorHandler h = handler();
-        h.onRecord(in(Topics.SCORES, "e/a", Score.newBuilder().setSchemaVersion(1).setExperimentId("e").setGenomeHash("a")
-                .setFlopsSyops(10).setEnergyPj(1).setParams(5).build().toByteArray()), false);
-        h.onRecord(in(Topics.SCORES, "e/b", Score.newBuilder().setSchemaVersion(1).setExperimentId("e").setGenomeHash("b")
-                .setFlopsSyops(20).setEnergyPj(3).setParams(4).setSequence(1).build().toByteArray()), false);
-        h.onRecord(in(Topics.SCORES, "e/c", Score.newBuilder().setSchemaVersion(1).setExperimentId("e").setGenomeHash("c")
-                .setFlopsSyops(15).setEnergyPj(4).setParams(6).setSequence(2).build().toByteArray()), false);
-        Report r = Report.parseFrom(h.onRecord(in(Topics.REPORTS, "e", searchDone(0)), false).get(0).value());
+        h.onRecord(
+                in(
+                        Topics.SCORES,
+                        "e/a",
+                        Score.newBuilder()
+                                .setSchemaVersion(1)
+                                .setExperimentId("e")
+                                .setGenomeHash("a")
+                                .setFlopsSyops(10)
+                                .setEnergyPj(1)
+                                .setParams(5)
+                                .build()
+                                .toByteArray()),
+                false);
+        h.onRecord(
+                in(
+                        Topics.SCORES,
+                        "e/b",
+                        Score.newBuilder()
+                                .setSchemaVersion(1)
+                                .setExperimentId("e")
+                                .setGenomeHash("b")
+                                .setFlopsSyops(20)
+                                .setEnergyPj(3)
+                                .setParams(4)
+                                .setSequence(1)
+                                .build()
+                                .toByteArray()),
+                false);
+        h.onRecord(
+                in(
+                        Topics.SCORES,
+                        "e/c",
+                        Score.newBuilder()
+                                .setSchemaVersion(1)
+                                .setExperimentId("e")
+                                .setGenomeHash("c")
+                                .setFlopsSyops(15)
+                                .setEnergyPj(4)
+                                .setParams(6)
+                                .setSequence(2)
+                                .build()
+                                .toByteArray()),
+                false);
+        Report r = Report.parseFrom(
+                h.onRecord(in(Topics.REPORTS, "e", searchDone(0)), false).get(0).value());
         assertEquals(List.of("b", "a"), r.getParetoEnergyList());
         assertEquals(List.of("b"), r.getParetoParamsList());
     }
@@ -144,7 +236,8 @@ class EvaluatorHandlerTest {
     void garbage_becomesADeadLetter() {
         EvaluatorHandler h = handler();
         for (String topic : List.of(Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS)) {
-            List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(topic, "x", new byte[] {(byte) 0xff, 0x01}), false);
+            List<ProducerRecord<byte[], byte[]>> out =
+                    h.onRecord(in(topic, "x", new byte[] {(byte) 0xff, 0x01}), false);
             assertEquals(Topics.DEAD_LETTERS, out.get(0).topic());
         }
     }

@@ -20,68 +20,66 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public final class DeadLetters {
 
-  /** Header with the fully qualified exception class; empty when there was no exception. */
-  public static final String ERROR_CLASS_HEADER = "autost.error.class";
+    /** Header with the fully qualified exception class; empty when there was no exception. */
+    public static final String ERROR_CLASS_HEADER = "autost.error.class";
 
-  /** Header with the human-readable reason, UTF-8. */
-  public static final String REASON_HEADER = "autost.reason";
+    /** Header with the human-readable reason, UTF-8. */
+    public static final String REASON_HEADER = "autost.reason";
 
-  private final String service;
-  private final Clock clock;
+    private final String service;
+    private final Clock clock;
 
-  /**
-   * @param service name of the service giving up on records, e.g. {@code scorer}
-   * @param clock source of {@code at_ms}
-   */
-  public DeadLetters(String service, Clock clock) {
-    this.service = Objects.requireNonNull(service, "service");
-    this.clock = Objects.requireNonNull(clock, "clock");
-  }
+    /**
+     * @param service name of the service giving up on records, e.g. {@code scorer}
+     * @param clock source of {@code at_ms}
+     */
+    public DeadLetters(String service, Clock clock) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
 
-  /**
-   * Builds the dead letter of {@code record}. A {@code null} key or value is stored as empty
-   * bytes (protobuf has no null).
-   *
-   * @param reason why the record was rejected, e.g. {@code unknown schema_version 7}
-   * @param error what was thrown, or {@code null} if the record was rejected without one
-   */
-  public DeadLetter deadLetter(
-      ConsumerRecord<byte[], byte[]> record, String reason, Throwable error) {
-    Objects.requireNonNull(record, "record");
-    Objects.requireNonNull(reason, "reason");
-    return DeadLetter.newBuilder()
-        .setSchemaVersion(SchemaVersions.CURRENT)
-        .setSourceTopic(record.topic())
-        .setPartition(record.partition())
-        .setOffset(record.offset())
-        .setReason(reason)
-        .setErrorClass(errorClass(error))
-        .setOriginalKey(bytes(record.key()))
-        .setOriginalValue(bytes(record.value()))
-        .setAtMs(clock.millis())
-        .setService(service)
-        .build();
-  }
+    /**
+     * Builds the dead letter of {@code record}. A {@code null} key or value is stored as empty
+     * bytes (protobuf has no null).
+     *
+     * @param reason why the record was rejected, e.g. {@code unknown schema_version 7}
+     * @param error what was thrown, or {@code null} if the record was rejected without one
+     */
+    public DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, Throwable error) {
+        Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(reason, "reason");
+        return DeadLetter.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setSourceTopic(record.topic())
+                .setPartition(record.partition())
+                .setOffset(record.offset())
+                .setReason(reason)
+                .setErrorClass(errorClass(error))
+                .setOriginalKey(bytes(record.key()))
+                .setOriginalValue(bytes(record.value()))
+                .setAtMs(clock.millis())
+                .setService(service)
+                .build();
+    }
 
-  /**
-   * The record to produce to {@link Topics#DEAD_LETTERS}: original key, the serialized {@link
-   * DeadLetter} as value, headers {@value #ERROR_CLASS_HEADER} and {@value #REASON_HEADER}.
-   */
-  public ProducerRecord<byte[], byte[]> deadLetterRecord(
-      ConsumerRecord<byte[], byte[]> record, String reason, Throwable error) {
-    DeadLetter letter = deadLetter(record, reason, error);
-    RecordHeaders headers = new RecordHeaders();
-    headers.add(ERROR_CLASS_HEADER, letter.getErrorClass().getBytes(StandardCharsets.UTF_8));
-    headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-    return new ProducerRecord<>(
-        Topics.DEAD_LETTERS, null, record.key(), letter.toByteArray(), headers);
-  }
+    /**
+     * The record to produce to {@link Topics#DEAD_LETTERS}: original key, the serialized {@link
+     * DeadLetter} as value, headers {@value #ERROR_CLASS_HEADER} and {@value #REASON_HEADER}.
+     */
+    public ProducerRecord<byte[], byte[]> deadLetterRecord(
+            ConsumerRecord<byte[], byte[]> record, String reason, Throwable error) {
+        DeadLetter letter = deadLetter(record, reason, error);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ERROR_CLASS_HEADER, letter.getErrorClass().getBytes(StandardCharsets.UTF_8));
+        headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(Topics.DEAD_LETTERS, null, record.key(), letter.toByteArray(), headers);
+    }
 
-  private static String errorClass(Throwable error) {
-    return error == null ? "" : error.getClass().getName();
-  }
+    private static String errorClass(Throwable error) {
+        return error == null ? "" : error.getClass().getName();
+    }
 
-  private static ByteString bytes(byte[] value) {
-    return value == null ? ByteString.EMPTY : ByteString.copyFrom(value);
-  }
+    private static ByteString bytes(byte[] value) {
+        return value == null ? ByteString.EMPTY : ByteString.copyFrom(value);
+    }
 }

@@ -54,338 +54,346 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
-  private static final int NODE_ID = 1;
+    private static final int NODE_ID = 1;
 
-  /** A free port can be taken by someone else between probing and binding; retry with new ones. */
-  private static final int BIND_ATTEMPTS = 3;
+    /** A free port can be taken by someone else between probing and binding; retry with new ones. */
+    private static final int BIND_ATTEMPTS = 3;
 
-  private final Path configuredDataDir;
-  private final Path tempDirParent;
-  private final Map<String, String> overrides;
-  private final Duration startTimeout;
-
-  private Path dataDir;
-  private boolean deleteOnClose;
-  private KafkaRaftServer server;
-  private String bootstrapServers;
-  private boolean closed;
-
-  private EmbeddedKafkaBroker(Builder builder) {
-    this.configuredDataDir = builder.dataDir;
-    this.tempDirParent = builder.tempDirParent;
-    this.overrides = Map.copyOf(builder.overrides);
-    this.startTimeout = builder.startTimeout;
-  }
-
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /**
-   * Formats the storage if needed, starts the broker and waits until it answers.
-   *
-   * @return this broker, for try-with-resources
-   * @throws MessagingException if it does not start or answer within the start timeout
-   * @throws IllegalStateException if already started or closed
-   */
-  public EmbeddedKafkaBroker start() {
-    if (server != null || closed) {
-      throw new IllegalStateException("EmbeddedKafkaBroker can be started once; closed=" + closed);
-    }
-    long begin = System.nanoTime();
-    try {
-      prepareDataDir();
-      for (int attempt = 1; ; attempt++) {
-        int brokerPort = freePort();
-        int controllerPort = freePort();
-        Properties props = serverProperties(brokerPort, controllerPort);
-        formatStorage(props);
-        KafkaRaftServer candidate =
-            new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-        try {
-          candidate.startup();
-          server = candidate;
-          bootstrapServers = "127.0.0.1:" + brokerPort;
-          break;
-        } catch (Exception e) { // Scala code may throw undeclared checked exceptions
-          stopQuietly(candidate);
-          if (attempt >= BIND_ATTEMPTS || !causedByBind(e)) {
-            throw new MessagingException("Embedded Kafka broker did not start: " + e, e);
-          }
-          LOG.warn("Port taken while starting broker (attempt {}), retrying: {}", attempt, e);
-        }
-      }
-      awaitReady(begin + startTimeout.toNanos());
-    } catch (RuntimeException e) {
-      close();
-      throw e instanceof MessagingException
-          ? e
-          : new MessagingException("Embedded Kafka broker did not start: " + e, e);
-    }
-    LOG.info("Embedded Kafka broker at {} started in {} ms (data {})",
-        bootstrapServers, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), dataDir);
-    return this;
-  }
-
-  /** {@code host:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */
-  public String bootstrapServers() {
-    if (bootstrapServers == null || closed) {
-      throw new IllegalStateException("broker is not running");
-    }
-    return bootstrapServers;
-  }
-
-  /** The directory holding the log and metadata directories. */
-  public Path dataDir() {
-    if (dataDir == null) {
-      throw new IllegalStateException("broker was not started");
-    }
-    return dataDir;
-  }
-
-  /** Shuts down, waits for the shutdown and deletes a temporary data directory. Idempotent. */
-  @Override
-  public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    long begin = System.nanoTime();
-    if (server != null) {
-      stopQuietly(server);
-      server = null;
-      LOG.info("Embedded Kafka broker {} stopped in {} ms",
-          bootstrapServers, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
-    }
-    if (deleteOnClose && dataDir != null) {
-      deleteRecursively(dataDir);
-    }
-  }
-
-  private void prepareDataDir() {
-    try {
-      if (configuredDataDir != null) {
-        dataDir = Files.createDirectories(configuredDataDir);
-        deleteOnClose = false;
-      } else {
-        Path parent = tempDirParent == null ? null : Files.createDirectories(tempDirParent);
-        dataDir = parent == null
-            ? Files.createTempDirectory("autost-kafka-")
-            : Files.createTempDirectory(parent, "autost-kafka-");
-        deleteOnClose = true;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create broker data directory", e);
-    }
-  }
-
-  private Properties serverProperties(int brokerPort, int controllerPort) {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("process.roles", "broker,controller");
-    p.put("node.id", Integer.toString(NODE_ID));
-    p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-    p.put("listeners",
-        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.put("controller.listener.names", "CONTROLLER");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("log.dirs", dataDir.resolve("logs").toString());
-    // One node: internal topics cannot have more than one replica, one partition is plenty.
-    p.put("offsets.topic.replication.factor", "1");
-    p.put("offsets.topic.num.partitions", "1");
-    p.put("transaction.state.log.replication.factor", "1");
-    p.put("transaction.state.log.min.isr", "1");
-    p.put("transaction.state.log.num.partitions", "1");
-    p.put("share.coordinator.state.topic.replication.factor", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
-    p.put("share.coordinator.state.topic.num.partitions", "1");
-    p.put("default.replication.factor", "1");
-    p.put("min.insync.replicas", "1");
-    // Consumers join at once instead of waiting 3 s for more members.
-    p.put("group.initial.rebalance.delay.ms", "0");
-    // Topics come from TopicAdmin.ensureTopics, which waits until they are usable; an
-    // auto-created topic would skip that wait (record loss right after creation).
-    p.put("auto.create.topics.enable", "false");
-    // The default 128 MiB dedupe buffer is sized for servers; 16 MiB compacts test topics fine.
-    p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
-    // Thread pools sized for 2-core machines rather than the server defaults (8 I/O threads).
-    p.put("num.io.threads", "2");
-    p.put("num.network.threads", "2");
-    p.putAll(overrides);
-    Properties props = new Properties();
-    props.putAll(p);
-    return props;
-  }
-
-  /** Same code path as {@code kafka-storage.sh format -t <id> -c <file> --ignore-formatted}. */
-  private void formatStorage(Properties props) {
-    Path file = dataDir.resolve("server.properties");
-    try (OutputStream out = Files.newOutputStream(file)) {
-      props.store(out, "AutoST embedded broker");
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + file, e);
-    }
-    ByteArrayOutputStream output = new ByteArrayOutputStream();
-    int exit;
-    try (PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-      exit = StorageTool.execute(new String[] {
-          "format", "-t", clusterId(), "-c", file.toString(), "--ignore-formatted"
-      }, printer);
-    } catch (Exception e) { // Scala code may throw undeclared checked exceptions
-      throw new MessagingException("Formatting broker storage failed: " + e + " "
-          + output.toString(StandardCharsets.UTF_8).trim(), e);
-    }
-    if (exit != 0) {
-      throw new MessagingException("Formatting broker storage failed with exit code " + exit
-          + ": " + output.toString(StandardCharsets.UTF_8).trim());
-    }
-  }
-
-  /**
-   * A new id for fresh storage, the stored one for a data dir from an earlier run: the format
-   * command rejects a different id even with {@code --ignore-formatted}.
-   */
-  private String clusterId() {
-    Path meta = dataDir.resolve("logs").resolve("meta.properties");
-    if (Files.isRegularFile(meta)) {
-      Properties stored = new Properties();
-      try (InputStream in = Files.newInputStream(meta)) {
-        stored.load(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read " + meta, e);
-      }
-      String id = stored.getProperty("cluster.id");
-      if (id != null && !id.isBlank()) {
-        return id;
-      }
-    }
-    return Uuid.randomUuid().toString();
-  }
-
-  private void awaitReady(long deadline) {
-    Map<String, Object> config = Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
-    Throwable lastError = null;
-    try (Admin admin = Admin.create(config)) {
-      while (System.nanoTime() < deadline) {
-        long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-        int callMs = (int) Math.min(2_000, remainingMs);
-        try {
-          if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(callMs))
-              .nodes().get(callMs, TimeUnit.MILLISECONDS).isEmpty()) {
-            return;
-          }
-        } catch (ExecutionException e) {
-          lastError = e.getCause();
-        } catch (TimeoutException e) {
-          lastError = e;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new MessagingException("Interrupted while waiting for the broker", e);
-        }
-      }
-    }
-    throw new MessagingException("Embedded Kafka broker at " + bootstrapServers
-        + " did not answer describeCluster within " + startTimeout, lastError);
-  }
-
-  private static void stopQuietly(KafkaRaftServer raftServer) {
-    try {
-      raftServer.shutdown();
-      raftServer.awaitShutdown();
-    } catch (Exception e) {
-      LOG.warn("Error while shutting down embedded Kafka broker", e);
-    }
-  }
-
-  private static boolean causedByBind(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BindException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("No free loopback port", e);
-    }
-  }
-
-  private static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      LOG.warn("Could not delete broker data {}: {}", root, e.toString());
-    }
-  }
-
-  /** Optional settings; every one has a default. */
-  public static final class Builder {
+    private final Path configuredDataDir;
+    private final Path tempDirParent;
+    private final Map<String, String> overrides;
+    private final Duration startTimeout;
 
     private Path dataDir;
-    private Path tempDirParent;
-    private final Map<String, String> overrides = new LinkedHashMap<>();
-    private Duration startTimeout = Duration.ofSeconds(60);
+    private boolean deleteOnClose;
+    private KafkaRaftServer server;
+    private String bootstrapServers;
+    private boolean closed;
 
-    private Builder() {}
+    private EmbeddedKafkaBroker(Builder builder) {
+        this.configuredDataDir = builder.dataDir;
+        this.tempDirParent = builder.tempDirParent;
+        this.overrides = Map.copyOf(builder.overrides);
+        this.startTimeout = builder.startTimeout;
+    }
 
-    /** Keep the data in {@code dir} (created if missing, kept on close, reused on restart). */
-    public Builder optDataDir(Path dir) {
-      if (tempDirParent != null) {
-        throw new IllegalStateException("tempDirParent was already set to " + tempDirParent);
-      }
-      this.dataDir = Objects.requireNonNull(dir, "dir");
-      return this;
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * Create the temporary data directory under {@code parent} (e.g. {@code target/}) instead of
-     * the system temp dir, so data left by a killed JVM is cleaned with the build.
+     * Formats the storage if needed, starts the broker and waits until it answers.
+     *
+     * @return this broker, for try-with-resources
+     * @throws MessagingException if it does not start or answer within the start timeout
+     * @throws IllegalStateException if already started or closed
      */
-    public Builder optTempDirParent(Path parent) {
-      if (dataDir != null) {
-        throw new IllegalStateException("dataDir was already set to " + dataDir);
-      }
-      this.tempDirParent = Objects.requireNonNull(parent, "parent");
-      return this;
+    public EmbeddedKafkaBroker start() {
+        if (server != null || closed) {
+            throw new IllegalStateException("EmbeddedKafkaBroker can be started once; closed=" + closed);
+        }
+        long begin = System.nanoTime();
+        try {
+            prepareDataDir();
+            for (int attempt = 1; ; attempt++) {
+                int brokerPort = freePort();
+                int controllerPort = freePort();
+                Properties props = serverProperties(brokerPort, controllerPort);
+                formatStorage(props);
+                KafkaRaftServer candidate = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+                try {
+                    candidate.startup();
+                    server = candidate;
+                    bootstrapServers = "127.0.0.1:" + brokerPort;
+                    break;
+                } catch (Exception e) { // Scala code may throw undeclared checked exceptions
+                    stopQuietly(candidate);
+                    if (attempt >= BIND_ATTEMPTS || !causedByBind(e)) {
+                        throw new MessagingException("Embedded Kafka broker did not start: " + e, e);
+                    }
+                    LOG.warn("Port taken while starting broker (attempt {}), retrying: {}", attempt, e);
+                }
+            }
+            awaitReady(begin + startTimeout.toNanos());
+        } catch (RuntimeException e) {
+            close();
+            throw e instanceof MessagingException
+                    ? e
+                    : new MessagingException("Embedded Kafka broker did not start: " + e, e);
+        }
+        LOG.info(
+                "Embedded Kafka broker at {} started in {} ms (data {})",
+                bootstrapServers,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
+                dataDir);
+        return this;
     }
 
-    /** Overrides or adds one broker property (applied after the defaults). */
-    public Builder optProperty(String key, String value) {
-      overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-      return this;
+    /** {@code host:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        if (bootstrapServers == null || closed) {
+            throw new IllegalStateException("broker is not running");
+        }
+        return bootstrapServers;
     }
 
-    /** How long {@link #start()} may take; 60 s by default (cold starts take 3.5-8 s). */
-    public Builder optStartTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("startTimeout must be positive but was " + timeout);
-      }
-      this.startTimeout = timeout;
-      return this;
+    /** The directory holding the log and metadata directories. */
+    public Path dataDir() {
+        if (dataDir == null) {
+            throw new IllegalStateException("broker was not started");
+        }
+        return dataDir;
     }
 
-    public EmbeddedKafkaBroker build() {
-      return new EmbeddedKafkaBroker(this);
+    /** Shuts down, waits for the shutdown and deletes a temporary data directory. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long begin = System.nanoTime();
+        if (server != null) {
+            stopQuietly(server);
+            server = null;
+            LOG.info(
+                    "Embedded Kafka broker {} stopped in {} ms",
+                    bootstrapServers,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+        }
+        if (deleteOnClose && dataDir != null) {
+            deleteRecursively(dataDir);
+        }
     }
-  }
+
+    private void prepareDataDir() {
+        try {
+            if (configuredDataDir != null) {
+                dataDir = Files.createDirectories(configuredDataDir);
+                deleteOnClose = false;
+            } else {
+                Path parent = tempDirParent == null ? null : Files.createDirectories(tempDirParent);
+                dataDir = parent == null
+                        ? Files.createTempDirectory("autost-kafka-")
+                        : Files.createTempDirectory(parent, "autost-kafka-");
+                deleteOnClose = true;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create broker data directory", e);
+        }
+    }
+
+    private Properties serverProperties(int brokerPort, int controllerPort) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", Integer.toString(NODE_ID));
+        p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("log.dirs", dataDir.resolve("logs").toString());
+        // One node: internal topics cannot have more than one replica, one partition is plenty.
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("share.coordinator.state.topic.num.partitions", "1");
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+        // Consumers join at once instead of waiting 3 s for more members.
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // Topics come from TopicAdmin.ensureTopics, which waits until they are usable; an
+        // auto-created topic would skip that wait (record loss right after creation).
+        p.put("auto.create.topics.enable", "false");
+        // The default 128 MiB dedupe buffer is sized for servers; 16 MiB compacts test topics fine.
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
+        // Thread pools sized for 2-core machines rather than the server defaults (8 I/O threads).
+        p.put("num.io.threads", "2");
+        p.put("num.network.threads", "2");
+        p.putAll(overrides);
+        Properties props = new Properties();
+        props.putAll(p);
+        return props;
+    }
+
+    /** Same code path as {@code kafka-storage.sh format -t <id> -c <file> --ignore-formatted}. */
+    private void formatStorage(Properties props) {
+        Path file = dataDir.resolve("server.properties");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            props.store(out, "AutoST embedded broker");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int exit;
+        try (PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+            exit = StorageTool.execute(
+                    new String[] {"format", "-t", clusterId(), "-c", file.toString(), "--ignore-formatted"}, printer);
+        } catch (Exception e) { // Scala code may throw undeclared checked exceptions
+            throw new MessagingException(
+                    "Formatting broker storage failed: " + e + " "
+                            + output.toString(StandardCharsets.UTF_8).trim(),
+                    e);
+        }
+        if (exit != 0) {
+            throw new MessagingException("Formatting broker storage failed with exit code " + exit + ": "
+                    + output.toString(StandardCharsets.UTF_8).trim());
+        }
+    }
+
+    /**
+     * A new id for fresh storage, the stored one for a data dir from an earlier run: the format
+     * command rejects a different id even with {@code --ignore-formatted}.
+     */
+    private String clusterId() {
+        Path meta = dataDir.resolve("logs").resolve("meta.properties");
+        if (Files.isRegularFile(meta)) {
+            Properties stored = new Properties();
+            try (InputStream in = Files.newInputStream(meta)) {
+                stored.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read " + meta, e);
+            }
+            String id = stored.getProperty("cluster.id");
+            if (id != null && !id.isBlank()) {
+                return id;
+            }
+        }
+        return Uuid.randomUuid().toString();
+    }
+
+    private void awaitReady(long deadline) {
+        Map<String, Object> config = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        Throwable lastError = null;
+        try (Admin admin = Admin.create(config)) {
+            while (System.nanoTime() < deadline) {
+                long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                int callMs = (int) Math.min(2_000, remainingMs);
+                try {
+                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(callMs))
+                            .nodes()
+                            .get(callMs, TimeUnit.MILLISECONDS)
+                            .isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    lastError = e.getCause();
+                } catch (TimeoutException e) {
+                    lastError = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new MessagingException("Interrupted while waiting for the broker", e);
+                }
+            }
+        }
+        throw new MessagingException(
+                "Embedded Kafka broker at " + bootstrapServers + " did not answer describeCluster within "
+                        + startTimeout,
+                lastError);
+    }
+
+    private static void stopQuietly(KafkaRaftServer raftServer) {
+        try {
+            raftServer.shutdown();
+            raftServer.awaitShutdown();
+        } catch (Exception e) {
+            LOG.warn("Error while shutting down embedded Kafka broker", e);
+        }
+    }
+
+    private static boolean causedByBind(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free loopback port", e);
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Could not delete broker data {}: {}", root, e.toString());
+        }
+    }
+
+    /** Optional settings; every one has a default. */
+    public static final class Builder {
+
+        private Path dataDir;
+        private Path tempDirParent;
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+        private Duration startTimeout = Duration.ofSeconds(60);
+
+        private Builder() {}
+
+        /** Keep the data in {@code dir} (created if missing, kept on close, reused on restart). */
+        public Builder optDataDir(Path dir) {
+            if (tempDirParent != null) {
+                throw new IllegalStateException("tempDirParent was already set to " + tempDirParent);
+            }
+            this.dataDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /**
+         * Create the temporary data directory under {@code parent} (e.g. {@code target/}) instead of
+         * the system temp dir, so data left by a killed JVM is cleaned with the build.
+         */
+        public Builder optTempDirParent(Path parent) {
+            if (dataDir != null) {
+                throw new IllegalStateException("dataDir was already set to " + dataDir);
+            }
+            this.tempDirParent = Objects.requireNonNull(parent, "parent");
+            return this;
+        }
+
+        /** Overrides or adds one broker property (applied after the defaults). */
+        public Builder optProperty(String key, String value) {
+            overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** How long {@link #start()} may take; 60 s by default (cold starts take 3.5-8 s). */
+        public Builder optStartTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("startTimeout must be positive but was " + timeout);
+            }
+            this.startTimeout = timeout;
+            return this;
+        }
+
+        public EmbeddedKafkaBroker build() {
+            return new EmbeddedKafkaBroker(this);
+        }
+    }
 }

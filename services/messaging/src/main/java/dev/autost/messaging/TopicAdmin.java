@@ -37,156 +37,161 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicAdmin {
 
-  private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
 
-  /** Pause between two readiness rounds; partitions usually answer within a few rounds. */
-  private static final long POLL_INTERVAL_MS = 100;
+    /** Pause between two readiness rounds; partitions usually answer within a few rounds. */
+    private static final long POLL_INTERVAL_MS = 100;
 
-  /** Upper bound of one admin call, so a single hung request cannot eat the whole deadline. */
-  private static final long MAX_CALL_MS = 5_000;
+    /** Upper bound of one admin call, so a single hung request cannot eat the whole deadline. */
+    private static final long MAX_CALL_MS = 5_000;
 
-  private TopicAdmin() {}
+    private TopicAdmin() {}
 
-  /**
-   * Creates the missing topics of {@code specs} and returns once every partition of every topic
-   * answers a {@code listOffsets(latest)} request. Existing topics are left as they are.
-   *
-   * @return the names of the topics this call created (empty if all existed)
-   * @throws TopicSetupException if a topic cannot be created or is not ready within {@code
-   *     timeout}; the message names the topics
-   */
-  public static Set<String> ensureTopics(
-      Admin admin, Collection<TopicSpec> specs, Duration timeout) {
-    Objects.requireNonNull(admin, "admin");
-    Objects.requireNonNull(specs, "specs");
-    Objects.requireNonNull(timeout, "timeout");
-    long deadline = System.nanoTime() + timeout.toNanos();
-    List<String> names = specs.stream().map(TopicSpec::name).toList();
-    if (names.isEmpty()) {
-      return Set.of();
-    }
-    Set<String> created = create(admin, specs, deadline);
-    Map<String, Integer> partitions = describePartitions(admin, names, deadline);
-    awaitOffsets(admin, partitions, deadline);
-    LOG.info("Topics ready: {} (created {})", names, created);
-    return created;
-  }
-
-  private static Set<String> create(Admin admin, Collection<TopicSpec> specs, long deadline) {
-    CreateTopicsResult result = admin.createTopics(
-        specs.stream().map(TopicSpec::toNewTopic).toList(),
-        // The whole remaining time: creation is one call and may be slow on a loaded broker.
-        new CreateTopicsOptions().timeoutMs(
-            (int) Math.max(1, Math.min(Integer.MAX_VALUE, remainingMs(deadline)))));
-    Set<String> created = new LinkedHashSet<>();
-    for (Map.Entry<String, KafkaFuture<Void>> entry : result.values().entrySet()) {
-      String topic = entry.getKey();
-      try {
-        entry.getValue().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
-        created.add(topic);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new TopicSetupException(
-              "Could not create topic " + topic + ": " + e.getCause(), e.getCause());
+    /**
+     * Creates the missing topics of {@code specs} and returns once every partition of every topic
+     * answers a {@code listOffsets(latest)} request. Existing topics are left as they are.
+     *
+     * @return the names of the topics this call created (empty if all existed)
+     * @throws TopicSetupException if a topic cannot be created or is not ready within {@code
+     *     timeout}; the message names the topics
+     */
+    public static Set<String> ensureTopics(Admin admin, Collection<TopicSpec> specs, Duration timeout) {
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(specs, "specs");
+        Objects.requireNonNull(timeout, "timeout");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> names = specs.stream().map(TopicSpec::name).toList();
+        if (names.isEmpty()) {
+            return Set.of();
         }
-      } catch (TimeoutException e) {
-        throw new TopicSetupException("Timed out creating topic " + topic, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new TopicSetupException("Interrupted while creating topic " + topic, e);
-      }
+        Set<String> created = create(admin, specs, deadline);
+        Map<String, Integer> partitions = describePartitions(admin, names, deadline);
+        awaitOffsets(admin, partitions, deadline);
+        LOG.info("Topics ready: {} (created {})", names, created);
+        return created;
     }
-    return created;
-  }
 
-  /** Partition count per topic; metadata may lag creation, so retries until the deadline. */
-  private static Map<String, Integer> describePartitions(
-      Admin admin, List<String> names, long deadline) {
-    Map<String, Integer> partitions = new HashMap<>();
-    Throwable lastError = null;
-    while (partitions.size() < names.size()) {
-      List<String> missing = names.stream().filter(n -> !partitions.containsKey(n)).toList();
-      for (Map.Entry<String, KafkaFuture<TopicDescription>> entry :
-          admin.describeTopics(missing).topicNameValues().entrySet()) {
+    private static Set<String> create(Admin admin, Collection<TopicSpec> specs, long deadline) {
+        CreateTopicsResult result = admin.createTopics(
+                specs.stream().map(TopicSpec::toNewTopic).toList(),
+                // The whole remaining time: creation is one call and may be slow on a loaded broker.
+                new CreateTopicsOptions()
+                        .timeoutMs((int) Math.max(1, Math.min(Integer.MAX_VALUE, remainingMs(deadline)))));
+        Set<String> created = new LinkedHashSet<>();
+        for (Map.Entry<String, KafkaFuture<Void>> entry : result.values().entrySet()) {
+            String topic = entry.getKey();
+            try {
+                entry.getValue().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+                created.add(topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new TopicSetupException(
+                            "Could not create topic " + topic + ": " + e.getCause(), e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw new TopicSetupException("Timed out creating topic " + topic, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TopicSetupException("Interrupted while creating topic " + topic, e);
+            }
+        }
+        return created;
+    }
+
+    /** Partition count per topic; metadata may lag creation, so retries until the deadline. */
+    private static Map<String, Integer> describePartitions(Admin admin, List<String> names, long deadline) {
+        Map<String, Integer> partitions = new HashMap<>();
+        Throwable lastError = null;
+        while (partitions.size() < names.size()) {
+            List<String> missing =
+                    names.stream().filter(n -> !partitions.containsKey(n)).toList();
+            for (Map.Entry<String, KafkaFuture<TopicDescription>> entry :
+                    admin.describeTopics(missing).topicNameValues().entrySet()) {
+                try {
+                    TopicDescription description = entry.getValue().get(callTimeoutMs(deadline), TimeUnit.MILLISECONDS);
+                    partitions.put(entry.getKey(), description.partitions().size());
+                } catch (ExecutionException | TimeoutException e) {
+                    lastError = e instanceof ExecutionException ? e.getCause() : e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TopicSetupException("Interrupted while describing topics " + missing, e);
+                }
+            }
+            if (partitions.size() < names.size()) {
+                pauseOrFail(
+                        deadline,
+                        "Topics not described in time: "
+                                + names.stream()
+                                        .filter(n -> !partitions.containsKey(n))
+                                        .toList(),
+                        lastError);
+            }
+        }
+        return partitions;
+    }
+
+    /** The workaround itself: every partition must answer listOffsets(latest). */
+    private static void awaitOffsets(Admin admin, Map<String, Integer> partitions, long deadline) {
+        Set<TopicPartition> pending = new LinkedHashSet<>();
+        partitions.forEach((topic, count) -> {
+            for (int p = 0; p < count; p++) {
+                pending.add(new TopicPartition(topic, p));
+            }
+        });
+        Throwable lastError = null;
+        int rounds = 0;
+        while (!pending.isEmpty()) {
+            rounds++;
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            pending.forEach(tp -> request.put(tp, OffsetSpec.latest()));
+            ListOffsetsResult result =
+                    admin.listOffsets(request, new ListOffsetsOptions().timeoutMs(callTimeoutMs(deadline)));
+            for (TopicPartition tp : new ArrayList<>(pending)) {
+                try {
+                    result.partitionResult(tp).get(callTimeoutMs(deadline), TimeUnit.MILLISECONDS);
+                    pending.remove(tp);
+                } catch (ExecutionException | TimeoutException e) {
+                    lastError = e instanceof ExecutionException ? e.getCause() : e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TopicSetupException("Interrupted while waiting for topics " + topics(pending), e);
+                }
+            }
+            if (!pending.isEmpty()) {
+                pauseOrFail(
+                        deadline,
+                        "Topics not ready (listOffsets unanswered) in time: " + topics(pending) + ", partitions "
+                                + pending,
+                        lastError);
+            }
+        }
+        LOG.debug("All {} partitions answered listOffsets after {} round(s)", partitions, rounds);
+    }
+
+    private static void pauseOrFail(long deadline, String message, Throwable lastError) {
+        if (remainingMs(deadline) <= POLL_INTERVAL_MS) {
+            throw new TopicSetupException(
+                    lastError == null ? message : message + "; last error: " + lastError, lastError);
+        }
         try {
-          TopicDescription description =
-              entry.getValue().get(callTimeoutMs(deadline), TimeUnit.MILLISECONDS);
-          partitions.put(entry.getKey(), description.partitions().size());
-        } catch (ExecutionException | TimeoutException e) {
-          lastError = e instanceof ExecutionException ? e.getCause() : e;
+            Thread.sleep(POLL_INTERVAL_MS);
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new TopicSetupException("Interrupted while describing topics " + missing, e);
+            Thread.currentThread().interrupt();
+            throw new TopicSetupException("Interrupted; " + message, e);
         }
-      }
-      if (partitions.size() < names.size()) {
-        pauseOrFail(deadline, "Topics not described in time: "
-            + names.stream().filter(n -> !partitions.containsKey(n)).toList(), lastError);
-      }
     }
-    return partitions;
-  }
 
-  /** The workaround itself: every partition must answer listOffsets(latest). */
-  private static void awaitOffsets(Admin admin, Map<String, Integer> partitions, long deadline) {
-    Set<TopicPartition> pending = new LinkedHashSet<>();
-    partitions.forEach((topic, count) -> {
-      for (int p = 0; p < count; p++) {
-        pending.add(new TopicPartition(topic, p));
-      }
-    });
-    Throwable lastError = null;
-    int rounds = 0;
-    while (!pending.isEmpty()) {
-      rounds++;
-      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-      pending.forEach(tp -> request.put(tp, OffsetSpec.latest()));
-      ListOffsetsResult result =
-          admin.listOffsets(request, new ListOffsetsOptions().timeoutMs(callTimeoutMs(deadline)));
-      for (TopicPartition tp : new ArrayList<>(pending)) {
-        try {
-          result.partitionResult(tp).get(callTimeoutMs(deadline), TimeUnit.MILLISECONDS);
-          pending.remove(tp);
-        } catch (ExecutionException | TimeoutException e) {
-          lastError = e instanceof ExecutionException ? e.getCause() : e;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new TopicSetupException(
-              "Interrupted while waiting for topics " + topics(pending), e);
-        }
-      }
-      if (!pending.isEmpty()) {
-        pauseOrFail(deadline, "Topics not ready (listOffsets unanswered) in time: "
-            + topics(pending) + ", partitions " + pending, lastError);
-      }
+    private static Set<String> topics(Collection<TopicPartition> partitions) {
+        Set<String> names = new TreeSet<>();
+        partitions.forEach(tp -> names.add(tp.topic()));
+        return names;
     }
-    LOG.debug("All {} partitions answered listOffsets after {} round(s)", partitions, rounds);
-  }
 
-  private static void pauseOrFail(long deadline, String message, Throwable lastError) {
-    if (remainingMs(deadline) <= POLL_INTERVAL_MS) {
-      throw new TopicSetupException(
-          lastError == null ? message : message + "; last error: " + lastError, lastError);
+    private static long remainingMs(long deadline) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
-    try {
-      Thread.sleep(POLL_INTERVAL_MS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TopicSetupException("Interrupted; " + message, e);
+
+    private static int callTimeoutMs(long deadline) {
+        return (int) Math.max(1, Math.min(MAX_CALL_MS, remainingMs(deadline)));
     }
-  }
-
-  private static Set<String> topics(Collection<TopicPartition> partitions) {
-    Set<String> names = new TreeSet<>();
-    partitions.forEach(tp -> names.add(tp.topic()));
-    return names;
-  }
-
-  private static long remainingMs(long deadline) {
-    return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-  }
-
-  private static int callTimeoutMs(long deadline) {
-    return (int) Math.max(1, Math.min(MAX_CALL_MS, remainingMs(deadline)));
-  }
 }

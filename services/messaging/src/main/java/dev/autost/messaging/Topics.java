@@ -13,64 +13,62 @@ import java.util.Objects;
  */
 public final class Topics {
 
-  public static final String EXPERIMENTS = "autost.experiments";
-  public static final String CANDIDATES = "autost.candidates";
-  public static final String SCORES = "autost.scores";
-  public static final String TRAIN_REQUESTS = "autost.train-requests";
-  public static final String TRAIN_PROGRESS = "autost.train-progress";
-  public static final String TRAIN_RESULTS = "autost.train-results";
-  public static final String REPORTS = "autost.reports";
-  public static final String DEAD_LETTERS = "autost.dead-letters";
+    public static final String EXPERIMENTS = "autost.experiments";
+    public static final String CANDIDATES = "autost.candidates";
+    public static final String SCORES = "autost.scores";
+    public static final String TRAIN_REQUESTS = "autost.train-requests";
+    public static final String TRAIN_PROGRESS = "autost.train-progress";
+    public static final String TRAIN_RESULTS = "autost.train-results";
+    public static final String REPORTS = "autost.reports";
+    public static final String DEAD_LETTERS = "autost.dead-letters";
 
-  /** Lets a few scorers and trainers share the work without over-partitioning one broker. */
-  public static final int DEFAULT_PARTITIONS = 3;
+    /** Lets a few scorers and trainers share the work without over-partitioning one broker. */
+    public static final int DEFAULT_PARTITIONS = 3;
 
-  /** One node in development; production clusters pass 3. */
-  public static final short DEFAULT_REPLICATION = 1;
+    /** One node in development; production clusters pass 3. */
+    public static final short DEFAULT_REPLICATION = 1;
 
-  /** Long enough to replay a week-end of experiments, short enough for a laptop disk. */
-  public static final Duration EVENT_RETENTION = Duration.ofDays(7);
+    /** Long enough to replay a week-end of experiments, short enough for a laptop disk. */
+    public static final Duration EVENT_RETENTION = Duration.ofDays(7);
 
-  /** Dead letters wait longer: somebody has to look at them. */
-  public static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(30);
+    /** Dead letters wait longer: somebody has to look at them. */
+    public static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(30);
 
-  private Topics() {}
+    private Topics() {}
 
-  /** All topics with {@link #DEFAULT_PARTITIONS} and {@link #DEFAULT_REPLICATION}. */
-  public static List<TopicSpec> defaults() {
-    return defaults(DEFAULT_PARTITIONS, DEFAULT_REPLICATION);
-  }
-
-  /** All topics with the given partition count and replication factor. */
-  public static List<TopicSpec> defaults(int partitions, short replication) {
-    return List.of(
-        TopicSpec.compacted(EXPERIMENTS, partitions, replication),
-        TopicSpec.retained(CANDIDATES, partitions, replication, EVENT_RETENTION),
-        TopicSpec.compacted(SCORES, partitions, replication),
-        TopicSpec.retained(TRAIN_REQUESTS, partitions, replication, EVENT_RETENTION),
-        TopicSpec.retained(TRAIN_PROGRESS, partitions, replication, EVENT_RETENTION),
-        TopicSpec.compacted(TRAIN_RESULTS, partitions, replication),
-        TopicSpec.compacted(REPORTS, partitions, replication),
-        TopicSpec.retained(DEAD_LETTERS, partitions, replication, DEAD_LETTER_RETENTION));
-  }
-
-  /** Record key of experiment-wide messages (ExperimentSpec, Report). */
-  public static String experimentKey(String experimentId) {
-    return requireKeyPart(experimentId, "experimentId");
-  }
-
-  /** Record key of per-architecture messages: {@code experimentId/genomeHash}. */
-  public static String genomeKey(String experimentId, String genomeHash) {
-    return requireKeyPart(experimentId, "experimentId") + "/"
-        + requireKeyPart(genomeHash, "genomeHash");
-  }
-
-  private static String requireKeyPart(String value, String field) {
-    Objects.requireNonNull(value, field);
-    if (value.isEmpty() || value.indexOf('/') >= 0) {
-      throw new IllegalArgumentException(
-          field + " must be non-empty and contain no '/' but was '" + value + "'");
+    /** All topics with {@link #DEFAULT_PARTITIONS} and {@link #DEFAULT_REPLICATION}. */
+    public static List<TopicSpec> defaults() {
+        return defaults(DEFAULT_PARTITIONS, DEFAULT_REPLICATION);
     }
-    return value;
-  }
+
+    /** All topics with the given partition count and replication factor. */
+    public static List<TopicSpec> defaults(int partitions, short replication) {
+        return List.of(
+                TopicSpec.compacted(EXPERIMENTS, partitions, replication),
+                TopicSpec.retained(CANDIDATES, partitions, replication, EVENT_RETENTION),
+                TopicSpec.compacted(SCORES, partitions, replication),
+                TopicSpec.retained(TRAIN_REQUESTS, partitions, replication, EVENT_RETENTION),
+                TopicSpec.retained(TRAIN_PROGRESS, partitions, replication, EVENT_RETENTION),
+                TopicSpec.compacted(TRAIN_RESULTS, partitions, replication),
+                TopicSpec.compacted(REPORTS, partitions, replication),
+                TopicSpec.retained(DEAD_LETTERS, partitions, replication, DEAD_LETTER_RETENTION));
+    }
+
+    /** Record key of experiment-wide messages (ExperimentSpec, Report). */
+    public static String experimentKey(String experimentId) {
+        return requireKeyPart(experimentId, "experimentId");
+    }
+
+    /** Record key of per-architecture messages: {@code experimentId/genomeHash}. */
+    public static String genomeKey(String experimentId, String genomeHash) {
+        return requireKeyPart(experimentId, "experimentId") + "/" + requireKeyPart(genomeHash, "genomeHash");
+    }
+
+    private static String requireKeyPart(String value, String field) {
+        Objects.requireNonNull(value, field);
+        if (value.isEmpty() || value.indexOf('/') >= 0) {
+            throw new IllegalArgumentException(field + " must be non-empty and contain no '/' but was '" + value + "'");
+        }
+        return value;
+    }
 }

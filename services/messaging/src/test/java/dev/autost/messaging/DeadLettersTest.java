@@ -19,68 +19,64 @@ import org.junit.jupiter.api.Test;
 
 class DeadLettersTest {
 
-  private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
-  private static final byte[] KEY = "exp-1/abc".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] GARBAGE = {(byte) 0xff, 0x00, 0x13};
+    private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
+    private static final byte[] KEY = "exp-1/abc".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] GARBAGE = {(byte) 0xff, 0x00, 0x13};
 
-  private final DeadLetters deadLetters =
-      new DeadLetters("scorer", Clock.fixed(NOW, ZoneOffset.UTC));
+    private final DeadLetters deadLetters = new DeadLetters("scorer", Clock.fixed(NOW, ZoneOffset.UTC));
 
-  private static ConsumerRecord<byte[], byte[]> record(byte[] key, byte[] value) {
-    return new ConsumerRecord<>(Topics.CANDIDATES, 2, 417L, key, value);
-  }
+    private static ConsumerRecord<byte[], byte[]> record(byte[] key, byte[] value) {
+        return new ConsumerRecord<>(Topics.CANDIDATES, 2, 417L, key, value);
+    }
 
-  @Test
-  void deadLetter_undecodableRecord_keepsOriginalBytesAndPosition() {
-    InvalidProtocolBufferException error = new InvalidProtocolBufferException("truncated");
+    @Test
+    void deadLetter_undecodableRecord_keepsOriginalBytesAndPosition() {
+        InvalidProtocolBufferException error = new InvalidProtocolBufferException("truncated");
 
-    DeadLetter letter = deadLetters.deadLetter(record(KEY, GARBAGE), "cannot decode Candidate", error);
+        DeadLetter letter = deadLetters.deadLetter(record(KEY, GARBAGE), "cannot decode Candidate", error);
 
-    assertEquals(SchemaVersions.CURRENT, letter.getSchemaVersion());
-    assertEquals(Topics.CANDIDATES, letter.getSourceTopic());
-    assertEquals(2, letter.getPartition());
-    assertEquals(417L, letter.getOffset());
-    assertEquals("cannot decode Candidate", letter.getReason());
-    assertEquals(InvalidProtocolBufferException.class.getName(), letter.getErrorClass());
-    assertArrayEquals(KEY, letter.getOriginalKey().toByteArray());
-    assertArrayEquals(GARBAGE, letter.getOriginalValue().toByteArray());
-    assertEquals(NOW.toEpochMilli(), letter.getAtMs());
-    assertEquals("scorer", letter.getService());
-  }
+        assertEquals(SchemaVersions.CURRENT, letter.getSchemaVersion());
+        assertEquals(Topics.CANDIDATES, letter.getSourceTopic());
+        assertEquals(2, letter.getPartition());
+        assertEquals(417L, letter.getOffset());
+        assertEquals("cannot decode Candidate", letter.getReason());
+        assertEquals(InvalidProtocolBufferException.class.getName(), letter.getErrorClass());
+        assertArrayEquals(KEY, letter.getOriginalKey().toByteArray());
+        assertArrayEquals(GARBAGE, letter.getOriginalValue().toByteArray());
+        assertEquals(NOW.toEpochMilli(), letter.getAtMs());
+        assertEquals("scorer", letter.getService());
+    }
 
-  @Test
-  void deadLetter_nullKeyValueAndNoException_storesEmpty() {
-    DeadLetter letter = deadLetters.deadLetter(record(null, null), "unknown schema_version 7", null);
+    @Test
+    void deadLetter_nullKeyValueAndNoException_storesEmpty() {
+        DeadLetter letter = deadLetters.deadLetter(record(null, null), "unknown schema_version 7", null);
 
-    assertEquals(0, letter.getOriginalKey().size());
-    assertEquals(0, letter.getOriginalValue().size());
-    assertEquals("", letter.getErrorClass());
-  }
+        assertEquals(0, letter.getOriginalKey().size());
+        assertEquals(0, letter.getOriginalValue().size());
+        assertEquals("", letter.getErrorClass());
+    }
 
-  @Test
-  void deadLetterRecord_withException_targetsDeadLetterTopicWithHeaders()
-      throws InvalidProtocolBufferException {
-    ProducerRecord<byte[], byte[]> out =
-        deadLetters.deadLetterRecord(record(KEY, GARBAGE), "bad genome", new IllegalStateException());
+    @Test
+    void deadLetterRecord_withException_targetsDeadLetterTopicWithHeaders() throws InvalidProtocolBufferException {
+        ProducerRecord<byte[], byte[]> out =
+                deadLetters.deadLetterRecord(record(KEY, GARBAGE), "bad genome", new IllegalStateException());
 
-    assertEquals(Topics.DEAD_LETTERS, out.topic());
-    assertNull(out.partition(), "partition follows the original key");
-    assertArrayEquals(KEY, out.key());
-    assertEquals(IllegalStateException.class.getName(), header(out, DeadLetters.ERROR_CLASS_HEADER));
-    assertEquals("bad genome", header(out, DeadLetters.REASON_HEADER));
-    DeadLetter decoded = DeadLetter.parseFrom(out.value());
-    assertEquals(deadLetters.deadLetter(record(KEY, GARBAGE), "bad genome",
-        new IllegalStateException()), decoded);
-  }
+        assertEquals(Topics.DEAD_LETTERS, out.topic());
+        assertNull(out.partition(), "partition follows the original key");
+        assertArrayEquals(KEY, out.key());
+        assertEquals(IllegalStateException.class.getName(), header(out, DeadLetters.ERROR_CLASS_HEADER));
+        assertEquals("bad genome", header(out, DeadLetters.REASON_HEADER));
+        DeadLetter decoded = DeadLetter.parseFrom(out.value());
+        assertEquals(deadLetters.deadLetter(record(KEY, GARBAGE), "bad genome", new IllegalStateException()), decoded);
+    }
 
-  @Test
-  void deadLetter_nullReason_throws() {
-    assertThrows(NullPointerException.class,
-        () -> deadLetters.deadLetter(record(KEY, GARBAGE), null, null));
-  }
+    @Test
+    void deadLetter_nullReason_throws() {
+        assertThrows(NullPointerException.class, () -> deadLetters.deadLetter(record(KEY, GARBAGE), null, null));
+    }
 
-  private static String header(ProducerRecord<byte[], byte[]> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-  }
+    private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
 }

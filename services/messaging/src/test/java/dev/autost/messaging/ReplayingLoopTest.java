@@ -59,7 +59,8 @@ class ReplayingLoopTest {
 
         @Override
         public List<ProducerRecord<byte[], byte[]>> onUnexpected(ConsumerRecord<byte[], byte[]> r, RuntimeException e) {
-            return List.of(new ProducerRecord<>("dead", (r.offset() + ": " + e.getMessage()).getBytes(StandardCharsets.UTF_8)));
+            return List.of(new ProducerRecord<>(
+                    "dead", (r.offset() + ": " + e.getMessage()).getBytes(StandardCharsets.UTF_8)));
         }
     }
 
@@ -75,14 +76,15 @@ class ReplayingLoopTest {
         // Records can only be added once the loop has assigned the partition.
         consumer.schedulePollTask(() -> {
             for (int i = 0; i < values.length; i++) {
-                consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, offset + i, null, values[i].getBytes(StandardCharsets.UTF_8)));
+                consumer.addRecord(
+                        new ConsumerRecord<>(TOPIC, 0, offset + i, null, values[i].getBytes(StandardCharsets.UTF_8)));
             }
         });
     }
 
     private void start(MockProducer<byte[], byte[]> producer, ReplayingLoop.Handler handler) throws Exception {
-        loop = new ReplayingLoop("test", consumer, producer, List.of(TOPIC), handler, Duration.ofMillis(20),
-                Duration.ofSeconds(10));
+        loop = new ReplayingLoop(
+                "test", consumer, producer, List.of(TOPIC), handler, Duration.ofMillis(20), Duration.ofSeconds(10));
         thread = new Thread(loop, "replaying-loop-test");
         thread.start();
     }
@@ -107,8 +109,8 @@ class ReplayingLoopTest {
 
     @Test
     void handlerThrowsOnAReplayedAndALiveRecord_loopGoesOnAndHandsBothToOnUnexpected() throws Exception {
-        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
-                new ByteArraySerializer());
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         EchoHandler handler = new EchoHandler();
         stored("a", "boom", "b");
         start(producer, handler);
@@ -128,8 +130,8 @@ class ReplayingLoopTest {
 
     @Test
     void sendFailures_refusedRecordDropped_retriableOneResent_othersNotRepeated() throws Exception {
-        MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(),
-                new ByteArraySerializer());
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
         stored("a", "too-large", "not-leader");
         start(producer, new EchoHandler());
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

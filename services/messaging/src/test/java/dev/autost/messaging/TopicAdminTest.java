@@ -16,25 +16,29 @@ import org.junit.jupiter.api.Test;
 /** Failure paths that need no broker; the happy path is in {@link EmbeddedKafkaBrokerIT}. */
 class TopicAdminTest {
 
-  @Test
-  void ensureTopics_noBrokerListening_failsNamingTopic() throws IOException {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
-    Map<String, Object> config = Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + closedPort,
-        AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
-    Admin admin = Admin.create(config);
-    try {
-      TopicSetupException e = assertThrows(TopicSetupException.class,
-          () -> TopicAdmin.ensureTopics(admin,
-              List.of(TopicSpec.compacted("autost.test-unreachable", 1, (short) 1)),
-              Duration.ofSeconds(1)));
+    @Test
+    void ensureTopics_noBrokerListening_failsNamingTopic() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Map<String, Object> config = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "127.0.0.1:" + closedPort,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
+                200);
+        Admin admin = Admin.create(config);
+        try {
+            TopicSetupException e = assertThrows(
+                    TopicSetupException.class,
+                    () -> TopicAdmin.ensureTopics(
+                            admin,
+                            List.of(TopicSpec.compacted("autost.test-unreachable", 1, (short) 1)),
+                            Duration.ofSeconds(1)));
 
-      assertTrue(e.getMessage().contains("autost.test-unreachable"), e.getMessage());
-    } finally {
-      admin.close(Duration.ofSeconds(1));
+            assertTrue(e.getMessage().contains("autost.test-unreachable"), e.getMessage());
+        } finally {
+            admin.close(Duration.ofSeconds(1));
+        }
     }
-  }
 }

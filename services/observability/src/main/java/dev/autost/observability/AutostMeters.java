@@ -49,12 +49,16 @@ public final class AutostMeters {
 
     /** Candidates the sampler published. */
     public Counter candidatesProduced() {
-        return Counter.builder(CANDIDATES_PRODUCED).description("Candidates published by the sampler").register(registry);
+        return Counter.builder(CANDIDATES_PRODUCED)
+                .description("Candidates published by the sampler")
+                .register(registry);
     }
 
     /** Candidates the scorer scored. */
     public Counter candidatesScored() {
-        return Counter.builder(CANDIDATES_SCORED).description("Candidates scored").register(registry);
+        return Counter.builder(CANDIDATES_SCORED)
+                .description("Candidates scored")
+                .register(registry);
     }
 
     /** Time to score one candidate (decode, check, cost model, encode). */
@@ -64,18 +68,25 @@ public final class AutostMeters {
 
     /** Records sent to the dead-letter topic by {@code service}, by the topic they came from. */
     public Counter deadLetters(String service, String sourceTopic) {
-        return Counter.builder(DEAD_LETTERS).description("Records sent to autost.dead-letters")
-                .tag("service", service).tag("topic", sourceTopic).register(registry);
+        return Counter.builder(DEAD_LETTERS)
+                .description("Records sent to autost.dead-letters")
+                .tag("service", service)
+                .tag("topic", sourceTopic)
+                .register(registry);
     }
 
     /** The generation an experiment's search is in. */
     public void searchGeneration(String experiment, long generation) {
-        generations.computeIfAbsent(experiment, e -> {
-            AtomicLong v = new AtomicLong();
-            Gauge.builder(SEARCH_GENERATION, v, AtomicLong::get).description("Generation of the experiment's search")
-                    .tag("experiment", e).register(registry);
-            return v;
-        }).set(generation);
+        generations
+                .computeIfAbsent(experiment, e -> {
+                    AtomicLong v = new AtomicLong();
+                    Gauge.builder(SEARCH_GENERATION, v, AtomicLong::get)
+                            .description("Generation of the experiment's search")
+                            .tag("experiment", e)
+                            .register(registry);
+                    return v;
+                })
+                .set(generation);
     }
 
     /** The best training-free score an experiment found so far. */
@@ -85,22 +96,30 @@ public final class AutostMeters {
 
     /** The best test accuracy among an experiment's trained candidates. */
     public void bestAccuracy(String experiment, double accuracy) {
-        holder(bestAccuracies, TRAIN_ACCURACY_BEST, "Best test accuracy so far", "experiment", experiment)[0] = accuracy;
+        holder(bestAccuracies, TRAIN_ACCURACY_BEST, "Best test accuracy so far", "experiment", experiment)[0] =
+                accuracy;
     }
 
     /** Training images processed on {@code device} (cpu, gpu). */
     public Counter trainerImages(String device) {
-        return Counter.builder(TRAINER_IMAGES).description("Training images processed").tag("device", device).register(registry);
+        return Counter.builder(TRAINER_IMAGES)
+                .description("Training images processed")
+                .tag("device", device)
+                .register(registry);
     }
 
     /** Wall time of one training epoch on {@code device}. */
     public Timer trainerEpoch(String device) {
-        return Timer.builder(TRAINER_EPOCH).description("Time of one training epoch").tag("device", device).register(registry);
+        return Timer.builder(TRAINER_EPOCH)
+                .description("Time of one training epoch")
+                .tag("device", device)
+                .register(registry);
     }
 
     /** Training throughput of the last epoch on {@code device}. */
     public void trainerImagesPerSecond(String device, double value) {
-        holder(imagesPerSecond, TRAINER_IMAGES_PER_SECOND, "Training images per second, last epoch", "device", device)[0] = value;
+        holder(imagesPerSecond, TRAINER_IMAGES_PER_SECOND, "Training images per second, last epoch", "device", device)[
+                0] = value;
     }
 
     /**
@@ -124,7 +143,10 @@ public final class AutostMeters {
     private double[] holder(Map<String, double[]> map, String name, String description, String tag, String value) {
         return map.computeIfAbsent(value, v -> {
             double[] h = new double[1];
-            Gauge.builder(name, h, a -> a[0]).description(description).tag(tag, v).register(registry);
+            Gauge.builder(name, h, a -> a[0])
+                    .description(description)
+                    .tag(tag, v)
+                    .register(registry);
             return h;
         });
     }

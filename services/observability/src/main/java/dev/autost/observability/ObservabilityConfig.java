@@ -12,20 +12,20 @@ import java.util.Objects;
  */
 public record ObservabilityConfig(String host, int port) {
 
-  public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final String DEFAULT_HOST = "0.0.0.0";
 
-  public ObservabilityConfig {
-    Objects.requireNonNull(host, "host");
-    if (host.isBlank()) {
-      throw new IllegalArgumentException("host must not be blank but was '" + host + "'");
+    public ObservabilityConfig {
+        Objects.requireNonNull(host, "host");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank but was '" + host + "'");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be in [0, 65535] but was " + port);
+        }
     }
-    if (port < 0 || port > 65_535) {
-      throw new IllegalArgumentException("port must be in [0, 65535] but was " + port);
-    }
-  }
 
-  /** All interfaces on {@code port}. */
-  public static ObservabilityConfig ofPort(int port) {
-    return new ObservabilityConfig(DEFAULT_HOST, port);
-  }
+    /** All interfaces on {@code port}. */
+    public static ObservabilityConfig ofPort(int port) {
+        return new ObservabilityConfig(DEFAULT_HOST, port);
+    }
 }

@@ -14,41 +14,45 @@ import java.util.Objects;
  */
 public final class ServiceHealth {
 
-  /** State of one service. */
-  public enum State { STARTING, STARTED, STOPPED }
-
-  private final Map<String, State> states = new LinkedHashMap<>();
-
-  /** Declares a service that must start before the JVM is ready. */
-  public synchronized ServiceHealth expect(String service) {
-    states.putIfAbsent(requireName(service), State.STARTING);
-    return this;
-  }
-
-  /** The service has replayed its state and serves. */
-  public synchronized void started(String service) {
-    states.put(requireName(service), State.STARTED);
-  }
-
-  /** The service is stopping or has stopped. */
-  public synchronized void stopped(String service) {
-    states.put(requireName(service), State.STOPPED);
-  }
-
-  public synchronized boolean ready() {
-    return !states.isEmpty() && states.values().stream().allMatch(s -> s == State.STARTED);
-  }
-
-  /** A copy of every service's state, in the order they were declared. */
-  public synchronized Map<String, State> snapshot() {
-    return Map.copyOf(new LinkedHashMap<>(states));
-  }
-
-  private static String requireName(String service) {
-    Objects.requireNonNull(service, "service");
-    if (service.isBlank()) {
-      throw new IllegalArgumentException("service must not be blank but was '" + service + "'");
+    /** State of one service. */
+    public enum State {
+        STARTING,
+        STARTED,
+        STOPPED
     }
-    return service;
-  }
+
+    private final Map<String, State> states = new LinkedHashMap<>();
+
+    /** Declares a service that must start before the JVM is ready. */
+    public synchronized ServiceHealth expect(String service) {
+        states.putIfAbsent(requireName(service), State.STARTING);
+        return this;
+    }
+
+    /** The service has replayed its state and serves. */
+    public synchronized void started(String service) {
+        states.put(requireName(service), State.STARTED);
+    }
+
+    /** The service is stopping or has stopped. */
+    public synchronized void stopped(String service) {
+        states.put(requireName(service), State.STOPPED);
+    }
+
+    public synchronized boolean ready() {
+        return !states.isEmpty() && states.values().stream().allMatch(s -> s == State.STARTED);
+    }
+
+    /** A copy of every service's state, in the order they were declared. */
+    public synchronized Map<String, State> snapshot() {
+        return Map.copyOf(new LinkedHashMap<>(states));
+    }
+
+    private static String requireName(String service) {
+        Objects.requireNonNull(service, "service");
+        if (service.isBlank()) {
+            throw new IllegalArgumentException("service must not be blank but was '" + service + "'");
+        }
+        return service;
+    }
 }

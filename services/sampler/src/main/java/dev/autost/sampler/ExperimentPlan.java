@@ -21,11 +21,18 @@ import java.util.Objects;
  * @param epochs       training epochs per trained candidate
  * @param dataset      training dataset name
  */
-public record ExperimentPlan(String experimentId, SearchSpace space, String strategy, EvolutionSettings settings,
-                             int trainTopK, int epochs, String dataset) {
+public record ExperimentPlan(
+        String experimentId,
+        SearchSpace space,
+        String strategy,
+        EvolutionSettings settings,
+        int trainTopK,
+        int epochs,
+        String dataset) {
 
     /** Defaults applied to unset (zero) spec fields: the official search. */
     public static final int DEFAULT_POPULATION = 50;
+
     public static final int DEFAULT_GENERATIONS = 20;
 
     public ExperimentPlan {
@@ -41,7 +48,8 @@ public record ExperimentPlan(String experimentId, SearchSpace space, String stra
      */
     public static ExperimentPlan fromSpec(ExperimentSpec spec) {
         if (!SchemaVersions.isKnown(spec.getSchemaVersion())) {
-            throw new InvalidExperimentException("unknown schema_version " + Integer.toUnsignedString(spec.getSchemaVersion()));
+            throw new InvalidExperimentException(
+                    "unknown schema_version " + Integer.toUnsignedString(spec.getSchemaVersion()));
         }
         String id = spec.getExperimentId();
         if (!isValidId(id)) {
@@ -59,8 +67,10 @@ public record ExperimentPlan(String experimentId, SearchSpace space, String stra
         }
         int population = spec.getPopulation() == 0 ? DEFAULT_POPULATION : spec.getPopulation();
         int generations = spec.getGenerations() == 0 ? DEFAULT_GENERATIONS : spec.getGenerations();
-        EvolutionSettings.Builder b = EvolutionSettings.builder().populationWithOfficialSplit(population)
-                .generations(generations).seed(spec.getSeed());
+        EvolutionSettings.Builder b = EvolutionSettings.builder()
+                .populationWithOfficialSplit(population)
+                .generations(generations)
+                .seed(spec.getSeed());
         if (spec.getParents() > 0) {
             b.parents(spec.getParents());
         }
@@ -70,7 +80,13 @@ public record ExperimentPlan(String experimentId, SearchSpace space, String stra
         } catch (IllegalArgumentException e) {
             throw new InvalidExperimentException(e.getMessage());
         }
-        return new ExperimentPlan(id, space, strategy, settings, spec.getTrainTopK(), spec.getEpochs(),
+        return new ExperimentPlan(
+                id,
+                space,
+                strategy,
+                settings,
+                spec.getTrainTopK(),
+                spec.getEpochs(),
                 spec.getDataset().isEmpty() ? "fashion-mnist" : spec.getDataset());
     }
 

@@ -46,8 +46,8 @@ public final class ExperimentRun {
     }
 
     /** A fresh run; nothing asked yet. */
-    public static ExperimentRun start(String experimentId, SearchSpace space, String strategyName,
-                                      EvolutionSettings settings) {
+    public static ExperimentRun start(
+            String experimentId, SearchSpace space, String strategyName, EvolutionSettings settings) {
         return new ExperimentRun(experimentId, Strategies.create(strategyName, Feasibility.of(space), settings));
     }
 
@@ -55,8 +55,12 @@ public final class ExperimentRun {
      * Rebuilds a run from scores already known by hash, and returns it with the
      * candidates that still need a score (to publish again).
      */
-    public static Replayed replay(String experimentId, SearchSpace space, String strategyName,
-                                  EvolutionSettings settings, Map<String, Outcome> knownScores) {
+    public static Replayed replay(
+            String experimentId,
+            SearchSpace space,
+            String strategyName,
+            EvolutionSettings settings,
+            Map<String, Outcome> knownScores) {
         ExperimentRun run = start(experimentId, space, strategyName, settings);
         int replayed = 0;
         while (!run.isFinished()) {

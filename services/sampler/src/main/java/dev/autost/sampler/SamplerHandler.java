@@ -60,6 +60,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     public static final String STOPPED_OPTION = "stopped";
     /** ExperimentSpec option {@code sampler: off}: the scorer serves the experiment, the sampler ignores it. */
     public static final String SAMPLER_OPTION = "sampler";
+
     public static final String NO_SAMPLER = "off";
     private static final int REPORT_TOP = 10;
     private static final Logger LOG = LoggerFactory.getLogger(SamplerHandler.class);
@@ -74,6 +75,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private final Set<String> failed = new HashSet<>();
     /** Specs refused while replaying; {@link #onCaughtUp} reports those not reported before. */
     private final Map<String, Refused> refusedOnReplay = new LinkedHashMap<>();
+
     private final AtomicLong candidatesPublished = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
 
@@ -137,7 +139,10 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 return List.of();
             }
             finalOutputsPublished.add(plan.experimentId());
-            LOG.info("experiment {}: stopped at generation {} after {} candidates", plan.experimentId(), run.generation(),
+            LOG.info(
+                    "experiment {}: stopped at generation {} after {} candidates",
+                    plan.experimentId(),
+                    run.generation(),
                     run.scored());
             return List.of(report(plan, run, Report.Phase.STOPPED));
         }
@@ -145,8 +150,12 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (replaying) {
             return List.of();
         }
-        LOG.info("experiment {}: {} search of space {}, seed {}", plan.experimentId(), plan.strategy(),
-                plan.space().name(), plan.settings().seed());
+        LOG.info(
+                "experiment {}: {} search of space {}, seed {}",
+                plan.experimentId(),
+                plan.strategy(),
+                plan.space().name(),
+                plan.settings().seed());
         ExperimentRun run = ExperimentRun.start(plan);
         List<Candidate> first;
         try {
@@ -161,8 +170,8 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     }
 
     /** A spec this sampler will not run: the record to the dead letters, the reason to the reports. */
-    private record Refused(ConsumerRecord<byte[], byte[]> record, String experimentId, String reason, Exception error) {
-    }
+    private record Refused(
+            ConsumerRecord<byte[], byte[]> record, String experimentId, String reason, Exception error) {}
 
     private List<ProducerRecord<byte[], byte[]>> refuse(Refused r) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(dead(r.record(), r.reason(), r.error()));
@@ -188,8 +197,12 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         }
         finalOutputsPublished.add(experimentId);
         LOG.warn("experiment {}: failed: {}", experimentId, reason);
-        Report.Builder r = Report.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(experimentId)
-                .setPhase(Report.Phase.FAILED).setSource(SERVICE).setFailureReason(reason);
+        Report.Builder r = Report.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(experimentId)
+                .setPhase(Report.Phase.FAILED)
+                .setSource(SERVICE)
+                .setFailureReason(reason);
         ExperimentPlan plan = plans.get(experimentId);
         if (plan != null) {
             r.setGenerations(plan.settings().generations());
@@ -197,7 +210,8 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (run != null) {
             r.setGeneration(run.generation()).setCandidatesScored(run.scored());
         }
-        return List.of(record(Topics.REPORTS, Topics.experimentKey(experimentId), r.build().toByteArray()));
+        return List.of(record(
+                Topics.REPORTS, Topics.experimentKey(experimentId), r.build().toByteArray()));
     }
 
     private List<ProducerRecord<byte[], byte[]>> onScore(ConsumerRecord<byte[], byte[]> record, boolean replaying)
@@ -207,7 +221,9 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             return dead(record, "unknown schema_version " + Integer.toUnsignedString(score.getSchemaVersion()), null);
         }
         if (replaying) {
-            replayedScores.computeIfAbsent(score.getExperimentId(), k -> new HashMap<>()).put(score.getGenomeHash(), score);
+            replayedScores
+                    .computeIfAbsent(score.getExperimentId(), k -> new HashMap<>())
+                    .put(score.getGenomeHash(), score);
             return List.of();
         }
         ExperimentRun run = runs.get(score.getExperimentId());
@@ -271,10 +287,12 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     /** Rebuilds one experiment's run from the replayed scores and returns what is still to publish. */
     private List<ProducerRecord<byte[], byte[]>> resume(ExperimentPlan plan) {
         Map<String, Outcome> known = new HashMap<>();
-        replayedScores.getOrDefault(plan.experimentId(), Map.of()).forEach((hash, s) ->
-                known.put(hash, ScoreMessages.outcome(s, plan.space().setting().syopsBatch())));
-        ExperimentRun.Replayed r = ExperimentRun.replay(plan.experimentId(), plan.space(), plan.strategy(),
-                plan.settings(), known);
+        replayedScores
+                .getOrDefault(plan.experimentId(), Map.of())
+                .forEach((hash, s) -> known.put(
+                        hash, ScoreMessages.outcome(s, plan.space().setting().syopsBatch())));
+        ExperimentRun.Replayed r =
+                ExperimentRun.replay(plan.experimentId(), plan.space(), plan.strategy(), plan.settings(), known);
         ExperimentRun run = r.run();
         runs.put(plan.experimentId(), run);
         if (stopped.contains(plan.experimentId())) {
@@ -286,8 +304,12 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (run.isFinished()) {
             return finalOutputsPublished.contains(plan.experimentId()) ? List.of() : finish(plan, run);
         }
-        LOG.info("experiment {}: resumed at generation {} ({} scores replayed, {} candidates republished)",
-                plan.experimentId(), run.generation(), r.replayedScores(), r.pending().size());
+        LOG.info(
+                "experiment {}: resumed at generation {} ({} scores replayed, {} candidates republished)",
+                plan.experimentId(),
+                run.generation(),
+                r.replayedScores(),
+                r.pending().size());
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, r.pending()));
         out.add(report(plan, run, Report.Phase.RUNNING));
         return out;
@@ -312,9 +334,15 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         int k = Math.min(plan.trainTopK(), ranking.size());
         for (int i = 0; i < k; i++) {
             Genome g = ranking.get(i).candidate().genome();
-            TrainRequest req = TrainRequest.newBuilder().setSchemaVersion(SchemaVersions.CURRENT)
-                    .setExperimentId(plan.experimentId()).setGenomeHash(g.hash()).setGenome(GenomeMessages.toProto(g))
-                    .setDataset(plan.dataset()).setEpochs(plan.epochs()).setSeed(plan.settings().seed()).setRank(i + 1)
+            TrainRequest req = TrainRequest.newBuilder()
+                    .setSchemaVersion(SchemaVersions.CURRENT)
+                    .setExperimentId(plan.experimentId())
+                    .setGenomeHash(g.hash())
+                    .setGenome(GenomeMessages.toProto(g))
+                    .setDataset(plan.dataset())
+                    .setEpochs(plan.epochs())
+                    .setSeed(plan.settings().seed())
+                    .setRank(i + 1)
                     .setBackbone(plan.space().setting().backbone().id())
                     .setTimeSteps(g.timeStepsOr(plan.space().modelSetting().timeSteps()))
                     .build();
@@ -322,8 +350,11 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         }
         out.add(report(plan, run, Report.Phase.SEARCH_DONE));
         finalOutputsPublished.add(plan.experimentId());
-        LOG.info("experiment {}: search done, {} candidates scored, {} train requests", plan.experimentId(),
-                run.scored(), k);
+        LOG.info(
+                "experiment {}: search done, {} candidates scored, {} train requests",
+                plan.experimentId(),
+                run.scored(),
+                k);
         return out;
     }
 
@@ -332,8 +363,12 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         for (Candidate c : candidates) {
             String hash = c.genome().hash();
             dev.autost.proto.v1.Candidate msg = dev.autost.proto.v1.Candidate.newBuilder()
-                    .setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(plan.experimentId()).setGenomeHash(hash)
-                    .setGenome(GenomeMessages.toProto(c.genome())).setGeneration(c.generation()).setSequence(c.id())
+                    .setSchemaVersion(SchemaVersions.CURRENT)
+                    .setExperimentId(plan.experimentId())
+                    .setGenomeHash(hash)
+                    .setGenome(GenomeMessages.toProto(c.genome()))
+                    .setGeneration(c.generation())
+                    .setSequence(c.id())
                     .build();
             out.add(record(Topics.CANDIDATES, Topics.genomeKey(plan.experimentId(), hash), msg.toByteArray()));
         }
@@ -344,10 +379,15 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
 
     private ProducerRecord<byte[], byte[]> report(ExperimentPlan plan, ExperimentRun run, Report.Phase phase) {
         List<Trial> ranking = run.ranking();
-        Report.Builder r = Report.newBuilder().setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId(plan.experimentId()).setPhase(phase).setSource(SERVICE)
-                .setGeneration(run.generation()).setGenerations(plan.settings().generations())
-                .setCandidatesScored(run.scored()).setTrainExpected(Math.min(plan.trainTopK(), run.scored()));
+        Report.Builder r = Report.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(plan.experimentId())
+                .setPhase(phase)
+                .setSource(SERVICE)
+                .setGeneration(run.generation())
+                .setGenerations(plan.settings().generations())
+                .setCandidatesScored(run.scored())
+                .setTrainExpected(Math.min(plan.trainTopK(), run.scored()));
         if (!ranking.isEmpty()) {
             r.setBestScore(ranking.get(0).score());
             meters.searchBestScore(plan.experimentId(), ranking.get(0).score());
@@ -357,23 +397,34 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         for (int i = 0; i < n; i++) {
             r.addTop(ranked(ranking.get(i)));
         }
-        return record(Topics.REPORTS, Topics.experimentKey(plan.experimentId()), r.build().toByteArray());
+        return record(
+                Topics.REPORTS,
+                Topics.experimentKey(plan.experimentId()),
+                r.build().toByteArray());
     }
 
     static RankedCandidate ranked(Trial t) {
         Genome g = t.candidate().genome();
-        return RankedCandidate.newBuilder().setGenomeHash(g.hash()).setGenome(GenomeMessages.toProto(g))
-                .setParams(t.outcome().cost().params()).setFlopsSyops(t.outcome().cost().flopsSyops())
-                .setFlopsFull(t.outcome().cost().flopsFull()).setEnergyPj(t.outcome().cost().energyPj())
-                .setGeneration(t.candidate().generation()).setSequence(t.candidate().id()).build();
+        return RankedCandidate.newBuilder()
+                .setGenomeHash(g.hash())
+                .setGenome(GenomeMessages.toProto(g))
+                .setParams(t.outcome().cost().params())
+                .setFlopsSyops(t.outcome().cost().flopsSyops())
+                .setFlopsFull(t.outcome().cost().flopsFull())
+                .setEnergyPj(t.outcome().cost().energyPj())
+                .setGeneration(t.candidate().generation())
+                .setSequence(t.candidate().id())
+                .build();
     }
 
     @Override
-    public List<ProducerRecord<byte[], byte[]>> onUnexpected(ConsumerRecord<byte[], byte[]> record, RuntimeException error) {
+    public List<ProducerRecord<byte[], byte[]>> onUnexpected(
+            ConsumerRecord<byte[], byte[]> record, RuntimeException error) {
         return dead(record, "unexpected error: " + error, error);
     }
 
-    private List<ProducerRecord<byte[], byte[]>> dead(ConsumerRecord<byte[], byte[]> record, String reason, Exception e) {
+    private List<ProducerRecord<byte[], byte[]>> dead(
+            ConsumerRecord<byte[], byte[]> record, String reason, Exception e) {
         LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
         deadLettered.incrementAndGet();
         meters.deadLetters(SERVICE, record.topic()).increment();

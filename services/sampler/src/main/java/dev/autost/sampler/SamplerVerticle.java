@@ -35,7 +35,8 @@ public final class SamplerVerticle extends VerticleBase {
     }
 
     /** @param meters where candidates produced, search progress and dead letters are counted */
-    public SamplerVerticle(String bootstrapServers, String samplerId, Clock clock, dev.autost.observability.AutostMeters meters) {
+    public SamplerVerticle(
+            String bootstrapServers, String samplerId, Clock clock, dev.autost.observability.AutostMeters meters) {
         this.meters = Objects.requireNonNull(meters, "meters");
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         this.samplerId = Objects.requireNonNull(samplerId, "samplerId");
@@ -45,11 +46,14 @@ public final class SamplerVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         handler = new SamplerHandler(new DeadLetters(SamplerHandler.SERVICE, clock), meters);
-        loop = new ReplayingLoop("sampler " + samplerId,
+        loop = new ReplayingLoop(
+                "sampler " + samplerId,
                 KafkaClients.replayingConsumer(bootstrapServers, samplerId + "-in"),
                 KafkaClients.producer(bootstrapServers, samplerId + "-out"),
-                List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS), handler,
-                Duration.ofMillis(200), Duration.ofSeconds(60));
+                List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS),
+                handler,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(60));
         new Thread(loop, "autost-sampler-" + samplerId).start();
         return Future.fromCompletionStage(loop.ready(), context);
     }

@@ -66,7 +66,9 @@ class ExperimentRunTest {
     void onScore_unknownHash_isIgnored() {
         ExperimentRun run = ExperimentRun.start("e3", SMALL, "random", SETTINGS);
         run.ask();
-        assertTrue(run.onScore("0000000000000000", MODEL.estimate(dev.autost.domain.genome.Genome.uniform(4, 4, 8, 384))).isEmpty());
+        assertTrue(
+                run.onScore("0000000000000000", MODEL.estimate(dev.autost.domain.genome.Genome.uniform(4, 4, 8, 384)))
+                        .isEmpty());
     }
 
     private static List<Trial> runToEnd(ExperimentRun run, boolean messy) {

@@ -25,13 +25,22 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 class SamplerHandlerTest {
-    private static final CostModel MODEL = new CostModel(SearchSpaces.builtIn("small").modelSetting());
+    private static final CostModel MODEL =
+            new CostModel(SearchSpaces.builtIn("small").modelSetting());
     private long offset;
 
     private static ExperimentSpec spec(String id, int trainTopK) {
-        return ExperimentSpec.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(id)
-                .setSpaceYaml(SearchSpaces.toYaml(SearchSpaces.builtIn("small"))).setStrategy("evolution").setSeed(3)
-                .setGenerations(2).setPopulation(10).setTrainTopK(trainTopK).setEpochs(1).build();
+        return ExperimentSpec.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(id)
+                .setSpaceYaml(SearchSpaces.toYaml(SearchSpaces.builtIn("small")))
+                .setStrategy("evolution")
+                .setSeed(3)
+                .setGenerations(2)
+                .setPopulation(10)
+                .setTrainTopK(trainTopK)
+                .setEpochs(1)
+                .build();
     }
 
     private ConsumerRecord<byte[], byte[]> in(String topic, String key, byte[] value) {
@@ -55,23 +64,35 @@ class SamplerHandlerTest {
     private static byte[] score(Candidate c) {
         Genome g = GenomeMessages.toDomain(c.getGenome());
         CostEstimate e = MODEL.estimate(g);
-        return Score.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(c.getExperimentId())
-                .setGenomeHash(c.getGenomeHash()).setGenome(c.getGenome()).setGeneration(c.getGeneration())
-                .setSequence(c.getSequence()).setParams(e.params()).setFlopsSyops(e.flopsSyops())
-                .setFlopsFull(e.flopsFull()).setEnergyPj(e.energyPj()).build().toByteArray();
+        return Score.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(c.getExperimentId())
+                .setGenomeHash(c.getGenomeHash())
+                .setGenome(c.getGenome())
+                .setGeneration(c.getGeneration())
+                .setSequence(c.getSequence())
+                .setParams(e.params())
+                .setFlopsSyops(e.flopsSyops())
+                .setFlopsFull(e.flopsFull())
+                .setEnergyPj(e.energyPj())
+                .build()
+                .toByteArray();
     }
 
     @Test
     void onRecord_newSpec_publishesFirstGenerationAndARunningReport() throws Exception {
         SamplerHandler h = handler();
         h.onCaughtUp();
-        List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(Topics.EXPERIMENTS, "e1", spec("e1", 0).toByteArray()), false);
+        List<ProducerRecord<byte[], byte[]>> out =
+                h.onRecord(in(Topics.EXPERIMENTS, "e1", spec("e1", 0).toByteArray()), false);
         List<Candidate> first = candidates(out);
         assertEquals(10, first.size());
         assertEquals("e1/" + first.get(0).getGenomeHash(), new String(out.get(0).key(), StandardCharsets.UTF_8));
         Report report = Report.parseFrom(out.get(out.size() - 1).value());
         assertEquals(Report.Phase.RUNNING, report.getPhase());
-        assertTrue(h.onRecord(in(Topics.EXPERIMENTS, "e1", spec("e1", 0).toByteArray()), false).isEmpty(),
+        assertTrue(
+                h.onRecord(in(Topics.EXPERIMENTS, "e1", spec("e1", 0).toByteArray()), false)
+                        .isEmpty(),
                 "a spec seen again is ignored");
     }
 
@@ -79,7 +100,8 @@ class SamplerHandlerTest {
     void onRecord_allScoresTold_breedsThenFinishesWithTrainRequests() throws Exception {
         SamplerHandler h = handler();
         h.onCaughtUp();
-        List<Candidate> gen = candidates(h.onRecord(in(Topics.EXPERIMENTS, "e2", spec("e2", 3).toByteArray()), false));
+        List<Candidate> gen =
+                candidates(h.onRecord(in(Topics.EXPERIMENTS, "e2", spec("e2", 3).toByteArray()), false));
         List<ProducerRecord<byte[], byte[]>> last = List.of();
         int generations = 0;
         while (!gen.isEmpty()) {
@@ -103,7 +125,8 @@ class SamplerHandlerTest {
             }
         }
         assertEquals(3, requests.size());
-        assertEquals(List.of(1, 2, 3), requests.stream().map(TrainRequest::getRank).toList());
+        assertEquals(
+                List.of(1, 2, 3), requests.stream().map(TrainRequest::getRank).toList());
         assertEquals(Report.Phase.SEARCH_DONE, done.getPhase());
         assertEquals(30, done.getCandidatesScored());
         assertEquals(requests.get(0).getGenomeHash(), done.getTop(0).getGenomeHash());
@@ -113,7 +136,8 @@ class SamplerHandlerTest {
     void onCaughtUp_afterReplay_republishesOnlyUnscoredCandidates() throws Exception {
         SamplerHandler first = handler();
         first.onCaughtUp();
-        List<Candidate> gen = candidates(first.onRecord(in(Topics.EXPERIMENTS, "e3", spec("e3", 0).toByteArray()), false));
+        List<Candidate> gen = candidates(
+                first.onRecord(in(Topics.EXPERIMENTS, "e3", spec("e3", 0).toByteArray()), false));
 
         SamplerHandler restarted = handler();
         restarted.onRecord(in(Topics.EXPERIMENTS, "e3", spec("e3", 0).toByteArray()), true);
@@ -126,9 +150,12 @@ class SamplerHandlerTest {
 
     /** A space whose parameter window no architecture fits (the "bad-window"). */
     private static ExperimentSpec infeasible(String id) {
-        return ExperimentSpec.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(id)
+        return ExperimentSpec.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(id)
                 .setSpaceYaml("embed_dims: [64]\ndepth: {min: 1, max: 2}\nmlp_ratios: [4]\nnum_heads: [1]\n"
-                        + "constraints: {params: {min: 1.0e15}}\n").build();
+                        + "constraints: {params: {min: 1.0e15}}\n")
+                .build();
     }
 
     private static List<Report> reports(List<ProducerRecord<byte[], byte[]>> out) throws Exception {
@@ -145,13 +172,19 @@ class SamplerHandlerTest {
     void onRecord_infeasibleSpec_deadLetteredAndReportedFailed_nextExperimentRuns() throws Exception {
         SamplerHandler h = handler();
         h.onCaughtUp();
-        List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(Topics.EXPERIMENTS, "bad", infeasible("bad").toByteArray()), false);
+        List<ProducerRecord<byte[], byte[]>> out =
+                h.onRecord(in(Topics.EXPERIMENTS, "bad", infeasible("bad").toByteArray()), false);
         assertEquals(Topics.DEAD_LETTERS, out.get(0).topic());
         List<Report> r = reports(out);
         assertEquals(1, r.size());
         assertEquals(Report.Phase.FAILED, r.get(0).getPhase());
-        assertTrue(r.get(0).getFailureReason().startsWith("space.constraints:"), r.get(0).getFailureReason());
-        assertEquals(10, candidates(h.onRecord(in(Topics.EXPERIMENTS, "ok", spec("ok", 0).toByteArray()), false)).size());
+        assertTrue(
+                r.get(0).getFailureReason().startsWith("space.constraints:"),
+                r.get(0).getFailureReason());
+        assertEquals(
+                10,
+                candidates(h.onRecord(in(Topics.EXPERIMENTS, "ok", spec("ok", 0).toByteArray()), false))
+                        .size());
     }
 
     @Test
@@ -162,7 +195,8 @@ class SamplerHandlerTest {
         first.onRecord(in(Topics.EXPERIMENTS, "ok", spec("ok", 0).toByteArray()), true);
         List<ProducerRecord<byte[], byte[]>> out = first.onCaughtUp();
         List<Report> r = reports(out);
-        assertEquals(List.of("bad", "ok"), r.stream().map(Report::getExperimentId).toList());
+        assertEquals(
+                List.of("bad", "ok"), r.stream().map(Report::getExperimentId).toList());
         assertEquals(Report.Phase.FAILED, r.get(0).getPhase());
         assertTrue(r.get(0).getFailureReason().contains("constraints"), r.get(0).getFailureReason());
         assertEquals(10, candidates(out).size(), "the good experiment starts");
@@ -170,18 +204,29 @@ class SamplerHandlerTest {
         // Restarted again: the FAILED report is part of the replay, so nothing is repeated.
         SamplerHandler second = handler();
         second.onRecord(in(Topics.EXPERIMENTS, "bad", bad), true);
-        second.onRecord(in(Topics.REPORTS, "bad", out.stream().filter(x -> x.topic().equals(Topics.REPORTS))
-                .findFirst().orElseThrow().value()), true);
+        second.onRecord(
+                in(
+                        Topics.REPORTS,
+                        "bad",
+                        out.stream()
+                                .filter(x -> x.topic().equals(Topics.REPORTS))
+                                .findFirst()
+                                .orElseThrow()
+                                .value()),
+                true);
         assertTrue(second.onCaughtUp().isEmpty());
     }
 
     @Test
     void onCaughtUp_specRefusedWhileTheSamplerWasDown_deadLetteredAndFailedOnlyOnce() throws Exception {
-        byte[] bad = spec("refused", 0).toBuilder().setStrategy("annealing").build().toByteArray();
+        byte[] bad =
+                spec("refused", 0).toBuilder().setStrategy("annealing").build().toByteArray();
         SamplerHandler first = handler();
         first.onRecord(in(Topics.EXPERIMENTS, "refused", bad), true);
         List<ProducerRecord<byte[], byte[]>> out = first.onCaughtUp();
-        assertEquals(List.of(Topics.DEAD_LETTERS, Topics.REPORTS), out.stream().map(ProducerRecord::topic).toList());
+        assertEquals(
+                List.of(Topics.DEAD_LETTERS, Topics.REPORTS),
+                out.stream().map(ProducerRecord::topic).toList());
         assertTrue(reports(out).get(0).getFailureReason().contains("annealing"));
 
         SamplerHandler second = handler();
@@ -195,12 +240,20 @@ class SamplerHandlerTest {
         SamplerHandler h = handler();
         h.onCaughtUp();
         for (String topic : List.of(Topics.EXPERIMENTS, Topics.SCORES)) {
-            List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(topic, "x", new byte[] {(byte) 0xff, 0x01, 0x02}), false);
+            List<ProducerRecord<byte[], byte[]>> out =
+                    h.onRecord(in(topic, "x", new byte[] {(byte) 0xff, 0x01, 0x02}), false);
             assertEquals(1, out.size());
             assertEquals(Topics.DEAD_LETTERS, out.get(0).topic());
         }
-        List<ProducerRecord<byte[], byte[]>> bad = h.onRecord(in(Topics.EXPERIMENTS, "e4",
-                spec("e4", 0).toBuilder().setSpaceYaml("embed_dims: []").build().toByteArray()), false);
+        List<ProducerRecord<byte[], byte[]>> bad = h.onRecord(
+                in(
+                        Topics.EXPERIMENTS,
+                        "e4",
+                        spec("e4", 0).toBuilder()
+                                .setSpaceYaml("embed_dims: []")
+                                .build()
+                                .toByteArray()),
+                false);
         assertEquals(Topics.DEAD_LETTERS, bad.get(0).topic());
         assertEquals(3, h.deadLettered());
     }

@@ -22,78 +22,80 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExperimentCache implements ExperimentSettings {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ExperimentCache.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ExperimentCache.class);
 
-  /** Either a setting or the reason the spec is unusable. */
-  private record Entry(ModelSetting setting, String problem) {}
+    /** Either a setting or the reason the spec is unusable. */
+    private record Entry(ModelSetting setting, String problem) {}
 
-  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-  /** Applies one record of {@code autost.experiments}. */
-  public void apply(byte[] key, byte[] value) {
-    String keyText = key == null ? null : new String(key, StandardCharsets.UTF_8);
-    if (value == null) {
-      if (keyText != null) {
-        entries.remove(keyText);
-      }
-      return;
+    /** Applies one record of {@code autost.experiments}. */
+    public void apply(byte[] key, byte[] value) {
+        String keyText = key == null ? null : new String(key, StandardCharsets.UTF_8);
+        if (value == null) {
+            if (keyText != null) {
+                entries.remove(keyText);
+            }
+            return;
+        }
+        ExperimentSpec spec;
+        try {
+            spec = ExperimentSpec.parseFrom(value);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            if (keyText != null) {
+                remember(keyText, "its ExperimentSpec cannot be decoded: " + e.getMessage());
+            }
+            return;
+        }
+        String id = spec.getExperimentId().isEmpty() ? keyText : spec.getExperimentId();
+        if (id == null) {
+            LOG.warn("Ignoring an ExperimentSpec with neither key nor experiment_id");
+            return;
+        }
+        if (!SchemaVersions.isKnown(spec.getSchemaVersion())) {
+            remember(
+                    id,
+                    "its ExperimentSpec has unknown schema_version "
+                            + Integer.toUnsignedString(spec.getSchemaVersion()));
+            return;
+        }
+        try {
+            put(id, SearchSpaces.parse(spec.getSpaceYaml()).modelSetting());
+        } catch (AutostException e) {
+            remember(id, "its space_yaml is invalid: " + e.getMessage());
+        }
     }
-    ExperimentSpec spec;
-    try {
-      spec = ExperimentSpec.parseFrom(value);
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      if (keyText != null) {
-        remember(keyText, "its ExperimentSpec cannot be decoded: " + e.getMessage());
-      }
-      return;
-    }
-    String id = spec.getExperimentId().isEmpty() ? keyText : spec.getExperimentId();
-    if (id == null) {
-      LOG.warn("Ignoring an ExperimentSpec with neither key nor experiment_id");
-      return;
-    }
-    if (!SchemaVersions.isKnown(spec.getSchemaVersion())) {
-      remember(id, "its ExperimentSpec has unknown schema_version "
-          + Integer.toUnsignedString(spec.getSchemaVersion()));
-      return;
-    }
-    try {
-      put(id, SearchSpaces.parse(spec.getSpaceYaml()).modelSetting());
-    } catch (AutostException e) {
-      remember(id, "its space_yaml is invalid: " + e.getMessage());
-    }
-  }
 
-  /** Registers a setting directly (tests, or a space given on the command line). */
-  public void put(String experimentId, ModelSetting setting) {
-    entries.put(experimentId, new Entry(setting, null));
-  }
-
-  /** Whether a spec (usable or not) was seen for {@code experimentId}. */
-  public boolean knows(String experimentId) {
-    return entries.containsKey(experimentId);
-  }
-
-  public int size() {
-    return entries.size();
-  }
-
-  @Override
-  public ModelSetting settingOf(String experimentId) {
-    Entry entry = entries.get(experimentId);
-    if (entry == null) {
-      throw new UnknownExperimentException("unknown experiment '" + experimentId
-          + "': no ExperimentSpec on autost.experiments");
+    /** Registers a setting directly (tests, or a space given on the command line). */
+    public void put(String experimentId, ModelSetting setting) {
+        entries.put(experimentId, new Entry(setting, null));
     }
-    if (entry.problem != null) {
-      throw new UnknownExperimentException(
-          "experiment '" + experimentId + "' cannot be scored: " + entry.problem);
-    }
-    return entry.setting;
-  }
 
-  private void remember(String id, String problem) {
-    LOG.warn("Experiment {}: {}", id, problem);
-    entries.put(id, new Entry(null, problem));
-  }
+    /** Whether a spec (usable or not) was seen for {@code experimentId}. */
+    public boolean knows(String experimentId) {
+        return entries.containsKey(experimentId);
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    @Override
+    public ModelSetting settingOf(String experimentId) {
+        Entry entry = entries.get(experimentId);
+        if (entry == null) {
+            throw new UnknownExperimentException(
+                    "unknown experiment '" + experimentId + "': no ExperimentSpec on autost.experiments");
+        }
+        if (entry.problem != null) {
+            throw new UnknownExperimentException(
+                    "experiment '" + experimentId + "' cannot be scored: " + entry.problem);
+        }
+        return entry.setting;
+    }
+
+    private void remember(String id, String problem) {
+        LOG.warn("Experiment {}: {}", id, problem);
+        entries.put(id, new Entry(null, problem));
+    }
 }

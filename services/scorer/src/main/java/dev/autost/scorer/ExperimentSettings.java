@@ -11,10 +11,10 @@ import dev.autost.domain.space.ModelSetting;
 @FunctionalInterface
 public interface ExperimentSettings {
 
-  /**
-   * The model setting of {@code experimentId}.
-   *
-   * @throws UnknownExperimentException if no usable spec is known; the message says why
-   */
-  ModelSetting settingOf(String experimentId);
+    /**
+     * The model setting of {@code experimentId}.
+     *
+     * @throws UnknownExperimentException if no usable spec is known; the message says why
+     */
+    ModelSetting settingOf(String experimentId);
 }

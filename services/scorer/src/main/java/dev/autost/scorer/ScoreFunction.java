@@ -7,10 +7,10 @@ import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.InvalidGenomeException;
 import dev.autost.domain.space.ModelSetting;
+import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.Candidate;
 import dev.autost.proto.v1.Score;
-import dev.autost.messaging.codec.GenomeMessages;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,95 +30,94 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ScoreFunction {
 
-  /** Keys of {@link Score#getExtraMap()} filled by this scorer. */
-  public static final String EXTRA_ENERGY_FULL_PJ = "energy_full_pj";
-  public static final String EXTRA_AC_OPS = "ac_ops";
-  public static final String EXTRA_MAC_OPS = "mac_ops";
+    /** Keys of {@link Score#getExtraMap()} filled by this scorer. */
+    public static final String EXTRA_ENERGY_FULL_PJ = "energy_full_pj";
 
-  private final String scorerId;
-  private final ExperimentSettings settings;
-  private final ConcurrentHashMap<ModelSetting, CostModel> costModels = new ConcurrentHashMap<>();
+    public static final String EXTRA_AC_OPS = "ac_ops";
+    public static final String EXTRA_MAC_OPS = "mac_ops";
 
-  /**
-   * @param scorerId written to {@link Score#getScorerId()}, e.g. {@code scorer-1/0.1.0}
-   * @param settings the model setting per experiment
-   */
-  public ScoreFunction(String scorerId, ExperimentSettings settings) {
-    this.scorerId = Objects.requireNonNull(scorerId, "scorerId");
-    this.settings = Objects.requireNonNull(settings, "settings");
-  }
+    private final String scorerId;
+    private final ExperimentSettings settings;
+    private final ConcurrentHashMap<ModelSetting, CostModel> costModels = new ConcurrentHashMap<>();
 
-  /** Scores the candidate serialized in {@code value}; never throws for bad input. */
-  public ScoreResult apply(byte[] value) {
-    if (value == null) {
-      return new ScoreResult.Rejected("record has no value (null)", null);
+    /**
+     * @param scorerId written to {@link Score#getScorerId()}, e.g. {@code scorer-1/0.1.0}
+     * @param settings the model setting per experiment
+     */
+    public ScoreFunction(String scorerId, ExperimentSettings settings) {
+        this.scorerId = Objects.requireNonNull(scorerId, "scorerId");
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
-    Candidate candidate;
-    try {
-      candidate = Candidate.parseFrom(value);
-    } catch (InvalidProtocolBufferException e) {
-      return new ScoreResult.Rejected("cannot decode Candidate: " + e.getMessage(), e);
-    }
-    try {
-      return score(candidate);
-    } catch (AutostException | ArithmeticException e) {
-      return new ScoreResult.Rejected(e.getMessage(), e);
-    } catch (RuntimeException e) {
-      // A bug or an input nobody thought of: one record must not stop the consumer.
-      return new ScoreResult.Rejected("unexpected error while scoring: " + e, e);
-    }
-  }
 
-  private ScoreResult score(Candidate candidate) {
-    int version = candidate.getSchemaVersion();
-    if (!SchemaVersions.isKnown(version)) {
-      return new ScoreResult.Rejected(
-          "unknown schema_version " + Integer.toUnsignedString(version), null);
+    /** Scores the candidate serialized in {@code value}; never throws for bad input. */
+    public ScoreResult apply(byte[] value) {
+        if (value == null) {
+            return new ScoreResult.Rejected("record has no value (null)", null);
+        }
+        Candidate candidate;
+        try {
+            candidate = Candidate.parseFrom(value);
+        } catch (InvalidProtocolBufferException e) {
+            return new ScoreResult.Rejected("cannot decode Candidate: " + e.getMessage(), e);
+        }
+        try {
+            return score(candidate);
+        } catch (AutostException | ArithmeticException e) {
+            return new ScoreResult.Rejected(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // A bug or an input nobody thought of: one record must not stop the consumer.
+            return new ScoreResult.Rejected("unexpected error while scoring: " + e, e);
+        }
     }
-    String experimentId = candidate.getExperimentId();
-    if (experimentId.isEmpty() || experimentId.indexOf('/') >= 0) {
-      return new ScoreResult.Rejected(
-          "experiment_id must be non-empty and contain no '/' but was '" + experimentId + "'",
-          null);
+
+    private ScoreResult score(Candidate candidate) {
+        int version = candidate.getSchemaVersion();
+        if (!SchemaVersions.isKnown(version)) {
+            return new ScoreResult.Rejected("unknown schema_version " + Integer.toUnsignedString(version), null);
+        }
+        String experimentId = candidate.getExperimentId();
+        if (experimentId.isEmpty() || experimentId.indexOf('/') >= 0) {
+            return new ScoreResult.Rejected(
+                    "experiment_id must be non-empty and contain no '/' but was '" + experimentId + "'", null);
+        }
+        if (!candidate.hasGenome()) {
+            return new ScoreResult.Rejected("candidate has no genome", null);
+        }
+        Genome genome;
+        try {
+            genome = GenomeMessages.toDomain(candidate.getGenome());
+        } catch (InvalidGenomeException e) {
+            throw new InvalidGenomeException("invalid genome: " + e.getMessage(), e);
+        }
+        String hash = genome.hash();
+        if (!hash.equals(candidate.getGenomeHash())) {
+            return new ScoreResult.Rejected(
+                    "genome_hash '" + candidate.getGenomeHash() + "' does not match the genome's hash '" + hash + "' ("
+                            + genome.canonicalJson() + ")",
+                    null);
+        }
+        ModelSetting setting = settings.settingOf(experimentId);
+        CostEstimate cost;
+        try {
+            cost = costModels.computeIfAbsent(setting, CostModel::new).estimate(genome);
+        } catch (InvalidGenomeException e) {
+            throw new InvalidGenomeException("genome " + hash + " cannot be built: " + e.getMessage(), e);
+        }
+        return new ScoreResult.Scored(Score.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(experimentId)
+                .setGenomeHash(hash)
+                .setGenome(GenomeMessages.toProto(genome))
+                .setGeneration(candidate.getGeneration())
+                .setSequence(candidate.getSequence())
+                .setParams(cost.params())
+                .setFlopsSyops(cost.flopsSyops())
+                .setFlopsFull(cost.flopsFull())
+                .setEnergyPj(cost.energyPj())
+                .putExtra(EXTRA_ENERGY_FULL_PJ, cost.energyFullPj())
+                .putExtra(EXTRA_AC_OPS, cost.acOps())
+                .putExtra(EXTRA_MAC_OPS, cost.macOps())
+                .setScorerId(scorerId)
+                .build());
     }
-    if (!candidate.hasGenome()) {
-      return new ScoreResult.Rejected("candidate has no genome", null);
-    }
-    Genome genome;
-    try {
-      genome = GenomeMessages.toDomain(candidate.getGenome());
-    } catch (InvalidGenomeException e) {
-      throw new InvalidGenomeException("invalid genome: " + e.getMessage(), e);
-    }
-    String hash = genome.hash();
-    if (!hash.equals(candidate.getGenomeHash())) {
-      return new ScoreResult.Rejected(
-          "genome_hash '" + candidate.getGenomeHash() + "' does not match the genome's hash '"
-              + hash + "' (" + genome.canonicalJson() + ")",
-          null);
-    }
-    ModelSetting setting = settings.settingOf(experimentId);
-    CostEstimate cost;
-    try {
-      cost = costModels.computeIfAbsent(setting, CostModel::new).estimate(genome);
-    } catch (InvalidGenomeException e) {
-      throw new InvalidGenomeException("genome " + hash + " cannot be built: " + e.getMessage(), e);
-    }
-    return new ScoreResult.Scored(Score.newBuilder()
-        .setSchemaVersion(SchemaVersions.CURRENT)
-        .setExperimentId(experimentId)
-        .setGenomeHash(hash)
-        .setGenome(GenomeMessages.toProto(genome))
-        .setGeneration(candidate.getGeneration())
-        .setSequence(candidate.getSequence())
-        .setParams(cost.params())
-        .setFlopsSyops(cost.flopsSyops())
-        .setFlopsFull(cost.flopsFull())
-        .setEnergyPj(cost.energyPj())
-        .putExtra(EXTRA_ENERGY_FULL_PJ, cost.energyFullPj())
-        .putExtra(EXTRA_AC_OPS, cost.acOps())
-        .putExtra(EXTRA_MAC_OPS, cost.macOps())
-        .setScorerId(scorerId)
-        .build());
-  }
 }

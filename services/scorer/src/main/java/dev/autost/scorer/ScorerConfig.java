@@ -19,89 +19,95 @@ import java.util.Objects;
  * @param retryBackoff pause before a batch whose produce failed is polled again
  */
 public record ScorerConfig(
-    String bootstrapServers,
-    String groupId,
-    String scorerId,
-    int maxPollRecords,
-    Duration pollTimeout,
-    Duration startTimeout,
-    Duration retryBackoff) {
+        String bootstrapServers,
+        String groupId,
+        String scorerId,
+        int maxPollRecords,
+        Duration pollTimeout,
+        Duration startTimeout,
+        Duration retryBackoff) {
 
-  public static final String DEFAULT_GROUP_ID = "autost-scorer";
-  public static final String DEFAULT_SCORER_ID = "scorer";
-  /** Kafka's own default; large enough to amortise the commit, small enough to stop fast. */
-  public static final int DEFAULT_MAX_POLL_RECORDS = 2000;
-  public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(200);
-  /** A cold broker on a loaded 2-core machine can take several seconds to answer. */
-  public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
-  public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+    public static final String DEFAULT_GROUP_ID = "autost-scorer";
+    public static final String DEFAULT_SCORER_ID = "scorer";
+    /** Kafka's own default; large enough to amortise the commit, small enough to stop fast. */
+    public static final int DEFAULT_MAX_POLL_RECORDS = 2000;
 
-  /** Upper bound on a batch: the whole batch is held in memory until acknowledged. */
-  public static final int MAX_POLL_RECORDS_LIMIT = 10_000;
+    public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(200);
+    /** A cold broker on a loaded 2-core machine can take several seconds to answer. */
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
 
-  public ScorerConfig {
-    bootstrapServers = requireText(bootstrapServers, "bootstrapServers");
-    for (String server : bootstrapServers.split(",")) {
-      int colon = server.trim().lastIndexOf(':');
-      if (colon <= 0 || !isPort(server.trim().substring(colon + 1))) {
-        throw new IllegalArgumentException(
-            "bootstrapServers must be host:port[,host:port...] but was '" + bootstrapServers + "'");
-      }
+    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+
+    /** Upper bound on a batch: the whole batch is held in memory until acknowledged. */
+    public static final int MAX_POLL_RECORDS_LIMIT = 10_000;
+
+    public ScorerConfig {
+        bootstrapServers = requireText(bootstrapServers, "bootstrapServers");
+        for (String server : bootstrapServers.split(",")) {
+            int colon = server.trim().lastIndexOf(':');
+            if (colon <= 0 || !isPort(server.trim().substring(colon + 1))) {
+                throw new IllegalArgumentException(
+                        "bootstrapServers must be host:port[,host:port...] but was '" + bootstrapServers + "'");
+            }
+        }
+        groupId = requireText(groupId, "groupId");
+        scorerId = requireText(scorerId, "scorerId");
+        if (maxPollRecords < 1 || maxPollRecords > MAX_POLL_RECORDS_LIMIT) {
+            throw new IllegalArgumentException(
+                    "maxPollRecords must be in [1, " + MAX_POLL_RECORDS_LIMIT + "] but was " + maxPollRecords);
+        }
+        requirePositive(pollTimeout, "pollTimeout");
+        requirePositive(startTimeout, "startTimeout");
+        requirePositive(retryBackoff, "retryBackoff");
     }
-    groupId = requireText(groupId, "groupId");
-    scorerId = requireText(scorerId, "scorerId");
-    if (maxPollRecords < 1 || maxPollRecords > MAX_POLL_RECORDS_LIMIT) {
-      throw new IllegalArgumentException("maxPollRecords must be in [1, " + MAX_POLL_RECORDS_LIMIT
-          + "] but was " + maxPollRecords);
+
+    /** The defaults against {@code bootstrapServers}. */
+    public static ScorerConfig of(String bootstrapServers) {
+        return new ScorerConfig(
+                bootstrapServers,
+                DEFAULT_GROUP_ID,
+                DEFAULT_SCORER_ID,
+                DEFAULT_MAX_POLL_RECORDS,
+                DEFAULT_POLL_TIMEOUT,
+                DEFAULT_START_TIMEOUT,
+                DEFAULT_RETRY_BACKOFF);
     }
-    requirePositive(pollTimeout, "pollTimeout");
-    requirePositive(startTimeout, "startTimeout");
-    requirePositive(retryBackoff, "retryBackoff");
-  }
 
-  /** The defaults against {@code bootstrapServers}. */
-  public static ScorerConfig of(String bootstrapServers) {
-    return new ScorerConfig(bootstrapServers, DEFAULT_GROUP_ID, DEFAULT_SCORER_ID,
-        DEFAULT_MAX_POLL_RECORDS, DEFAULT_POLL_TIMEOUT, DEFAULT_START_TIMEOUT,
-        DEFAULT_RETRY_BACKOFF);
-  }
-
-  public ScorerConfig withGroupId(String value) {
-    return new ScorerConfig(bootstrapServers, value, scorerId, maxPollRecords, pollTimeout,
-        startTimeout, retryBackoff);
-  }
-
-  public ScorerConfig withScorerId(String value) {
-    return new ScorerConfig(bootstrapServers, groupId, value, maxPollRecords, pollTimeout,
-        startTimeout, retryBackoff);
-  }
-
-  public ScorerConfig withMaxPollRecords(int value) {
-    return new ScorerConfig(bootstrapServers, groupId, scorerId, value, pollTimeout,
-        startTimeout, retryBackoff);
-  }
-
-  private static String requireText(String value, String field) {
-    Objects.requireNonNull(value, field);
-    if (value.isBlank()) {
-      throw new IllegalArgumentException(field + " must not be blank but was '" + value + "'");
+    public ScorerConfig withGroupId(String value) {
+        return new ScorerConfig(
+                bootstrapServers, value, scorerId, maxPollRecords, pollTimeout, startTimeout, retryBackoff);
     }
-    return value.trim();
-  }
 
-  private static void requirePositive(Duration value, String field) {
-    Objects.requireNonNull(value, field);
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(field + " must be positive but was " + value);
+    public ScorerConfig withScorerId(String value) {
+        return new ScorerConfig(
+                bootstrapServers, groupId, value, maxPollRecords, pollTimeout, startTimeout, retryBackoff);
     }
-  }
 
-  private static boolean isPort(String text) {
-    try {
-      int port = Integer.parseInt(text);
-      return port > 0 && port <= 65_535;
-    } catch (NumberFormatException e) {
-      return false;
+    public ScorerConfig withMaxPollRecords(int value) {
+        return new ScorerConfig(bootstrapServers, groupId, scorerId, value, pollTimeout, startTimeout, retryBackoff);
     }
-  }
+
+    private static String requireText(String value, String field) {
+        Objects.requireNonNull(value, field);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(field + " must not be blank but was '" + value + "'");
+        }
+        return value.trim();
+    }
+
+    private static void requirePositive(Duration value, String field) {
+        Objects.requireNonNull(value, field);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(field + " must be positive but was " + value);
+        }
+    }
+
+    private static boolean isPort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            return port > 0 && port <= 65_535;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
 }

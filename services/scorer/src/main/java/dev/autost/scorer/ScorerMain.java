@@ -26,99 +26,101 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScorerMain {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ScorerMain.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ScorerMain.class);
 
-  /** Creating eight topics on a cold broker takes a few seconds; a minute is generous. */
-  private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+    /** Creating eight topics on a cold broker takes a few seconds; a minute is generous. */
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
 
-  private ScorerMain() {}
+    private ScorerMain() {}
 
-  public static void main(String[] args) throws InterruptedException {
-    Args parsed;
-    try {
-      parsed = Args.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.err.println("usage: ScorerMain --bootstrap-servers HOST:PORT [--group-id ID]"
-          + " [--scorer-id ID] [--max-poll-records N] [--partitions N]");
-      System.exit(2);
-      return;
-    }
-    try (Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, parsed.config.bootstrapServers()))) {
-      TopicAdmin.ensureTopics(admin,
-          Topics.defaults(parsed.partitions, Topics.DEFAULT_REPLICATION), TOPIC_TIMEOUT);
-    }
-    Vertx vertx = Vertx.vertx();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().await(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.warn("Vert.x did not close cleanly: {}", e.toString());
-      }
-      stopped.countDown();
-    }, "autost-scorer-shutdown"));
-    vertx.deployVerticle(new ScorerVerticle(parsed.config))
-        .onSuccess(id -> LOG.info("Scorer deployed ({}) against {}", id,
-            parsed.config.bootstrapServers()))
-        .onFailure(e -> {
-          LOG.error("Scorer failed to start", e);
-          System.exit(1);
-        });
-    stopped.await();
-  }
-
-  /** The parsed command line. */
-  record Args(ScorerConfig config, int partitions) {
-
-    static Args parse(String[] args) {
-      String bootstrap = null;
-      String groupId = ScorerConfig.DEFAULT_GROUP_ID;
-      String scorerId = ScorerConfig.DEFAULT_SCORER_ID;
-      int maxPollRecords = ScorerConfig.DEFAULT_MAX_POLL_RECORDS;
-      int partitions = Topics.DEFAULT_PARTITIONS;
-      for (int i = 0; i < args.length; i++) {
-        String name = args[i];
-        String value;
-        int eq = name.indexOf('=');
-        if (eq > 0) {
-          value = name.substring(eq + 1);
-          name = name.substring(0, eq);
-        } else {
-          if (i + 1 >= args.length) {
-            throw new IllegalArgumentException("option " + name + " needs a value");
-          }
-          value = args[++i];
+    public static void main(String[] args) throws InterruptedException {
+        Args parsed;
+        try {
+            parsed = Args.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println("usage: ScorerMain --bootstrap-servers HOST:PORT [--group-id ID]"
+                    + " [--scorer-id ID] [--max-poll-records N] [--partitions N]");
+            System.exit(2);
+            return;
         }
-        switch (name) {
-          case "--bootstrap-servers" -> bootstrap = value;
-          case "--group-id" -> groupId = value;
-          case "--scorer-id" -> scorerId = value;
-          case "--max-poll-records" -> maxPollRecords = parseInt(name, value);
-          case "--partitions" -> partitions = parseInt(name, value);
-          default -> throw new IllegalArgumentException("unknown option " + name);
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, parsed.config.bootstrapServers()))) {
+            TopicAdmin.ensureTopics(
+                    admin, Topics.defaults(parsed.partitions, Topics.DEFAULT_REPLICATION), TOPIC_TIMEOUT);
         }
-      }
-      if (bootstrap == null) {
-        throw new IllegalArgumentException("--bootstrap-servers is required");
-      }
-      if (partitions < 1) {
-        throw new IllegalArgumentException("--partitions must be >= 1 but was " + partitions);
-      }
-      ScorerConfig config = ScorerConfig.of(bootstrap)
-          .withGroupId(groupId)
-          .withScorerId(scorerId)
-          .withMaxPollRecords(maxPollRecords);
-      return new Args(config, partitions);
+        Vertx vertx = Vertx.vertx();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                vertx.close().await(30, TimeUnit.SECONDS);
+                            } catch (Exception e) {
+                                LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+                            }
+                            stopped.countDown();
+                        },
+                        "autost-scorer-shutdown"));
+        vertx.deployVerticle(new ScorerVerticle(parsed.config))
+                .onSuccess(id -> LOG.info("Scorer deployed ({}) against {}", id, parsed.config.bootstrapServers()))
+                .onFailure(e -> {
+                    LOG.error("Scorer failed to start", e);
+                    System.exit(1);
+                });
+        stopped.await();
     }
 
-    private static int parseInt(String option, String value) {
-      try {
-        return Integer.parseInt(value);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(option + " needs an integer but got '" + value + "'");
-      }
+    /** The parsed command line. */
+    record Args(ScorerConfig config, int partitions) {
+
+        static Args parse(String[] args) {
+            String bootstrap = null;
+            String groupId = ScorerConfig.DEFAULT_GROUP_ID;
+            String scorerId = ScorerConfig.DEFAULT_SCORER_ID;
+            int maxPollRecords = ScorerConfig.DEFAULT_MAX_POLL_RECORDS;
+            int partitions = Topics.DEFAULT_PARTITIONS;
+            for (int i = 0; i < args.length; i++) {
+                String name = args[i];
+                String value;
+                int eq = name.indexOf('=');
+                if (eq > 0) {
+                    value = name.substring(eq + 1);
+                    name = name.substring(0, eq);
+                } else {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException("option " + name + " needs a value");
+                    }
+                    value = args[++i];
+                }
+                switch (name) {
+                    case "--bootstrap-servers" -> bootstrap = value;
+                    case "--group-id" -> groupId = value;
+                    case "--scorer-id" -> scorerId = value;
+                    case "--max-poll-records" -> maxPollRecords = parseInt(name, value);
+                    case "--partitions" -> partitions = parseInt(name, value);
+                    default -> throw new IllegalArgumentException("unknown option " + name);
+                }
+            }
+            if (bootstrap == null) {
+                throw new IllegalArgumentException("--bootstrap-servers is required");
+            }
+            if (partitions < 1) {
+                throw new IllegalArgumentException("--partitions must be >= 1 but was " + partitions);
+            }
+            ScorerConfig config = ScorerConfig.of(bootstrap)
+                    .withGroupId(groupId)
+                    .withScorerId(scorerId)
+                    .withMaxPollRecords(maxPollRecords);
+            return new Args(config, partitions);
+        }
+
+        private static int parseInt(String option, String value) {
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " needs an integer but got '" + value + "'");
+            }
+        }
     }
-  }
 }

@@ -6,9 +6,9 @@ package dev.autost.scorer;
  */
 public final class UnknownExperimentException extends ScorerException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public UnknownExperimentException(String message) {
-    super(message);
-  }
+    public UnknownExperimentException(String message) {
+        super(message);
+    }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class ExperimentCacheTest {
 
-  private static final String SMALL_YAML = """
+    private static final String SMALL_YAML = """
       name: small
       embed_dims: [256, 320, 384, 448, 512]
       depth: {min: 2, max: 12}
@@ -21,69 +21,73 @@ class ExperimentCacheTest {
       num_heads: [4, 8]
       """;
 
-  private final ExperimentCache cache = new ExperimentCache();
+    private final ExperimentCache cache = new ExperimentCache();
 
-  private static byte[] key(String id) {
-    return id.getBytes(StandardCharsets.UTF_8);
-  }
+    private static byte[] key(String id) {
+        return id.getBytes(StandardCharsets.UTF_8);
+    }
 
-  private static byte[] spec(String id, int version, String yaml) {
-    return ExperimentSpec.newBuilder()
-        .setSchemaVersion(version).setExperimentId(id).setSpaceYaml(yaml).build().toByteArray();
-  }
+    private static byte[] spec(String id, int version, String yaml) {
+        return ExperimentSpec.newBuilder()
+                .setSchemaVersion(version)
+                .setExperimentId(id)
+                .setSpaceYaml(yaml)
+                .build()
+                .toByteArray();
+    }
 
-  @Test
-  void settingOf_afterValidSpec_returnsSpaceSetting() {
-    cache.apply(key("e1"), spec("e1", SchemaVersions.CURRENT, SMALL_YAML));
+    @Test
+    void settingOf_afterValidSpec_returnsSpaceSetting() {
+        cache.apply(key("e1"), spec("e1", SchemaVersions.CURRENT, SMALL_YAML));
 
-    assertEquals(SearchSpaces.parse(SMALL_YAML).modelSetting(), cache.settingOf("e1"));
-  }
+        assertEquals(SearchSpaces.parse(SMALL_YAML).modelSetting(), cache.settingOf("e1"));
+    }
 
-  @Test
-  void settingOf_unknownExperiment_throwsNamingIt() {
-    var e = assertThrows(UnknownExperimentException.class, () -> cache.settingOf("e9"));
-    assertTrue(e.getMessage().contains("unknown experiment 'e9'"), e.getMessage());
-  }
+    @Test
+    void settingOf_unknownExperiment_throwsNamingIt() {
+        var e = assertThrows(UnknownExperimentException.class, () -> cache.settingOf("e9"));
+        assertTrue(e.getMessage().contains("unknown experiment 'e9'"), e.getMessage());
+    }
 
-  @Test
-  void settingOf_specWithInvalidYaml_throwsWithYamlProblem() {
-    cache.apply(key("e1"), spec("e1", SchemaVersions.CURRENT, "depth: 3"));
+    @Test
+    void settingOf_specWithInvalidYaml_throwsWithYamlProblem() {
+        cache.apply(key("e1"), spec("e1", SchemaVersions.CURRENT, "depth: 3"));
 
-    var e = assertThrows(UnknownExperimentException.class, () -> cache.settingOf("e1"));
-    assertTrue(e.getMessage().contains("space_yaml is invalid"), e.getMessage());
-  }
+        var e = assertThrows(UnknownExperimentException.class, () -> cache.settingOf("e1"));
+        assertTrue(e.getMessage().contains("space_yaml is invalid"), e.getMessage());
+    }
 
-  @Test
-  void settingOf_specWithUnknownSchemaVersion_throwsNamingVersion() {
-    cache.apply(key("e1"), spec("e1", 9, SMALL_YAML));
+    @Test
+    void settingOf_specWithUnknownSchemaVersion_throwsNamingVersion() {
+        cache.apply(key("e1"), spec("e1", 9, SMALL_YAML));
 
-    var e = assertThrows(UnknownExperimentException.class, () -> cache.settingOf("e1"));
-    assertTrue(e.getMessage().contains("unknown schema_version 9"), e.getMessage());
-  }
+        var e = assertThrows(UnknownExperimentException.class, () -> cache.settingOf("e1"));
+        assertTrue(e.getMessage().contains("unknown schema_version 9"), e.getMessage());
+    }
 
-  @Test
-  void apply_undecodableSpec_remembersProblemUnderKey() {
-    cache.apply(key("e1"), "not a protobuf".getBytes(StandardCharsets.UTF_8));
+    @Test
+    void apply_undecodableSpec_remembersProblemUnderKey() {
+        cache.apply(key("e1"), "not a protobuf".getBytes(StandardCharsets.UTF_8));
 
-    var e = assertThrows(UnknownExperimentException.class, () -> cache.settingOf("e1"));
-    assertTrue(e.getMessage().contains("cannot be decoded"), e.getMessage());
-  }
+        var e = assertThrows(UnknownExperimentException.class, () -> cache.settingOf("e1"));
+        assertTrue(e.getMessage().contains("cannot be decoded"), e.getMessage());
+    }
 
-  @Test
-  void apply_tombstone_forgetsExperiment() {
-    cache.apply(key("e1"), spec("e1", SchemaVersions.CURRENT, SMALL_YAML));
+    @Test
+    void apply_tombstone_forgetsExperiment() {
+        cache.apply(key("e1"), spec("e1", SchemaVersions.CURRENT, SMALL_YAML));
 
-    cache.apply(key("e1"), null);
+        cache.apply(key("e1"), null);
 
-    assertFalse(cache.knows("e1"));
-  }
+        assertFalse(cache.knows("e1"));
+    }
 
-  @Test
-  void apply_laterValidSpec_replacesBrokenOne() {
-    cache.apply(key("e1"), spec("e1", SchemaVersions.CURRENT, "depth: 3"));
+    @Test
+    void apply_laterValidSpec_replacesBrokenOne() {
+        cache.apply(key("e1"), spec("e1", SchemaVersions.CURRENT, "depth: 3"));
 
-    cache.apply(key("e1"), spec("e1", SchemaVersions.CURRENT, SMALL_YAML));
+        cache.apply(key("e1"), spec("e1", SchemaVersions.CURRENT, SMALL_YAML));
 
-    assertEquals(SearchSpaces.parse(SMALL_YAML).modelSetting(), cache.settingOf("e1"));
-  }
+        assertEquals(SearchSpaces.parse(SMALL_YAML).modelSetting(), cache.settingOf("e1"));
+    }
 }

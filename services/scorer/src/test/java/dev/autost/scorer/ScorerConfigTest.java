@@ -9,51 +9,55 @@ import org.junit.jupiter.api.Test;
 
 class ScorerConfigTest {
 
-  @Test
-  void of_bootstrapOnly_usesDefaults() {
-    ScorerConfig config = ScorerConfig.of("127.0.0.1:9092");
+    @Test
+    void of_bootstrapOnly_usesDefaults() {
+        ScorerConfig config = ScorerConfig.of("127.0.0.1:9092");
 
-    assertEquals("autost-scorer", config.groupId());
-    assertEquals(ScorerConfig.DEFAULT_MAX_POLL_RECORDS, config.maxPollRecords());
-  }
+        assertEquals("autost-scorer", config.groupId());
+        assertEquals(ScorerConfig.DEFAULT_MAX_POLL_RECORDS, config.maxPollRecords());
+    }
 
-  @Test
-  void new_bootstrapWithoutPort_throwsNamingField() {
-    var e = assertThrows(IllegalArgumentException.class, () -> ScorerConfig.of("localhost"));
-    assertTrue(e.getMessage().contains("bootstrapServers") && e.getMessage().contains("localhost"));
-  }
+    @Test
+    void new_bootstrapWithoutPort_throwsNamingField() {
+        var e = assertThrows(IllegalArgumentException.class, () -> ScorerConfig.of("localhost"));
+        assertTrue(e.getMessage().contains("bootstrapServers") && e.getMessage().contains("localhost"));
+    }
 
-  @Test
-  void withMaxPollRecords_zero_throwsNamingValue() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> ScorerConfig.of("h:1").withMaxPollRecords(0));
-    assertTrue(e.getMessage().contains("maxPollRecords") && e.getMessage().contains("0"));
-  }
+    @Test
+    void withMaxPollRecords_zero_throwsNamingValue() {
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> ScorerConfig.of("h:1").withMaxPollRecords(0));
+        assertTrue(e.getMessage().contains("maxPollRecords") && e.getMessage().contains("0"));
+    }
 
-  @Test
-  void new_negativePollTimeout_throws() {
-    var e = assertThrows(IllegalArgumentException.class, () -> new ScorerConfig("h:1", "g", "s",
-        10, Duration.ofMillis(-1), Duration.ofSeconds(1), Duration.ofSeconds(1)));
-    assertTrue(e.getMessage().contains("pollTimeout"));
-  }
+    @Test
+    void new_negativePollTimeout_throws() {
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new ScorerConfig(
+                        "h:1", "g", "s", 10, Duration.ofMillis(-1), Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        assertTrue(e.getMessage().contains("pollTimeout"));
+    }
 
-  @Test
-  void withScorerId_blank_throws() {
-    assertThrows(IllegalArgumentException.class, () -> ScorerConfig.of("h:1").withScorerId(" "));
-  }
+    @Test
+    void withScorerId_blank_throws() {
+        assertThrows(
+                IllegalArgumentException.class, () -> ScorerConfig.of("h:1").withScorerId(" "));
+    }
 
-  @Test
-  void argsParse_allOptions_fillConfig() {
-    var args = ScorerMain.Args.parse(new String[] {"--bootstrap-servers", "h:1",
-        "--scorer-id=s2", "--max-poll-records", "20", "--partitions", "1"});
+    @Test
+    void argsParse_allOptions_fillConfig() {
+        var args = ScorerMain.Args.parse(new String[] {
+            "--bootstrap-servers", "h:1", "--scorer-id=s2", "--max-poll-records", "20", "--partitions", "1"
+        });
 
-    assertEquals("s2", args.config().scorerId());
-    assertEquals(20, args.config().maxPollRecords());
-    assertEquals(1, args.partitions());
-  }
+        assertEquals("s2", args.config().scorerId());
+        assertEquals(20, args.config().maxPollRecords());
+        assertEquals(1, args.partitions());
+    }
 
-  @Test
-  void argsParse_missingBootstrap_throws() {
-    assertThrows(IllegalArgumentException.class, () -> ScorerMain.Args.parse(new String[0]));
-  }
+    @Test
+    void argsParse_missingBootstrap_throws() {
+        assertThrows(IllegalArgumentException.class, () -> ScorerMain.Args.parse(new String[0]));
+    }
 }

@@ -8,9 +8,9 @@ import dev.autost.domain.genome.Genome;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.Candidate;
-import dev.autost.messaging.codec.GenomeMessages;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -34,133 +34,142 @@ import org.junit.jupiter.api.Test;
 /** The commit discipline of the loop, with Kafka's mock clients: commit only after acks. */
 class ScoringLoopTest {
 
-  private static final TopicPartition CANDIDATES = new TopicPartition(Topics.CANDIDATES, 0);
-  private static final TopicPartition EXPERIMENTS = new TopicPartition(Topics.EXPERIMENTS, 0);
+    private static final TopicPartition CANDIDATES = new TopicPartition(Topics.CANDIDATES, 0);
+    private static final TopicPartition EXPERIMENTS = new TopicPartition(Topics.EXPERIMENTS, 0);
 
-  private final MockConsumer<byte[], byte[]> candidates = new MockConsumer<>("earliest");
-  private final MockConsumer<byte[], byte[]> experimentsConsumer = new MockConsumer<>("earliest");
-  // autoComplete=false: the test decides when each send is acknowledged.
-  private final MockProducer<byte[], byte[]> producer = new MockProducer<>(
-      false, null, new ByteArraySerializer(), new ByteArraySerializer());
-  private ScoringLoop loop;
-  private Thread thread;
+    private final MockConsumer<byte[], byte[]> candidates = new MockConsumer<>("earliest");
+    private final MockConsumer<byte[], byte[]> experimentsConsumer = new MockConsumer<>("earliest");
+    // autoComplete=false: the test decides when each send is acknowledged.
+    private final MockProducer<byte[], byte[]> producer =
+            new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private ScoringLoop loop;
+    private Thread thread;
 
-  @BeforeEach
-  void setUp() throws Exception {
-    experimentsConsumer.updatePartitions(Topics.EXPERIMENTS, List.of(
-        new PartitionInfo(Topics.EXPERIMENTS, 0, Node.noNode(), new Node[0], new Node[0])));
-    experimentsConsumer.updateBeginningOffsets(Map.of(EXPERIMENTS, 0L));
-    experimentsConsumer.updateEndOffsets(Map.of(EXPERIMENTS, 0L));
-    candidates.updateBeginningOffsets(Map.of(CANDIDATES, 0L));
-    candidates.schedulePollTask(() -> candidates.rebalance(List.of(CANDIDATES)));
+    @BeforeEach
+    void setUp() throws Exception {
+        experimentsConsumer.updatePartitions(
+                Topics.EXPERIMENTS,
+                List.of(new PartitionInfo(Topics.EXPERIMENTS, 0, Node.noNode(), new Node[0], new Node[0])));
+        experimentsConsumer.updateBeginningOffsets(Map.of(EXPERIMENTS, 0L));
+        experimentsConsumer.updateEndOffsets(Map.of(EXPERIMENTS, 0L));
+        candidates.updateBeginningOffsets(Map.of(CANDIDATES, 0L));
+        candidates.schedulePollTask(() -> candidates.rebalance(List.of(CANDIDATES)));
 
-    ExperimentCache cache = new ExperimentCache();
-    cache.put("e", SearchSpaces.builtIn("small").modelSetting());
-    ScorerConfig config = new ScorerConfig("h:1", "g", "s", 100, Duration.ofMillis(10),
-        Duration.ofSeconds(5), Duration.ofMillis(50));
-    ExperimentReader experiments = new ExperimentReader(experimentsConsumer, cache,
-        Duration.ofSeconds(5));
-    loop = new ScoringLoop(config, candidates, producer, experiments,
-        new ScoreFunction("s", experiments), new DeadLetters("scorer", Clock.systemUTC()));
-    thread = new Thread(loop, "scoring-loop-test");
-    thread.start();
-    loop.ready().get(5, TimeUnit.SECONDS);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    loop.stop();
-    loop.done().get(10, TimeUnit.SECONDS);
-  }
-
-  /** One poll task, so all records arrive in one poll (MockConsumer runs one task per poll). */
-  private void addCandidates(int count) {
-    List<ConsumerRecord<byte[], byte[]>> records = new java.util.ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      Genome g = Genome.uniform(2 + i, 4.0, 8, 384);
-      byte[] value = Candidate.newBuilder().setSchemaVersion(SchemaVersions.CURRENT)
-          .setExperimentId("e").setGenomeHash(g.hash()).setGenome(GenomeMessages.toProto(g))
-          .build().toByteArray();
-      records.add(new ConsumerRecord<>(Topics.CANDIDATES, 0, nextOffset++, null, value));
-    }
-    candidates.schedulePollTask(() -> records.forEach(candidates::addRecord));
-  }
-
-  private long nextOffset;
-
-  private OffsetAndMetadata committed() {
-    return candidates.committed(Set.of(CANDIDATES)).get(CANDIDATES);
-  }
-
-  @Test
-  void run_sendsNotAcknowledged_commitsNothing() throws Exception {
-    addCandidates(3);
-
-    await(() -> producer.history().size() == 3, "3 sends");
-    Thread.sleep(100);
-
-    assertEquals(null, committed());
-  }
-
-  @Test
-  void run_allSendsAcknowledged_commitsPastBatch() {
-    addCandidates(3);
-    await(() -> producer.history().size() == 3, "3 sends");
-
-    while (producer.completeNext()) {
-      // acknowledge every send
+        ExperimentCache cache = new ExperimentCache();
+        cache.put("e", SearchSpaces.builtIn("small").modelSetting());
+        ScorerConfig config = new ScorerConfig(
+                "h:1", "g", "s", 100, Duration.ofMillis(10), Duration.ofSeconds(5), Duration.ofMillis(50));
+        ExperimentReader experiments = new ExperimentReader(experimentsConsumer, cache, Duration.ofSeconds(5));
+        loop = new ScoringLoop(
+                config,
+                candidates,
+                producer,
+                experiments,
+                new ScoreFunction("s", experiments),
+                new DeadLetters("scorer", Clock.systemUTC()));
+        thread = new Thread(loop, "scoring-loop-test");
+        thread.start();
+        loop.ready().get(5, TimeUnit.SECONDS);
     }
 
-    await(() -> committed() != null && committed().offset() == 3, "commit of offset 3");
-    assertEquals(3, loop.scored());
-    assertTrue(producer.history().stream().allMatch(r -> r.topic().equals(Topics.SCORES)));
-  }
-
-  @Test
-  void stop_whileWaitingForAcks_endsWithoutCommitting() throws Exception {
-    addCandidates(2);
-    await(() -> producer.history().size() == 2, "2 sends");
-
-    loop.stop();
-
-    loop.done().get(5, TimeUnit.SECONDS);
-    assertEquals(0, loop.scored());
-    assertTrue(candidates.closed());
-  }
-
-  @Test
-  void run_sendFails_replaysBatchThenCommits() {
-    addCandidates(2);
-    await(() -> producer.history().size() == 2, "2 sends");
-
-    producer.errorNext(new NotLeaderOrFollowerException("test"));
-    producer.completeNext();
-
-    // The loop seeks back to the batch's first offset; MockConsumer does not re-deliver by
-    // itself, so the test plays the broker and serves the same offsets again.
-    await(() -> candidates.position(CANDIDATES) == 0, "seek back to offset 0");
-    assertEquals(null, committed());
-    nextOffset = 0;
-    addCandidates(2);
-    await(() -> producer.history().size() == 4, "the batch sent again");
-    while (producer.completeNext()) {
-      // acknowledge the replay
+    @AfterEach
+    void tearDown() throws Exception {
+        loop.stop();
+        loop.done().get(10, TimeUnit.SECONDS);
     }
-    await(() -> committed() != null && committed().offset() == 2, "commit of offset 2");
-  }
 
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+    /** One poll task, so all records arrive in one poll (MockConsumer runs one task per poll). */
+    private void addCandidates(int count) {
+        List<ConsumerRecord<byte[], byte[]>> records = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Genome g = Genome.uniform(2 + i, 4.0, 8, 384);
+            byte[] value = Candidate.newBuilder()
+                    .setSchemaVersion(SchemaVersions.CURRENT)
+                    .setExperimentId("e")
+                    .setGenomeHash(g.hash())
+                    .setGenome(GenomeMessages.toProto(g))
+                    .build()
+                    .toByteArray();
+            records.add(new ConsumerRecord<>(Topics.CANDIDATES, 0, nextOffset++, null, value));
+        }
+        candidates.schedulePollTask(() -> records.forEach(candidates::addRecord));
     }
-  }
+
+    private long nextOffset;
+
+    private OffsetAndMetadata committed() {
+        return candidates.committed(Set.of(CANDIDATES)).get(CANDIDATES);
+    }
+
+    @Test
+    void run_sendsNotAcknowledged_commitsNothing() throws Exception {
+        addCandidates(3);
+
+        await(() -> producer.history().size() == 3, "3 sends");
+        Thread.sleep(100);
+
+        assertEquals(null, committed());
+    }
+
+    @Test
+    void run_allSendsAcknowledged_commitsPastBatch() {
+        addCandidates(3);
+        await(() -> producer.history().size() == 3, "3 sends");
+
+        while (producer.completeNext()) {
+            // acknowledge every send
+        }
+
+        await(() -> committed() != null && committed().offset() == 3, "commit of offset 3");
+        assertEquals(3, loop.scored());
+        assertTrue(producer.history().stream().allMatch(r -> r.topic().equals(Topics.SCORES)));
+    }
+
+    @Test
+    void stop_whileWaitingForAcks_endsWithoutCommitting() throws Exception {
+        addCandidates(2);
+        await(() -> producer.history().size() == 2, "2 sends");
+
+        loop.stop();
+
+        loop.done().get(5, TimeUnit.SECONDS);
+        assertEquals(0, loop.scored());
+        assertTrue(candidates.closed());
+    }
+
+    @Test
+    void run_sendFails_replaysBatchThenCommits() {
+        addCandidates(2);
+        await(() -> producer.history().size() == 2, "2 sends");
+
+        producer.errorNext(new NotLeaderOrFollowerException("test"));
+        producer.completeNext();
+
+        // The loop seeks back to the batch's first offset; MockConsumer does not re-deliver by
+        // itself, so the test plays the broker and serves the same offsets again.
+        await(() -> candidates.position(CANDIDATES) == 0, "seek back to offset 0");
+        assertEquals(null, committed());
+        nextOffset = 0;
+        addCandidates(2);
+        await(() -> producer.history().size() == 4, "the batch sent again");
+        while (producer.completeNext()) {
+            // acknowledge the replay
+        }
+        await(() -> committed() != null && committed().offset() == 2, "commit of offset 2");
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
 }

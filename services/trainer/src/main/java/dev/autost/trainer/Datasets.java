@@ -17,10 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Datasets {
     /** A train/test pair and the input geometry its models use. */
-    public record Loaded(ImageDataset train, ImageDataset test, int imageSize, int channels, int classes, boolean augment) {
+    public record Loaded(
+            ImageDataset train, ImageDataset test, int imageSize, int channels, int classes, boolean augment) {
         /** The model setting for this data: its geometry and classes, patch 4. */
         public ModelSetting setting(Backbone backbone, int timeSteps) {
-            return new ModelSetting(backbone, imageSize, channels, 4, classes, timeSteps, ModelSetting.OFFICIAL.syopsBatch());
+            return new ModelSetting(
+                    backbone, imageSize, channels, 4, classes, timeSteps, ModelSetting.OFFICIAL.syopsBatch());
         }
     }
 
@@ -49,12 +51,27 @@ public final class Datasets {
 
     private Loaded load(String name) {
         Loaded l = switch (name) {
-            case "fashion-mnist" -> new Loaded(FashionMnist.load(dataDir, true), FashionMnist.load(dataDir, false), 28, 1, 10, false);
-            case "cifar10" -> new Loaded(Cifar.load(Cifar.Variant.CIFAR10, requireDir(name), true),
-                    Cifar.load(Cifar.Variant.CIFAR10, requireDir(name), false), 32, 3, 10, true);
-            case "cifar100" -> new Loaded(Cifar.load(Cifar.Variant.CIFAR100, requireDir(name), true),
-                    Cifar.load(Cifar.Variant.CIFAR100, requireDir(name), false), 32, 3, 100, true);
-            default -> throw new IllegalArgumentException("unknown dataset '" + name + "' (expected fashion-mnist, cifar10 or cifar100)");
+            case "fashion-mnist" ->
+                new Loaded(FashionMnist.load(dataDir, true), FashionMnist.load(dataDir, false), 28, 1, 10, false);
+            case "cifar10" ->
+                new Loaded(
+                        Cifar.load(Cifar.Variant.CIFAR10, requireDir(name), true),
+                        Cifar.load(Cifar.Variant.CIFAR10, requireDir(name), false),
+                        32,
+                        3,
+                        10,
+                        true);
+            case "cifar100" ->
+                new Loaded(
+                        Cifar.load(Cifar.Variant.CIFAR100, requireDir(name), true),
+                        Cifar.load(Cifar.Variant.CIFAR100, requireDir(name), false),
+                        32,
+                        3,
+                        100,
+                        true);
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown dataset '" + name + "' (expected fashion-mnist, cifar10 or cifar100)");
         };
         ImageDataset train = limitTrain > 0 ? l.train().limit(limitTrain) : l.train();
         ImageDataset test = limitTest > 0 ? l.test().limit(limitTest) : l.test();
@@ -62,6 +79,7 @@ public final class Datasets {
     }
 
     private Path requireDir(String name) {
-        return dataDir.orElseThrow(() -> new IllegalArgumentException(name + " needs --data-dir (its binary files cannot be downloaded here)"));
+        return dataDir.orElseThrow(() ->
+                new IllegalArgumentException(name + " needs --data-dir (its binary files cannot be downloaded here)"));
     }
 }

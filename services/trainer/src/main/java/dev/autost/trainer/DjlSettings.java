@@ -7,8 +7,7 @@ package dev.autost.trainer;
  * these from system properties or the environment.
  */
 public final class DjlSettings {
-    private DjlSettings() {
-    }
+    private DjlSettings() {}
 
     public static void applyDefaults() {
         setIfAbsent("ai.djl.offline", "true");

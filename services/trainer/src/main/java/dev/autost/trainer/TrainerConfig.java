@@ -20,17 +20,29 @@ import java.util.Optional;
  * @param limitTest        evaluate on the first N test images only (0 = all)
  * @param maxRequests      stop after this many requests (0 = never): one-shot jobs (KEDA ScaledJob)
  */
-public record TrainerConfig(String bootstrapServers, String trainerId, String groupId, String device,
-                            Optional<Path> dataDir, Path checkpointRoot, TrainConfig recipe, int limitTrain,
-                            int limitTest, int maxRequests) {
+public record TrainerConfig(
+        String bootstrapServers,
+        String trainerId,
+        String groupId,
+        String device,
+        Optional<Path> dataDir,
+        Path checkpointRoot,
+        TrainConfig recipe,
+        int limitTrain,
+        int limitTest,
+        int maxRequests) {
     public static final String DEFAULT_GROUP_ID = "autost-trainer";
 
     /**
      * The recipe checked on this 2-core CPU: one epoch of the full Fashion-MNIST training set
      * reaches 84.8 % test accuracy with a D = 64, depth-1 genome (services/models README).
      */
-    public static final TrainConfig SHORT_RECIPE = TrainConfig.defaults().withBatchSize(64).withLearningRate(2e-3f)
-            .withWarmupEpochs(0.05).withWeightDecay(0.01f).withLabelSmoothing(0.1f);
+    public static final TrainConfig SHORT_RECIPE = TrainConfig.defaults()
+            .withBatchSize(64)
+            .withLearningRate(2e-3f)
+            .withWarmupEpochs(0.05)
+            .withWeightDecay(0.01f)
+            .withLabelSmoothing(0.1f);
 
     /**
      * The authors' CIFAR recipe as far as it is implemented here (reference §6): batch 128, AdamW
@@ -38,8 +50,8 @@ public record TrainerConfig(String bootstrapServers, String trainerId, String gr
      * smoothing 0.1, mixup alpha 0.5 off after epoch 200, crop and flip on CIFAR. Not implemented:
      * RandAugment-lite, random erasing, AMP. Meant for 300 epochs on a GPU.
      */
-    public static final TrainConfig CIFAR_RECIPE = TrainConfig.defaults().withBatchSize(128).withWarmupEpochs(20)
-            .withMixup(0.5f, 200);
+    public static final TrainConfig CIFAR_RECIPE =
+            TrainConfig.defaults().withBatchSize(128).withWarmupEpochs(20).withMixup(0.5f, 200);
 
     /** A recipe by name: {@code short} or {@code cifar}. */
     public static TrainConfig recipe(String name) {
@@ -69,39 +81,110 @@ public record TrainerConfig(String bootstrapServers, String trainerId, String gr
 
     /** Defaults: CPU, standard data locations, checkpoints under {@code ./autost-checkpoints}, short recipe. */
     public static TrainerConfig of(String bootstrapServers) {
-        return new TrainerConfig(bootstrapServers, "trainer", DEFAULT_GROUP_ID, "cpu", Optional.empty(),
-                Path.of("autost-checkpoints"), SHORT_RECIPE, 0, 0, 0);
+        return new TrainerConfig(
+                bootstrapServers,
+                "trainer",
+                DEFAULT_GROUP_ID,
+                "cpu",
+                Optional.empty(),
+                Path.of("autost-checkpoints"),
+                SHORT_RECIPE,
+                0,
+                0,
+                0);
     }
 
     public TrainerConfig withBootstrapServers(String v) {
-        return new TrainerConfig(v, trainerId, groupId, device, dataDir, checkpointRoot, recipe, limitTrain, limitTest, maxRequests);
+        return new TrainerConfig(
+                v, trainerId, groupId, device, dataDir, checkpointRoot, recipe, limitTrain, limitTest, maxRequests);
     }
 
     public TrainerConfig withTrainerId(String v) {
-        return new TrainerConfig(bootstrapServers, v, groupId, device, dataDir, checkpointRoot, recipe, limitTrain, limitTest, maxRequests);
+        return new TrainerConfig(
+                bootstrapServers,
+                v,
+                groupId,
+                device,
+                dataDir,
+                checkpointRoot,
+                recipe,
+                limitTrain,
+                limitTest,
+                maxRequests);
     }
 
     public TrainerConfig withDevice(String v) {
-        return new TrainerConfig(bootstrapServers, trainerId, groupId, v, dataDir, checkpointRoot, recipe, limitTrain, limitTest, maxRequests);
+        return new TrainerConfig(
+                bootstrapServers,
+                trainerId,
+                groupId,
+                v,
+                dataDir,
+                checkpointRoot,
+                recipe,
+                limitTrain,
+                limitTest,
+                maxRequests);
     }
 
     public TrainerConfig withDataDir(Optional<Path> v) {
-        return new TrainerConfig(bootstrapServers, trainerId, groupId, device, v, checkpointRoot, recipe, limitTrain, limitTest, maxRequests);
+        return new TrainerConfig(
+                bootstrapServers,
+                trainerId,
+                groupId,
+                device,
+                v,
+                checkpointRoot,
+                recipe,
+                limitTrain,
+                limitTest,
+                maxRequests);
     }
 
     public TrainerConfig withCheckpointRoot(Path v) {
-        return new TrainerConfig(bootstrapServers, trainerId, groupId, device, dataDir, v, recipe, limitTrain, limitTest, maxRequests);
+        return new TrainerConfig(
+                bootstrapServers, trainerId, groupId, device, dataDir, v, recipe, limitTrain, limitTest, maxRequests);
     }
 
     public TrainerConfig withRecipe(TrainConfig v) {
-        return new TrainerConfig(bootstrapServers, trainerId, groupId, device, dataDir, checkpointRoot, v, limitTrain, limitTest, maxRequests);
+        return new TrainerConfig(
+                bootstrapServers,
+                trainerId,
+                groupId,
+                device,
+                dataDir,
+                checkpointRoot,
+                v,
+                limitTrain,
+                limitTest,
+                maxRequests);
     }
 
     public TrainerConfig withLimits(int train, int test) {
-        return new TrainerConfig(bootstrapServers, trainerId, groupId, device, dataDir, checkpointRoot, recipe, train, test, maxRequests);
+        return new TrainerConfig(
+                bootstrapServers,
+                trainerId,
+                groupId,
+                device,
+                dataDir,
+                checkpointRoot,
+                recipe,
+                train,
+                test,
+                maxRequests);
     }
 
     public TrainerConfig withMaxRequests(int v) {
-        return new TrainerConfig(bootstrapServers, trainerId, groupId, device, dataDir, checkpointRoot, recipe, limitTrain, limitTest, v);
+        return new TrainerConfig(
+                bootstrapServers,
+                trainerId,
+                groupId,
+                device,
+                dataDir,
+                checkpointRoot,
+                recipe,
+                limitTrain,
+                limitTest,
+                v);
     }
 }

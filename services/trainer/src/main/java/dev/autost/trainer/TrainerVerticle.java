@@ -41,21 +41,33 @@ public final class TrainerVerticle extends VerticleBase {
     public Future<?> start() {
         DjlSettings.applyDefaults();
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
-                ConsumerConfig.CLIENT_ID_CONFIG, config.trainerId() + "-requests",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                config.groupId(),
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                config.trainerId() + "-requests",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
                 // One job at a time: a worker never holds requests it is not training.
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                1,
                 // Partitions move only when they must, so a busy worker rarely loses its request.
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
                 "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class));
         Datasets datasets = new Datasets(config.dataDir(), config.limitTrain(), config.limitTest());
-        loop = new TrainingLoop(config, consumer, KafkaClients.producer(config.bootstrapServers(), config.trainerId() + "-out"),
-                new TrainingJob(config, datasets, meters), new DeadLetters(SERVICE, clock));
+        loop = new TrainingLoop(
+                config,
+                consumer,
+                KafkaClients.producer(config.bootstrapServers(), config.trainerId() + "-out"),
+                new TrainingJob(config, datasets, meters),
+                new DeadLetters(SERVICE, clock));
         new Thread(loop, "autost-trainer-" + config.trainerId()).start();
         return Future.fromCompletionStage(loop.ready(), context);
     }

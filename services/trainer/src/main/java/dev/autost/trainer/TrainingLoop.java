@@ -53,8 +53,12 @@ final class TrainingLoop implements Runnable {
     private final AtomicLong handled = new AtomicLong();
     private volatile boolean running = true;
 
-    TrainingLoop(TrainerConfig config, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
-                 TrainingJob job, DeadLetters deadLetters) {
+    TrainingLoop(
+            TrainerConfig config,
+            Consumer<byte[], byte[]> consumer,
+            Producer<byte[], byte[]> producer,
+            TrainingJob job,
+            DeadLetters deadLetters) {
         this.config = Objects.requireNonNull(config, "config");
         this.consumer = Objects.requireNonNull(consumer, "consumer");
         this.producer = Objects.requireNonNull(producer, "producer");
@@ -86,8 +90,12 @@ final class TrainingLoop implements Runnable {
         try {
             consumer.subscribe(List.of(Topics.TRAIN_REQUESTS));
             ready.complete(null);
-            LOG.info("trainer {} consuming {} as group {} on {}", config.trainerId(), Topics.TRAIN_REQUESTS,
-                    config.groupId(), config.device());
+            LOG.info(
+                    "trainer {} consuming {} as group {} on {}",
+                    config.trainerId(),
+                    Topics.TRAIN_REQUESTS,
+                    config.groupId(),
+                    config.device());
             while (running && (config.maxRequests() == 0 || handled.get() < config.maxRequests())) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                     if (!running) {
@@ -127,13 +135,16 @@ final class TrainingLoop implements Runnable {
         try {
             req = TrainRequest.parseFrom(r.value() == null ? new byte[0] : r.value());
             if (!SchemaVersions.isKnown(req.getSchemaVersion())) {
-                throw new IllegalArgumentException("unknown schema_version " + Integer.toUnsignedString(req.getSchemaVersion()));
+                throw new IllegalArgumentException(
+                        "unknown schema_version " + Integer.toUnsignedString(req.getSchemaVersion()));
             }
             if (req.getExperimentId().isEmpty() || req.getGenomeHash().isEmpty() || !req.hasGenome()) {
                 throw new IllegalArgumentException("a train request needs experiment_id, genome_hash and genome");
             }
         } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-            String reason = e instanceof InvalidProtocolBufferException ? "cannot decode TrainRequest: " + e.getMessage() : e.getMessage();
+            String reason = e instanceof InvalidProtocolBufferException
+                    ? "cannot decode TrainRequest: " + e.getMessage()
+                    : e.getMessage();
             LOG.warn("dead-lettering {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), reason);
             if (sendAndAwait(deadLetters.deadLetterRecord(r, reason, e))) {
                 commit(r);
@@ -160,8 +171,14 @@ final class TrainingLoop implements Runnable {
         if (res != null && sendAndAwait(new ProducerRecord<>(Topics.TRAIN_RESULTS, key(req), res.toByteArray()))) {
             commit(r);
             handled.incrementAndGet();
-            LOG.info("trained {}/{}: {} {}", req.getExperimentId(), req.getGenomeHash(), res.getStatus(),
-                    res.getStatus() == TrainResult.Status.OK ? "test accuracy " + res.getTestAccuracy() : res.getFailureReason());
+            LOG.info(
+                    "trained {}/{}: {} {}",
+                    req.getExperimentId(),
+                    req.getGenomeHash(),
+                    res.getStatus(),
+                    res.getStatus() == TrainResult.Status.OK
+                            ? "test accuracy " + res.getTestAccuracy()
+                            : res.getFailureReason());
         }
         if (running) {
             consumer.resume(consumer.paused());
@@ -169,8 +186,10 @@ final class TrainingLoop implements Runnable {
     }
 
     private void publishProgress(TrainProgress p) {
-        producer.send(new ProducerRecord<>(Topics.TRAIN_PROGRESS,
-                Topics.genomeKey(p.getExperimentId(), p.getGenomeHash()).getBytes(StandardCharsets.UTF_8), p.toByteArray()));
+        producer.send(new ProducerRecord<>(
+                Topics.TRAIN_PROGRESS,
+                Topics.genomeKey(p.getExperimentId(), p.getGenomeHash()).getBytes(StandardCharsets.UTF_8),
+                p.toByteArray()));
     }
 
     private static byte[] key(TrainRequest req) {
@@ -183,7 +202,9 @@ final class TrainingLoop implements Runnable {
             producer.send(record).get();
             return true;
         } catch (ExecutionException e) {
-            LOG.warn("produce to {} failed; the request stays uncommitted and is redelivered: {}", record.topic(),
+            LOG.warn(
+                    "produce to {} failed; the request stays uncommitted and is redelivered: {}",
+                    record.topic(),
                     e.getCause().toString());
             return false;
         }
@@ -191,10 +212,15 @@ final class TrainingLoop implements Runnable {
 
     private void commit(ConsumerRecord<byte[], byte[]> r) {
         try {
-            consumer.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+            consumer.commitSync(
+                    Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
         } catch (RuntimeException e) {
-            LOG.warn("commit of {}-{}@{} failed; a redelivery will find the checkpoint or the result: {}", r.topic(),
-                    r.partition(), r.offset(), e.toString());
+            LOG.warn(
+                    "commit of {}-{}@{} failed; a redelivery will find the checkpoint or the result: {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    e.toString());
         }
     }
 }

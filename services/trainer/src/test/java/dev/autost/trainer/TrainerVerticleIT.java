@@ -72,19 +72,38 @@ class TrainerVerticleIT {
     }
 
     private TrainerConfig config(String id, String group) {
-        return new TrainerConfig(bootstrap, id, group, "cpu", java.util.Optional.empty(), checkpoints,
-                TrainerConfig.SHORT_RECIPE, 256, 256, 0);
+        return new TrainerConfig(
+                bootstrap,
+                id,
+                group,
+                "cpu",
+                java.util.Optional.empty(),
+                checkpoints,
+                TrainerConfig.SHORT_RECIPE,
+                256,
+                256,
+                0);
     }
 
     private static TrainRequest request(String experiment, int epochs) {
-        return TrainRequest.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(experiment)
-                .setGenomeHash(GENOME.hash()).setGenome(GenomeMessages.toProto(GENOME)).setDataset("fashion-mnist")
-                .setEpochs(epochs).setSeed(1).setRank(1).setBackbone("autost").setTimeSteps(4).build();
+        return TrainRequest.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(experiment)
+                .setGenomeHash(GENOME.hash())
+                .setGenome(GenomeMessages.toProto(GENOME))
+                .setDataset("fashion-mnist")
+                .setEpochs(epochs)
+                .setSeed(1)
+                .setRank(1)
+                .setBackbone("autost")
+                .setTimeSteps(4)
+                .build();
     }
 
     private static void send(String key, byte[] value) throws Exception {
         try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, "it-requests")) {
-            p.send(new ProducerRecord<>(Topics.TRAIN_REQUESTS, key.getBytes(StandardCharsets.UTF_8), value)).get();
+            p.send(new ProducerRecord<>(Topics.TRAIN_REQUESTS, key.getBytes(StandardCharsets.UTF_8), value))
+                    .get();
         }
     }
 
@@ -93,8 +112,8 @@ class TrainerVerticleIT {
     }
 
     /** Records of {@code topic} whose key starts with {@code prefix}, until {@code until} holds. */
-    private static List<ConsumerRecord<byte[], byte[]>> read(String topic, String prefix,
-                                                             Predicate<List<ConsumerRecord<byte[], byte[]>>> until) {
+    private static List<ConsumerRecord<byte[], byte[]>> read(
+            String topic, String prefix, Predicate<List<ConsumerRecord<byte[], byte[]>>> until) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = KafkaClients.replayingConsumer(bootstrap, "it-read")) {
             List<TopicPartition> parts = new ArrayList<>();
@@ -127,23 +146,32 @@ class TrainerVerticleIT {
         assertTrue(r.getImagesPerSecond() > 0);
         ModelSetting fmnist = new ModelSetting(Backbone.AUTOST, 28, 1, 4, 10, 4, 32);
         assertEquals(new CostModel(fmnist).params(GENOME), r.getParams());
-        assertTrue(r.getFiringRatesMap().containsKey("blocks.0.mlp.lif1"), r.getFiringRatesMap().toString());
+        assertTrue(
+                r.getFiringRatesMap().containsKey("blocks.0.mlp.lif1"),
+                r.getFiringRatesMap().toString());
         List<ConsumerRecord<byte[], byte[]>> progress = read(Topics.TRAIN_PROGRESS, "it-ok/", l -> l.size() >= 2);
         assertEquals(List.of(1, 2), epochs(progress));
         List<ConsumerRecord<byte[], byte[]>> dead = read(Topics.DEAD_LETTERS, "junk-ok/", l -> !l.isEmpty());
         assertEquals("trainer", DeadLetter.parseFrom(dead.get(0).value()).getService());
-        vertx.undeploy(vertx.deploymentIDs().iterator().next()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        vertx.undeploy(vertx.deploymentIDs().iterator().next())
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
     }
 
     @Test
     void divergingRun_publishesFailedResult_andTheWorkerTakesTheNextJob() throws Exception {
-        TrainerConfig diverging = config("t-nan", "it-nan").withRecipe(TrainerConfig.SHORT_RECIPE.withLearningRate(1e12f)
-                .withWarmupEpochs(0));
+        TrainerConfig diverging = config("t-nan", "it-nan")
+                .withRecipe(TrainerConfig.SHORT_RECIPE.withLearningRate(1e12f).withWarmupEpochs(0));
         String id = deploy(new TrainerVerticle(diverging));
         send("it-nan-a/" + GENOME.hash(), request("it-nan-a", 1).toByteArray());
         send("it-nan-b/" + GENOME.hash(), request("it-nan-b", 1).toByteArray());
-        TrainResult a = TrainResult.parseFrom(read(Topics.TRAIN_RESULTS, "it-nan-a/", l -> !l.isEmpty()).get(0).value());
-        TrainResult b = TrainResult.parseFrom(read(Topics.TRAIN_RESULTS, "it-nan-b/", l -> !l.isEmpty()).get(0).value());
+        TrainResult a = TrainResult.parseFrom(read(Topics.TRAIN_RESULTS, "it-nan-a/", l -> !l.isEmpty())
+                .get(0)
+                .value());
+        TrainResult b = TrainResult.parseFrom(read(Topics.TRAIN_RESULTS, "it-nan-b/", l -> !l.isEmpty())
+                .get(0)
+                .value());
         assertEquals(TrainResult.Status.FAILED, a.getStatus());
         assertTrue(a.getFailureReason().startsWith("diverged"), a.getFailureReason());
         assertEquals(TrainResult.Status.FAILED, b.getStatus(), "the second job ran after the first failed");
@@ -158,7 +186,9 @@ class TrainerVerticleIT {
         vertx.undeploy(first).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
 
         String second = deploy(new TrainerVerticle(config("t-b", "it-resume")));
-        TrainResult r = TrainResult.parseFrom(read(Topics.TRAIN_RESULTS, "it-resume/", l -> !l.isEmpty()).get(0).value());
+        TrainResult r = TrainResult.parseFrom(read(Topics.TRAIN_RESULTS, "it-resume/", l -> !l.isEmpty())
+                .get(0)
+                .value());
         assertEquals(TrainResult.Status.OK, r.getStatus(), r.getFailureReason());
         assertEquals("t-b", r.getWorkerId());
         // Epochs 1..3 each reported once: the second worker started at epoch 2, not from scratch.
@@ -170,7 +200,9 @@ class TrainerVerticleIT {
         // measured the proxies (forward passes) before loading the checkpoint, and must still
         // train and evaluate the loaded weights.
         send("it-straight/" + GENOME.hash(), request("it-straight", 3).toByteArray());
-        TrainResult straight = TrainResult.parseFrom(read(Topics.TRAIN_RESULTS, "it-straight/", l -> !l.isEmpty()).get(0).value());
+        TrainResult straight = TrainResult.parseFrom(read(Topics.TRAIN_RESULTS, "it-straight/", l -> !l.isEmpty())
+                .get(0)
+                .value());
         assertEquals(TrainResult.Status.OK, straight.getStatus(), straight.getFailureReason());
         assertEquals(straight.getTrainLoss(), r.getTrainLoss(), "train loss, uninterrupted vs resumed");
         assertEquals(straight.getTestAccuracy(), r.getTestAccuracy(), "test accuracy, uninterrupted vs resumed");

@@ -39,26 +39,34 @@ public final class ExperimentClient implements AutoCloseable {
 
     /** Publishes the spec and waits until the broker has it. */
     public void submit(ExperimentSpec spec) {
-        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(Topics.EXPERIMENTS,
-                Topics.experimentKey(spec.getExperimentId()).getBytes(StandardCharsets.UTF_8), spec.toByteArray());
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(
+                Topics.EXPERIMENTS,
+                Topics.experimentKey(spec.getExperimentId()).getBytes(StandardCharsets.UTF_8),
+                spec.toByteArray());
         try {
             producer.send(r).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while submitting", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot publish the experiment: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot publish the experiment: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
     /** Progress of one experiment as seen from the topics. */
-    public record Progress(int generation, int generations, int scored, double bestScore, int trained,
-                           int trainExpected, Report.Phase phase, TrainProgress lastEpoch) {
-    }
+    public record Progress(
+            int generation,
+            int generations,
+            int scored,
+            double bestScore,
+            int trained,
+            int trainExpected,
+            Report.Phase phase,
+            TrainProgress lastEpoch) {}
 
     /** What a finished experiment produced: every score (one per genome), training results, the last reports. */
-    public record Outcome(List<Score> scores, Map<String, TrainResult> trained, Report search, Report evaluation) {
-    }
+    public record Outcome(List<Score> scores, Map<String, TrainResult> trained, Report search, Report evaluation) {}
 
     /**
      * Follows {@code experimentId} until the evaluator reports FINISHED.
@@ -88,11 +96,15 @@ public final class ExperimentClient implements AutoCloseable {
                     throw new IllegalStateException("experiment " + experimentId + " failed: " + r.getFailureReason());
                 }
             }
-            if (scoresEnd == null && evaluation != null
-                    && (evaluation.getPhase() == Report.Phase.FINISHED || evaluation.getPhase() == Report.Phase.STOPPED)) {
+            if (scoresEnd == null
+                    && evaluation != null
+                    && (evaluation.getPhase() == Report.Phase.FINISHED
+                            || evaluation.getPhase() == Report.Phase.STOPPED)) {
                 // Every score was written before the final report, but fetches from different
                 // partitions arrive in any order: read the scores up to their end offsets now.
-                List<TopicPartition> scoreParts = parts.stream().filter(p -> p.topic().equals(Topics.SCORES)).toList();
+                List<TopicPartition> scoreParts = parts.stream()
+                        .filter(p -> p.topic().equals(Topics.SCORES))
+                        .toList();
                 scoresEnd = consumer.endOffsets(scoreParts);
                 if (reached(scoresEnd)) {
                     break;
@@ -132,8 +144,9 @@ public final class ExperimentClient implements AutoCloseable {
             }
         }
         if (evaluation.getPhase() == Report.Phase.FINISHED && scores.size() != evaluation.getCandidatesScored()) {
-            throw new IllegalStateException("experiment " + experimentId + " finished with " + evaluation.getCandidatesScored()
-                    + " candidates scored, but " + scores.size() + " scores were found on " + Topics.SCORES);
+            throw new IllegalStateException(
+                    "experiment " + experimentId + " finished with " + evaluation.getCandidatesScored()
+                            + " candidates scored, but " + scores.size() + " scores were found on " + Topics.SCORES);
         }
         List<Score> ranked = new ArrayList<>(scores.values());
         ranked.sort(EvaluatorHandler.BY_SCORE);
@@ -149,13 +162,23 @@ public final class ExperimentClient implements AutoCloseable {
         return true;
     }
 
-    private static Progress progress(Report search, Report evaluation, int scored, int trained, TrainProgress lastEpoch) {
+    private static Progress progress(
+            Report search, Report evaluation, int scored, int trained, TrainProgress lastEpoch) {
         Report r = search != null ? search : Report.getDefaultInstance();
         Report.Phase phase = evaluation != null
-                && (evaluation.getPhase() == Report.Phase.FINISHED || evaluation.getPhase() == Report.Phase.STOPPED)
-                ? evaluation.getPhase() : r.getPhase();
-        return new Progress(r.getGeneration(), r.getGenerations(), scored, r.getBestScore(), trained,
-                r.getTrainExpected(), phase, lastEpoch);
+                        && (evaluation.getPhase() == Report.Phase.FINISHED
+                                || evaluation.getPhase() == Report.Phase.STOPPED)
+                ? evaluation.getPhase()
+                : r.getPhase();
+        return new Progress(
+                r.getGeneration(),
+                r.getGenerations(),
+                scored,
+                r.getBestScore(),
+                trained,
+                r.getTrainExpected(),
+                phase,
+                lastEpoch);
     }
 
     @Override

@@ -26,7 +26,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 public final class LocalServices implements AutoCloseable {
     /** Services that can run in this JVM. */
     public enum Service {
-        SAMPLER, SCORER, EVALUATOR, TRAINER;
+        SAMPLER,
+        SCORER,
+        EVALUATOR,
+        TRAINER;
 
         /** The lower-case name used on the command line. */
         public String id() {
@@ -40,7 +43,8 @@ public final class LocalServices implements AutoCloseable {
             try {
                 return valueOf(name.toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown service '" + name + "' (expected sampler, scorer, evaluator or trainer)");
+                throw new IllegalArgumentException(
+                        "unknown service '" + name + "' (expected sampler, scorer, evaluator or trainer)");
             }
         }
     }
@@ -62,7 +66,8 @@ public final class LocalServices implements AutoCloseable {
     private final boolean ownsVertx;
     private final dev.autost.observability.AutostMeters meters;
 
-    private LocalServices(EmbeddedKafkaBroker broker, String bootstrapServers, dev.autost.observability.Observability obs) {
+    private LocalServices(
+            EmbeddedKafkaBroker broker, String bootstrapServers, dev.autost.observability.Observability obs) {
         this.broker = broker;
         this.bootstrapServers = bootstrapServers;
         this.ownsVertx = obs == null;
@@ -83,8 +88,8 @@ public final class LocalServices implements AutoCloseable {
      * {@code kafkaData} when given (so {@code autost report} can read it later), else in a
      * temporary folder deleted on close.
      */
-    public static LocalServices connect(String bootstrapServers, java.nio.file.Path kafkaData, int partitions,
-                                        short replication) {
+    public static LocalServices connect(
+            String bootstrapServers, java.nio.file.Path kafkaData, int partitions, short replication) {
         return connect(bootstrapServers, kafkaData, partitions, replication, null);
     }
 
@@ -92,8 +97,12 @@ public final class LocalServices implements AutoCloseable {
      * As above; with {@code observability}, the services run on its metrics-enabled Vert.x and
      * record their meters in its registry (the caller closes it after this).
      */
-    public static LocalServices connect(String bootstrapServers, java.nio.file.Path kafkaData, int partitions,
-                                        short replication, dev.autost.observability.Observability observability) {
+    public static LocalServices connect(
+            String bootstrapServers,
+            java.nio.file.Path kafkaData,
+            int partitions,
+            short replication,
+            dev.autost.observability.Observability observability) {
         EmbeddedKafkaBroker broker = null;
         String bootstrap = bootstrapServers;
         if (bootstrap == null) {
@@ -141,12 +150,21 @@ public final class LocalServices implements AutoCloseable {
         }
         String id = service.id() + "-" + (++instance);
         Future<String> f = switch (service) {
-            case SAMPLER -> vertx.deployVerticle(new SamplerVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));
-            case SCORER -> vertx.deployVerticle(new ScorerVerticle(ScorerConfig.of(bootstrapServers).withScorerId(id),
-                    java.time.Clock.systemUTC(), meters));
-            case EVALUATOR -> vertx.deployVerticle(new EvaluatorVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));
-            case TRAINER -> vertx.deployVerticle(lastTrainer = new dev.autost.trainer.TrainerVerticle(
-                    trainerTemplate.withBootstrapServers(bootstrapServers).withTrainerId(id), java.time.Clock.systemUTC(), meters));
+            case SAMPLER ->
+                vertx.deployVerticle(new SamplerVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));
+            case SCORER ->
+                vertx.deployVerticle(new ScorerVerticle(
+                        ScorerConfig.of(bootstrapServers).withScorerId(id), java.time.Clock.systemUTC(), meters));
+            case EVALUATOR ->
+                vertx.deployVerticle(new EvaluatorVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));
+            case TRAINER ->
+                vertx.deployVerticle(
+                        lastTrainer = new dev.autost.trainer.TrainerVerticle(
+                                trainerTemplate
+                                        .withBootstrapServers(bootstrapServers)
+                                        .withTrainerId(id),
+                                java.time.Clock.systemUTC(),
+                                meters));
         };
         String deployment = await(f);
         deployments.add(deployment);

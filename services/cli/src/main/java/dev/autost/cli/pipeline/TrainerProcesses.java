@@ -29,12 +29,24 @@ public final class TrainerProcesses implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try {
             for (int i = 0; i < count; i++) {
-                List<String> cmd = new ArrayList<>(List.of(java, "-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"),
-                        "-cp", System.getProperty("java.class.path"), "dev.autost.cli.Main", "service", "trainer",
-                        "--bootstrap-servers", bootstrapServers, "--http-port", "0"));
+                List<String> cmd = new ArrayList<>(List.of(
+                        java,
+                        "-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.autost.cli.Main",
+                        "service",
+                        "trainer",
+                        "--bootstrap-servers",
+                        bootstrapServers,
+                        "--http-port",
+                        "0"));
                 cmd.addAll(trainerArgs);
                 Path log = logs.resolve("trainer-" + (i + 2) + ".log");
-                p.children.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+                p.children.add(new ProcessBuilder(cmd)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start());
             }
         } catch (IOException | RuntimeException e) {
             p.close();

@@ -54,7 +54,8 @@ class KilledTrainerProcessIT {
     @BeforeEach
     void startBroker() {
         broker = EmbeddedKafkaBroker.builder().build().start();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             TopicAdmin.ensureTopics(admin, Topics.defaults(), Duration.ofSeconds(60));
         }
     }
@@ -78,7 +79,9 @@ class KilledTrainerProcessIT {
         Thread.sleep(700);
         assertTrue(first.isAlive(), "the first trainer is still training");
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        assertTrue(read(Topics.TRAIN_RESULTS, "killed/", l -> !l.isEmpty(), Duration.ofMillis(500)).isEmpty(),
+        assertTrue(
+                read(Topics.TRAIN_RESULTS, "killed/", l -> !l.isEmpty(), Duration.ofMillis(500))
+                        .isEmpty(),
                 "killed before it finished");
 
         trainer("killed-b");
@@ -93,36 +96,66 @@ class KilledTrainerProcessIT {
         send(request("straight", 3));
         TrainResult straight = result("straight");
         assertEquals(TrainResult.Status.OK, straight.getStatus(), straight.getFailureReason());
-        assertEquals(straight.getTrainLoss(), resumed.getTrainLoss(), "train loss, uninterrupted vs killed and resumed");
-        assertEquals(straight.getTestAccuracy(), resumed.getTestAccuracy(),
+        assertEquals(
+                straight.getTrainLoss(), resumed.getTrainLoss(), "train loss, uninterrupted vs killed and resumed");
+        assertEquals(
+                straight.getTestAccuracy(),
+                resumed.getTestAccuracy(),
                 "test accuracy, uninterrupted vs killed and resumed");
-        assertFalse(Files.readString(dir.resolve("killed-b.log")).contains("ERROR"),
+        assertFalse(
+                Files.readString(dir.resolve("killed-b.log")).contains("ERROR"),
                 Files.readString(dir.resolve("killed-b.log")));
     }
 
     /** {@code autost service trainer} in a child JVM with this test's classpath, logging to DIR/ID.log. */
     private Process trainer(String id) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                "dev.autost.cli.Main", "service", "trainer", "--bootstrap-servers", broker.bootstrapServers(),
-                "--http-port", "0", "--checkpoint-dir", dir.resolve("ckpt").toString(),
-                "--limit-train", "640", "--limit-test", "256");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(id + ".log").toFile())
+        List<String> cmd = List.of(
+                java,
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.autost.cli.Main",
+                "service",
+                "trainer",
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--http-port",
+                "0",
+                "--checkpoint-dir",
+                dir.resolve("ckpt").toString(),
+                "--limit-train",
+                "640",
+                "--limit-test",
+                "256");
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(id + ".log").toFile())
                 .start();
         processes.add(p);
         return p;
     }
 
     private static TrainRequest request(String experiment, int epochs) {
-        return TrainRequest.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(experiment)
-                .setGenomeHash(GENOME.hash()).setGenome(GenomeMessages.toProto(GENOME)).setDataset("fashion-mnist")
-                .setEpochs(epochs).setSeed(3).setRank(1).setBackbone("autost").setTimeSteps(4).build();
+        return TrainRequest.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(experiment)
+                .setGenomeHash(GENOME.hash())
+                .setGenome(GenomeMessages.toProto(GENOME))
+                .setDataset("fashion-mnist")
+                .setEpochs(epochs)
+                .setSeed(3)
+                .setRank(1)
+                .setBackbone("autost")
+                .setTimeSteps(4)
+                .build();
     }
 
     private void send(TrainRequest req) throws Exception {
         try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(broker.bootstrapServers(), "it-killed")) {
             String key = Topics.genomeKey(req.getExperimentId(), req.getGenomeHash());
-            p.send(new ProducerRecord<>(Topics.TRAIN_REQUESTS, key.getBytes(StandardCharsets.UTF_8), req.toByteArray())).get();
+            p.send(new ProducerRecord<>(Topics.TRAIN_REQUESTS, key.getBytes(StandardCharsets.UTF_8), req.toByteArray()))
+                    .get();
         }
     }
 
@@ -132,15 +165,14 @@ class KilledTrainerProcessIT {
         return TrainResult.parseFrom(results.get(0).value());
     }
 
-    private List<ConsumerRecord<byte[], byte[]>> read(String topic, String prefix,
-                                                      Predicate<List<ConsumerRecord<byte[], byte[]>>> until) {
+    private List<ConsumerRecord<byte[], byte[]>> read(
+            String topic, String prefix, Predicate<List<ConsumerRecord<byte[], byte[]>>> until) {
         return read(topic, prefix, until, WAIT);
     }
 
     /** Records of {@code topic} whose key starts with {@code prefix}, from the start, until {@code until} holds. */
-    private List<ConsumerRecord<byte[], byte[]>> read(String topic, String prefix,
-                                                      Predicate<List<ConsumerRecord<byte[], byte[]>>> until,
-                                                      Duration wait) {
+    private List<ConsumerRecord<byte[], byte[]>> read(
+            String topic, String prefix, Predicate<List<ConsumerRecord<byte[], byte[]>>> until, Duration wait) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = KafkaClients.replayingConsumer(broker.bootstrapServers(), "it-read")) {
             List<TopicPartition> parts = new ArrayList<>();

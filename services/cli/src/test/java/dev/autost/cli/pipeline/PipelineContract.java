@@ -3,11 +3,11 @@ package dev.autost.cli.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.autost.domain.search.OfflineSearch;
+import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.search.Feasibility;
+import dev.autost.domain.search.OfflineSearch;
 import dev.autost.domain.search.Strategies;
 import dev.autost.domain.search.Trial;
-import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.Topics;
@@ -46,30 +46,42 @@ abstract class PipelineContract {
     }
 
     static ExperimentSpec spec(long seed, String strategy) {
-        return ExperimentSpec.newBuilder().setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId("it-" + strategy + "-" + seed + "-" + UUID.randomUUID().toString().substring(0, 8))
-                .setSpaceYaml(SearchSpaces.toYaml(SearchSpaces.builtIn("small"))).setStrategy(strategy).setSeed(seed)
-                .setGenerations(20).setPopulation(50).build();
+        return ExperimentSpec.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId("it-" + strategy + "-" + seed + "-"
+                        + UUID.randomUUID().toString().substring(0, 8))
+                .setSpaceYaml(SearchSpaces.toYaml(SearchSpaces.builtIn("small")))
+                .setStrategy(strategy)
+                .setSeed(seed)
+                .setGenerations(20)
+                .setPopulation(50)
+                .build();
     }
 
     /** (hash, ask position) of the in-process search with the same plan, best first. */
     static List<String> inProcess(ExperimentSpec spec) {
         ExperimentPlan plan = ExperimentPlan.fromSpec(spec);
         CostModel costs = new CostModel(plan.space().modelSetting());
-        List<Trial> ranking = OfflineSearch.run(Strategies.create(plan.strategy(), new Feasibility(plan.space(), costs),
-                plan.settings()), OfflineSearch.flopsObjective(costs), null);
-        return ranking.stream().map(t -> t.candidate().genome().hash() + "@" + t.candidate().id()).toList();
+        List<Trial> ranking = OfflineSearch.run(
+                Strategies.create(plan.strategy(), new Feasibility(plan.space(), costs), plan.settings()),
+                OfflineSearch.flopsObjective(costs),
+                null);
+        return ranking.stream()
+                .map(t -> t.candidate().genome().hash() + "@" + t.candidate().id())
+                .toList();
     }
 
     static List<String> viaKafka(ExperimentClient.Outcome o) {
-        return o.scores().stream().map(s -> s.getGenomeHash() + "@" + s.getSequence()).toList();
+        return o.scores().stream()
+                .map(s -> s.getGenomeHash() + "@" + s.getSequence())
+                .toList();
     }
 
     @Test
     void search_throughKafka_givesTheInProcessRanking() {
         ExperimentSpec spec = spec(42, "evolution");
         try (LocalServices s = services().start(LocalServices.SEARCH);
-             ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
+                ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
             client.submit(spec);
             ExperimentClient.Outcome o = client.follow(spec.getExperimentId(), TIMEOUT, null);
             assertEquals(inProcess(spec), viaKafka(o));
@@ -83,7 +95,7 @@ abstract class PipelineContract {
     void search_randomStrategyThroughKafka_givesTheInProcessRanking() {
         ExperimentSpec spec = spec(5, "random");
         try (LocalServices s = services().start(LocalServices.SEARCH);
-             ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
+                ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
             client.submit(spec);
             assertEquals(inProcess(spec), viaKafka(client.follow(spec.getExperimentId(), TIMEOUT, null)));
         }
@@ -95,7 +107,7 @@ abstract class PipelineContract {
         AtomicBoolean swapped = new AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger scoredAtSwap = new java.util.concurrent.atomic.AtomicInteger();
         try (LocalServices s = services().start(LocalServices.SEARCH);
-             ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
+                ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
             client.submit(spec);
             ExperimentClient.Outcome o = client.follow(spec.getExperimentId(), TIMEOUT, p -> {
                 if (p.scored() >= 300 && swapped.compareAndSet(false, true)) {
@@ -118,7 +130,7 @@ abstract class PipelineContract {
         AtomicBoolean restarted = new AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger scoredAtRestart = new java.util.concurrent.atomic.AtomicInteger();
         try (LocalServices s = services().start(LocalServices.SEARCH);
-             ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
+                ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
             client.submit(spec);
             ExperimentClient.Outcome o = client.follow(spec.getExperimentId(), TIMEOUT, p -> {
                 if (p.scored() >= 400 && restarted.compareAndSet(false, true)) {
@@ -137,14 +149,15 @@ abstract class PipelineContract {
     void garbageOnEveryInputTopic_isDeadLetteredAndTheSearchFinishes() throws Exception {
         ExperimentSpec spec = spec(31, "evolution");
         String tag = UUID.randomUUID().toString();
-        List<String> inputs = List.of(Topics.EXPERIMENTS, Topics.CANDIDATES, Topics.SCORES, Topics.REPORTS,
-                Topics.TRAIN_RESULTS);
+        List<String> inputs =
+                List.of(Topics.EXPERIMENTS, Topics.CANDIDATES, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS);
         try (LocalServices s = services().start(LocalServices.SEARCH);
-             ExperimentClient client = new ExperimentClient(s.bootstrapServers());
-             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(s.bootstrapServers(), "it-garbage")) {
+                ExperimentClient client = new ExperimentClient(s.bootstrapServers());
+                KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(s.bootstrapServers(), "it-garbage")) {
             for (String topic : inputs) {
                 byte[] garbage = ("\u00ff\u00fe garbage " + tag + " " + topic).getBytes(StandardCharsets.UTF_8);
-                producer.send(new ProducerRecord<>(topic, ("junk/" + tag).getBytes(StandardCharsets.UTF_8), garbage)).get();
+                producer.send(new ProducerRecord<>(topic, ("junk/" + tag).getBytes(StandardCharsets.UTF_8), garbage))
+                        .get();
             }
             client.submit(spec);
             assertEquals(inProcess(spec), viaKafka(client.follow(spec.getExperimentId(), TIMEOUT, null)));
@@ -158,7 +171,8 @@ abstract class PipelineContract {
         Set<String> topics = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> c = KafkaClients.replayingConsumer(bootstrap, "it-dead-letters")) {
             List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(Topics.DEAD_LETTERS).forEach(p -> parts.add(new TopicPartition(Topics.DEAD_LETTERS, p.partition())));
+            c.partitionsFor(Topics.DEAD_LETTERS)
+                    .forEach(p -> parts.add(new TopicPartition(Topics.DEAD_LETTERS, p.partition())));
             c.assign(parts);
             c.seekToBeginning(parts);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -28,7 +28,7 @@ class ServeMetricsIT {
     @Test
     void search_throughApi_countersMoveOnMetrics() throws Exception {
         try (Observability obs = Observability.withoutServer();
-             LocalServices services = LocalServices.connect(null, null, 3, (short) 1, obs)) {
+                LocalServices services = LocalServices.connect(null, null, 3, (short) 1, obs)) {
             for (LocalServices.Service s : LocalServices.SEARCH) {
                 obs.health().expect(s.name().toLowerCase(Locale.ROOT));
             }
@@ -41,10 +41,14 @@ class ServeMetricsIT {
             String base = "http://127.0.0.1:" + api.actualPort();
             assertEquals(200, get(base + "/ready").statusCode());
 
-            HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/experiments"))
-                    .header("Authorization", "Bearer tok").POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"space\": \"small\", \"seed\": 2, \"generations\": 30, \"experiment_id\": \"metrics-run\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> created = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(base + "/api/experiments"))
+                            .header("Authorization", "Bearer tok")
+                            .POST(
+                                    HttpRequest.BodyPublishers.ofString(
+                                            "{\"space\": \"small\", \"seed\": 2, \"generations\": 30, \"experiment_id\": \"metrics-run\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(201, created.statusCode(), created.body());
 
             List<Double> scored = new ArrayList<>();
@@ -64,9 +68,12 @@ class ServeMetricsIT {
             assertEquals(31 * 50, finalScored, "every candidate counted once by the scorer");
             assertEquals(31 * 50, value(metrics, "autost_candidates_produced_total"));
             assertTrue(scored.stream().distinct().count() >= 3, "counters did not move while scraping: " + scored);
-            assertTrue(metrics.contains("autost_search_generation{experiment=\"metrics-run\"} 30.0"), "generation gauge");
+            assertTrue(
+                    metrics.contains("autost_search_generation{experiment=\"metrics-run\"} 30.0"), "generation gauge");
             assertTrue(metrics.contains("autost_scoring_seconds_count"), "scoring timer");
-            assertTrue(metrics.contains("kafka_consumer_fetch_manager_records_lag_max"), "consumer lag from the Kafka clients");
+            assertTrue(
+                    metrics.contains("kafka_consumer_fetch_manager_records_lag_max"),
+                    "consumer lag from the Kafka clients");
             assertTrue(metrics.contains("jvm_memory_used_bytes"), "JVM metrics");
         }
     }
@@ -77,7 +84,8 @@ class ServeMetricsIT {
 
     /** Sum of a metric's samples in a Prometheus text scrape (0 when absent). */
     static double value(String scrape, String name) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(scrape);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$")
+                .matcher(scrape);
         double sum = 0;
         while (m.find()) {
             sum += Double.parseDouble(m.group(2));

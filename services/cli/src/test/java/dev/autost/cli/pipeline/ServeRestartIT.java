@@ -41,11 +41,15 @@ class ServeRestartIT {
     @Test
     void storedInfeasibleExperiment_everyRestartBecomesReady_showsItFailed_andRunsTheNextOne() throws Exception {
         try (LocalServices broker = LocalServices.connect(null, kafkaData, 3, (short) 1)) {
-            ExperimentSpec bad = ExperimentSpec.newBuilder().setSchemaVersion(SchemaVersions.CURRENT)
-                    .setExperimentId("bad-window").setSpaceYaml(BAD_SPACE).build();
+            ExperimentSpec bad = ExperimentSpec.newBuilder()
+                    .setSchemaVersion(SchemaVersions.CURRENT)
+                    .setExperimentId("bad-window")
+                    .setSpaceYaml(BAD_SPACE)
+                    .build();
             try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(broker.bootstrapServers(), "it-old-writer")) {
-                p.send(new ProducerRecord<>(Topics.EXPERIMENTS, "bad-window".getBytes(StandardCharsets.UTF_8),
-                        bad.toByteArray())).get();
+                p.send(new ProducerRecord<>(
+                                Topics.EXPERIMENTS, "bad-window".getBytes(StandardCharsets.UTF_8), bad.toByteArray()))
+                        .get();
             }
         }
 
@@ -53,24 +57,29 @@ class ServeRestartIT {
         // the second replays it and its FAILED report.
         for (int start = 1; start <= 2; start++) {
             try (Observability obs = Observability.withoutServer();
-                 LocalServices services = LocalServices.connect(null, kafkaData, 3, (short) 1, obs)) {
+                    LocalServices services = LocalServices.connect(null, kafkaData, 3, (short) 1, obs)) {
                 services.start(LocalServices.SEARCH);
-                ApiVerticle api = new ApiVerticle(services.bootstrapServers(), 0, "tok", Clock.systemUTC(), obs::mountOn);
+                ApiVerticle api =
+                        new ApiVerticle(services.bootstrapServers(), 0, "tok", Clock.systemUTC(), obs::mountOn);
                 services.deploy(api);
                 String base = "http://127.0.0.1:" + api.actualPort();
 
                 JsonObject failed = awaitPhase(base, "bad-window", "failed");
                 assertTrue(failed.getString("failure_reason", "").contains("constraints"), failed.encode());
 
-                HttpResponse<String> refused = post(base, "{\"experiment_id\": \"bad-window-" + start + "\", \"space\": "
-                        + "{\"embed_dims\": [64], \"depth\": {\"min\": 1, \"max\": 2}, \"mlp_ratios\": [4], "
-                        + "\"num_heads\": [1], \"constraints\": {\"params\": {\"min\": 1e15}}}}");
+                HttpResponse<String> refused = post(
+                        base,
+                        "{\"experiment_id\": \"bad-window-" + start + "\", \"space\": "
+                                + "{\"embed_dims\": [64], \"depth\": {\"min\": 1, \"max\": 2}, \"mlp_ratios\": [4], "
+                                + "\"num_heads\": [1], \"constraints\": {\"params\": {\"min\": 1e15}}}}");
                 assertEquals(400, refused.statusCode(), refused.body());
                 assertTrue(refused.body().contains("constraints"), refused.body());
 
                 String good = "good-" + start;
-                HttpResponse<String> created = post(base, "{\"experiment_id\": \"" + good + "\", \"space\": \"tiny\", "
-                        + "\"seed\": 3, \"generations\": 2, \"population\": 10}");
+                HttpResponse<String> created = post(
+                        base,
+                        "{\"experiment_id\": \"" + good + "\", \"space\": \"tiny\", "
+                                + "\"seed\": 3, \"generations\": 2, \"population\": 10}");
                 assertEquals(201, created.statusCode(), created.body());
                 JsonObject done = awaitPhase(base, good, "finished");
                 assertEquals(30, done.getInteger("candidates_scored"), done.encode());
@@ -79,15 +88,21 @@ class ServeRestartIT {
     }
 
     private static HttpResponse<String> post(String base, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/experiments")).header("Authorization", "Bearer tok")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/experiments"))
+                        .header("Authorization", "Bearer tok")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonObject awaitPhase(String base, String id, String phase) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         JsonObject last = null;
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/experiments/" + id)).build(),
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(base + "/api/experiments/" + id))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
                 last = new JsonObject(r.body());

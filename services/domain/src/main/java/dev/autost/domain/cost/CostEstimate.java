@@ -18,8 +18,16 @@ import java.math.RoundingMode;
  * @param energyPj         {@code acOps * AC + macOps * MAC}: the AutoST v1 energy estimate
  * @param energyFullPj     the same estimate over the full count
  */
-public record CostEstimate(long params, long syopsWhole, long syopsBiasPerCall, int syopsBatch, long flopsFull,
-                           double acOps, double macOps, double energyPj, double energyFullPj) {
+public record CostEstimate(
+        long params,
+        long syopsWhole,
+        long syopsBiasPerCall,
+        int syopsBatch,
+        long flopsFull,
+        double acOps,
+        double macOps,
+        double energyPj,
+        double energyFullPj) {
 
     /** The official score: FLOPs per image as AutoST's syops counter reports it. */
     public double flopsSyops() {
@@ -28,8 +36,8 @@ public record CostEstimate(long params, long syopsWhole, long syopsBiasPerCall, 
 
     /** {@link #flopsSyops()} as an exact decimal (e.g. {@code 3703150515.125}), for output. */
     public BigDecimal flopsSyopsExact() {
-        BigDecimal frac = BigDecimal.valueOf(syopsBiasPerCall)
-                .divide(BigDecimal.valueOf(syopsBatch), 12, RoundingMode.HALF_EVEN);
+        BigDecimal frac =
+                BigDecimal.valueOf(syopsBiasPerCall).divide(BigDecimal.valueOf(syopsBatch), 12, RoundingMode.HALF_EVEN);
         BigDecimal sum = BigDecimal.valueOf(syopsWhole).add(frac).stripTrailingZeros();
         return sum.scale() < 0 ? sum.setScale(0) : sum;
     }

@@ -62,7 +62,8 @@ public final class CostModel {
     public void check(Genome g) {
         int d = g.embedDim();
         if (d % 8 != 0) {
-            throw new InvalidGenomeException("embed_dim " + d + " is not divisible by 8 (the stem's first stage has embed_dim/8 channels)");
+            throw new InvalidGenomeException(
+                    "embed_dim " + d + " is not divisible by 8 (the stem's first stage has embed_dim/8 channels)");
         }
         for (int i = 0; i < g.depth(); i++) {
             int h = g.numHeads().get(i);
@@ -70,7 +71,8 @@ public final class CostModel {
                 throw new InvalidGenomeException("embed_dim " + d + " is not divisible by num_heads[" + i + "] = " + h);
             }
             if (g.hiddenWidth(i) < 1) {
-                throw new InvalidGenomeException("mlp_ratios[" + i + "] = " + g.mlpRatios().get(i) + " gives an MLP hidden width of 0");
+                throw new InvalidGenomeException(
+                        "mlp_ratios[" + i + "] = " + g.mlpRatios().get(i) + " gives an MLP hidden width of 0");
             }
         }
     }
@@ -116,7 +118,8 @@ public final class CostModel {
             hidden += g.hiddenWidth(i);
         }
         Coefficients c = coefficients(g.embedDim(), g.timeStepsOr(setting.timeSteps()));
-        return addExact(addExact(c.stem[CostTotals.PARAMS], multiplyExact(g.depth(), c.perBlock[CostTotals.PARAMS])),
+        return addExact(
+                addExact(c.stem[CostTotals.PARAMS], multiplyExact(g.depth(), c.perBlock[CostTotals.PARAMS])),
                 multiplyExact(hidden, c.perHidden[CostTotals.PARAMS]));
     }
 
@@ -134,7 +137,12 @@ public final class CostModel {
         CostTotals totals = new CostTotals();
         double[] sums = new double[4]; // ac, mac, full ac, full mac
         double batch = setting.syopsBatch();
-        ModelWalk.walk(setting, g.embedDim(), g.timeStepsOr(setting.timeSteps()), hidden, heads,
+        ModelWalk.walk(
+                setting,
+                g.embedDim(),
+                g.timeStepsOr(setting.timeSteps()),
+                hidden,
+                heads,
                 (block, m, syops, bias, full, params, src) -> {
                     totals.module(block, m, syops, bias, full, params, src);
                     double counted = syops + bias / batch;
@@ -161,13 +169,29 @@ public final class CostModel {
                     } else {
                         sums[3] += full;
                     }
-                    rows.add(new LayerCost(m.qualifiedName(block), block, k, params, m.countedBySyops() ? counted : 0,
-                            full, ac, mac, src == null ? null : src.qualifiedName(block), rate));
+                    rows.add(new LayerCost(
+                            m.qualifiedName(block),
+                            block,
+                            k,
+                            params,
+                            m.countedBySyops() ? counted : 0,
+                            full,
+                            ac,
+                            mac,
+                            src == null ? null : src.qualifiedName(block),
+                            rate));
                 });
         long[] v = totals.v;
-        CostEstimate total = new CostEstimate(v[CostTotals.PARAMS], v[CostTotals.SYOPS], v[CostTotals.SYOPS_BIAS],
-                setting.syopsBatch(), v[CostTotals.FULL], sums[0], sums[1],
-                energy.picojoules(sums[0], sums[1]), energy.picojoules(sums[2], sums[3]));
+        CostEstimate total = new CostEstimate(
+                v[CostTotals.PARAMS],
+                v[CostTotals.SYOPS],
+                v[CostTotals.SYOPS_BIAS],
+                setting.syopsBatch(),
+                v[CostTotals.FULL],
+                sums[0],
+                sums[1],
+                energy.picojoules(sums[0], sums[1]),
+                energy.picojoules(sums[2], sums[3]));
         return new CostBreakdown(rows, total);
     }
 
@@ -177,9 +201,16 @@ public final class CostModel {
         double mac = v[CostTotals.REAL_OPS] + v[CostTotals.REAL_BIAS] / batch;
         double acFull = v[CostTotals.FULL_ACCUMULATE] + rate * v[CostTotals.FULL_SPIKE];
         double macFull = v[CostTotals.FULL_REAL];
-        return new CostEstimate(v[CostTotals.PARAMS], v[CostTotals.SYOPS], v[CostTotals.SYOPS_BIAS],
-                setting.syopsBatch(), v[CostTotals.FULL], ac, mac,
-                energy.picojoules(ac, mac), energy.picojoules(acFull, macFull));
+        return new CostEstimate(
+                v[CostTotals.PARAMS],
+                v[CostTotals.SYOPS],
+                v[CostTotals.SYOPS_BIAS],
+                setting.syopsBatch(),
+                v[CostTotals.FULL],
+                ac,
+                mac,
+                energy.picojoules(ac, mac),
+                energy.picojoules(acFull, macFull));
     }
 
     private Coefficients coefficients(int embedDim, int timeSteps) {
@@ -199,8 +230,11 @@ public final class CostModel {
             long[] bare = walk(s, d, t, new int[] {0}, new int[] {0});
             long[] oneHidden = walk(s, d, t, new int[] {1}, new int[] {0});
             long[] oneHead = walk(s, d, t, new int[] {0}, new int[] {1});
-            return new Coefficients(none, CostTotals.minus(bare, none),
-                    CostTotals.minus(oneHidden, bare), CostTotals.minus(oneHead, bare));
+            return new Coefficients(
+                    none,
+                    CostTotals.minus(bare, none),
+                    CostTotals.minus(oneHidden, bare),
+                    CostTotals.minus(oneHead, bare));
         }
 
         private static long[] walk(ModelSetting s, int d, int t, int[] hidden, int[] heads) {

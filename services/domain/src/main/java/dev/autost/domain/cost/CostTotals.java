@@ -19,14 +19,17 @@ final class CostTotals implements CostSink {
     static final int NEURON_OPS = 3;
     /** Official ops of modules fed by spikes: accumulates, scaled by the firing rate. */
     static final int SPIKE_OPS = 4;
+
     static final int SPIKE_BIAS = 5;
     /** Official ops of modules fed by real values: multiply-accumulates. */
     static final int REAL_OPS = 6;
+
     static final int REAL_BIAS = 7;
     /** Every op, bias per output element, matmuls, scale, adds and means included. */
     static final int FULL = 8;
     /** Full-count ops that are accumulates regardless of input: neurons, adds, means. */
     static final int FULL_ACCUMULATE = 9;
+
     static final int FULL_SPIKE = 10;
     static final int FULL_REAL = 11;
     static final int SIZE = 12;

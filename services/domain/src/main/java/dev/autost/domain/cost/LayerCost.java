@@ -14,6 +14,14 @@ package dev.autost.domain.cost;
  * @param spikeInput neuron whose spikes feed the module, or null
  * @param inputRate  firing rate applied to the module's ops (1 for neurons and real inputs)
  */
-public record LayerCost(String name, int block, OpKind kind, long params, double syops, long full,
-                        double acOps, double macOps, String spikeInput, double inputRate) {
-}
+public record LayerCost(
+        String name,
+        int block,
+        OpKind kind,
+        long params,
+        double syops,
+        long full,
+        double acOps,
+        double macOps,
+        String spikeInput,
+        double inputRate) {}

@@ -18,8 +18,7 @@ import dev.autost.domain.space.ModelSetting;
  * overflow-checked.
  */
 final class ModelWalk {
-    private ModelWalk() {
-    }
+    private ModelWalk() {}
 
     /**
      * @param hidden per-block MLP hidden widths
@@ -120,15 +119,24 @@ final class ModelWalk {
         emit(sink, -1, Module.HEAD_LINEAR, head, classes, addExact(head, classes), head + classes, null);
     }
 
-    private static void emitQkv(CostSink sink, int block, Module linear, Module bn, Module lif,
-                                long nd, long ndd, long d, long plif, Module in) {
+    private static void emitQkv(
+            CostSink sink,
+            int block,
+            Module linear,
+            Module bn,
+            Module lif,
+            long nd,
+            long ndd,
+            long d,
+            long plif,
+            Module in) {
         emit(sink, block, linear, ndd, d, addExact(ndd, nd), d * d + d, in);
         emit(sink, block, bn, 2 * nd, 0, 2 * nd, 2 * d, null);
         emit(sink, block, lif, nd, 0, nd, plif, null);
     }
 
-    private static void emit(CostSink sink, int block, Module m, long syops, long bias, long full, long params,
-                             Module spikeSource) {
+    private static void emit(
+            CostSink sink, int block, Module m, long syops, long bias, long full, long params, Module spikeSource) {
         sink.module(block, m, syops, bias, full, params, spikeSource);
     }
 

@@ -47,7 +47,8 @@ public record Genome(int depth, List<Double> mlpRatios, List<Integer> numHeads, 
         for (int i = 0; i < depth; i++) {
             double r = mlpRatios.get(i);
             if (!(r > 0 && r <= MAX_MLP_RATIO)) {
-                throw new InvalidGenomeException("mlp_ratios[" + i + "] must be in (0, " + (int) MAX_MLP_RATIO + "], got " + r);
+                throw new InvalidGenomeException(
+                        "mlp_ratios[" + i + "] must be in (0, " + (int) MAX_MLP_RATIO + "], got " + r);
             }
             int h = numHeads.get(i);
             if (h < 1) {
@@ -58,7 +59,8 @@ public record Genome(int depth, List<Double> mlpRatios, List<Integer> numHeads, 
             throw new InvalidGenomeException("embed_dim must be in [1, " + MAX_EMBED_DIM + "], got " + embedDim);
         }
         if (timeSteps < 0) {
-            throw new InvalidGenomeException("time_steps must be positive (or 0 for the space default), got " + timeSteps);
+            throw new InvalidGenomeException(
+                    "time_steps must be positive (or 0 for the space default), got " + timeSteps);
         }
     }
 

@@ -32,8 +32,7 @@ public final class GenomeCodec {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
-    private GenomeCodec() {
-    }
+    private GenomeCodec() {}
 
     /** Parses one JSON object such as {@code {"depth":1,"mlp_ratios":[4],"num_heads":[8],"embed_dim":256}}. */
     public static Genome fromJson(String json) {
@@ -125,7 +124,8 @@ public final class GenomeCodec {
             throw new InvalidGenomeException("not valid YAML: " + e.getOriginalMessage(), e);
         }
         if (root == null || !root.isObject() || !root.path("RETRAIN").isObject()) {
-            throw new InvalidGenomeException("RETRAIN: missing; expected RETRAIN: {MLP_RATIO, NUM_HEADS, DEPTH, EMBED_DIM}");
+            throw new InvalidGenomeException(
+                    "RETRAIN: missing; expected RETRAIN: {MLP_RATIO, NUM_HEADS, DEPTH, EMBED_DIM}");
         }
         JsonNode r = root.get("RETRAIN");
         JsonNode embed = r.get("EMBED_DIM");
@@ -143,9 +143,14 @@ public final class GenomeCodec {
         try {
             return fromJson(n);
         } catch (InvalidGenomeException e) {
-            throw new InvalidGenomeException("RETRAIN: " + e.getMessage()
-                    .replace(MLP_RATIOS, "MLP_RATIO").replace(NUM_HEADS, "NUM_HEADS")
-                    .replace(EMBED_DIM, "EMBED_DIM").replace(DEPTH, "DEPTH"), e);
+            throw new InvalidGenomeException(
+                    "RETRAIN: "
+                            + e.getMessage()
+                                    .replace(MLP_RATIOS, "MLP_RATIO")
+                                    .replace(NUM_HEADS, "NUM_HEADS")
+                                    .replace(EMBED_DIM, "EMBED_DIM")
+                                    .replace(DEPTH, "DEPTH"),
+                    e);
         }
     }
 

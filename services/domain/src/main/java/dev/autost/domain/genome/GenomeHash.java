@@ -16,8 +16,7 @@ public final class GenomeHash {
     /** Hex digits kept from the digest. */
     public static final int LENGTH = 16;
 
-    private GenomeHash() {
-    }
+    private GenomeHash() {}
 
     /** The hash of {@code genome}. */
     public static String of(Genome genome) {

@@ -43,7 +43,8 @@ public class EvolutionSearch extends GenerationalSearch {
         List<Genome> out = new ArrayList<>(settings.population());
         if (index > 0) {
             List<Genome> parents = selectParents(history, settings.parents()).stream()
-                    .map(t -> t.candidate().genome()).toList();
+                    .map(t -> t.candidate().genome())
+                    .toList();
             if (!parents.isEmpty()) {
                 addMutants(parents, out);
                 addCrossovers(parents, out);

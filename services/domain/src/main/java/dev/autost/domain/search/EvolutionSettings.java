@@ -18,9 +18,19 @@ package dev.autost.domain.search;
  * @param randomAttempts    tries to fill a generation with random candidates
  * @param seed              the only source of randomness
  */
-public record EvolutionSettings(int population, int generations, int parents, int mutations, int crossovers,
-                                double geneMutationProb, double depthResampleProb, int mutationAttempts,
-                                int crossoverAttempts, int parentPairAttempts, int randomAttempts, long seed) {
+public record EvolutionSettings(
+        int population,
+        int generations,
+        int parents,
+        int mutations,
+        int crossovers,
+        double geneMutationProb,
+        double depthResampleProb,
+        int mutationAttempts,
+        int crossoverAttempts,
+        int parentPairAttempts,
+        int randomAttempts,
+        long seed) {
 
     public EvolutionSettings {
         positive("population", population);
@@ -159,8 +169,19 @@ public record EvolutionSettings(int population, int generations, int parents, in
         }
 
         public EvolutionSettings build() {
-            return new EvolutionSettings(population, generations, parents, mutations, crossovers, geneMutationProb,
-                    depthResampleProb, mutationAttempts, crossoverAttempts, parentPairAttempts, randomAttempts, seed);
+            return new EvolutionSettings(
+                    population,
+                    generations,
+                    parents,
+                    mutations,
+                    crossovers,
+                    geneMutationProb,
+                    depthResampleProb,
+                    mutationAttempts,
+                    crossoverAttempts,
+                    parentPairAttempts,
+                    randomAttempts,
+                    seed);
         }
     }
 }

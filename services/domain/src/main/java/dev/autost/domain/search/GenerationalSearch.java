@@ -32,6 +32,7 @@ public abstract class GenerationalSearch implements SearchStrategy {
     private final Map<Long, Trial> trials = new HashMap<>();
     /** Told trials in ask order (id order), for breeding. */
     private final List<Trial> history = new ArrayList<>();
+
     private List<Candidate> current = List.of();
     private int handedOut;
     private int toldInGeneration;

@@ -12,8 +12,7 @@ import java.util.function.Function;
  * message-driven sampler takes, without the messages.
  */
 public final class OfflineSearch {
-    private OfflineSearch() {
-    }
+    private OfflineSearch() {}
 
     /** The official objective: score = FLOPs as the syops counter reports them. */
     public static Function<Genome, Outcome> flopsObjective(CostModel model) {
@@ -29,8 +28,8 @@ public final class OfflineSearch {
      * @param onGeneration called with the generation index after each generation is told
      * @return the ranking, best first
      */
-    public static List<Trial> run(SearchStrategy strategy, Function<Genome, Outcome> objective,
-                                  Consumer<Integer> onGeneration) {
+    public static List<Trial> run(
+            SearchStrategy strategy, Function<Genome, Outcome> objective, Consumer<Integer> onGeneration) {
         while (!strategy.isFinished()) {
             int gen = strategy.generation();
             for (Candidate c : strategy.ask()) {

@@ -21,7 +21,10 @@ import java.util.Objects;
  */
 public final class OneShotSample extends GenerationalSearch {
     /** How the sample is spread. */
-    public enum Spread { UNIFORM, PARAMS }
+    public enum Spread {
+        UNIFORM,
+        PARAMS
+    }
 
     private final EvolutionSettings settings;
     private final Spread spread;
@@ -58,11 +61,13 @@ public final class OneShotSample extends GenerationalSearch {
             }
         }
         if (pool.size() < n) {
-            throw new SearchExhaustedException("found only " + pool.size() + " of " + n + " feasible distinct candidates after "
+            throw new SearchExhaustedException("found only " + pool.size() + " of " + n
+                    + " feasible distinct candidates after "
                     + draws + " random draws in space " + space.name() + " with constraints " + space.constraints()
                     + "; widen the parameter window or ask for fewer");
         }
-        pool.sort(Comparator.comparingLong((Genome g) -> feasibility.costModel().params(g)).thenComparing(Genome::hash));
+        pool.sort(Comparator.comparingLong((Genome g) -> feasibility.costModel().params(g))
+                .thenComparing(Genome::hash));
         double lo = feasibility.costModel().params(pool.get(0));
         double hi = feasibility.costModel().params(pool.get(pool.size() - 1));
         List<List<Genome>> bins = new ArrayList<>(n);

@@ -11,8 +11,7 @@ import java.util.List;
  * Stateless; O(n^2), which is ample for the ~1e3 trials of a search.
  */
 public final class ParetoFront {
-    private ParetoFront() {
-    }
+    private ParetoFront() {}
 
     static boolean dominates(Trial a, Trial b) {
         double sa = a.score();
@@ -87,8 +86,10 @@ public final class ParetoFront {
             for (int i = 0; i < idx.length; i++) {
                 idx[i] = i;
             }
-            Arrays.sort(idx, Comparator.comparingDouble((Integer i) -> -crowd[i])
-                    .thenComparingLong(i -> front.get(i).candidate().id()));
+            Arrays.sort(
+                    idx,
+                    Comparator.comparingDouble((Integer i) -> -crowd[i])
+                            .thenComparingLong(i -> front.get(i).candidate().id()));
             for (int i = 0; out.size() < k; i++) {
                 out.add(front.get(idx[i]));
             }
@@ -107,13 +108,19 @@ public final class ParetoFront {
         }
         // Along a 2-objective front sorted by score, energy is sorted too: one pass per objective.
         double sRange = front.get(0).score() - front.get(n - 1).score();
-        double eRange = Math.abs(front.get(0).outcome().cost().energyPj() - front.get(n - 1).outcome().cost().energyPj());
+        double eRange = Math.abs(front.get(0).outcome().cost().energyPj()
+                - front.get(n - 1).outcome().cost().energyPj());
         d[0] = Double.POSITIVE_INFINITY;
         d[n - 1] = Double.POSITIVE_INFINITY;
         for (int i = 1; i < n - 1; i++) {
-            double ds = sRange == 0 ? 0 : (front.get(i - 1).score() - front.get(i + 1).score()) / sRange;
-            double de = eRange == 0 ? 0 : Math.abs(front.get(i - 1).outcome().cost().energyPj()
-                    - front.get(i + 1).outcome().cost().energyPj()) / eRange;
+            double ds = sRange == 0
+                    ? 0
+                    : (front.get(i - 1).score() - front.get(i + 1).score()) / sRange;
+            double de = eRange == 0
+                    ? 0
+                    : Math.abs(front.get(i - 1).outcome().cost().energyPj()
+                                    - front.get(i + 1).outcome().cost().energyPj())
+                            / eRange;
             d[i] = ds + de;
         }
         return d;

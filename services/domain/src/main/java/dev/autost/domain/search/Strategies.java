@@ -11,8 +11,7 @@ import java.util.Locale;
 public final class Strategies {
     public static final List<String> NAMES = List.of("evolution", "random", "pareto", "stratified", "uniform");
 
-    private Strategies() {
-    }
+    private Strategies() {}
 
     /**
      * @throws IllegalArgumentException naming the accepted strategies
@@ -24,7 +23,8 @@ public final class Strategies {
             case "pareto" -> new ParetoEvolutionSearch(feasibility, settings);
             case "stratified" -> new OneShotSample(feasibility, settings, OneShotSample.Spread.PARAMS);
             case "uniform" -> new OneShotSample(feasibility, settings, OneShotSample.Spread.UNIFORM);
-            default -> throw new IllegalArgumentException("unknown strategy '" + name + "' (expected one of " + NAMES + ")");
+            default ->
+                throw new IllegalArgumentException("unknown strategy '" + name + "' (expected one of " + NAMES + ")");
         };
     }
 }

@@ -12,8 +12,8 @@ public record Trial(Candidate candidate, Outcome outcome) {
      * change the FLOPs score, so ties are common, and ask order is the same whatever
      * order the tells arrive in.
      */
-    public static final Comparator<Trial> BEST_FIRST = Comparator
-            .comparingDouble((Trial t) -> -t.outcome().score())
+    public static final Comparator<Trial> BEST_FIRST = Comparator.comparingDouble(
+                    (Trial t) -> -t.outcome().score())
             .thenComparingLong(t -> t.candidate().id());
 
     public Trial {

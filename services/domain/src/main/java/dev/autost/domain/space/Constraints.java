@@ -20,7 +20,8 @@ public record Constraints(Window params, Window flopsSyops, Window energyPj) {
     }
 
     public boolean admits(CostEstimate cost) {
-        return params.contains(cost.params()) && flopsSyops.contains(cost.flopsSyops())
+        return params.contains(cost.params())
+                && flopsSyops.contains(cost.flopsSyops())
                 && energyPj.contains(cost.energyPj());
     }
 

@@ -18,14 +18,15 @@ import java.util.Objects;
  * @param timeSteps  T used when a genome does not search it
  * @param syopsBatch batch size of the official counter's single forward call
  */
-public record ModelSetting(Backbone backbone, int imageSize, int channels, int patchSize, int classes,
-                           int timeSteps, int syopsBatch) {
+public record ModelSetting(
+        Backbone backbone, int imageSize, int channels, int patchSize, int classes, int timeSteps, int syopsBatch) {
 
     /** The official search's setting: CIFAR-100 geometry, T = 4, batch 32, AutoST blocks. */
     public static final ModelSetting OFFICIAL = new ModelSetting(Backbone.AUTOST, 32, 3, 4, 100, 4, 32);
 
     /** Upper bounds that keep every count of the largest sane model inside a long. */
     static final int MAX_IMAGE_SIZE = 4096;
+
     static final int MAX_CHANNELS = 4096;
     static final int MAX_CLASSES = 1_000_000;
     static final int MAX_TIME_STEPS = 1024;
@@ -42,7 +43,8 @@ public record ModelSetting(Backbone backbone, int imageSize, int channels, int p
         requireRange("time_steps", timeSteps, 1, MAX_TIME_STEPS);
         requireRange("syops_batch", syopsBatch, 1, MAX_SYOPS_BATCH);
         if (patchSize != 1 && patchSize != 2 && patchSize != 4 && patchSize != 8 && patchSize != 16) {
-            throw new InvalidSpaceException("patch_size",
+            throw new InvalidSpaceException(
+                    "patch_size",
                     "must be 1, 2, 4, 8 or 16 (the stem max-pools log2(patch) of its 4 stages), got " + patchSize);
         }
     }

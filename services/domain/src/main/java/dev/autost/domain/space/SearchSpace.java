@@ -24,9 +24,16 @@ import java.util.random.RandomGenerator;
  * @param setting     input geometry, classes, backbone, default T, counter batch
  * @param constraints feasibility windows
  */
-public record SearchSpace(String name, List<Integer> embedDims, int minDepth, int maxDepth, List<Double> mlpRatios,
-                          List<Integer> numHeads, List<Integer> timeSteps, ModelSetting setting,
-                          Constraints constraints) {
+public record SearchSpace(
+        String name,
+        List<Integer> embedDims,
+        int minDepth,
+        int maxDepth,
+        List<Double> mlpRatios,
+        List<Integer> numHeads,
+        List<Integer> timeSteps,
+        ModelSetting setting,
+        Constraints constraints) {
 
     public SearchSpace {
         Objects.requireNonNull(setting, "setting");
@@ -53,15 +60,15 @@ public record SearchSpace(String name, List<Integer> embedDims, int minDepth, in
         for (int i = 0; i < mlpRatios.size(); i++) {
             double r = mlpRatios.get(i);
             if (!(r > 0 && r <= Genome.MAX_MLP_RATIO)) {
-                throw new InvalidSpaceException("mlp_ratios[" + i + "]",
-                        "must be in (0, " + (int) Genome.MAX_MLP_RATIO + "], got " + r);
+                throw new InvalidSpaceException(
+                        "mlp_ratios[" + i + "]", "must be in (0, " + (int) Genome.MAX_MLP_RATIO + "], got " + r);
             }
         }
         for (int i = 0; i < timeSteps.size(); i++) {
             int t = timeSteps.get(i);
             if (t < 1 || t > ModelSetting.MAX_TIME_STEPS) {
-                throw new InvalidSpaceException("time_steps[" + i + "]",
-                        "must be in [1, " + ModelSetting.MAX_TIME_STEPS + "], got " + t);
+                throw new InvalidSpaceException(
+                        "time_steps[" + i + "]", "must be in [1, " + ModelSetting.MAX_TIME_STEPS + "], got " + t);
             }
         }
         for (int i = 0; i < embedDims.size(); i++) {
@@ -71,7 +78,8 @@ public record SearchSpace(String name, List<Integer> embedDims, int minDepth, in
                 throw new InvalidSpaceException(field, "must be in [8, " + Genome.MAX_EMBED_DIM + "], got " + d);
             }
             if (d % 8 != 0) {
-                throw new InvalidSpaceException(field, d + " is not divisible by 8 (the stem's first stage has D/8 channels)");
+                throw new InvalidSpaceException(
+                        field, d + " is not divisible by 8 (the stem's first stage has D/8 channels)");
             }
             for (int h : numHeads) {
                 if (d % h != 0) {
@@ -80,7 +88,8 @@ public record SearchSpace(String name, List<Integer> embedDims, int minDepth, in
             }
             for (double r : mlpRatios) {
                 if ((int) (d * r) < 1) {
-                    throw new InvalidSpaceException("mlp_ratios", "ratio " + r + " gives a hidden width of 0 at D = " + d);
+                    throw new InvalidSpaceException(
+                            "mlp_ratios", "ratio " + r + " gives a hidden width of 0 at D = " + d);
                 }
             }
         }
@@ -104,8 +113,13 @@ public record SearchSpace(String name, List<Integer> embedDims, int minDepth, in
     }
 
     /** Refuses spaces whose largest genome would overflow a 64-bit operation count. */
-    private static void checkNoOverflow(List<Integer> dims, int maxDepth, List<Double> ratios, List<Integer> heads,
-                                        List<Integer> ts, ModelSetting setting) {
+    private static void checkNoOverflow(
+            List<Integer> dims,
+            int maxDepth,
+            List<Double> ratios,
+            List<Integer> heads,
+            List<Integer> ts,
+            ModelSetting setting) {
         int d = dims.stream().mapToInt(Integer::intValue).max().orElseThrow();
         double r = ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         int h = heads.stream().mapToInt(Integer::intValue).max().orElseThrow();
@@ -119,9 +133,10 @@ public record SearchSpace(String name, List<Integer> embedDims, int minDepth, in
         try {
             new CostModel(setting.withTimeSteps(t)).estimate(new Genome(maxDepth, rs, hs, d, 0));
         } catch (ArithmeticException e) {
-            throw new InvalidSpaceException("embed_dims/depth/image_size/time_steps",
-                    "absurd sizes: the largest genome (D = " + d + ", depth " + maxDepth + ", ratio " + r
-                            + ", T = " + t + ", image " + setting.imageSize() + ") overflows a 64-bit operation count");
+            throw new InvalidSpaceException(
+                    "embed_dims/depth/image_size/time_steps",
+                    "absurd sizes: the largest genome (D = " + d + ", depth " + maxDepth + ", ratio " + r + ", T = " + t
+                            + ", image " + setting.imageSize() + ") overflows a 64-bit operation count");
         }
     }
 
@@ -183,20 +198,25 @@ public record SearchSpace(String name, List<Integer> embedDims, int minDepth, in
      */
     public void requireContains(Genome g) {
         if (g.depth() < minDepth || g.depth() > maxDepth) {
-            throw new InvalidGenomeException("depth " + g.depth() + " is outside [" + minDepth + ", " + maxDepth + "] of space " + name);
+            throw new InvalidGenomeException(
+                    "depth " + g.depth() + " is outside [" + minDepth + ", " + maxDepth + "] of space " + name);
         }
         for (int i = 0; i < g.depth(); i++) {
             if (!mlpRatios.contains(g.mlpRatios().get(i))) {
-                throw new InvalidGenomeException("mlp_ratios[" + i + "] = " + g.mlpRatios().get(i) + " is not one of " + mlpRatios);
+                throw new InvalidGenomeException(
+                        "mlp_ratios[" + i + "] = " + g.mlpRatios().get(i) + " is not one of " + mlpRatios);
             }
             if (!numHeads.contains(g.numHeads().get(i))) {
-                throw new InvalidGenomeException("num_heads[" + i + "] = " + g.numHeads().get(i) + " is not one of " + numHeads);
+                throw new InvalidGenomeException(
+                        "num_heads[" + i + "] = " + g.numHeads().get(i) + " is not one of " + numHeads);
             }
         }
         if (!embedDims.contains(g.embedDim())) {
             throw new InvalidGenomeException("embed_dim " + g.embedDim() + " is not one of " + embedDims);
         }
-        if (searchesTimeSteps() ? !timeSteps.contains(g.timeSteps()) : g.timeSteps() != 0 && g.timeSteps() != timeSteps.get(0)) {
+        if (searchesTimeSteps()
+                ? !timeSteps.contains(g.timeSteps())
+                : g.timeSteps() != 0 && g.timeSteps() != timeSteps.get(0)) {
             throw new InvalidGenomeException("time_steps " + g.timeSteps() + " is not one of " + timeSteps);
         }
     }

@@ -27,21 +27,34 @@ public final class SearchSpaces {
     /** Names of the spaces shipped as resources. */
     public static final List<String> BUILT_IN = List.of("tiny", "small", "base", "fashion-micro");
 
-    private static final Set<String> TOP_KEYS = Set.of("name", "embed_dims", "depth", "mlp_ratios", "num_heads",
-            "time_steps", "image_size", "channels", "patch_size", "classes", "backbone", "syops_batch", "constraints");
+    private static final Set<String> TOP_KEYS = Set.of(
+            "name",
+            "embed_dims",
+            "depth",
+            "mlp_ratios",
+            "num_heads",
+            "time_steps",
+            "image_size",
+            "channels",
+            "patch_size",
+            "classes",
+            "backbone",
+            "syops_batch",
+            "constraints");
     private static final Set<String> RANGE_KEYS = Set.of("min", "max");
     private static final Set<String> CONSTRAINT_KEYS = Set.of("params", "flops_syops", "energy_pj");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private SearchSpaces() {
-    }
+    private SearchSpaces() {}
 
     /** A shipped space by name. */
     public static SearchSpace builtIn(String name) {
         String resource = "/dev/autost/domain/spaces/" + name + ".yaml";
         try (InputStream in = SearchSpaces.class.getResourceAsStream(resource)) {
             if (in == null || !BUILT_IN.contains(name)) {
-                throw new InvalidSpaceException("space", "unknown built-in space '" + name + "' (expected one of " + BUILT_IN + " or a YAML file path)");
+                throw new InvalidSpaceException(
+                        "space",
+                        "unknown built-in space '" + name + "' (expected one of " + BUILT_IN + " or a YAML file path)");
             }
             return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -56,7 +69,8 @@ public final class SearchSpaces {
         }
         Path p = Path.of(nameOrPath);
         if (!Files.isRegularFile(p)) {
-            throw new InvalidSpaceException("space", "'" + nameOrPath + "' is neither a built-in space " + BUILT_IN + " nor a readable file");
+            throw new InvalidSpaceException(
+                    "space", "'" + nameOrPath + "' is neither a built-in space " + BUILT_IN + " nor a readable file");
         }
         return load(p);
     }
@@ -126,7 +140,8 @@ public final class SearchSpaces {
             throw new InvalidSpaceException("space", "not valid YAML: " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new InvalidSpaceException("space", "the file must be a YAML mapping of keys such as embed_dims, depth, mlp_ratios");
+            throw new InvalidSpaceException(
+                    "space", "the file must be a YAML mapping of keys such as embed_dims, depth, mlp_ratios");
         }
         refuseUnknown(root, "", TOP_KEYS);
         String name = root.hasNonNull("name") ? root.get("name").asText() : "custom";
@@ -142,15 +157,20 @@ public final class SearchSpaces {
         List<Integer> heads = list(root, "num_heads", SearchSpaces::asInt);
         List<Integer> ts = root.has("time_steps") && root.get("time_steps").isNumber()
                 ? List.of(intField(root, "time_steps", "time_steps", null))
-                : root.has("time_steps") ? list(root, "time_steps", SearchSpaces::asInt) : List.of(ModelSetting.OFFICIAL.timeSteps());
+                : root.has("time_steps")
+                        ? list(root, "time_steps", SearchSpaces::asInt)
+                        : List.of(ModelSetting.OFFICIAL.timeSteps());
         ModelSetting official = ModelSetting.OFFICIAL;
         Backbone backbone;
         try {
-            backbone = root.hasNonNull("backbone") ? Backbone.parse(root.get("backbone").asText()) : official.backbone();
+            backbone = root.hasNonNull("backbone")
+                    ? Backbone.parse(root.get("backbone").asText())
+                    : official.backbone();
         } catch (IllegalArgumentException e) {
             throw new InvalidSpaceException("backbone", e.getMessage());
         }
-        ModelSetting setting = new ModelSetting(backbone,
+        ModelSetting setting = new ModelSetting(
+                backbone,
                 intField(root, "image_size", "image_size", official.imageSize()),
                 intField(root, "channels", "channels", official.channels()),
                 intField(root, "patch_size", "patch_size", official.patchSize()),
@@ -206,7 +226,9 @@ public final class SearchSpaces {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!known.contains(key)) {
-                throw new InvalidSpaceException(prefix + key, "unknown key (known keys: " + known.stream().sorted().toList() + ")");
+                throw new InvalidSpaceException(
+                        prefix + key,
+                        "unknown key (known keys: " + known.stream().sorted().toList() + ")");
             }
         }
     }

@@ -31,8 +31,8 @@ class CostModelPropertiesTest {
     }
 
     @Property(tries = 200)
-    void paramsAndFlops_growWithEmbedDim(@ForAll @LongRange(min = 0, max = 1L << 40) long seed,
-                                         @ForAll @IntRange(min = 0, max = 5) int step) {
+    void paramsAndFlops_growWithEmbedDim(
+            @ForAll @LongRange(min = 0, max = 1L << 40) long seed, @ForAll @IntRange(min = 0, max = 5) int step) {
         Genome g = BASE.sample(new SplittableRandom(seed));
         int d = BASE.embedDims().get(step);
         int wider = BASE.embedDims().get(step + 1);

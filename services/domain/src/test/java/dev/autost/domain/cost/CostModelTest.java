@@ -104,9 +104,16 @@ class CostModelTest {
     @Test
     void explain_rowsSumToTotals() {
         CostBreakdown b = new CostModel(CIFAR100).explain(Genome.uniform(2, 4, 8, 256));
-        assertEquals(b.total().params(), b.modules().stream().mapToLong(LayerCost::params).sum());
-        assertEquals(b.total().flopsFull(), b.modules().stream().mapToLong(LayerCost::full).sum());
-        assertEquals(b.total().flopsSyops(), b.modules().stream().mapToDouble(LayerCost::syops).sum(), 1e-3);
+        assertEquals(
+                b.total().params(),
+                b.modules().stream().mapToLong(LayerCost::params).sum());
+        assertEquals(
+                b.total().flopsFull(),
+                b.modules().stream().mapToLong(LayerCost::full).sum());
+        assertEquals(
+                b.total().flopsSyops(),
+                b.modules().stream().mapToDouble(LayerCost::syops).sum(),
+                1e-3);
     }
 
     @Test
@@ -134,11 +141,12 @@ class CostModelTest {
     @Test
     void check_embedDimNotDivisibleByHeads_namesTheGene() {
         CostModel m = new CostModel(CIFAR100);
-        InvalidGenomeException e = assertThrows(InvalidGenomeException.class,
+        InvalidGenomeException e = assertThrows(
+                InvalidGenomeException.class,
                 () -> m.estimate(new Genome(2, List.of(4.0, 4.0), List.of(8, 6), 256, 0)));
         assertTrue(e.getMessage().contains("num_heads[1]"), e.getMessage());
-        InvalidGenomeException e8 = assertThrows(InvalidGenomeException.class,
-                () -> m.estimate(Genome.uniform(1, 4, 4, 100)));
+        InvalidGenomeException e8 =
+                assertThrows(InvalidGenomeException.class, () -> m.estimate(Genome.uniform(1, 4, 4, 100)));
         assertTrue(e8.getMessage().contains("divisible by 8"), e8.getMessage());
     }
 

@@ -30,7 +30,9 @@ class GenomeCodecTest {
     void hash_isTheSameInEveryJvm() {
         // Golden value from `printf %s <canonical json> | sha256sum`; changing it breaks every stored key.
         assertEquals("49133ded8448a5a0", Genome.uniform(4, 4, 8, 384).hash());
-        assertEquals(GenomeHash.ofCanonical(Genome.uniform(4, 4, 8, 384).canonicalJson()), Genome.uniform(4, 4, 8, 384).hash());
+        assertEquals(
+                GenomeHash.ofCanonical(Genome.uniform(4, 4, 8, 384).canonicalJson()),
+                Genome.uniform(4, 4, 8, 384).hash());
     }
 
     @Test
@@ -68,21 +70,27 @@ class GenomeCodecTest {
                   DEPTH: 3
                   EMBED_DIM: [256]
                 """;
-        assertEquals(new Genome(3, List.of(3.5, 4.0, 4.0), List.of(4, 8, 4), 256, 0), GenomeCodec.fromOfficialYaml(yaml));
+        assertEquals(
+                new Genome(3, List.of(3.5, 4.0, 4.0), List.of(4, 8, 4), 256, 0), GenomeCodec.fromOfficialYaml(yaml));
     }
 
     @Test
     void toOfficialYaml_writesRetrainBlock() {
         String yaml = GenomeCodec.toOfficialYaml(Genome.uniform(2, 4, 8, 256), Map.of("PARAMS", 2568507));
         assertTrue(yaml.startsWith("RETRAIN:\n  MLP_RATIO:\n  - 4.0\n  - 4.0\n  NUM_HEADS:"), yaml);
-        assertTrue(yaml.contains("DEPTH: 2") && yaml.contains("EMBED_DIM: 256") && yaml.contains("PARAMS: 2568507"), yaml);
+        assertTrue(
+                yaml.contains("DEPTH: 2") && yaml.contains("EMBED_DIM: 256") && yaml.contains("PARAMS: 2568507"), yaml);
     }
 
     @Test
     void fromJson_errors_nameTheField() {
         assertMessage("depth is missing", "{\"mlp_ratios\":[4],\"num_heads\":[8],\"embed_dim\":256}");
-        assertMessage("mlp_ratios has 1 entries but depth is 2", "{\"depth\":2,\"mlp_ratios\":[4],\"num_heads\":[8,8],\"embed_dim\":256}");
-        assertMessage("num_heads[0] must be an integer", "{\"depth\":1,\"mlp_ratios\":[4],\"num_heads\":[\"x\"],\"embed_dim\":256}");
+        assertMessage(
+                "mlp_ratios has 1 entries but depth is 2",
+                "{\"depth\":2,\"mlp_ratios\":[4],\"num_heads\":[8,8],\"embed_dim\":256}");
+        assertMessage(
+                "num_heads[0] must be an integer",
+                "{\"depth\":1,\"mlp_ratios\":[4],\"num_heads\":[\"x\"],\"embed_dim\":256}");
         assertMessage("not valid JSON", "{depth:");
         assertMessage("embed_dim must be in", "{\"depth\":1,\"mlp_ratios\":[4],\"num_heads\":[8],\"embed_dim\":-1}");
         assertMessage("a genome must be a JSON object", "[1,2]");
@@ -90,7 +98,8 @@ class GenomeCodecTest {
 
     @Test
     void fromOfficialYaml_missingRetrain_explains() {
-        InvalidGenomeException e = assertThrows(InvalidGenomeException.class, () -> GenomeCodec.fromOfficialYaml("DEPTH: 3\n"));
+        InvalidGenomeException e =
+                assertThrows(InvalidGenomeException.class, () -> GenomeCodec.fromOfficialYaml("DEPTH: 3\n"));
         assertTrue(e.getMessage().contains("RETRAIN"));
     }
 

@@ -33,17 +33,26 @@ class EvolutionSearchTest extends SearchStrategyContract {
     @Test
     void run_evolution_beatsRandomSearchAtEqualBudget() {
         // FLOPs reward width and depth; selection should find higher scores than chance.
-        double evo = OfflineSearch.run(new EvolutionSearch(Feasibility.of(SMALL), EvolutionSettings.defaults(1)), FLOPS, null)
-                .get(0).score();
-        double rnd = OfflineSearch.run(new RandomSearch(Feasibility.of(SMALL), EvolutionSettings.defaults(1)), FLOPS, null)
-                .get(0).score();
+        double evo = OfflineSearch.run(
+                        new EvolutionSearch(Feasibility.of(SMALL), EvolutionSettings.defaults(1)), FLOPS, null)
+                .get(0)
+                .score();
+        double rnd = OfflineSearch.run(
+                        new RandomSearch(Feasibility.of(SMALL), EvolutionSettings.defaults(1)), FLOPS, null)
+                .get(0)
+                .score();
         assertTrue(evo >= rnd, "evolution " + evo + " vs random " + rnd);
     }
 
     @Test
     void mutate_keepsGenomeInsideSpace() {
-        EvolutionSearch s = new EvolutionSearch(Feasibility.of(SMALL), EvolutionSettings.builder()
-                .depthResampleProb(1).geneMutationProb(1).seed(4).build());
+        EvolutionSearch s = new EvolutionSearch(
+                Feasibility.of(SMALL),
+                EvolutionSettings.builder()
+                        .depthResampleProb(1)
+                        .geneMutationProb(1)
+                        .seed(4)
+                        .build());
         Genome parent = Genome.uniform(4, 4, 8, 384);
         for (int i = 0; i < 500; i++) {
             SMALL.requireContains(s.mutate(parent));
@@ -80,7 +89,8 @@ class EvolutionSearchTest extends SearchStrategyContract {
     @Test
     void ask_windowAdmittingNothing_failsWithClearMessage() {
         SearchSpace impossible = SMALL.withConstraints(SMALL.constraints().withParams(Window.between(1, 2)));
-        EvolutionSearch s = new EvolutionSearch(Feasibility.of(impossible),
+        EvolutionSearch s = new EvolutionSearch(
+                Feasibility.of(impossible),
                 EvolutionSettings.builder().randomAttempts(1000).seed(1).build());
         SearchExhaustedException e = assertThrows(SearchExhaustedException.class, s::ask);
         assertTrue(e.getMessage().contains("widen the parameter window"), e.getMessage());
@@ -95,8 +105,10 @@ class EvolutionSearchTest extends SearchStrategyContract {
                 num_heads: [2, 4]
                 time_steps: [2, 4, 8]
                 """);
-        List<Trial> all = OfflineSearch.run(new EvolutionSearch(Feasibility.of(withT), shortSchedule(3)),
-                OfflineSearch.flopsObjective(new dev.autost.domain.cost.CostModel(withT.modelSetting())), null);
+        List<Trial> all = OfflineSearch.run(
+                new EvolutionSearch(Feasibility.of(withT), shortSchedule(3)),
+                OfflineSearch.flopsObjective(new dev.autost.domain.cost.CostModel(withT.modelSetting())),
+                null);
         java.util.Set<Integer> seenT = new java.util.HashSet<>();
         for (Trial t : all) {
             withT.requireContains(t.candidate().genome());
@@ -109,9 +121,12 @@ class EvolutionSearchTest extends SearchStrategyContract {
 
     @Test
     void settings_invalid_namesTheField() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> EvolutionSettings.builder().mutations(40).crossovers(40).build());
         assertTrue(e.getMessage().contains("mutations"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> EvolutionSettings.builder().geneMutationProb(1.5).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EvolutionSettings.builder().geneMutationProb(1.5).build());
     }
 }

@@ -18,9 +18,15 @@ class OneShotSampleTest {
     private static final CostModel COSTS = new CostModel(MICRO.modelSetting());
 
     private static List<Trial> run(SearchSpace space, OneShotSample.Spread spread, int n, long seed) {
-        EvolutionSettings s = EvolutionSettings.builder().populationWithOfficialSplit(n).generations(20).seed(seed).build();
-        return OfflineSearch.run(new OneShotSample(new Feasibility(space, new CostModel(space.modelSetting())), s, spread),
-                OfflineSearch.flopsObjective(new CostModel(space.modelSetting())), null);
+        EvolutionSettings s = EvolutionSettings.builder()
+                .populationWithOfficialSplit(n)
+                .generations(20)
+                .seed(seed)
+                .build();
+        return OfflineSearch.run(
+                new OneShotSample(new Feasibility(space, new CostModel(space.modelSetting())), s, spread),
+                OfflineSearch.flopsObjective(new CostModel(space.modelSetting())),
+                null);
     }
 
     @Test
@@ -28,10 +34,17 @@ class OneShotSampleTest {
         for (OneShotSample.Spread spread : OneShotSample.Spread.values()) {
             List<Trial> trials = run(MICRO, spread, 30, 7);
             assertEquals(30, trials.size(), spread.name());
-            assertEquals(30, new HashSet<>(trials.stream().map(t -> t.candidate().genome()).toList()).size());
+            assertEquals(
+                    30,
+                    new HashSet<>(trials.stream()
+                                    .map(t -> t.candidate().genome())
+                                    .toList())
+                            .size());
             trials.forEach(t -> {
                 assertEquals(0, t.candidate().generation());
-                assertTrue(MICRO.constraints().params().contains(COSTS.params(t.candidate().genome())));
+                assertTrue(MICRO.constraints()
+                        .params()
+                        .contains(COSTS.params(t.candidate().genome())));
             });
         }
     }
@@ -40,9 +53,13 @@ class OneShotSampleTest {
     void paramsSpread_coversTheRangeMoreEvenlyThanAUniformDraw() {
         int n = 30;
         List<Long> spread = run(MICRO, OneShotSample.Spread.PARAMS, n, 11).stream()
-                .map(t -> COSTS.params(t.candidate().genome())).sorted().toList();
+                .map(t -> COSTS.params(t.candidate().genome()))
+                .sorted()
+                .toList();
         List<Long> uniform = run(MICRO, OneShotSample.Spread.UNIFORM, n, 11).stream()
-                .map(t -> COSTS.params(t.candidate().genome())).sorted().toList();
+                .map(t -> COSTS.params(t.candidate().genome()))
+                .sorted()
+                .toList();
         double lo = spread.get(0);
         double hi = spread.get(n - 1);
         // One per equal-width bin: each third of the range holds about a third of the sample.
@@ -52,23 +69,32 @@ class OneShotSampleTest {
             long inThird = spread.stream().filter(p -> p >= a && p <= b).count();
             assertTrue(inThird >= 7, "third " + third + " holds " + inThird + " of " + spread);
         }
-        assertTrue(unevenness(spread, lo, hi) < unevenness(uniform, lo, hi),
+        assertTrue(
+                unevenness(spread, lo, hi) < unevenness(uniform, lo, hi),
                 "spread " + spread + " vs uniform " + uniform);
     }
 
     /** Largest minus smallest count over five equal-width bins of [lo, hi]. */
     private static long unevenness(List<Long> params, double lo, double hi) {
         long[] bins = new long[5];
-        params.stream().filter(p -> p >= lo && p <= hi)
+        params.stream()
+                .filter(p -> p >= lo && p <= hi)
                 .forEach(p -> bins[(int) Math.min(4, (p - lo) / (hi - lo) * 5)]++);
-        return java.util.Arrays.stream(bins).max().orElse(0) - java.util.Arrays.stream(bins).min().orElse(0);
+        return java.util.Arrays.stream(bins).max().orElse(0)
+                - java.util.Arrays.stream(bins).min().orElse(0);
     }
 
     @Test
     void sample_sameSeed_isTheSame_andAnotherSeedDiffers() {
-        List<Genome> a = run(MICRO, OneShotSample.Spread.PARAMS, 20, 3).stream().map(t -> t.candidate().genome()).toList();
-        List<Genome> b = run(MICRO, OneShotSample.Spread.PARAMS, 20, 3).stream().map(t -> t.candidate().genome()).toList();
-        List<Genome> c = run(MICRO, OneShotSample.Spread.PARAMS, 20, 4).stream().map(t -> t.candidate().genome()).toList();
+        List<Genome> a = run(MICRO, OneShotSample.Spread.PARAMS, 20, 3).stream()
+                .map(t -> t.candidate().genome())
+                .toList();
+        List<Genome> b = run(MICRO, OneShotSample.Spread.PARAMS, 20, 3).stream()
+                .map(t -> t.candidate().genome())
+                .toList();
+        List<Genome> c = run(MICRO, OneShotSample.Spread.PARAMS, 20, 4).stream()
+                .map(t -> t.candidate().genome())
+                .toList();
         assertEquals(a, b);
         assertTrue(!a.equals(c));
     }
@@ -76,15 +102,18 @@ class OneShotSampleTest {
     @Test
     void sample_tooNarrowWindow_namesTheProblem() {
         SearchSpace narrow = MICRO.withConstraints(MICRO.constraints().withParams(Window.between(1, 10)));
-        SearchExhaustedException e = assertThrows(SearchExhaustedException.class,
-                () -> run(narrow, OneShotSample.Spread.PARAMS, 5, 1));
+        SearchExhaustedException e =
+                assertThrows(SearchExhaustedException.class, () -> run(narrow, OneShotSample.Spread.PARAMS, 5, 1));
         assertTrue(e.getMessage().contains("widen the parameter window"), e.getMessage());
     }
 
     @Test
     void strategies_knowBothSampleNames() {
         Feasibility f = new Feasibility(MICRO, COSTS);
-        EvolutionSettings s = EvolutionSettings.builder().populationWithOfficialSplit(4).seed(1).build();
+        EvolutionSettings s = EvolutionSettings.builder()
+                .populationWithOfficialSplit(4)
+                .seed(1)
+                .build();
         assertTrue(Strategies.create("stratified", f, s) instanceof OneShotSample);
         assertTrue(Strategies.create("uniform", f, s) instanceof OneShotSample);
     }

@@ -39,11 +39,20 @@ class ParetoEvolutionSearchTest extends SearchStrategyContract {
         // (score, energy): A(10,5) B(8,3) C(6,1) are non-dominated; D(7,4) is beaten by B; E(5,6) by all.
         List<Trial> t = List.of(trial(0, 10, 5), trial(1, 8, 3), trial(2, 6, 1), trial(3, 7, 4), trial(4, 5, 6));
         List<List<Trial>> fronts = ParetoFront.fronts(t);
-        assertEquals(List.of(0L, 1L, 2L), fronts.get(0).stream().map(x -> x.candidate().id()).toList());
-        assertEquals(List.of(3L), fronts.get(1).stream().map(x -> x.candidate().id()).toList());
-        assertEquals(List.of(4L), fronts.get(2).stream().map(x -> x.candidate().id()).toList());
+        assertEquals(
+                List.of(0L, 1L, 2L),
+                fronts.get(0).stream().map(x -> x.candidate().id()).toList());
+        assertEquals(
+                List.of(3L), fronts.get(1).stream().map(x -> x.candidate().id()).toList());
+        assertEquals(
+                List.of(4L), fronts.get(2).stream().map(x -> x.candidate().id()).toList());
         // Selecting 2 cuts the first front by crowding: its boundary members win.
-        assertEquals(List.of(0L, 2L), ParetoFront.select(t, 2).stream().map(x -> x.candidate().id()).sorted().toList());
+        assertEquals(
+                List.of(0L, 2L),
+                ParetoFront.select(t, 2).stream()
+                        .map(x -> x.candidate().id())
+                        .sorted()
+                        .toList());
     }
 
     private static Trial trial(long id, double score, double energy) {

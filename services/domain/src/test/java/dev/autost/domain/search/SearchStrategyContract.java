@@ -34,8 +34,14 @@ abstract class SearchStrategyContract {
     }
 
     static EvolutionSettings shortSchedule(long seed) {
-        return EvolutionSettings.builder().population(20).generations(5).parents(5).mutations(8).crossovers(8)
-                .seed(seed).build();
+        return EvolutionSettings.builder()
+                .population(20)
+                .generations(5)
+                .parents(5)
+                .mutations(8)
+                .crossovers(8)
+                .seed(seed)
+                .build();
     }
 
     @Test
@@ -56,7 +62,9 @@ abstract class SearchStrategyContract {
         Set<Genome> genomes = new HashSet<>();
         Set<String> hashes = new HashSet<>();
         for (Trial t : all) {
-            assertTrue(genomes.add(t.candidate().genome()), "duplicate " + t.candidate().genome());
+            assertTrue(
+                    genomes.add(t.candidate().genome()),
+                    "duplicate " + t.candidate().genome());
             assertTrue(hashes.add(t.candidate().genome().hash()));
         }
     }

@@ -41,7 +41,9 @@ class SearchSpacesTest {
 
     @Test
     void builtIn_base_hasStep64EmbedDims() {
-        assertEquals(List.of(384, 448, 512, 576, 640, 704, 768), SearchSpaces.builtIn("base").embedDims());
+        assertEquals(
+                List.of(384, 448, 512, 576, 640, 704, 768),
+                SearchSpaces.builtIn("base").embedDims());
         assertEquals(List.of(3.0, 4.0, 5.0, 6.0), SearchSpaces.builtIn("base").mlpRatios());
     }
 
@@ -70,22 +72,24 @@ class SearchSpacesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "empty choice list | embed_dims: [64, 128] | embed_dims: [] | embed_dims",
-        "depth min above max | 'depth: {min: 1, max: 3}' | 'depth: {min: 4, max: 3}' | depth",
-        "D not divisible by 8 | embed_dims: [64, 128] | embed_dims: [64, 100] | embed_dims[1]",
-        "D not divisible by a head count | 'num_heads: [4, 8]' | 'num_heads: [4, 8, 6]' | embed_dims[0]",
-        "unknown key | name: mine | colour: blue | colour",
-        "unknown nested key | 'depth: {min: 1, max: 3}' | 'depth: {min: 1, max: 3, step: 1}' | depth.step",
-        "negative ratio | 'mlp_ratios: [2, 4]' | 'mlp_ratios: [2, -4]' | mlp_ratios[1]",
-        "repeated choice | 'mlp_ratios: [2, 4]' | 'mlp_ratios: [2, 2]' | mlp_ratios",
-        "wrong type | embed_dims: [64, 128] | embed_dims: wide | embed_dims",
-        "non-integer dim | embed_dims: [64, 128] | 'embed_dims: [64, 64.5]' | embed_dims[1]",
-        "patch not a power of two | name: mine | 'name: mine\npatch_size: 3' | patch_size",
-        "unknown backbone | name: mine | 'name: mine\nbackbone: resnet' | backbone",
-        "absurd image | name: mine | 'name: mine\nimage_size: 100000' | image_size",
-        "depth absent | 'depth: {min: 1, max: 3}' | '' | depth",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "empty choice list | embed_dims: [64, 128] | embed_dims: [] | embed_dims",
+                "depth min above max | 'depth: {min: 1, max: 3}' | 'depth: {min: 4, max: 3}' | depth",
+                "D not divisible by 8 | embed_dims: [64, 128] | embed_dims: [64, 100] | embed_dims[1]",
+                "D not divisible by a head count | 'num_heads: [4, 8]' | 'num_heads: [4, 8, 6]' | embed_dims[0]",
+                "unknown key | name: mine | colour: blue | colour",
+                "unknown nested key | 'depth: {min: 1, max: 3}' | 'depth: {min: 1, max: 3, step: 1}' | depth.step",
+                "negative ratio | 'mlp_ratios: [2, 4]' | 'mlp_ratios: [2, -4]' | mlp_ratios[1]",
+                "repeated choice | 'mlp_ratios: [2, 4]' | 'mlp_ratios: [2, 2]' | mlp_ratios",
+                "wrong type | embed_dims: [64, 128] | embed_dims: wide | embed_dims",
+                "non-integer dim | embed_dims: [64, 128] | 'embed_dims: [64, 64.5]' | embed_dims[1]",
+                "patch not a power of two | name: mine | 'name: mine\npatch_size: 3' | patch_size",
+                "unknown backbone | name: mine | 'name: mine\nbackbone: resnet' | backbone",
+                "absurd image | name: mine | 'name: mine\nimage_size: 100000' | image_size",
+                "depth absent | 'depth: {min: 1, max: 3}' | '' | depth",
+            })
     void parse_invalidSpace_namesTheField(String what, String replace, String with, String field) {
         String yaml = VALID.replace(replace, with.replace("\\n", "\n"));
         InvalidSpaceException e = assertThrows(InvalidSpaceException.class, () -> SearchSpaces.parse(yaml));
@@ -94,7 +98,8 @@ class SearchSpacesTest {
 
     @Test
     void parse_constraintWindowMinAboveMax_namesTheWindow() {
-        InvalidSpaceException e = assertThrows(InvalidSpaceException.class,
+        InvalidSpaceException e = assertThrows(
+                InvalidSpaceException.class,
                 () -> SearchSpaces.parse(VALID + "constraints:\n  params: {min: 5, max: 1}\n"));
         assertEquals("constraints.params", e.field());
     }

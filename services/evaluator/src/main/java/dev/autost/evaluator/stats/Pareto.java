@@ -11,8 +11,7 @@ import java.util.function.ToDoubleFunction;
  * both and better on one. Stateless.
  */
 public final class Pareto {
-    private Pareto() {
-    }
+    private Pareto() {}
 
     /** The non-dominated items, best on the maximised objective first. */
     public static <T> List<T> front(List<T> items, ToDoubleFunction<T> up, ToDoubleFunction<T> down) {

@@ -14,8 +14,7 @@ public final class RankCorrelation {
     /** Bootstrap resamples; enough for stable 95 % percentile bounds at n of tens to hundreds. */
     public static final int DEFAULT_RESAMPLES = 2000;
 
-    private RankCorrelation() {
-    }
+    private RankCorrelation() {}
 
     /**
      * One correlation with its interval.
@@ -25,12 +24,10 @@ public final class RankCorrelation {
      * @param low   2.5th percentile of the bootstrap distribution
      * @param high  97.5th percentile
      */
-    public record Estimate(int n, double value, double low, double high) {
-    }
+    public record Estimate(int n, double value, double low, double high) {}
 
     /** Kendall tau-b and Spearman rho for one metric. */
-    public record Result(Estimate kendallTauB, Estimate spearmanRho) {
-    }
+    public record Result(Estimate kendallTauB, Estimate spearmanRho) {}
 
     /** Kendall's tau-b (ties in either column corrected), as Apache Commons Math computes it. */
     public static double kendallTauB(double[] x, double[] y) {
@@ -51,7 +48,8 @@ public final class RankCorrelation {
         double tau = kendallTauB(metric, accuracy);
         double rho = spearmanRho(metric, accuracy);
         if (n < 3 || resamples < 1) {
-            return new Result(new Estimate(n, tau, Double.NaN, Double.NaN), new Estimate(n, rho, Double.NaN, Double.NaN));
+            return new Result(
+                    new Estimate(n, tau, Double.NaN, Double.NaN), new Estimate(n, rho, Double.NaN, Double.NaN));
         }
         SplittableRandom rng = new SplittableRandom(seed);
         double[] taus = new double[resamples];

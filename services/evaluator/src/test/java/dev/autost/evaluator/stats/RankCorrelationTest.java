@@ -34,15 +34,18 @@ class RankCorrelationTest {
         double[] a = {0.30, 0.12, 0.41, 0.2, 0.47, 0.9, 0.25, 0.5, 0.66, 0.28, 0.85, 0.8};
         RankCorrelation.Result r = RankCorrelation.of(m, a, 500, 7);
         assertEquals(12, r.kendallTauB().n());
-        assertTrue(r.kendallTauB().low() <= r.kendallTauB().value() && r.kendallTauB().value() <= r.kendallTauB().high());
-        assertTrue(r.spearmanRho().low() <= r.spearmanRho().value() && r.spearmanRho().value() <= r.spearmanRho().high());
+        assertTrue(r.kendallTauB().low() <= r.kendallTauB().value()
+                && r.kendallTauB().value() <= r.kendallTauB().high());
+        assertTrue(r.spearmanRho().low() <= r.spearmanRho().value()
+                && r.spearmanRho().value() <= r.spearmanRho().high());
         assertEquals(r, RankCorrelation.of(m, a, 500, 7));
     }
 
     @Test
     void of_tooFewPairs_givesNoInterval() {
         RankCorrelation.Result r = RankCorrelation.of(new double[] {1}, new double[] {0.5}, 100, 1);
-        assertTrue(Double.isNaN(r.kendallTauB().value()) && Double.isNaN(r.spearmanRho().low()));
+        assertTrue(Double.isNaN(r.kendallTauB().value())
+                && Double.isNaN(r.spearmanRho().low()));
     }
 
     private static double pearson(double[] x, double[] y) {

@@ -16,49 +16,48 @@ import java.util.Objects;
  */
 public final class GenomeMessages {
 
-  private GenomeMessages() {}
+    private GenomeMessages() {}
 
-  /**
-   * The domain genome of {@code message}.
-   *
-   * @throws InvalidGenomeException naming the field and value that are wrong
-   */
-  public static Genome toDomain(dev.autost.proto.v1.Genome message) {
-    Objects.requireNonNull(message, "message");
-    int depth = unsigned("depth", message.getDepth());
-    int embedDim = unsigned("embed_dim", message.getEmbedDim());
-    int timeSteps = unsigned("time_steps", message.getTimeSteps());
-    List<Integer> heads = new ArrayList<>(message.getNumHeadsCount());
-    for (int i = 0; i < message.getNumHeadsCount(); i++) {
-      heads.add(unsigned("num_heads[" + i + "]", message.getNumHeads(i)));
+    /**
+     * The domain genome of {@code message}.
+     *
+     * @throws InvalidGenomeException naming the field and value that are wrong
+     */
+    public static Genome toDomain(dev.autost.proto.v1.Genome message) {
+        Objects.requireNonNull(message, "message");
+        int depth = unsigned("depth", message.getDepth());
+        int embedDim = unsigned("embed_dim", message.getEmbedDim());
+        int timeSteps = unsigned("time_steps", message.getTimeSteps());
+        List<Integer> heads = new ArrayList<>(message.getNumHeadsCount());
+        for (int i = 0; i < message.getNumHeadsCount(); i++) {
+            heads.add(unsigned("num_heads[" + i + "]", message.getNumHeads(i)));
+        }
+        List<Double> ratios = new ArrayList<>(message.getMlpRatiosList());
+        try {
+            return new Genome(depth, ratios, heads, embedDim, timeSteps);
+        } catch (NullPointerException e) {
+            // Cannot happen for a parsed message (repeated fields are never null); keep the contract.
+            throw new InvalidGenomeException("genome has a missing field: " + e.getMessage(), e);
+        }
     }
-    List<Double> ratios = new ArrayList<>(message.getMlpRatiosList());
-    try {
-      return new Genome(depth, ratios, heads, embedDim, timeSteps);
-    } catch (NullPointerException e) {
-      // Cannot happen for a parsed message (repeated fields are never null); keep the contract.
-      throw new InvalidGenomeException("genome has a missing field: " + e.getMessage(), e);
-    }
-  }
 
-  /** The wire form of {@code genome}; {@code time_steps} stays 0 when not searched. */
-  public static dev.autost.proto.v1.Genome toProto(Genome genome) {
-    Objects.requireNonNull(genome, "genome");
-    return dev.autost.proto.v1.Genome.newBuilder()
-        .setDepth(genome.depth())
-        .addAllMlpRatios(genome.mlpRatios())
-        .addAllNumHeads(genome.numHeads())
-        .setEmbedDim(genome.embedDim())
-        .setTimeSteps(genome.timeSteps())
-        .build();
-  }
-
-  private static int unsigned(String field, int value) {
-    if (value < 0) {
-      throw new InvalidGenomeException(
-          field + " is too large: " + Integer.toUnsignedString(value)
-              + " (at most " + Integer.MAX_VALUE + ")");
+    /** The wire form of {@code genome}; {@code time_steps} stays 0 when not searched. */
+    public static dev.autost.proto.v1.Genome toProto(Genome genome) {
+        Objects.requireNonNull(genome, "genome");
+        return dev.autost.proto.v1.Genome.newBuilder()
+                .setDepth(genome.depth())
+                .addAllMlpRatios(genome.mlpRatios())
+                .addAllNumHeads(genome.numHeads())
+                .setEmbedDim(genome.embedDim())
+                .setTimeSteps(genome.timeSteps())
+                .build();
     }
-    return value;
-  }
+
+    private static int unsigned(String field, int value) {
+        if (value < 0) {
+            throw new InvalidGenomeException(field + " is too large: " + Integer.toUnsignedString(value) + " (at most "
+                    + Integer.MAX_VALUE + ")");
+        }
+        return value;
+    }
 }

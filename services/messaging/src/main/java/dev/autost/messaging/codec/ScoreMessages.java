@@ -6,8 +6,7 @@ import dev.autost.proto.v1.Score;
 
 /** Turns a {@link Score} message back into the domain's {@link Outcome}. Stateless. */
 public final class ScoreMessages {
-    private ScoreMessages() {
-    }
+    private ScoreMessages() {}
 
     /**
      * The outcome the scorer computed. The official score travels as a double, which is exact
@@ -18,8 +17,15 @@ public final class ScoreMessages {
         double f = s.getFlopsSyops();
         long whole = (long) Math.floor(f);
         long bias = Math.round((f - whole) * syopsBatch);
-        CostEstimate c = new CostEstimate(s.getParams(), whole, bias, syopsBatch, (long) s.getFlopsFull(),
-                s.getExtraOrDefault("ac_ops", 0), s.getExtraOrDefault("mac_ops", 0), s.getEnergyPj(),
+        CostEstimate c = new CostEstimate(
+                s.getParams(),
+                whole,
+                bias,
+                syopsBatch,
+                (long) s.getFlopsFull(),
+                s.getExtraOrDefault("ac_ops", 0),
+                s.getExtraOrDefault("mac_ops", 0),
+                s.getEnergyPj(),
                 s.getExtraOrDefault("energy_full_pj", s.getEnergyPj()));
         return new Outcome(f, c);
     }

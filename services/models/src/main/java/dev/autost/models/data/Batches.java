@@ -56,8 +56,8 @@ public final class Batches {
                     int sy = y + dy;
                     for (int x = 0; x < w; x++) {
                         int sx = (flip ? w - 1 - x : x) + dx;
-                        out[dst + base + y * w + x] = sy < 0 || sy >= h || sx < 0 || sx >= w
-                                ? black : t[px[src + base + sy * w + sx] & 0xff];
+                        out[dst + base + y * w + x] =
+                                sy < 0 || sy >= h || sx < 0 || sx >= w ? black : t[px[src + base + sy * w + sx] & 0xff];
                     }
                 }
             }

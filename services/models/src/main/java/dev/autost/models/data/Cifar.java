@@ -22,7 +22,8 @@ public final class Cifar {
 
     /** Which of the two data sets. */
     public enum Variant {
-        CIFAR10(1, 10, Normalization.CIFAR10), CIFAR100(2, 100, Normalization.CIFAR100);
+        CIFAR10(1, 10, Normalization.CIFAR10),
+        CIFAR100(2, 100, Normalization.CIFAR100);
 
         final int labelBytes;
         final int classes;
@@ -43,8 +44,7 @@ public final class Cifar {
         }
     }
 
-    private Cifar() {
-    }
+    private Cifar() {}
 
     /** Loads the training or test split from a directory in the distributed layout. */
     public static ImageDataset load(Variant variant, Path dir, boolean train) {
@@ -60,7 +60,8 @@ public final class Cifar {
         } else {
             files.add(dir.resolve(train ? "train.bin" : "test.bin"));
         }
-        return read(variant, files, variant.name().toLowerCase(java.util.Locale.ROOT) + "/" + (train ? "train" : "test"));
+        return read(
+                variant, files, variant.name().toLowerCase(java.util.Locale.ROOT) + "/" + (train ? "train" : "test"));
     }
 
     /** Reads and concatenates binary record files. */
@@ -81,9 +82,11 @@ public final class Cifar {
                 throw new DataFormatException(f, "empty file");
             }
             if (b.length % rec != 0) {
-                throw new DataFormatException(f, "truncated or not " + variant + " binary: " + b.length
-                        + " bytes is not a multiple of the " + rec + "-byte record (" + b.length / rec
-                        + " whole records, then " + b.length % rec + " bytes)");
+                throw new DataFormatException(
+                        f,
+                        "truncated or not " + variant + " binary: " + b.length
+                                + " bytes is not a multiple of the " + rec + "-byte record (" + b.length / rec
+                                + " whole records, then " + b.length % rec + " bytes)");
             }
             contents.add(b);
             total += b.length / rec;
@@ -97,8 +100,10 @@ public final class Cifar {
             for (int off = 0; off < b.length; off += rec, i++) {
                 int label = b[off + variant.labelBytes - 1] & 0xff;
                 if (label >= variant.classes) {
-                    throw new DataFormatException(files.get(fi), "record " + off / rec + " has label " + label
-                            + ", outside [0, " + variant.classes + ") for " + variant);
+                    throw new DataFormatException(
+                            files.get(fi),
+                            "record " + off / rec + " has label " + label + ", outside [0, " + variant.classes
+                                    + ") for " + variant);
                 }
                 labels[i] = label;
                 System.arraycopy(b, off + variant.labelBytes, pixels, i * PIXELS, PIXELS);

@@ -19,11 +19,11 @@ import java.util.Optional;
 public final class FashionMnist {
     public static final String DEBIAN_DIR = "/usr/share/datasets/fashion-mnist";
     public static final int CLASSES = 10;
-    private static final String[] FILES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+    private static final String[] FILES = {
+        "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"
+    };
 
-    private FashionMnist() {
-    }
+    private FashionMnist() {}
 
     /** Candidate directories: only the explicit one when given, else the default locations in order. */
     public static List<Path> searchPath(Optional<Path> explicit) {
@@ -71,7 +71,9 @@ public final class FashionMnist {
         Path dir = locate(explicitDir).orElseGet(() -> downloadOrExplain(explicitDir));
         String images = train ? FILES[0] : FILES[2];
         String labels = train ? FILES[1] : FILES[3];
-        return load(file(dir, images).orElseThrow(), file(dir, labels).orElseThrow(),
+        return load(
+                file(dir, images).orElseThrow(),
+                file(dir, labels).orElseThrow(),
                 "fashion-mnist/" + (train ? "train" : "test"));
     }
 
@@ -87,12 +89,18 @@ public final class FashionMnist {
             throw new DataFormatException(explicitDir.orElse(Path.of(DEBIAN_DIR)), notFound);
         }
         try {
-            return FashionMnistDownload.download(FashionMnistDownload.OFFICIAL, FashionMnistDownload.defaultCache(),
-                    java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10))
-                            .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build());
+            return FashionMnistDownload.download(
+                    FashionMnistDownload.OFFICIAL,
+                    FashionMnistDownload.defaultCache(),
+                    java.net.http.HttpClient.newBuilder()
+                            .connectTimeout(java.time.Duration.ofSeconds(10))
+                            .followRedirects(java.net.http.HttpClient.Redirect.NORMAL)
+                            .build());
         } catch (RuntimeException e) {
-            throw new DataFormatException(Path.of(DEBIAN_DIR), notFound + "; downloading from the official source failed: "
-                    + e.getMessage(), e);
+            throw new DataFormatException(
+                    Path.of(DEBIAN_DIR),
+                    notFound + "; downloading from the official source failed: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -102,18 +110,20 @@ public final class FashionMnist {
         IdxReader.Idx lab = IdxReader.readLabels(labelFile);
         int count = img.dims()[0];
         if (lab.dims()[0] != count) {
-            throw new DataFormatException(labelFile, lab.dims()[0] + " labels but " + imageFile.getFileName()
-                    + " holds " + count + " images");
+            throw new DataFormatException(
+                    labelFile,
+                    lab.dims()[0] + " labels but " + imageFile.getFileName() + " holds " + count + " images");
         }
         int[] labels = new int[count];
         for (int i = 0; i < count; i++) {
             labels[i] = lab.data()[i] & 0xff;
             if (labels[i] >= CLASSES) {
-                throw new DataFormatException(labelFile, "label " + labels[i] + " at index " + i + " is not in [0, 10)");
+                throw new DataFormatException(
+                        labelFile, "label " + labels[i] + " at index " + i + " is not in [0, 10)");
             }
         }
-        return new ImageDataset(name, count, 1, img.dims()[1], img.dims()[2], CLASSES, img.data(), labels,
-                Normalization.FASHION_MNIST);
+        return new ImageDataset(
+                name, count, 1, img.dims()[1], img.dims()[2], CLASSES, img.data(), labels, Normalization.FASHION_MNIST);
     }
 
     private static Optional<Path> file(Path dir, String base) {

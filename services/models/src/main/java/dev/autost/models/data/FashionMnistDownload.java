@@ -36,8 +36,7 @@ public final class FashionMnistDownload {
             "t10k-images-idx3-ubyte", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
             "t10k-labels-idx1-ubyte", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34");
 
-    private FashionMnistDownload() {
-    }
+    private FashionMnistDownload() {}
 
     /** The cache the loader also searches: {@code ~/.cache/autost/fashion-mnist}. */
     public static Path defaultCache() {
@@ -62,15 +61,22 @@ public final class FashionMnistDownload {
                 Path tmp = Files.createTempFile(cache, f.getKey(), ".part");
                 try {
                     URI uri = base.resolve(f.getKey() + ".gz");
-                    HttpResponse<Path> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build(),
+                    HttpResponse<Path> r = http.send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofMinutes(5))
+                                    .GET()
+                                    .build(),
                             HttpResponse.BodyHandlers.ofFile(tmp));
                     if (r.statusCode() != 200) {
-                        throw new UncheckedIOException(new IOException("GET " + uri + " answered HTTP " + r.statusCode()));
+                        throw new UncheckedIOException(
+                                new IOException("GET " + uri + " answered HTTP " + r.statusCode()));
                     }
                     String got = sha256OfGunzipped(tmp);
                     if (!f.getValue().equals(got)) {
-                        throw new DataFormatException(tmp, f.getKey() + " from " + uri + " failed its checksum: SHA-256 "
-                                + got + ", expected " + f.getValue());
+                        throw new DataFormatException(
+                                tmp,
+                                f.getKey() + " from " + uri + " failed its checksum: SHA-256 " + got + ", expected "
+                                        + f.getValue());
                     }
                     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } finally {

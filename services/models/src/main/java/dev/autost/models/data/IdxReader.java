@@ -19,15 +19,14 @@ import java.util.zip.ZipException;
 public final class IdxReader {
     private static final int UBYTE = 0x08;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     /** Images: a 3-dimensional IDX file (count, rows, cols). Returns {count, rows, cols} and the bytes. */
     public static Idx readImages(Path file) {
         Idx idx = read(file);
         if (idx.dims.length != 3) {
-            throw new DataFormatException(file, "expected an image file with 3 dimensions (magic 0x00000803), found "
-                    + idx.dims.length);
+            throw new DataFormatException(
+                    file, "expected an image file with 3 dimensions (magic 0x00000803), found " + idx.dims.length);
         }
         return idx;
     }
@@ -36,25 +35,27 @@ public final class IdxReader {
     public static Idx readLabels(Path file) {
         Idx idx = read(file);
         if (idx.dims.length != 1) {
-            throw new DataFormatException(file, "expected a label file with 1 dimension (magic 0x00000801), found "
-                    + idx.dims.length);
+            throw new DataFormatException(
+                    file, "expected a label file with 1 dimension (magic 0x00000801), found " + idx.dims.length);
         }
         return idx;
     }
 
     /** Dimensions and raw data of one IDX file. */
-    public record Idx(int[] dims, byte[] data) {
-    }
+    public record Idx(int[] dims, byte[] data) {}
 
     static Idx read(Path file) {
         byte[] bytes = decompressedBytes(file);
         if (bytes.length < 4) {
-            throw new DataFormatException(file, "truncated: " + bytes.length + " bytes, shorter than the 4-byte IDX magic");
+            throw new DataFormatException(
+                    file, "truncated: " + bytes.length + " bytes, shorter than the 4-byte IDX magic");
         }
         if (bytes[0] != 0 || bytes[1] != 0 || bytes[2] != UBYTE) {
-            throw new DataFormatException(file, String.format(
-                    "not an unsigned-byte IDX file: magic 0x%02x%02x%02x%02x, expected 0x000008xx",
-                    bytes[0], bytes[1], bytes[2], bytes[3]));
+            throw new DataFormatException(
+                    file,
+                    String.format(
+                            "not an unsigned-byte IDX file: magic 0x%02x%02x%02x%02x, expected 0x000008xx",
+                            bytes[0], bytes[1], bytes[2], bytes[3]));
         }
         int n = bytes[3] & 0xff;
         if (n < 1 || n > 4) {
@@ -62,8 +63,10 @@ public final class IdxReader {
         }
         int header = 4 + 4 * n;
         if (bytes.length < header) {
-            throw new DataFormatException(file, "truncated header: " + bytes.length + " bytes, the header of a "
-                    + n + "-dimensional file has " + header);
+            throw new DataFormatException(
+                    file,
+                    "truncated header: " + bytes.length + " bytes, the header of a " + n + "-dimensional file has "
+                            + header);
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes, 4, 4 * n);
         int[] dims = new int[n];
@@ -77,12 +80,13 @@ public final class IdxReader {
         }
         long actual = bytes.length - header;
         if (actual < expected) {
-            throw new DataFormatException(file, "truncated: the header promises " + expected + " data bytes, found "
-                    + actual);
+            throw new DataFormatException(
+                    file, "truncated: the header promises " + expected + " data bytes, found " + actual);
         }
         if (actual > expected) {
-            throw new DataFormatException(file, actual - expected + " trailing bytes after the " + expected
-                    + " data bytes the header promises");
+            throw new DataFormatException(
+                    file,
+                    actual - expected + " trailing bytes after the " + expected + " data bytes the header promises");
         }
         byte[] data = new byte[(int) expected];
         System.arraycopy(bytes, header, data, 0, data.length);

@@ -12,8 +12,16 @@ import java.util.Objects;
  * @param labels   count labels in [0, classes)
  * @param norm     per-channel normalisation applied when batches are built
  */
-public record ImageDataset(String name, int count, int channels, int height, int width, int classes,
-                           byte[] pixels, int[] labels, Normalization norm) {
+public record ImageDataset(
+        String name,
+        int count,
+        int channels,
+        int height,
+        int width,
+        int classes,
+        byte[] pixels,
+        int[] labels,
+        Normalization norm) {
     public ImageDataset {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(pixels, "pixels");
@@ -23,17 +31,17 @@ public record ImageDataset(String name, int count, int channels, int height, int
             throw new IllegalArgumentException(name + ": " + labels.length + " labels for " + count + " images");
         }
         if ((long) count * channels * height * width != pixels.length) {
-            throw new IllegalArgumentException(name + ": " + pixels.length + " pixel bytes, expected "
-                    + (long) count * channels * height * width);
+            throw new IllegalArgumentException(
+                    name + ": " + pixels.length + " pixel bytes, expected " + (long) count * channels * height * width);
         }
         if (norm.channels() != channels) {
-            throw new IllegalArgumentException(name + ": normalisation has " + norm.channels()
-                    + " channels, images have " + channels);
+            throw new IllegalArgumentException(
+                    name + ": normalisation has " + norm.channels() + " channels, images have " + channels);
         }
         for (int i = 0; i < count; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException(name + ": label " + labels[i] + " of image " + i
-                        + " is outside [0, " + classes + ")");
+                throw new IllegalArgumentException(
+                        name + ": label " + labels[i] + " of image " + i + " is outside [0, " + classes + ")");
             }
         }
     }

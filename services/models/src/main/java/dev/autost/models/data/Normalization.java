@@ -6,10 +6,10 @@ package dev.autost.models.data;
  */
 public record Normalization(float[] mean, float[] std) {
     public static final Normalization FASHION_MNIST = new Normalization(new float[] {0.2860f}, new float[] {0.3530f});
-    public static final Normalization CIFAR10 = new Normalization(
-            new float[] {0.4914f, 0.4822f, 0.4465f}, new float[] {0.2470f, 0.2435f, 0.2616f});
-    public static final Normalization CIFAR100 = new Normalization(
-            new float[] {0.5071f, 0.4865f, 0.4409f}, new float[] {0.2673f, 0.2564f, 0.2762f});
+    public static final Normalization CIFAR10 =
+            new Normalization(new float[] {0.4914f, 0.4822f, 0.4465f}, new float[] {0.2470f, 0.2435f, 0.2616f});
+    public static final Normalization CIFAR100 =
+            new Normalization(new float[] {0.5071f, 0.4865f, 0.4409f}, new float[] {0.2673f, 0.2564f, 0.2762f});
 
     public Normalization {
         if (mean.length != std.length || mean.length == 0) {

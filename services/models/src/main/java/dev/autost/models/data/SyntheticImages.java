@@ -7,8 +7,7 @@ import java.util.Random;
  * determined by c on a noisy background. Deterministic for a seed.
  */
 public final class SyntheticImages {
-    private SyntheticImages() {
-    }
+    private SyntheticImages() {}
 
     public static ImageDataset generate(int count, int classes, int channels, int side, long seed) {
         Random rnd = new Random(seed);
@@ -33,7 +32,7 @@ public final class SyntheticImages {
                 }
             }
         }
-        return new ImageDataset("synthetic", count, channels, side, side, classes, pixels, labels,
-                Normalization.centered(channels));
+        return new ImageDataset(
+                "synthetic", count, channels, side, side, classes, pixels, labels, Normalization.centered(channels));
     }
 }

@@ -71,8 +71,12 @@ public final class SpikingNeuron extends AbstractBlock {
         this.timeSteps = b.timeSteps;
         if (kind == NeuronKind.PLIF) {
             // sigmoid(0) = 1/2, so tau = 2 at initialisation.
-            w = addParameter(Parameter.builder().setName("w").setType(Parameter.Type.OTHER)
-                    .optShape(new Shape(1)).optInitializer(new ConstantInitializer(0f)).build());
+            w = addParameter(Parameter.builder()
+                    .setName("w")
+                    .setType(Parameter.Type.OTHER)
+                    .optShape(new Shape(1))
+                    .optInitializer(new ConstantInitializer(0f))
+                    .build());
         } else {
             w = null;
         }
@@ -121,19 +125,17 @@ public final class SpikingNeuron extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Shape shape = x.getShape();
         if (shape.get(0) % timeSteps != 0) {
-            throw new IllegalArgumentException(name + ": leading dimension " + shape.get(0)
-                    + " is not a multiple of T = " + timeSteps);
+            throw new IllegalArgumentException(
+                    name + ": leading dimension " + shape.get(0) + " is not a multiple of T = " + timeSteps);
         }
         NDManager m = x.getManager();
         NDArray steps = x.reshape(timeSteps, -1);
-        NDArray k = kind == NeuronKind.PLIF
-                ? plifFactor(ps, x, training)
-                : m.full(new Shape(), 1f / TAU);
+        NDArray k = kind == NeuronKind.PLIF ? plifFactor(ps, x, training) : m.full(new Shape(), 1f / TAU);
         NDArray alpha = m.full(new Shape(), ALPHA);
         NDArray one = m.full(new Shape(), 1f);
         List<NDArray> spikes = new ArrayList<>(timeSteps);
@@ -142,7 +144,10 @@ public final class SpikingNeuron extends AbstractBlock {
             NDArray xt = steps.get(t);
             v = v == null ? xt.mul(k) : v.add(xt.sub(v).mul(k));
             NDArray d = v.sub(threshold); // sub(Number) keeps no buffer for backward
-            NDArray g = d.mul(alpha).clip(-SURROGATE_CLIP, SURROGATE_CLIP).getNDArrayInternal().sigmoid();
+            NDArray g = d.mul(alpha)
+                    .clip(-SURROGATE_CLIP, SURROGATE_CLIP)
+                    .getNDArrayInternal()
+                    .sigmoid();
             NDArray h = d.gte(0f).toType(DataType.FLOAT32, false);
             spikes.add(h.sub(g).stopGradient().add(g));
             if (t + 1 < timeSteps) {
@@ -174,7 +179,10 @@ public final class SpikingNeuron extends AbstractBlock {
     public static NDArray spike(NDArray v, float vth) {
         NDArray alpha = v.getManager().full(new Shape(), ALPHA);
         NDArray d = v.sub(vth);
-        NDArray g = d.mul(alpha).clip(-SURROGATE_CLIP, SURROGATE_CLIP).getNDArrayInternal().sigmoid();
+        NDArray g = d.mul(alpha)
+                .clip(-SURROGATE_CLIP, SURROGATE_CLIP)
+                .getNDArrayInternal()
+                .sigmoid();
         NDArray h = d.gte(0f).toType(DataType.FLOAT32, false);
         return h.sub(g).stopGradient().add(g);
     }

@@ -18,8 +18,8 @@ final class EncoderBlock extends SpikingModule {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         x = x.add(forward(attn, ps, x, training));
         x = x.add(forward(mlp, ps, x, training));

@@ -18,8 +18,12 @@ final class Neurons {
     }
 
     SpikingNeuron create(String qualifiedName, float threshold) {
-        SpikingNeuron n = SpikingNeuron.builder().setName(qualifiedName).setTimeSteps(timeSteps)
-                .optKind(kind).optThreshold(threshold).build();
+        SpikingNeuron n = SpikingNeuron.builder()
+                .setName(qualifiedName)
+                .setTimeSteps(timeSteps)
+                .optKind(kind)
+                .optThreshold(threshold)
+                .build();
         if (byName.putIfAbsent(qualifiedName, n) != null) {
             throw new IllegalStateException("duplicate neuron " + qualifiedName);
         }

@@ -28,6 +28,7 @@ abstract class SpikingModule extends AbstractBlock {
 
     /** DJL BatchNorm momentum 0.9 = PyTorch's momentum 0.1 (weight of the running value). */
     static final float BN_MOMENTUM = 0.9f;
+
     static final float BN_EPSILON = 1e-5f;
 
     SpikingModule() {
@@ -35,8 +36,12 @@ abstract class SpikingModule extends AbstractBlock {
     }
 
     final Parameter param(String name, Parameter.Type type, Shape shape, boolean trainable) {
-        return addParameter(Parameter.builder().setName(name).setType(type).optShape(shape)
-                .optRequiresGrad(trainable).build());
+        return addParameter(Parameter.builder()
+                .setName(name)
+                .setType(type)
+                .optShape(shape)
+                .optRequiresGrad(trainable)
+                .build());
     }
 
     final <B extends Block> B child(String name, B block) {
@@ -82,8 +87,9 @@ abstract class SpikingModule extends AbstractBlock {
         }
 
         NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-            return Linear.linear(x, ps.getValue(weight, x.getDevice(), training),
-                    ps.getValue(bias, x.getDevice(), training)).singletonOrThrow();
+            return Linear.linear(
+                            x, ps.getValue(weight, x.getDevice(), training), ps.getValue(bias, x.getDevice(), training))
+                    .singletonOrThrow();
         }
     }
 
@@ -108,9 +114,17 @@ abstract class SpikingModule extends AbstractBlock {
 
         NDArray apply(ParameterStore ps, NDArray x, boolean training) {
             var d = x.getDevice();
-            return BatchNorm.batchNorm(x, ps.getValue(runningMean, d, training), ps.getValue(runningVar, d, training),
-                    ps.getValue(gamma, d, training), ps.getValue(beta, d, training), 1, BN_MOMENTUM, BN_EPSILON,
-                    training).singletonOrThrow();
+            return BatchNorm.batchNorm(
+                            x,
+                            ps.getValue(runningMean, d, training),
+                            ps.getValue(runningVar, d, training),
+                            ps.getValue(gamma, d, training),
+                            ps.getValue(beta, d, training),
+                            1,
+                            BN_MOMENTUM,
+                            BN_EPSILON,
+                            training)
+                    .singletonOrThrow();
         }
     }
 }

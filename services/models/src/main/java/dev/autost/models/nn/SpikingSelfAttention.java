@@ -69,8 +69,8 @@ final class SpikingSelfAttention extends SpikingModule {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         if (inLif != null) {
             x = forward(inLif, ps, x, training);

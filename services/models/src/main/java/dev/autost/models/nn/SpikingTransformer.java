@@ -52,8 +52,10 @@ public final class SpikingTransformer extends SpikingModule {
         stem = child("stem", new SpsStem(setting, embedDim, factory));
         int tokens = setting.tokens();
         for (int i = 0; i < genome.depth(); i++) {
-            blocks.add(child("block" + i, new EncoderBlock(i, embedDim, genome.numHeads().get(i),
-                    genome.hiddenWidth(i), tokens, pre, factory)));
+            blocks.add(child(
+                    "block" + i,
+                    new EncoderBlock(
+                            i, embedDim, genome.numHeads().get(i), genome.hiddenWidth(i), tokens, pre, factory)));
         }
         head = new Dense(this, "head.linear", embedDim, setting.classes());
         neurons = factory.all();
@@ -125,8 +127,8 @@ public final class SpikingTransformer extends SpikingModule {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray images = inputs.singletonOrThrow();
         long batch = images.getShape().get(0);
         NDArray x = images.tile(new long[] {timeSteps, 1, 1, 1}); // (T*B, C, H, W), time-major
@@ -135,7 +137,8 @@ public final class SpikingTransformer extends SpikingModule {
             x = forward(b, ps, x, training);
         }
         // (T*B*N, D) -> (T, B, N, D), mean over T and tokens -> (B, D)
-        NDArray pooled = x.reshape(timeSteps, batch, -1, embedDim).mean(new int[] {2}).mean(new int[] {0});
+        NDArray pooled =
+                x.reshape(timeSteps, batch, -1, embedDim).mean(new int[] {2}).mean(new int[] {0});
         return new NDList(head.apply(ps, pooled, training));
     }
 
@@ -146,7 +149,7 @@ public final class SpikingTransformer extends SpikingModule {
 
     @Override
     public String toString() {
-        return setting.backbone().id() + " " + genome.canonicalJson() + " T=" + timeSteps + " on "
-                + setting.imageSize() + "x" + setting.imageSize() + "x" + setting.channels();
+        return setting.backbone().id() + " " + genome.canonicalJson() + " T=" + timeSteps + " on " + setting.imageSize()
+                + "x" + setting.imageSize() + "x" + setting.channels();
     }
 }

@@ -56,8 +56,8 @@ final class SpsStem extends SpikingModule {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         for (int i = 0; i < convs.length; i++) {
             x = norms[i].apply(ps, convs[i].apply(ps, x, training), training);

@@ -29,7 +29,8 @@ public final class SpikeKernels implements SpikeObserver {
 
     public SpikeKernels(int timeSteps, int batch) {
         if (timeSteps < 1 || batch < 2) {
-            throw new IllegalArgumentException("need T >= 1 and a batch of at least 2, got T=" + timeSteps + ", B=" + batch);
+            throw new IllegalArgumentException(
+                    "need T >= 1 and a batch of at least 2, got T=" + timeSteps + ", B=" + batch);
         }
         this.timeSteps = timeSteps;
         this.batch = batch;

@@ -33,16 +33,15 @@ final class Checkpoint {
         void read(DataInputStream in) throws IOException;
     }
 
-    record Header(String modelId, int completedEpochs, List<EpochReport> history, Map<String, Double> initialRates) {
-    }
+    record Header(String modelId, int completedEpochs, List<EpochReport> history, Map<String, Double> initialRates) {}
 
-    private Checkpoint() {
-    }
+    private Checkpoint() {}
 
     static void save(Path dir, Header h, Body params, Body optimizer) throws IOException {
         Files.createDirectories(dir);
         Path tmp = dir.resolve(FILE + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+        try (DataOutputStream out =
+                new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
             out.writeInt(MAGIC);
             out.writeInt(FORMAT);
             out.writeUTF(h.modelId());
@@ -88,8 +87,14 @@ final class Checkpoint {
             int n = in.readInt();
             List<EpochReport> history = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                history.add(new EpochReport(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
-                        in.readDouble(), in.readDouble(), readRates(in)));
+                history.add(new EpochReport(
+                        in.readInt(),
+                        in.readDouble(),
+                        in.readDouble(),
+                        in.readDouble(),
+                        in.readDouble(),
+                        in.readDouble(),
+                        readRates(in)));
             }
             params.read(in);
             optimizer.read(in);

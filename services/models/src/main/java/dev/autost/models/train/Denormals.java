@@ -20,9 +20,11 @@ import java.util.Locale;
 public final class Denormals {
     /** MXCSR bits: flush-to-zero (results) and denormals-are-zero (inputs). */
     static final int FTZ = 1 << 15;
+
     static final int DAZ = 1 << 6;
     /** glibc's x86-64 {@code fenv_t}: 32 bytes, the MXCSR word last. */
     private static final int FENV_BYTES = 32;
+
     private static final int MXCSR_OFFSET = 28;
 
     interface LibM extends Library {
@@ -33,8 +35,7 @@ public final class Denormals {
 
     private static final LibM LIBM = load();
 
-    private Denormals() {
-    }
+    private Denormals() {}
 
     private static LibM load() {
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
@@ -93,7 +94,8 @@ public final class Denormals {
         }
         ByteBuffer.wrap(env).order(ByteOrder.LITTLE_ENDIAN).putInt(MXCSR_OFFSET, mxcsr);
         if (LIBM.fesetenv(env) != 0 || mxcsr() != mxcsr) {
-            throw new IllegalStateException(String.format("could not set MXCSR to 0x%04x (now 0x%04x)", mxcsr, mxcsr()));
+            throw new IllegalStateException(
+                    String.format("could not set MXCSR to 0x%04x (now 0x%04x)", mxcsr, mxcsr()));
         }
     }
 }

@@ -3,8 +3,7 @@ package dev.autost.models.train;
 /** Progress callbacks, called on the training thread. */
 public interface EpochListener {
     /** After every optimiser step (cheap: the loss is already on the host). */
-    default void onStep(int epoch, long stepInEpoch, long stepsPerEpoch, double loss) {
-    }
+    default void onStep(int epoch, long stepInEpoch, long stepsPerEpoch, double loss) {}
 
     /**
      * After each epoch and its checkpoint.
@@ -15,6 +14,5 @@ public interface EpochListener {
         return true;
     }
 
-    EpochListener NONE = new EpochListener() {
-    };
+    EpochListener NONE = new EpochListener() {};
 }

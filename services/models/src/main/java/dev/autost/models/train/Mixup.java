@@ -8,15 +8,22 @@ import java.util.Random;
  * mixes both images and targets with lambda ~ Beta(alpha, alpha).
  */
 final class Mixup {
-    private Mixup() {
-    }
+    private Mixup() {}
 
     /**
      * Fills {@code out} (n x classes) with smoothed, mixed targets and {@code hard} with the
      * label that dominates each mixed image (for train accuracy).
      */
-    static void targets(int[] labels, int[] order, int from, int n, int classes, float smoothing, float lam,
-                        float[] out, int[] hard) {
+    static void targets(
+            int[] labels,
+            int[] order,
+            int from,
+            int n,
+            int classes,
+            float smoothing,
+            float lam,
+            float[] out,
+            int[] hard) {
         float off = smoothing / classes;
         float on = 1 - smoothing + off;
         java.util.Arrays.fill(out, 0, n * classes, 0f);

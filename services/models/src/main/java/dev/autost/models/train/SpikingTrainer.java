@@ -52,6 +52,7 @@ public final class SpikingTrainer implements AutoCloseable {
      * be replaced whenever loading swaps the arrays (see {@link #parametersReplaced}).
      */
     private ParameterStore store;
+
     private final List<Parameter> trainable = new ArrayList<>();
     private final AdamW optimizer;
 
@@ -85,8 +86,8 @@ public final class SpikingTrainer implements AutoCloseable {
         int gpus = Engine.getInstance().getGpuCount();
         int id = n.startsWith("gpu:") ? Integer.parseInt(n.substring(4)) : 0;
         if (!n.startsWith("gpu") || id >= gpus) {
-            throw new IllegalArgumentException("device '" + name + "' is not available (cpu, or gpu with "
-                    + gpus + " GPUs visible to the PyTorch engine)");
+            throw new IllegalArgumentException("device '" + name + "' is not available (cpu, or gpu with " + gpus
+                    + " GPUs visible to the PyTorch engine)");
         }
         return Device.gpu(id);
     }
@@ -106,12 +107,13 @@ public final class SpikingTrainer implements AutoCloseable {
      *
      * @throws TrainingDivergedException if the loss becomes NaN or infinite
      */
-    public TrainResult fit(ImageDataset train, ImageDataset test, Optional<Path> checkpointDir,
-                           EpochListener listener) {
+    public TrainResult fit(
+            ImageDataset train, ImageDataset test, Optional<Path> checkpointDir, EpochListener listener) {
         // Decaying membrane potentials make denormals; flush them on this (the only op) thread.
         // -Dautost.flush-denormals=false turns it off (to measure what it is worth).
         int mxcsr = Boolean.parseBoolean(System.getProperty("autost.flush-denormals", "true"))
-                ? Denormals.flushOnThisThread() : -1;
+                ? Denormals.flushOnThisThread()
+                : -1;
         try {
             return fitFlushed(train, test, checkpointDir, listener);
         } finally {
@@ -119,16 +121,20 @@ public final class SpikingTrainer implements AutoCloseable {
         }
     }
 
-    private TrainResult fitFlushed(ImageDataset train, ImageDataset test, Optional<Path> checkpointDir,
-                                   EpochListener listener) {
+    private TrainResult fitFlushed(
+            ImageDataset train, ImageDataset test, Optional<Path> checkpointDir, EpochListener listener) {
         ThreadGradMode.disableOnThisThread();
         checkCompatible(train);
         checkCompatible(test);
         int batch = config.batchSize();
         long stepsPerEpoch = Math.max(1, train.count() / batch); // drop the last partial batch
         long totalSteps = stepsPerEpoch * config.epochs();
-        LearningRateSchedule schedule = new LearningRateSchedule(config.learningRate(), config.minLearningRate(),
-                config.warmupLearningRate(), Math.round(config.warmupEpochs() * stepsPerEpoch), totalSteps);
+        LearningRateSchedule schedule = new LearningRateSchedule(
+                config.learningRate(),
+                config.minLearningRate(),
+                config.warmupLearningRate(),
+                Math.round(config.warmupEpochs() * stepsPerEpoch),
+                totalSteps);
 
         List<EpochReport> history = new ArrayList<>();
         Map<String, Double> initialRates;
@@ -161,8 +167,16 @@ public final class SpikingTrainer implements AutoCloseable {
                 int from = (int) (s * batch);
                 trainBatches.fill(order, from, batch, images, rnd);
                 float lam = mixup ? (float) Mixup.sampleBeta(config.mixupAlpha(), rnd) : 1f;
-                Mixup.targets(train.labels(), order, from, batch, train.classes(), config.labelSmoothing(),
-                        lam, targets, hard);
+                Mixup.targets(
+                        train.labels(),
+                        order,
+                        from,
+                        batch,
+                        train.classes(),
+                        config.labelSmoothing(),
+                        lam,
+                        targets,
+                        hard);
                 if (mixup) {
                     Mixup.mixImages(images, batch, train.imageBytes(), lam);
                 }
@@ -173,7 +187,11 @@ public final class SpikingTrainer implements AutoCloseable {
                     NDArray logits;
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         logits = model.forward(store, new NDList(x), true).singletonOrThrow();
-                        NDArray l = logits.logSoftmax(1).mul(y).sum(new int[] {1}).mean().neg();
+                        NDArray l = logits.logSoftmax(1)
+                                .mul(y)
+                                .sum(new int[] {1})
+                                .mean()
+                                .neg();
                         gc.backward(l);
                         loss = l.getFloat();
                     }
@@ -197,8 +215,8 @@ public final class SpikingTrainer implements AutoCloseable {
             model.startRecording();
             double testAcc = evaluate(test);
             Map<String, Double> rates = model.stopRecording();
-            EpochReport report = new EpochReport(epoch, lossSum / stepsPerEpoch, correct / (double) seen, testAcc,
-                    lastIps, seconds, rates);
+            EpochReport report = new EpochReport(
+                    epoch, lossSum / stepsPerEpoch, correct / (double) seen, testAcc, lastIps, seconds, rates);
             history.add(report);
             if (checkpointDir.isPresent()) {
                 saveCheckpoint(checkpointDir.get(), epoch + 1, history, initialRates);
@@ -208,10 +226,14 @@ public final class SpikingTrainer implements AutoCloseable {
             }
         }
         EpochReport last = history.isEmpty() ? null : history.get(history.size() - 1);
-        return new TrainResult(last == null ? evaluate(test) : last.testAccuracy(),
+        return new TrainResult(
+                last == null ? evaluate(test) : last.testAccuracy(),
                 last == null ? Double.NaN : last.trainLoss(),
                 Double.isNaN(lastIps) && last != null ? last.imagesPerSecond() : lastIps,
-                params(), last == null ? initialRates : last.firingRates(), initialRates, history);
+                params(),
+                last == null ? initialRates : last.firingRates(),
+                initialRates,
+                history);
     }
 
     /** Top-1 accuracy on {@code data} in evaluation mode (BN running statistics). */
@@ -230,7 +252,10 @@ public final class SpikingTrainer implements AutoCloseable {
             batches.fill(order, from, n, buf, null);
             try (NDManager step = manager.newSubManager()) {
                 NDArray x = step.create(java.util.Arrays.copyOf(buf, n * data.imageBytes()), model.inputShape(n));
-                long[] pred = model.forward(store, new NDList(x), false).singletonOrThrow().argMax(1).toLongArray();
+                long[] pred = model.forward(store, new NDList(x), false)
+                        .singletonOrThrow()
+                        .argMax(1)
+                        .toLongArray();
                 for (int i = 0; i < n; i++) {
                     if (pred[i] == data.labels()[from + i]) {
                         correct++;
@@ -264,9 +289,11 @@ public final class SpikingTrainer implements AutoCloseable {
     public dev.autost.models.proxy.InitProxies measureProxies(ImageDataset data, int batch) {
         checkCompatible(data);
         if (data.count() < batch) {
-            throw new IllegalArgumentException("the proxies need " + batch + " images, the dataset has " + data.count());
+            throw new IllegalArgumentException(
+                    "the proxies need " + batch + " images, the dataset has " + data.count());
         }
-        dev.autost.models.proxy.SpikeKernels kernels = new dev.autost.models.proxy.SpikeKernels(model.timeSteps(), batch);
+        dev.autost.models.proxy.SpikeKernels kernels =
+                new dev.autost.models.proxy.SpikeKernels(model.timeSteps(), batch);
         model.neurons().values().forEach(n -> n.observe(kernels));
         model.startRecording();
         try {
@@ -312,7 +339,8 @@ public final class SpikingTrainer implements AutoCloseable {
 
     /** Writes only the parameters (for evaluation elsewhere) to {@code file}. */
     public void saveModel(Path file) {
-        try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file)))) {
+        try (var out = new java.io.DataOutputStream(
+                new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file)))) {
             model.saveParameters(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -321,7 +349,8 @@ public final class SpikingTrainer implements AutoCloseable {
 
     /** Loads parameters written by {@link #saveModel} into this trainer's model. */
     public void loadModel(Path file) {
-        try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file)))) {
+        try (var in = new java.io.DataInputStream(
+                new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file)))) {
             model.loadParameters(manager, in);
         } catch (IOException | MalformedModelException e) {
             throw new IllegalStateException(file + ": cannot load model parameters: " + e.getMessage(), e);
@@ -344,8 +373,11 @@ public final class SpikingTrainer implements AutoCloseable {
 
     private void saveCheckpoint(Path dir, int completed, List<EpochReport> history, Map<String, Double> initial) {
         try {
-            Checkpoint.save(dir, new Checkpoint.Header(modelId(), completed, history, initial),
-                    model::saveParameters, optimizer::save);
+            Checkpoint.save(
+                    dir,
+                    new Checkpoint.Header(modelId(), completed, history, initial),
+                    model::saveParameters,
+                    optimizer::save);
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot write checkpoint", e);
         }
@@ -353,18 +385,22 @@ public final class SpikingTrainer implements AutoCloseable {
 
     private Checkpoint.Header loadCheckpoint(Path dir) {
         try {
-            return Checkpoint.load(dir, modelId(), in -> {
-                try {
-                    model.loadParameters(manager, in);
-                } catch (MalformedModelException e) {
-                    throw new IOException(e.getMessage(), e);
-                }
-                // Loading replaces the arrays: re-enable gradients on the new ones.
-                for (Parameter p : trainable) {
-                    p.getArray().setRequiresGradient(true);
-                }
-                parametersReplaced();
-            }, optimizer::load);
+            return Checkpoint.load(
+                    dir,
+                    modelId(),
+                    in -> {
+                        try {
+                            model.loadParameters(manager, in);
+                        } catch (MalformedModelException e) {
+                            throw new IOException(e.getMessage(), e);
+                        }
+                        // Loading replaces the arrays: re-enable gradients on the new ones.
+                        for (Parameter p : trainable) {
+                            p.getArray().setRequiresGradient(true);
+                        }
+                        parametersReplaced();
+                    },
+                    optimizer::load);
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot resume from checkpoint: " + e.getMessage(), e);
         }
@@ -372,7 +408,9 @@ public final class SpikingTrainer implements AutoCloseable {
 
     private void checkCompatible(ImageDataset d) {
         ModelSetting s = model.setting();
-        if (d.channels() != s.channels() || d.height() != s.imageSize() || d.width() != s.imageSize()
+        if (d.channels() != s.channels()
+                || d.height() != s.imageSize()
+                || d.width() != s.imageSize()
                 || d.classes() != s.classes()) {
             throw new IllegalArgumentException(d.name() + " is " + d.height() + "x" + d.width() + "x" + d.channels()
                     + " with " + d.classes() + " classes; the model expects " + s.imageSize() + "x" + s.imageSize()

@@ -9,12 +9,13 @@ package dev.autost.models.train;
  * module compiled against DJL's API only; without the PyTorch engine it does nothing.
  */
 final class ThreadGradMode {
-    private ThreadGradMode() {
-    }
+    private ThreadGradMode() {}
 
     static void disableOnThisThread() {
         try {
-            Class.forName("ai.djl.pytorch.jni.JniUtils").getMethod("setGradMode", boolean.class).invoke(null, false);
+            Class.forName("ai.djl.pytorch.jni.JniUtils")
+                    .getMethod("setGradMode", boolean.class)
+                    .invoke(null, false);
         } catch (ReflectiveOperationException e) {
             // Not the PyTorch engine: nothing to do.
         }

@@ -20,17 +20,28 @@ package dev.autost.models.train;
  * @param evalBatchSize   images per evaluation step
  * @param firingRateImages test images used to measure firing rates at initialisation
  */
-public record TrainConfig(int epochs, int batchSize, float learningRate, float minLearningRate,
-                          float warmupLearningRate, double warmupEpochs, float weightDecay, float labelSmoothing,
-                          float mixupAlpha, int mixupOffEpoch, boolean augment, long seed, int evalBatchSize,
-                          int firingRateImages) {
+public record TrainConfig(
+        int epochs,
+        int batchSize,
+        float learningRate,
+        float minLearningRate,
+        float warmupLearningRate,
+        double warmupEpochs,
+        float weightDecay,
+        float labelSmoothing,
+        float mixupAlpha,
+        int mixupOffEpoch,
+        boolean augment,
+        long seed,
+        int evalBatchSize,
+        int firingRateImages) {
     public TrainConfig {
         positive("epochs", epochs);
         positive("batch_size", batchSize);
         positive("eval_batch_size", evalBatchSize);
         if (!(learningRate > 0) || !(minLearningRate >= 0) || !(warmupLearningRate >= 0)) {
-            throw new IllegalArgumentException("learning rates must be positive, got lr=" + learningRate
-                    + " min_lr=" + minLearningRate + " warmup_lr=" + warmupLearningRate);
+            throw new IllegalArgumentException("learning rates must be positive, got lr=" + learningRate + " min_lr="
+                    + minLearningRate + " warmup_lr=" + warmupLearningRate);
         }
         if (!(warmupEpochs >= 0)) {
             throw new IllegalArgumentException("warmup_epochs must be >= 0, got " + warmupEpochs);
@@ -57,56 +68,187 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, float m
 
     /** The authors' recipe scaled to a short run: 300 epochs would be {@code withEpochs(300).withWarmupEpochs(20)}. */
     public static TrainConfig defaults() {
-        return new TrainConfig(1, 64, 5e-4f, 1e-5f, 1e-5f, 0.1, 0.06f, 0.1f, 0f, Integer.MAX_VALUE, false, 42, 250, 1000);
+        return new TrainConfig(
+                1, 64, 5e-4f, 1e-5f, 1e-5f, 0.1, 0.06f, 0.1f, 0f, Integer.MAX_VALUE, false, 42, 250, 1000);
     }
 
     public TrainConfig withEpochs(int v) {
-        return new TrainConfig(v, batchSize, learningRate, minLearningRate, warmupLearningRate, warmupEpochs,
-                weightDecay, labelSmoothing, mixupAlpha, mixupOffEpoch, augment, seed, evalBatchSize, firingRateImages);
+        return new TrainConfig(
+                v,
+                batchSize,
+                learningRate,
+                minLearningRate,
+                warmupLearningRate,
+                warmupEpochs,
+                weightDecay,
+                labelSmoothing,
+                mixupAlpha,
+                mixupOffEpoch,
+                augment,
+                seed,
+                evalBatchSize,
+                firingRateImages);
     }
 
     public TrainConfig withBatchSize(int v) {
-        return new TrainConfig(epochs, v, learningRate, minLearningRate, warmupLearningRate, warmupEpochs,
-                weightDecay, labelSmoothing, mixupAlpha, mixupOffEpoch, augment, seed, evalBatchSize, firingRateImages);
+        return new TrainConfig(
+                epochs,
+                v,
+                learningRate,
+                minLearningRate,
+                warmupLearningRate,
+                warmupEpochs,
+                weightDecay,
+                labelSmoothing,
+                mixupAlpha,
+                mixupOffEpoch,
+                augment,
+                seed,
+                evalBatchSize,
+                firingRateImages);
     }
 
     public TrainConfig withLearningRate(float v) {
-        return new TrainConfig(epochs, batchSize, v, minLearningRate, warmupLearningRate, warmupEpochs,
-                weightDecay, labelSmoothing, mixupAlpha, mixupOffEpoch, augment, seed, evalBatchSize, firingRateImages);
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                v,
+                minLearningRate,
+                warmupLearningRate,
+                warmupEpochs,
+                weightDecay,
+                labelSmoothing,
+                mixupAlpha,
+                mixupOffEpoch,
+                augment,
+                seed,
+                evalBatchSize,
+                firingRateImages);
     }
 
     public TrainConfig withWarmupEpochs(double v) {
-        return new TrainConfig(epochs, batchSize, learningRate, minLearningRate, warmupLearningRate, v,
-                weightDecay, labelSmoothing, mixupAlpha, mixupOffEpoch, augment, seed, evalBatchSize, firingRateImages);
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                learningRate,
+                minLearningRate,
+                warmupLearningRate,
+                v,
+                weightDecay,
+                labelSmoothing,
+                mixupAlpha,
+                mixupOffEpoch,
+                augment,
+                seed,
+                evalBatchSize,
+                firingRateImages);
     }
 
     public TrainConfig withWeightDecay(float v) {
-        return new TrainConfig(epochs, batchSize, learningRate, minLearningRate, warmupLearningRate, warmupEpochs,
-                v, labelSmoothing, mixupAlpha, mixupOffEpoch, augment, seed, evalBatchSize, firingRateImages);
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                learningRate,
+                minLearningRate,
+                warmupLearningRate,
+                warmupEpochs,
+                v,
+                labelSmoothing,
+                mixupAlpha,
+                mixupOffEpoch,
+                augment,
+                seed,
+                evalBatchSize,
+                firingRateImages);
     }
 
     public TrainConfig withLabelSmoothing(float v) {
-        return new TrainConfig(epochs, batchSize, learningRate, minLearningRate, warmupLearningRate, warmupEpochs,
-                weightDecay, v, mixupAlpha, mixupOffEpoch, augment, seed, evalBatchSize, firingRateImages);
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                learningRate,
+                minLearningRate,
+                warmupLearningRate,
+                warmupEpochs,
+                weightDecay,
+                v,
+                mixupAlpha,
+                mixupOffEpoch,
+                augment,
+                seed,
+                evalBatchSize,
+                firingRateImages);
     }
 
     public TrainConfig withMixup(float alpha, int offEpoch) {
-        return new TrainConfig(epochs, batchSize, learningRate, minLearningRate, warmupLearningRate, warmupEpochs,
-                weightDecay, labelSmoothing, alpha, offEpoch, augment, seed, evalBatchSize, firingRateImages);
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                learningRate,
+                minLearningRate,
+                warmupLearningRate,
+                warmupEpochs,
+                weightDecay,
+                labelSmoothing,
+                alpha,
+                offEpoch,
+                augment,
+                seed,
+                evalBatchSize,
+                firingRateImages);
     }
 
     public TrainConfig withAugment(boolean v) {
-        return new TrainConfig(epochs, batchSize, learningRate, minLearningRate, warmupLearningRate, warmupEpochs,
-                weightDecay, labelSmoothing, mixupAlpha, mixupOffEpoch, v, seed, evalBatchSize, firingRateImages);
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                learningRate,
+                minLearningRate,
+                warmupLearningRate,
+                warmupEpochs,
+                weightDecay,
+                labelSmoothing,
+                mixupAlpha,
+                mixupOffEpoch,
+                v,
+                seed,
+                evalBatchSize,
+                firingRateImages);
     }
 
     public TrainConfig withSeed(long v) {
-        return new TrainConfig(epochs, batchSize, learningRate, minLearningRate, warmupLearningRate, warmupEpochs,
-                weightDecay, labelSmoothing, mixupAlpha, mixupOffEpoch, augment, v, evalBatchSize, firingRateImages);
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                learningRate,
+                minLearningRate,
+                warmupLearningRate,
+                warmupEpochs,
+                weightDecay,
+                labelSmoothing,
+                mixupAlpha,
+                mixupOffEpoch,
+                augment,
+                v,
+                evalBatchSize,
+                firingRateImages);
     }
 
     public TrainConfig withFiringRateImages(int v) {
-        return new TrainConfig(epochs, batchSize, learningRate, minLearningRate, warmupLearningRate, warmupEpochs,
-                weightDecay, labelSmoothing, mixupAlpha, mixupOffEpoch, augment, seed, evalBatchSize, v);
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                learningRate,
+                minLearningRate,
+                warmupLearningRate,
+                warmupEpochs,
+                weightDecay,
+                labelSmoothing,
+                mixupAlpha,
+                mixupOffEpoch,
+                augment,
+                seed,
+                evalBatchSize,
+                v);
     }
 }

@@ -14,9 +14,14 @@ import java.util.Map;
  * @param initialFiringRates per neuron layer at initialisation
  * @param epochs             every epoch's report, including those before a resume
  */
-public record TrainResult(double testAccuracy, double trainLoss, double imagesPerSecond, long params,
-                          Map<String, Double> firingRates, Map<String, Double> initialFiringRates,
-                          List<EpochReport> epochs) {
+public record TrainResult(
+        double testAccuracy,
+        double trainLoss,
+        double imagesPerSecond,
+        long params,
+        Map<String, Double> firingRates,
+        Map<String, Double> initialFiringRates,
+        List<EpochReport> epochs) {
     public TrainResult {
         firingRates = Map.copyOf(firingRates);
         initialFiringRates = Map.copyOf(initialFiringRates);

@@ -34,7 +34,9 @@ class FashionMnistDownloadTest {
         server.createContext("/", ex -> {
             String name = ex.getRequestURI().getPath().substring(1);
             Path file = REAL.resolve(name);
-            byte[] body = corrupt.contains(name) ? new byte[] {0x1f, (byte) 0x8b, 0, 0} : Files.exists(file) ? Files.readAllBytes(file) : null;
+            byte[] body = corrupt.contains(name)
+                    ? new byte[] {0x1f, (byte) 0x8b, 0, 0}
+                    : Files.exists(file) ? Files.readAllBytes(file) : null;
             if (body == null) {
                 ex.sendResponseHeaders(404, -1);
             } else {
@@ -57,7 +59,8 @@ class FashionMnistDownloadTest {
         HttpServer s = serve(Set.of());
         try {
             Path dir = FashionMnistDownload.download(base(s), cache, HttpClient.newHttpClient());
-            assertEquals(4, Files.list(dir).filter(p -> p.toString().endsWith(".gz")).count());
+            assertEquals(
+                    4, Files.list(dir).filter(p -> p.toString().endsWith(".gz")).count());
             assertEquals(10_000, FashionMnist.load(Optional.of(dir), false).count());
         } finally {
             s.stop(0);
@@ -69,9 +72,13 @@ class FashionMnistDownloadTest {
         assumeTrue(Files.isDirectory(REAL), "needs the real files: apt-get install dataset-fashion-mnist");
         HttpServer s = serve(Set.of("t10k-labels-idx1-ubyte.gz"));
         try {
-            DataFormatException e = assertThrows(DataFormatException.class,
+            DataFormatException e = assertThrows(
+                    DataFormatException.class,
                     () -> FashionMnistDownload.download(base(s), cache, HttpClient.newHttpClient()));
-            assertTrue(e.getMessage().contains("t10k-labels-idx1-ubyte") && e.getMessage().contains("checksum"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("t10k-labels-idx1-ubyte")
+                            && e.getMessage().contains("checksum"),
+                    e.getMessage());
             assertFalse(Files.exists(cache.resolve("t10k-labels-idx1-ubyte.gz")));
             assertTrue(Files.list(cache).noneMatch(p -> p.toString().endsWith(".part")), "no partial file left");
         } finally {
@@ -88,7 +95,8 @@ class FashionMnistDownloadTest {
         });
         s.start();
         try {
-            UncheckedIOException e = assertThrows(UncheckedIOException.class,
+            UncheckedIOException e = assertThrows(
+                    UncheckedIOException.class,
                     () -> FashionMnistDownload.download(base(s), cache, HttpClient.newHttpClient()));
             assertTrue(e.getMessage().contains("404"), e.getMessage());
         } finally {

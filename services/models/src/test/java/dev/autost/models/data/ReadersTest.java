@@ -69,8 +69,12 @@ class ReadersTest {
         Path f = dir.resolve("imgs");
         Files.write(f, Arrays.copyOf(full, full.length - 5));
         var e = assertThrows(DataFormatException.class, () -> IdxReader.readImages(f));
-        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("truncated")
-                && e.getMessage().contains("32") && e.getMessage().contains("27"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(f.toString())
+                        && e.getMessage().contains("truncated")
+                        && e.getMessage().contains("32")
+                        && e.getMessage().contains("27"),
+                e.getMessage());
     }
 
     @Test
@@ -110,8 +114,8 @@ class ReadersTest {
 
     @Test
     void fashionMnistLoad_missingDirectory_listsSearchPath() {
-        var e = assertThrows(DataFormatException.class,
-                () -> FashionMnist.load(Optional.of(dir.resolve("nowhere")), true));
+        var e = assertThrows(
+                DataFormatException.class, () -> FashionMnist.load(Optional.of(dir.resolve("nowhere")), true));
         assertTrue(e.getMessage().contains("not found"), e.getMessage());
     }
 
@@ -149,7 +153,7 @@ class ReadersTest {
     @Test
     void cifar100Load_fineLabel_used() throws IOException {
         byte[] b = cifarRecords(1, 2, 20, 4);
-        b[0] = 3;  // coarse
+        b[0] = 3; // coarse
         b[1] = 77; // fine
         Files.write(dir.resolve("train.bin"), b);
         ImageDataset d = Cifar.load(Cifar.Variant.CIFAR100, dir, true);
@@ -163,8 +167,11 @@ class ReadersTest {
         byte[] b = cifarRecords(2, 1, 10, 5);
         Files.write(f, Arrays.copyOf(b, b.length - 100));
         var e = assertThrows(DataFormatException.class, () -> Cifar.read(Cifar.Variant.CIFAR10, List.of(f), "t"));
-        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("3073")
-                && e.getMessage().contains("truncated"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(f.toString())
+                        && e.getMessage().contains("3073")
+                        && e.getMessage().contains("truncated"),
+                e.getMessage());
     }
 
     @Test
@@ -179,8 +186,8 @@ class ReadersTest {
 
     @Test
     void fill_noAugment_appliesNormalisation() {
-        ImageDataset d = new ImageDataset("d", 1, 1, 1, 2, 2, new byte[] {0, (byte) 255}, new int[] {1},
-                Normalization.FASHION_MNIST);
+        ImageDataset d = new ImageDataset(
+                "d", 1, 1, 1, 2, 2, new byte[] {0, (byte) 255}, new int[] {1}, Normalization.FASHION_MNIST);
         float[] out = new float[2];
         new Batches(d, false).fill(new int[] {0}, 0, 1, out, null);
         assertEquals((0 - 0.2860f) / 0.3530f, out[0], 1e-6f);

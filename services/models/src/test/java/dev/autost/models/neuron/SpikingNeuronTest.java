@@ -32,12 +32,14 @@ class SpikingNeuronTest {
 
     private NDArray run(SpikingNeuron n, NDArray x, boolean training) {
         n.initialize(manager, DataType.FLOAT32, x.getShape());
-        return n.forward(new ParameterStore(manager, false), new NDList(x), training).singletonOrThrow();
+        return n.forward(new ParameterStore(manager, false), new NDList(x), training)
+                .singletonOrThrow();
     }
 
     @Test
     void forward_constantInput_emitsBinarySpikesAndResetsHard() {
-        SpikingNeuron lif = SpikingNeuron.builder().setName("stem.lif1").setTimeSteps(4).build();
+        SpikingNeuron lif =
+                SpikingNeuron.builder().setName("stem.lif1").setTimeSteps(4).build();
         // V: 0.75, 1.125 -> spike, reset to 0, 0.75, 1.125 -> spike (without reset step 3 would fire too).
         NDArray x = manager.full(new Shape(4, 1), 1.5f);
         assertArrayEquals(new float[] {0, 1, 0, 1}, run(lif, x, false).toFloatArray());
@@ -46,7 +48,11 @@ class SpikingNeuronTest {
     @Test
     void forward_randomInput_spikesAreExactlyZeroOrOne() {
         for (NeuronKind kind : NeuronKind.values()) {
-            SpikingNeuron n = SpikingNeuron.builder().setName("n").setTimeSteps(4).optKind(kind).build();
+            SpikingNeuron n = SpikingNeuron.builder()
+                    .setName("n")
+                    .setTimeSteps(4)
+                    .optKind(kind)
+                    .build();
             NDArray x = manager.randomNormal(0f, 2f, new Shape(4 * 8, 5, 3), DataType.FLOAT32);
             for (float s : run(n, x, true).toFloatArray()) {
                 assertTrue(s == 0f || s == 1f, kind + " emitted " + s);
@@ -56,7 +62,11 @@ class SpikingNeuronTest {
 
     @Test
     void forward_attentionThreshold_firesAtHalf() {
-        SpikingNeuron n = SpikingNeuron.builder().setName("a").setTimeSteps(1).optThreshold(0.5f).build();
+        SpikingNeuron n = SpikingNeuron.builder()
+                .setName("a")
+                .setTimeSteps(1)
+                .optThreshold(0.5f)
+                .build();
         NDArray x = manager.create(new float[] {0.98f, 1.0f, 1.02f}, new Shape(1, 3)); // V = x / 2
         assertArrayEquals(new float[] {0, 1, 1}, run(n, x, false).toFloatArray());
     }
@@ -65,7 +75,11 @@ class SpikingNeuronTest {
     void forward_plifAtInit_matchesLif() {
         NDArray x = manager.randomNormal(1f, 1f, new Shape(4 * 3, 7), DataType.FLOAT32);
         SpikingNeuron lif = SpikingNeuron.builder().setName("l").setTimeSteps(4).build();
-        SpikingNeuron plif = SpikingNeuron.builder().setName("p").setTimeSteps(4).optKind(NeuronKind.PLIF).build();
+        SpikingNeuron plif = SpikingNeuron.builder()
+                .setName("p")
+                .setTimeSteps(4)
+                .optKind(NeuronKind.PLIF)
+                .build();
         assertArrayEquals(run(lif, x, false).toFloatArray(), run(plif, x, false).toFloatArray());
     }
 
@@ -92,7 +106,8 @@ class SpikingNeuronTest {
         x.setRequiresGradient(true);
         lif.initialize(manager, DataType.FLOAT32, x.getShape());
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray s = lif.forward(new ParameterStore(manager, false), new NDList(x), true).singletonOrThrow();
+            NDArray s = lif.forward(new ParameterStore(manager, false), new NDList(x), true)
+                    .singletonOrThrow();
             gc.backward(s.sum());
         }
         assertEquals(0.5f, x.getGradient().getFloat(), 1e-6f);
@@ -100,12 +115,17 @@ class SpikingNeuronTest {
 
     @Test
     void backward_gcBetweenForwardAndBackward_gradientsFinite() {
-        SpikingNeuron plif = SpikingNeuron.builder().setName("p").setTimeSteps(4).optKind(NeuronKind.PLIF).build();
+        SpikingNeuron plif = SpikingNeuron.builder()
+                .setName("p")
+                .setTimeSteps(4)
+                .optKind(NeuronKind.PLIF)
+                .build();
         NDArray x = manager.randomNormal(1f, 1f, new Shape(4 * 16, 32), DataType.FLOAT32);
         x.setRequiresGradient(true);
         plif.initialize(manager, DataType.FLOAT32, x.getShape());
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray s = plif.forward(new ParameterStore(manager, false), new NDList(x), true).singletonOrThrow();
+            NDArray s = plif.forward(new ParameterStore(manager, false), new NDList(x), true)
+                    .singletonOrThrow();
             NDArray loss = s.mul(x).sum();
             for (int i = 0; i < 3; i++) {
                 System.gc();
@@ -136,6 +156,8 @@ class SpikingNeuronTest {
 
     @Test
     void build_withoutTimeSteps_throws() {
-        assertThrows(IllegalArgumentException.class, () -> SpikingNeuron.builder().setName("x").build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SpikingNeuron.builder().setName("x").build());
     }
 }

@@ -72,7 +72,9 @@ class SpikingTransformerTest {
     @Test
     void trainableParameterCount_publishedSpikformer_matches() {
         ModelSetting cifar10 = CIFAR100.withBackbone(Backbone.SPIKFORMER).withClasses(10);
-        assertEquals(9_324_730, SpikingTransformer.build(Genome.uniform(4, 4, 12, 384), cifar10).trainableParameterCount());
+        assertEquals(
+                9_324_730,
+                SpikingTransformer.build(Genome.uniform(4, 4, 12, 384), cifar10).trainableParameterCount());
     }
 
     @Test
@@ -110,7 +112,9 @@ class SpikingTransformerTest {
                 assertTrue(known.contains(name), b + ": " + name + " is not a cost-model module");
             }
             // stem 3 (autost) or 5 (spikformer), 7 per block in both
-            assertEquals(b == Backbone.AUTOST ? 3 + 2 * 7 : 5 + 2 * 7, model.neurons().size());
+            assertEquals(
+                    b == Backbone.AUTOST ? 3 + 2 * 7 : 5 + 2 * 7,
+                    model.neurons().size());
         }
     }
 
@@ -122,7 +126,8 @@ class SpikingTransformerTest {
                 model.initialize(manager, DataType.FLOAT32, model.inputShape(3));
                 NDArray x = manager.randomNormal(model.inputShape(3));
                 model.startRecording();
-                NDArray y = model.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+                NDArray y = model.forward(new ParameterStore(manager, false), new NDList(x), false)
+                        .singletonOrThrow();
                 var rates = model.stopRecording();
                 assertArrayEquals(new long[] {3, s.classes()}, y.getShape().getShape());
                 assertEquals(model.neurons().keySet(), rates.keySet());
@@ -143,7 +148,8 @@ class SpikingTransformerTest {
             b.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
             NDArray x = manager.randomNormal(a.inputShape(2));
             ParameterStore ps = new ParameterStore(manager, false);
-            assertArrayEquals(a.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray(),
+            assertArrayEquals(
+                    a.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray(),
                     b.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray());
         }
     }

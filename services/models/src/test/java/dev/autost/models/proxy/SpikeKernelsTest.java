@@ -12,7 +12,8 @@ class SpikeKernelsTest {
     private static final float[] CODES = {
         1, 0, 0, 0,
         1, 1, 0, 0,
-        0, 0, 1, 1};
+        0, 0, 1, 1
+    };
 
     @Test
     void naswot_isLogDetOfTheHammingKernel_computedByHand() {

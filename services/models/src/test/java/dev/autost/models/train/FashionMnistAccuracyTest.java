@@ -24,9 +24,15 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class FashionMnistAccuracyTest {
     /** 28x28x1, patch 4 (pools after stem stages 3 and 4: 28 -> 14 -> 7, 49 tokens), T = 4. */
     static final ModelSetting SETTING = new ModelSetting(Backbone.AUTOST, 28, 1, 4, 10, 4, 32);
+
     static final Genome GENOME = Genome.uniform(1, 4, 4, 64);
-    static final TrainConfig RECIPE = TrainConfig.defaults().withEpochs(1).withBatchSize(64)
-            .withLearningRate(2e-3f).withWarmupEpochs(0.05).withWeightDecay(0.01f).withLabelSmoothing(0.1f);
+    static final TrainConfig RECIPE = TrainConfig.defaults()
+            .withEpochs(1)
+            .withBatchSize(64)
+            .withLearningRate(2e-3f)
+            .withWarmupEpochs(0.05)
+            .withWeightDecay(0.01f)
+            .withLabelSmoothing(0.1f);
 
     @Test
     void fit_oneEpochRealData_reachesEightyPercent() throws Exception {
@@ -50,18 +56,33 @@ class FashionMnistAccuracyTest {
 
                 @Override
                 public boolean onEpoch(EpochReport e) {
-                    System.out.printf("epoch %d test_accuracy %.4f train_loss %.4f train_accuracy %.4f "
-                            + "images_per_second %.1f seconds %.0f%n", e.epoch(), e.testAccuracy(), e.trainLoss(),
-                            e.trainAccuracy(), e.imagesPerSecond(), e.seconds());
+                    System.out.printf(
+                            "epoch %d test_accuracy %.4f train_loss %.4f train_accuracy %.4f "
+                                    + "images_per_second %.1f seconds %.0f%n",
+                            e.epoch(),
+                            e.testAccuracy(),
+                            e.trainLoss(),
+                            e.trainAccuracy(),
+                            e.imagesPerSecond(),
+                            e.seconds());
                     return true;
                 }
             });
-            String summary = String.format("genome %s backbone %s params %d (cost model %d)%n"
-                    + "test_accuracy %.4f train_loss %.4f train_accuracy %.4f images_per_second %.1f epoch_seconds %.0f%n"
-                    + "firing_rates_init %s%nfiring_rates %s%n",
-                    GENOME, SETTING.backbone().id(), r.params(), costModelParams,
-                    r.testAccuracy(), r.trainLoss(), r.epochs().get(0).trainAccuracy(), r.imagesPerSecond(),
-                    r.epochs().get(0).seconds(), r.initialFiringRates(), r.firingRates());
+            String summary = String.format(
+                    "genome %s backbone %s params %d (cost model %d)%n"
+                            + "test_accuracy %.4f train_loss %.4f train_accuracy %.4f images_per_second %.1f epoch_seconds %.0f%n"
+                            + "firing_rates_init %s%nfiring_rates %s%n",
+                    GENOME,
+                    SETTING.backbone().id(),
+                    r.params(),
+                    costModelParams,
+                    r.testAccuracy(),
+                    r.trainLoss(),
+                    r.epochs().get(0).trainAccuracy(),
+                    r.imagesPerSecond(),
+                    r.epochs().get(0).seconds(),
+                    r.initialFiringRates(),
+                    r.firingRates());
             System.out.print(summary);
             Files.writeString(Path.of("target", "fashion-mnist-result.txt"), summary);
             assertTrue(r.testAccuracy() >= 0.80, "test accuracy " + r.testAccuracy());

@@ -28,8 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 class SpikingTrainerTest {
     private static final ModelSetting TINY = new ModelSetting(Backbone.AUTOST, 16, 1, 4, 4, 2, 32);
     private static final Genome GENOME = Genome.uniform(1, 2, 2, 16);
-    private static final TrainConfig RECIPE = TrainConfig.defaults().withBatchSize(32).withLearningRate(5e-3f)
-            .withWarmupEpochs(0.2).withWeightDecay(0.01f).withFiringRateImages(64);
+    private static final TrainConfig RECIPE = TrainConfig.defaults()
+            .withBatchSize(32)
+            .withLearningRate(5e-3f)
+            .withWarmupEpochs(0.2)
+            .withWeightDecay(0.01f)
+            .withFiringRateImages(64);
 
     private static final ImageDataset TRAIN = SyntheticImages.generate(256, 4, 1, 16, 1);
     private static final ImageDataset TEST = SyntheticImages.generate(64, 4, 1, 16, 2);
@@ -38,7 +42,8 @@ class SpikingTrainerTest {
     void fit_syntheticData_lossGoesDown() {
         for (Backbone b : Backbone.values()) {
             List<Double> losses = new ArrayList<>();
-            try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY.withBackbone(b), RECIPE.withEpochs(3), Device.cpu())) {
+            try (SpikingTrainer t =
+                    new SpikingTrainer(GENOME, TINY.withBackbone(b), RECIPE.withEpochs(3), Device.cpu())) {
                 TrainResult r = t.fit(TRAIN, TEST, Optional.empty(), new EpochListener() {
                     @Override
                     public void onStep(int epoch, long step, long steps, double loss) {
@@ -51,7 +56,8 @@ class SpikingTrainerTest {
                 assertTrue(last < first * 0.8, b + ": loss " + first + " -> " + last);
                 assertEquals(3, r.epochs().size());
                 assertEquals(t.model().neurons().keySet(), r.firingRates().keySet());
-                assertEquals(t.model().neurons().keySet(), r.initialFiringRates().keySet());
+                assertEquals(
+                        t.model().neurons().keySet(), r.initialFiringRates().keySet());
                 assertTrue(r.imagesPerSecond() > 0);
                 assertTrue(r.testAccuracy() >= 0 && r.testAccuracy() <= 1);
             }
@@ -120,7 +126,8 @@ class SpikingTrainerTest {
             TrainResult resumed = t.fit(TRAIN, TEST, Optional.of(dir.resolve("b")), EpochListener.NONE);
             assertEquals(straight.trainLoss(), resumed.trainLoss());
             assertEquals(straight.testAccuracy(), resumed.testAccuracy());
-            assertEquals(straight.epochs().stream().map(EpochReport::testAccuracy).toList(),
+            assertEquals(
+                    straight.epochs().stream().map(EpochReport::testAccuracy).toList(),
                     resumed.epochs().stream().map(EpochReport::testAccuracy).toList());
             assertArrayEquals(straightWeights, weights(t));
         }
@@ -162,10 +169,12 @@ class SpikingTrainerTest {
     void backward_gcBetweenForwardAndBackward_allParameterGradientsFinite() {
         for (Backbone b : Backbone.values()) {
             try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY.withBackbone(b), RECIPE, Device.cpu());
-                 NDManager m = NDManager.newBaseManager()) {
+                    NDManager m = NDManager.newBaseManager()) {
                 NDArray x = m.randomNormal(t.model().inputShape(8));
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray y = t.model().forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
+                    NDArray y = t.model()
+                            .forward(new ParameterStore(m, false), new NDList(x), true)
+                            .singletonOrThrow();
                     NDArray loss = y.square().mean();
                     for (int i = 0; i < 3; i++) {
                         System.gc();
@@ -187,8 +196,8 @@ class SpikingTrainerTest {
     void fit_wrongGeometry_throwsNamingBoth() {
         try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, RECIPE, Device.cpu())) {
             ImageDataset rgb = SyntheticImages.generate(8, 4, 3, 16, 1);
-            var e = assertThrows(IllegalArgumentException.class,
-                    () -> t.fit(rgb, TEST, Optional.empty(), EpochListener.NONE));
+            var e = assertThrows(
+                    IllegalArgumentException.class, () -> t.fit(rgb, TEST, Optional.empty(), EpochListener.NONE));
             assertTrue(e.getMessage().contains("16x16x3"), e.getMessage());
         }
     }
