@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.autost.broker.EmbeddedKafkaBroker;
 import dev.autost.evaluator.EvaluatorVerticle;
-import dev.autost.messaging.EmbeddedKafkaBroker;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
 import dev.autost.sampler.SamplerVerticle;

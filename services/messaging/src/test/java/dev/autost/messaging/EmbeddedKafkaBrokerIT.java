@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.autost.broker.EmbeddedKafkaBroker;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.Candidate;
 import dev.autost.proto.v1.Genome;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.autost.broker.EmbeddedKafkaBroker;
 import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
-import dev.autost.messaging.EmbeddedKafkaBroker;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.GenomeMessages;

@@ -3,11 +3,11 @@ package dev.autost.trainer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.autost.broker.EmbeddedKafkaBroker;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.space.Backbone;
 import dev.autost.domain.space.ModelSetting;
-import dev.autost.messaging.EmbeddedKafkaBroker;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;

@@ -1,7 +1,6 @@
 package dev.autost.cli.pipeline;
 
 import dev.autost.evaluator.EvaluatorVerticle;
-import dev.autost.messaging.EmbeddedKafkaBroker;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
 import dev.autost.sampler.SamplerVerticle;
@@ -54,7 +53,7 @@ public final class LocalServices implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private final EmbeddedKafkaBroker broker;
+    private final EmbeddedBroker broker;
     private final String bootstrapServers;
     private final Vertx vertx;
     private final List<String> deployments = new ArrayList<>();
@@ -66,8 +65,7 @@ public final class LocalServices implements AutoCloseable {
     private final boolean ownsVertx;
     private final dev.autost.observability.AutostMeters meters;
 
-    private LocalServices(
-            EmbeddedKafkaBroker broker, String bootstrapServers, dev.autost.observability.Observability obs) {
+    private LocalServices(EmbeddedBroker broker, String bootstrapServers, dev.autost.observability.Observability obs) {
         this.broker = broker;
         this.bootstrapServers = bootstrapServers;
         this.ownsVertx = obs == null;
@@ -103,14 +101,10 @@ public final class LocalServices implements AutoCloseable {
             int partitions,
             short replication,
             dev.autost.observability.Observability observability) {
-        EmbeddedKafkaBroker broker = null;
+        EmbeddedBroker broker = null;
         String bootstrap = bootstrapServers;
         if (bootstrap == null) {
-            EmbeddedKafkaBroker.Builder b = EmbeddedKafkaBroker.builder();
-            if (kafkaData != null) {
-                b.optDataDir(kafkaData);
-            }
-            broker = b.build().start();
+            broker = EmbeddedBroker.start(kafkaData);
             bootstrap = broker.bootstrapServers();
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {

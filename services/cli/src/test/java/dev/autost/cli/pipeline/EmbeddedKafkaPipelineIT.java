@@ -1,6 +1,6 @@
 package dev.autost.cli.pipeline;
 
-import dev.autost.messaging.EmbeddedKafkaBroker;
+import dev.autost.broker.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -1,4 +1,4 @@
-package dev.autost.messaging;
+package dev.autost.broker;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -87,7 +87,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * Formats the storage if needed, starts the broker and waits until it answers.
      *
      * @return this broker, for try-with-resources
-     * @throws MessagingException if it does not start or answer within the start timeout
+     * @throws BrokerException if it does not start or answer within the start timeout
      * @throws IllegalStateException if already started or closed
      */
     public EmbeddedKafkaBroker start() {
@@ -111,7 +111,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 } catch (Exception e) { // Scala code may throw undeclared checked exceptions
                     stopQuietly(candidate);
                     if (attempt >= BIND_ATTEMPTS || !causedByBind(e)) {
-                        throw new MessagingException("Embedded Kafka broker did not start: " + e, e);
+                        throw new BrokerException("Embedded Kafka broker did not start: " + e, e);
                     }
                     LOG.warn("Port taken while starting broker (attempt {}), retrying: {}", attempt, e);
                 }
@@ -119,9 +119,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             awaitReady(begin + startTimeout.toNanos());
         } catch (RuntimeException e) {
             close();
-            throw e instanceof MessagingException
+            throw e instanceof BrokerException
                     ? e
-                    : new MessagingException("Embedded Kafka broker did not start: " + e, e);
+                    : new BrokerException("Embedded Kafka broker did not start: " + e, e);
         }
         LOG.info(
                 "Embedded Kafka broker at {} started in {} ms (data {})",
@@ -237,13 +237,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             exit = StorageTool.execute(
                     new String[] {"format", "-t", clusterId(), "-c", file.toString(), "--ignore-formatted"}, printer);
         } catch (Exception e) { // Scala code may throw undeclared checked exceptions
-            throw new MessagingException(
+            throw new BrokerException(
                     "Formatting broker storage failed: " + e + " "
                             + output.toString(StandardCharsets.UTF_8).trim(),
                     e);
         }
         if (exit != 0) {
-            throw new MessagingException("Formatting broker storage failed with exit code " + exit + ": "
+            throw new BrokerException("Formatting broker storage failed with exit code " + exit + ": "
                     + output.toString(StandardCharsets.UTF_8).trim());
         }
     }
@@ -292,11 +292,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     lastError = e;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new MessagingException("Interrupted while waiting for the broker", e);
+                    throw new BrokerException("Interrupted while waiting for the broker", e);
                 }
             }
         }
-        throw new MessagingException(
+        throw new BrokerException(
                 "Embedded Kafka broker at " + bootstrapServers + " did not answer describeCluster within "
                         + startTimeout,
                 lastError);
