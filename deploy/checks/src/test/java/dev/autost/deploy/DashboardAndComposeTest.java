@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.autost.cli.ServiceCommand;
+import dev.autost.cli.service.ServiceCommand;
 import dev.autost.messaging.Topics;
 import dev.autost.observability.Endpoints;
 import dev.autost.observability.Observability;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.autost.cli.ServiceCommand;
 import dev.autost.cli.pipeline.LocalServices;
+import dev.autost.cli.service.ServiceCommand;
 import dev.autost.messaging.TopicSpec;
 import dev.autost.messaging.Topics;
 import dev.autost.observability.Endpoints;

@@ -1,15 +1,17 @@
 package dev.autost.api;
 
 import dev.autost.messaging.KafkaClients;
+import dev.autost.messaging.LoopVerticle;
 import dev.autost.messaging.ReplayingLoop;
+import dev.autost.messaging.ServiceLoop;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
 import dev.autost.proto.v1.TrainResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -37,7 +39,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Mutating calls need {@code Authorization: Bearer TOKEN}; bodies are limited to
  * {@link #BODY_LIMIT} bytes. The OpenAPI document is served at {@code /openapi.yaml}.
  */
-public final class ApiVerticle extends VerticleBase {
+public final class ApiVerticle extends LoopVerticle {
     /** Largest accepted request body: a search-space YAML is a few hundred bytes. */
     public static final int BODY_LIMIT = 64 * 1024;
 
@@ -48,7 +50,6 @@ public final class ApiVerticle extends VerticleBase {
     private final Consumer<Router> extraRoutes;
     private final ExperimentStore store = new ExperimentStore();
     private final java.util.Set<String> submitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private ReplayingLoop loop;
     private KafkaProducer<byte[], byte[]> producer;
     private HttpServer server;
 
@@ -78,19 +79,22 @@ public final class ApiVerticle extends VerticleBase {
     }
 
     @Override
-    public Future<?> start() {
-        producer = KafkaClients.producer(bootstrapServers, "autost-api-out");
-        loop = new ReplayingLoop(
+    protected ServiceLoop createLoop() {
+        // The view only reads: no producer behind the replay.
+        return ReplayingLoop.readOnly(
                 "api",
                 KafkaClients.replayingConsumer(bootstrapServers, "autost-api-in"),
-                KafkaClients.producer(bootstrapServers, "autost-api-unused"),
                 List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS),
                 store,
                 Duration.ofMillis(200),
                 Duration.ofSeconds(60));
-        new Thread(loop, "autost-api-store").start();
+    }
+
+    @Override
+    public Future<?> start() {
+        producer = KafkaClients.producer(bootstrapServers, "autost-api-out");
         Router router = router();
-        return Future.fromCompletionStage(loop.ready(), context)
+        return super.start()
                 .compose(v -> vertx.createHttpServer().requestHandler(router).listen(port))
                 .onSuccess(s -> server = s);
     }
@@ -100,11 +104,7 @@ public final class ApiVerticle extends VerticleBase {
         Future<?> closed = server == null ? Future.succeededFuture() : server.close();
         return closed.compose(v -> {
             producer.close(Duration.ofSeconds(5));
-            if (loop == null) {
-                return Future.succeededFuture();
-            }
-            loop.stop();
-            return Future.fromCompletionStage(loop.done(), context);
+            return super.stop();
         });
     }
 
@@ -117,9 +117,9 @@ public final class ApiVerticle extends VerticleBase {
                         ctx,
                         200,
                         new JsonArray(store.experiments().stream()
-                                .map(ApiJson::summary)
+                                .map(ApiResponses::summary)
                                 .toList())));
-        r.get("/api/experiments/:id").handler(ctx -> withExperiment(ctx, e -> json(ctx, 200, ApiJson.status(e))));
+        r.get("/api/experiments/:id").handler(ctx -> withExperiment(ctx, e -> json(ctx, 200, ApiResponses.status(e))));
         r.get("/api/experiments/:id/leaderboard").handler(this::leaderboard);
         r.get("/api/experiments/:id/pareto").handler(this::pareto);
         r.get("/api/experiments/:id/correlation").handler(this::correlation);
@@ -192,7 +192,7 @@ public final class ApiVerticle extends VerticleBase {
                 return;
             }
             ExperimentSpec stopped = spec.get().toBuilder()
-                    .putOptions(dev.autost.sampler.SamplerHandler.STOPPED_OPTION, "true")
+                    .putOptions(ExperimentPlan.STOPPED_OPTION, "true")
                     .build();
             publish(stopped)
                     .onSuccess(v ->
@@ -236,7 +236,7 @@ public final class ApiVerticle extends VerticleBase {
             }
             JsonArray rows = new JsonArray();
             for (int i = 0; i < Math.min(limit, ranking.size()); i++) {
-                rows.add(ApiJson.row(
+                rows.add(ApiResponses.row(
                         i + 1, ranking.get(i), results.get(ranking.get(i).getGenomeHash())));
             }
             json(ctx, 200, new JsonObject().put("id", e.id()).put("by", by).put("rows", rows));
@@ -269,7 +269,7 @@ public final class ApiVerticle extends VerticleBase {
         int rank = 0;
         for (String h : hashes) {
             int r = ++rank;
-            e.score(h).ifPresent(s -> a.add(ApiJson.row(r, s, results.get(h))));
+            e.score(h).ifPresent(s -> a.add(ApiResponses.row(r, s, results.get(h))));
         }
         return a;
     }
@@ -277,7 +277,7 @@ public final class ApiVerticle extends VerticleBase {
     private void correlation(RoutingContext ctx) {
         withExperiment(ctx, e -> {
             JsonArray a = new JsonArray();
-            e.evaluation().ifPresent(ev -> ev.getCorrelationsList().forEach(c -> a.add(ApiJson.correlation(c))));
+            e.evaluation().ifPresent(ev -> ev.getCorrelationsList().forEach(c -> a.add(ApiResponses.correlation(c))));
             json(
                     ctx,
                     200,
@@ -300,7 +300,7 @@ public final class ApiVerticle extends VerticleBase {
                 error(ctx, 404, "no candidate " + hash + " in experiment " + e.id());
                 return;
             }
-            json(ctx, 200, ApiJson.row(0, s.get(), e.results().get(hash)));
+            json(ctx, 200, ApiResponses.row(0, s.get(), e.results().get(hash)));
         });
     }
 

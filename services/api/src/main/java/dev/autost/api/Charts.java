@@ -1,7 +1,7 @@
 package dev.autost.api;
 
-import dev.autost.evaluator.stats.Pareto;
-import dev.autost.evaluator.stats.RankCorrelation;
+import dev.autost.domain.evaluation.ParetoFront;
+import dev.autost.domain.evaluation.RankCorrelation;
 import dev.autost.proto.v1.Score;
 import dev.autost.proto.v1.TrainResult;
 import java.awt.Color;
@@ -73,7 +73,7 @@ public final class Charts {
         List<Score> all = e.ranking();
         XYChart c = chart("Training-free score against parameters: " + e.id(), "parameters (M)", "flops_syops (G)");
         scatter(c, "candidates", all, s -> s.getParams() / 1e6, s -> s.getFlopsSyops() / 1e9, new Color(120, 150, 200));
-        List<Score> front = Pareto.front(all, Score::getFlopsSyops, s -> (double) s.getParams());
+        List<Score> front = ParetoFront.front(all, Score::getFlopsSyops, s -> (double) s.getParams());
         XYSeries f = scatter(
                 c,
                 "Pareto front (score up, params down)",

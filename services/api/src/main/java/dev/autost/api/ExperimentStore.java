@@ -1,9 +1,9 @@
 package dev.autost.api;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.autost.evaluator.EvaluatorHandler;
 import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
@@ -81,7 +81,7 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
         /** Every score, best first (score down, ask order up). */
         public List<Score> ranking() {
             List<Score> out = new ArrayList<>(scores.values());
-            out.sort(EvaluatorHandler.BY_SCORE);
+            out.sort(ScoreMessages.BEST_FIRST);
             return out;
         }
 
@@ -133,7 +133,7 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                 }
                 case Topics.REPORTS -> {
                     Report rep = Report.parseFrom(r.value());
-                    if (key.endsWith(EvaluatorHandler.KEY_SUFFIX)) {
+                    if (Topics.isEvaluationKey(key)) {
                         get(rep.getExperimentId()).evaluation = rep;
                     } else {
                         get(rep.getExperimentId()).search = rep;

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.autost.domain.AutostException;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
+import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.ExperimentSpec;
-import dev.autost.sampler.ExperimentPlan;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.Set;
@@ -94,7 +95,7 @@ public final class SubmissionParser {
             }
         } catch (JsonProcessingException e) {
             throw new BadSubmissionException("space: " + e.getOriginalMessage());
-        } catch (dev.autost.domain.AutostException e) {
+        } catch (AutostException e) {
             throw new BadSubmissionException("space." + e.getMessage());
         }
         String id = text(

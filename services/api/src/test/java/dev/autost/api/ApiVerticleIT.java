@@ -8,6 +8,7 @@ import dev.autost.broker.EmbeddedKafkaBroker;
 import dev.autost.evaluator.EvaluatorVerticle;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
+import dev.autost.observability.AutostMeters;
 import dev.autost.sampler.SamplerVerticle;
 import dev.autost.scorer.ScorerConfig;
 import dev.autost.scorer.ScorerVerticle;
@@ -46,8 +47,10 @@ class ApiVerticleIT {
         }
         vertx = Vertx.vertx();
         await(vertx.deployVerticle(new ScorerVerticle(ScorerConfig.of(bootstrap))));
-        await(vertx.deployVerticle(new SamplerVerticle(bootstrap, "sampler-it")));
-        await(vertx.deployVerticle(new EvaluatorVerticle(bootstrap, "evaluator-it")));
+        await(vertx.deployVerticle(
+                new SamplerVerticle(bootstrap, "sampler-it", Clock.systemUTC(), AutostMeters.noop())));
+        await(vertx.deployVerticle(
+                new EvaluatorVerticle(bootstrap, "evaluator-it", Clock.systemUTC(), AutostMeters.noop())));
         ApiVerticle api = new ApiVerticle(bootstrap, 0, TOKEN, Clock.systemUTC(), null);
         await(vertx.deployVerticle(api));
         base = "http://127.0.0.1:" + api.actualPort();

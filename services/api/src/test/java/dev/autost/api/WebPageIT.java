@@ -8,6 +8,7 @@ import dev.autost.broker.EmbeddedKafkaBroker;
 import dev.autost.evaluator.EvaluatorVerticle;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
+import dev.autost.observability.AutostMeters;
 import dev.autost.sampler.SamplerVerticle;
 import dev.autost.scorer.ScorerConfig;
 import dev.autost.scorer.ScorerVerticle;
@@ -60,8 +61,10 @@ class WebPageIT {
             Vertx vertx = Vertx.vertx();
             try {
                 await(vertx.deployVerticle(new ScorerVerticle(ScorerConfig.of(bootstrap))));
-                await(vertx.deployVerticle(new SamplerVerticle(bootstrap, "sampler-page")));
-                await(vertx.deployVerticle(new EvaluatorVerticle(bootstrap, "evaluator-page")));
+                await(vertx.deployVerticle(
+                        new SamplerVerticle(bootstrap, "sampler-page", Clock.systemUTC(), AutostMeters.noop())));
+                await(vertx.deployVerticle(
+                        new EvaluatorVerticle(bootstrap, "evaluator-page", Clock.systemUTC(), AutostMeters.noop())));
                 ApiVerticle api = new ApiVerticle(bootstrap, 0, "tok", Clock.systemUTC(), null);
                 await(vertx.deployVerticle(api));
                 String base = "http://127.0.0.1:" + api.actualPort();

@@ -87,7 +87,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * Formats the storage if needed, starts the broker and waits until it answers.
      *
      * @return this broker, for try-with-resources
-     * @throws BrokerException if it does not start or answer within the start timeout
+     * @throws IllegalStateException if it does not start or answer within the start timeout
      * @throws IllegalStateException if already started or closed
      */
     public EmbeddedKafkaBroker start() {
@@ -111,7 +111,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 } catch (Exception e) { // Scala code may throw undeclared checked exceptions
                     stopQuietly(candidate);
                     if (attempt >= BIND_ATTEMPTS || !causedByBind(e)) {
-                        throw new BrokerException("Embedded Kafka broker did not start: " + e, e);
+                        throw new IllegalStateException("Embedded Kafka broker did not start: " + e, e);
                     }
                     LOG.warn("Port taken while starting broker (attempt {}), retrying: {}", attempt, e);
                 }
@@ -119,9 +119,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             awaitReady(begin + startTimeout.toNanos());
         } catch (RuntimeException e) {
             close();
-            throw e instanceof BrokerException
+            throw e instanceof IllegalStateException
                     ? e
-                    : new BrokerException("Embedded Kafka broker did not start: " + e, e);
+                    : new IllegalStateException("Embedded Kafka broker did not start: " + e, e);
         }
         LOG.info(
                 "Embedded Kafka broker at {} started in {} ms (data {})",
@@ -199,12 +199,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // One node: internal topics cannot have more than one replica, one partition is plenty.
         p.put("offsets.topic.replication.factor", "1");
         p.put("offsets.topic.num.partitions", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("transaction.state.log.num.partitions", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("share.coordinator.state.topic.num.partitions", "1");
+        for (String internal : new String[] {"transaction.state.log", "share.coordinator.state.topic"}) {
+            for (String setting : new String[] {".replication.factor", ".min.isr", ".num.partitions"}) {
+                p.put(internal + setting, "1");
+            }
+        }
         p.put("default.replication.factor", "1");
         p.put("min.insync.replicas", "1");
         // Consumers join at once instead of waiting 3 s for more members.
@@ -237,13 +236,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             exit = StorageTool.execute(
                     new String[] {"format", "-t", clusterId(), "-c", file.toString(), "--ignore-formatted"}, printer);
         } catch (Exception e) { // Scala code may throw undeclared checked exceptions
-            throw new BrokerException(
+            throw new IllegalStateException(
                     "Formatting broker storage failed: " + e + " "
                             + output.toString(StandardCharsets.UTF_8).trim(),
                     e);
         }
         if (exit != 0) {
-            throw new BrokerException("Formatting broker storage failed with exit code " + exit + ": "
+            throw new IllegalStateException("Formatting broker storage failed with exit code " + exit + ": "
                     + output.toString(StandardCharsets.UTF_8).trim());
         }
     }
@@ -292,11 +291,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     lastError = e;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new BrokerException("Interrupted while waiting for the broker", e);
+                    throw new IllegalStateException("Interrupted while waiting for the broker", e);
                 }
             }
         }
-        throw new BrokerException(
+        throw new IllegalStateException(
                 "Embedded Kafka broker at " + bootstrapServers + " did not answer describeCluster within "
                         + startTimeout,
                 lastError);

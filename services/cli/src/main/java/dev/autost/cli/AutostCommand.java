@@ -1,5 +1,14 @@
 package dev.autost.cli;
 
+import dev.autost.cli.bench.BenchCommand;
+import dev.autost.cli.model.ExplainCommand;
+import dev.autost.cli.model.ScoreCommand;
+import dev.autost.cli.model.TrainCommand;
+import dev.autost.cli.search.SearchCommand;
+import dev.autost.cli.service.ReportCommand;
+import dev.autost.cli.service.ServeCommand;
+import dev.autost.cli.service.ServiceCommand;
+import dev.autost.cli.study.StudyCommand;
 import picocli.CommandLine.Command;
 
 /** {@code autost}: training-free architecture search for spiking transformers. */

@@ -8,13 +8,14 @@ import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.GenomeCodec;
 
 /** The JSON shapes the CLI writes; field names are a contract other tools read. */
-final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+public final class Json {
+    public static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
     private Json() {}
 
     /** Adds the cost fields to a row that already holds the genome fields. */
-    static void writeCost(ObjectNode row, Genome g, CostEstimate c) {
+    public static void writeCost(ObjectNode row, Genome g, CostEstimate c) {
         row.put("params", c.params());
         row.put("flops_syops", c.flopsSyopsExact());
         row.put("flops_full", c.flopsFull());
@@ -24,7 +25,7 @@ final class Json {
     }
 
     /** Genome fields followed by the cost fields. */
-    static ObjectNode row(Genome g, CostEstimate c) {
+    public static ObjectNode row(Genome g, CostEstimate c) {
         ObjectNode row = MAPPER.createObjectNode();
         GenomeCodec.writeFields(g, row);
         writeCost(row, g, c);
@@ -32,13 +33,13 @@ final class Json {
     }
 
     /** A double as a plain decimal (no exponent), e.g. 5360503171.125. */
-    static java.math.BigDecimal plain(double v) {
+    public static java.math.BigDecimal plain(double v) {
         java.math.BigDecimal d = java.math.BigDecimal.valueOf(v).stripTrailingZeros();
         return d.scale() < 0 ? d.setScale(0) : d;
     }
 
     /** Energy to a tenth of a picojoule, as a plain decimal: finer digits are noise from the rate assumption. */
-    static java.math.BigDecimal round(double pj) {
+    public static java.math.BigDecimal round(double pj) {
         return java.math.BigDecimal.valueOf(pj).setScale(1, java.math.RoundingMode.HALF_EVEN);
     }
 }

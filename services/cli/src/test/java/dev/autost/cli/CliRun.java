@@ -1,5 +1,6 @@
 package dev.autost.cli;
 
+import dev.autost.cli.model.ScoreCommand;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -7,8 +8,9 @@ import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
 /** Runs the real command tree in process and captures what it prints. */
-record CliRun(int exitCode, String out, String err) {
-    static CliRun run(String stdin, String... args) {
+public record CliRun(int exitCode, String out, String err) {
+    /** Runs {@code autost ARGS}; {@code stdin}, when given, is what {@code autost score} reads. */
+    public static CliRun run(String stdin, String... args) {
         CommandLine cl = Main.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -16,8 +18,8 @@ record CliRun(int exitCode, String out, String err) {
         cl.setErr(new PrintWriter(err, true));
         if (stdin != null) {
             CommandLine score = cl.getSubcommands().get("score");
-            ((ScoreCommand) score.getCommand()).input =
-                    new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+            ((ScoreCommand) score.getCommand())
+                    .readFrom(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         }
         int code = cl.execute(args);
         return new CliRun(code, out.toString(), err.toString());

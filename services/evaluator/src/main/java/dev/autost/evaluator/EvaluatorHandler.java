@@ -1,11 +1,13 @@
 package dev.autost.evaluator;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.autost.evaluator.stats.Pareto;
-import dev.autost.evaluator.stats.RankCorrelation;
+import dev.autost.domain.evaluation.ParetoFront;
+import dev.autost.domain.evaluation.RankCorrelation;
 import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.ScoreMessages;
+import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.MetricCorrelation;
 import dev.autost.proto.v1.RankedCandidate;
@@ -34,8 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class EvaluatorHandler implements ReplayingLoop.Handler {
     /** Service name in dead letters and report source. */
     public static final String SERVICE = "evaluator";
-    /** Suffix of the evaluator's report key. */
-    public static final String KEY_SUFFIX = "/evaluation";
 
     private static final int TOP = 10;
     /** Most Pareto-front entries per report (best first); ~20 bytes each. */
@@ -45,20 +45,16 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
 
     private static final Logger LOG = LoggerFactory.getLogger(EvaluatorHandler.class);
 
-    /** Scored candidates best first: score down, then ask order (the strategies' own tie-break). */
-    public static final Comparator<Score> BY_SCORE =
-            Comparator.comparingDouble((Score s) -> -s.getFlopsSyops()).thenComparingLong(Score::getSequence);
-
     private final DeadLetters deadLetters;
     private final Map<String, Leaderboard> boards = new HashMap<>();
 
-    private final dev.autost.observability.AutostMeters meters;
+    private final AutostMeters meters;
 
     public EvaluatorHandler(DeadLetters deadLetters) {
-        this(deadLetters, dev.autost.observability.AutostMeters.noop());
+        this(deadLetters, AutostMeters.noop());
     }
 
-    public EvaluatorHandler(DeadLetters deadLetters, dev.autost.observability.AutostMeters meters) {
+    public EvaluatorHandler(DeadLetters deadLetters, AutostMeters meters) {
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.meters = Objects.requireNonNull(meters, "meters");
     }
@@ -95,13 +91,13 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
                 default -> List.of();
             };
         } catch (InvalidProtocolBufferException e) {
-            return dead(record, "cannot decode " + record.topic() + " record: " + e.getMessage(), e);
+            return deadLetters.reject(record, "cannot decode " + record.topic() + " record: " + e.getMessage(), e);
         }
     }
 
     private List<ProducerRecord<byte[], byte[]>> onScore(Score s, ConsumerRecord<byte[], byte[]> record) {
         if (!SchemaVersions.isKnown(s.getSchemaVersion())) {
-            return dead(record, "unknown schema_version " + Integer.toUnsignedString(s.getSchemaVersion()), null);
+            return deadLetters.unknownVersion(record, s.getSchemaVersion());
         }
         board(s.getExperimentId()).scores.put(s.getGenomeHash(), s);
         return List.of();
@@ -110,7 +106,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     private List<ProducerRecord<byte[], byte[]>> onReport(
             Report r, ConsumerRecord<byte[], byte[]> record, boolean replaying) {
         if (!SchemaVersions.isKnown(r.getSchemaVersion())) {
-            return dead(record, "unknown schema_version " + Integer.toUnsignedString(r.getSchemaVersion()), null);
+            return deadLetters.unknownVersion(record, r.getSchemaVersion());
         }
         Leaderboard b = board(r.getExperimentId());
         if (SERVICE.equals(r.getSource())) {
@@ -133,7 +129,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     private List<ProducerRecord<byte[], byte[]>> onResult(
             TrainResult r, ConsumerRecord<byte[], byte[]> record, boolean replaying) {
         if (!SchemaVersions.isKnown(r.getSchemaVersion())) {
-            return dead(record, "unknown schema_version " + Integer.toUnsignedString(r.getSchemaVersion()), null);
+            return deadLetters.unknownVersion(record, r.getSchemaVersion());
         }
         Leaderboard b = board(r.getExperimentId());
         b.results.put(r.getGenomeHash(), r);
@@ -192,7 +188,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
                 .setSource(SERVICE)
                 .setFailureReason(reason)
                 .build();
-        String key = Topics.experimentKey(b.experimentId) + KEY_SUFFIX;
+        String key = Topics.evaluationKey(b.experimentId);
         return new ProducerRecord<>(Topics.REPORTS, key.getBytes(StandardCharsets.UTF_8), r.toByteArray());
     }
 
@@ -207,7 +203,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
 
     private ProducerRecord<byte[], byte[]> report(Leaderboard b, Report.Phase phase) {
         List<Score> ranked = new ArrayList<>(b.scores.values());
-        ranked.sort(BY_SCORE);
+        ranked.sort(ScoreMessages.BEST_FIRST);
         Report.Builder r = Report.newBuilder()
                 .setSchemaVersion(SchemaVersions.CURRENT)
                 .setExperimentId(b.experimentId)
@@ -230,7 +226,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
                 .thenComparingDouble(s -> isOk(b.results.get(s.getGenomeHash()))
                         ? -b.results.get(s.getGenomeHash()).getTestAccuracy()
                         : 0)
-                .thenComparing(BY_SCORE));
+                .thenComparing(ScoreMessages.BEST_FIRST));
         for (Score s : top.subList(0, Math.min(top.size(), Math.min(MAX_TOP, Math.max(TOP, b.results.size()))))) {
             RankedCandidate.Builder c = RankedCandidate.newBuilder()
                     .setGenomeHash(s.getGenomeHash())
@@ -248,26 +244,9 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
             r.addTop(c);
         }
         addEvaluation(b, ranked, r);
-        String key = Topics.experimentKey(b.experimentId) + KEY_SUFFIX;
+        String key = Topics.evaluationKey(b.experimentId);
         return new ProducerRecord<>(
                 Topics.REPORTS, key.getBytes(StandardCharsets.UTF_8), r.build().toByteArray());
-    }
-
-    /**
-     * Training-free metrics of a score, by the names used in reports and docs: its own fields and
-     * extras, plus the proxies a trainer measured at initialisation (extra score fields that only
-     * a worker with the model and data can compute).
-     */
-    public static java.util.SortedMap<String, Double> metrics(Score s, TrainResult r) {
-        java.util.SortedMap<String, Double> m = new java.util.TreeMap<>(s.getExtraMap());
-        if (r != null) {
-            m.putAll(r.getProxiesMap());
-        }
-        m.put("flops_syops", s.getFlopsSyops());
-        m.put("flops_full", s.getFlopsFull());
-        m.put("params", (double) s.getParams());
-        m.put("energy_pj", s.getEnergyPj());
-        return m;
     }
 
     /** Correlations of accuracy with every metric, and the Pareto fronts. */
@@ -277,7 +256,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
                 .toList();
         if (trained.size() >= 2) {
             List<java.util.SortedMap<String, Double>> perScore = trained.stream()
-                    .map(s -> metrics(s, b.results.get(s.getGenomeHash())))
+                    .map(s -> ScoreMessages.metrics(s, b.results.get(s.getGenomeHash())))
                     .toList();
             java.util.Set<String> names =
                     new java.util.TreeSet<>(perScore.get(0).keySet());
@@ -307,10 +286,10 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
                 : s -> b.results.get(s.getGenomeHash()).getTestAccuracy();
         // Bounded: score and energy rise together, so a front can hold most candidates of a large
         // run; a report must stay far below Kafka's 1 MB record limit.
-        Pareto.front(pool, up, Score::getEnergyPj).stream()
+        ParetoFront.front(pool, up, Score::getEnergyPj).stream()
                 .limit(MAX_FRONT)
                 .forEach(s -> r.addParetoEnergy(s.getGenomeHash()));
-        Pareto.front(pool, up, s -> (double) s.getParams()).stream()
+        ParetoFront.front(pool, up, s -> (double) s.getParams()).stream()
                 .limit(MAX_FRONT)
                 .forEach(s -> r.addParetoParams(s.getGenomeHash()));
     }
@@ -326,13 +305,6 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     @Override
     public List<ProducerRecord<byte[], byte[]>> onUnexpected(
             ConsumerRecord<byte[], byte[]> record, RuntimeException error) {
-        return dead(record, "unexpected error: " + error, error);
-    }
-
-    private List<ProducerRecord<byte[], byte[]>> dead(
-            ConsumerRecord<byte[], byte[]> record, String reason, Exception e) {
-        LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
-        meters.deadLetters(SERVICE, record.topic()).increment();
-        return List.of(deadLetters.deadLetterRecord(record, reason, e));
+        return deadLetters.reject(record, "unexpected error: " + error, error);
     }
 }

@@ -70,7 +70,7 @@ class EvaluatorHandlerTest {
         h.onRecord(in(Topics.SCORES, "e/c", score("c", 30, 2)), false);
         List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(Topics.REPORTS, "e", searchDone(0)), false);
         assertEquals(1, out.size());
-        assertEquals("e" + EvaluatorHandler.KEY_SUFFIX, new String(out.get(0).key(), StandardCharsets.UTF_8));
+        assertEquals(Topics.evaluationKey("e"), new String(out.get(0).key(), StandardCharsets.UTF_8));
         Report r = Report.parseFrom(out.get(0).value());
         assertEquals(Report.Phase.FINISHED, r.getPhase());
         assertEquals(3, r.getCandidatesScored());
@@ -105,8 +105,7 @@ class EvaluatorHandlerTest {
                 Report.parseFrom(down.onCaughtUp().get(0).value()).getPhase());
         EvaluatorHandler again = new EvaluatorHandler(new DeadLetters(EvaluatorHandler.SERVICE, Clock.systemUTC()));
         again.onRecord(in(Topics.REPORTS, "e", failed), true);
-        again.onRecord(
-                in(Topics.REPORTS, "e" + EvaluatorHandler.KEY_SUFFIX, out.get(0).value()), true);
+        again.onRecord(in(Topics.REPORTS, Topics.evaluationKey("e"), out.get(0).value()), true);
         assertTrue(again.onCaughtUp().isEmpty());
     }
 
@@ -168,15 +167,14 @@ class EvaluatorHandlerTest {
     }
 
     private static byte[] withNaswot(String hash, double acc, double naswot) {
-        return TrainResult.newBuilder()
-                .setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId("e")
-                .setGenomeHash(hash)
-                .setStatus(TrainResult.Status.OK)
-                .setTestAccuracy(acc)
-                .putProxies("naswot", naswot)
-                .build()
-                .toByteArray();
+        try {
+            return TrainResult.parseFrom(result(hash, acc)).toBuilder()
+                    .putProxies("naswot", naswot)
+                    .build()
+                    .toByteArray();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * value. Thread-safe: holds only the service name and the clock.
  */
 public final class DeadLetters {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeadLetters.class);
 
     /** Header with the fully qualified exception class; empty when there was no exception. */
     public static final String ERROR_CLASS_HEADER = "autost.error.class";
@@ -28,14 +30,45 @@ public final class DeadLetters {
 
     private final String service;
     private final Clock clock;
+    private final java.util.function.Consumer<String> counted;
 
     /**
      * @param service name of the service giving up on records, e.g. {@code scorer}
      * @param clock source of {@code at_ms}
      */
     public DeadLetters(String service, Clock clock) {
+        this(service, clock, topic -> {});
+    }
+
+    /**
+     * @param counted told the source topic of every record {@link #reject}ed (the service's meter)
+     */
+    public DeadLetters(String service, Clock clock, java.util.function.Consumer<String> counted) {
         this.service = Objects.requireNonNull(service, "service");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.counted = Objects.requireNonNull(counted, "counted");
+    }
+
+    /**
+     * Gives up on {@code record}: logs why, counts it and returns its dead letter as the one
+     * record to produce.
+     */
+    public List<ProducerRecord<byte[], byte[]>> reject(
+            ConsumerRecord<byte[], byte[]> record, String reason, Throwable error) {
+        LOG.warn(
+                "{}: dead-lettering {}-{}@{}: {}",
+                service,
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                reason);
+        counted.accept(record.topic());
+        return List.of(deadLetterRecord(record, reason, error));
+    }
+
+    /** {@link #reject} for a message whose {@code schema_version} this build does not know. */
+    public List<ProducerRecord<byte[], byte[]>> unknownVersion(ConsumerRecord<byte[], byte[]> record, int version) {
+        return reject(record, "unknown schema_version " + Integer.toUnsignedString(version), null);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.autost.messaging;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -8,7 +9,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** The client settings every AutoST service uses; bytes in and out, protobuf on top. */
+/**
+ * Every Kafka client of AutoST is built here, so each service gets the same guarantees: bytes
+ * in and out (protobuf on top), idempotent producers with {@code acks=all}, consumers that never
+ * commit by themselves.
+ */
 public final class KafkaClients {
     private KafkaClients() {}
 
@@ -32,20 +37,34 @@ public final class KafkaClients {
                 ByteArraySerializer.class));
     }
 
-    /** A group-less consumer for {@link ReplayingLoop}: assigned, never commits. */
+    /** A group-less consumer for {@link ReplayingLoop} and {@link TopicReader}: assigned, never commits. */
     public static KafkaConsumer<byte[], byte[]> replayingConsumer(String bootstrapServers, String clientId) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                clientId,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class));
+        return new KafkaConsumer<>(consumerConfig(bootstrapServers, clientId));
+    }
+
+    /**
+     * A consumer-group member for {@link CommittingLoop}: offsets committed by hand after the
+     * outputs are acknowledged; a new group starts at the earliest record, so nothing published
+     * before it is skipped.
+     *
+     * @param settings further consumer settings (batch size, assignor)
+     */
+    public static KafkaConsumer<byte[], byte[]> groupConsumer(
+            String bootstrapServers, String groupId, String clientId, Map<String, Object> settings) {
+        Map<String, Object> config = consumerConfig(bootstrapServers, clientId);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        config.putAll(settings);
+        return new KafkaConsumer<>(config);
+    }
+
+    private static Map<String, Object> consumerConfig(String bootstrapServers, String clientId) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return config;
     }
 }

@@ -1,6 +1,6 @@
 package dev.autost.messaging;
 
-/** Base of the unchecked errors thrown by the messaging plumbing. */
+/** An error of the messaging plumbing: a topic that cannot be created or read, a broker that does not answer in time. */
 public class MessagingException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

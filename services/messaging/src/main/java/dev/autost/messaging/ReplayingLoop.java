@@ -2,24 +2,14 @@ package dev.autost.messaging;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>Runs on one dedicated thread (the Kafka consumer is single-threaded); the handler is
  * called only from that thread.
  */
-public final class ReplayingLoop implements Runnable {
+public final class ReplayingLoop extends ServiceLoop {
 
     /** What a service does with its records. Called from the loop thread only. */
     public interface Handler {
@@ -65,19 +55,13 @@ public final class ReplayingLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplayingLoop.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration ACK_WAIT = Duration.ofMillis(100);
 
-    private final String name;
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
     private final List<String> topics;
     private final Handler handler;
     private final Duration pollTimeout;
     private final Duration startTimeout;
-
-    private final CompletableFuture<Void> ready = new CompletableFuture<>();
-    private final CompletableFuture<Void> done = new CompletableFuture<>();
-    private volatile boolean running = true;
 
     /**
      * @param consumer a consumer without group id and without auto commit
@@ -91,169 +75,74 @@ public final class ReplayingLoop implements Runnable {
             Handler handler,
             Duration pollTimeout,
             Duration startTimeout) {
-        this.name = Objects.requireNonNull(name, "name");
+        super(name);
         this.consumer = Objects.requireNonNull(consumer, "consumer");
-        this.producer = Objects.requireNonNull(producer, "producer");
+        this.producer = producer;
         this.topics = List.copyOf(topics);
         this.handler = Objects.requireNonNull(handler, "handler");
         this.pollTimeout = Objects.requireNonNull(pollTimeout, "pollTimeout");
         this.startTimeout = Objects.requireNonNull(startTimeout, "startTimeout");
     }
 
-    /** Completes once the replay was handled and its outputs acknowledged. */
-    public CompletableFuture<Void> ready() {
-        return ready;
+    /**
+     * A loop that only reads (a view such as the API's): no producer; its handler must return
+     * no records.
+     */
+    public static ReplayingLoop readOnly(
+            String name,
+            Consumer<byte[], byte[]> consumer,
+            List<String> topics,
+            Handler handler,
+            Duration pollTimeout,
+            Duration startTimeout) {
+        return new ReplayingLoop(name, consumer, null, topics, handler, pollTimeout, startTimeout);
     }
 
-    /** Completes after the loop ended and the clients were closed. */
-    public CompletableFuture<Void> done() {
-        return done;
+    @Override
+    protected void serve() throws InterruptedException {
+        TopicReader reader = TopicReader.fromStart(consumer, topics, startTimeout);
+        reader.readToEnd(records -> send(handle(records, true)), this::running);
+        send(handler.onCaughtUp());
+        markReady();
+        LOG.info("{}: replayed {} and running", name, topics);
+        while (running()) {
+            send(handle(consumer.poll(pollTimeout), false));
+        }
     }
 
-    /** Asks the loop to end; outputs not yet acknowledged are recomputed by the next replay. */
-    public void stop() {
-        running = false;
+    private List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecords<byte[], byte[]> records, boolean replaying) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            try {
+                out.addAll(handler.onRecord(r, replaying));
+            } catch (RuntimeException e) {
+                LOG.error("{}: handling {}-{}@{} failed; skipping it", name, r.topic(), r.partition(), r.offset(), e);
+                out.addAll(handler.onUnexpected(r, e));
+            }
+        }
+        return out;
+    }
+
+    private void send(List<ProducerRecord<byte[], byte[]>> records) throws InterruptedException {
+        if (records.isEmpty()) {
+            return;
+        }
+        if (producer == null) {
+            throw new IllegalStateException(name + ": a read-only loop's handler returned records to send");
+        }
+        sendAll(producer, records);
+    }
+
+    @Override
+    protected void wakeup() {
         consumer.wakeup();
     }
 
     @Override
-    public void run() {
-        try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                List<PartitionInfo> infos = consumer.partitionsFor(topic, startTimeout);
-                if (infos == null || infos.isEmpty()) {
-                    throw new TopicSetupException("topic " + topic + " does not exist; create the topics first");
-                }
-                infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            replay(partitions);
-            send(handler.onCaughtUp());
-            ready.complete(null);
-            LOG.info("{}: replayed {} and running", name, topics);
-            while (running) {
-                ConsumerRecords<byte[], byte[]> batch = consumer.poll(pollTimeout);
-                List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-                for (ConsumerRecord<byte[], byte[]> r : batch) {
-                    out.addAll(handle(r, false));
-                }
-                send(out);
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                LOG.error("{} woken up unexpectedly", name, e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            LOG.error("{} stopped on an unexpected error", name, e);
-            ready.completeExceptionally(e);
-        } finally {
-            ready.completeExceptionally(new MessagingException(name + " stopped before it was ready"));
-            closeQuietly();
-            done.complete(null);
+    protected void closeClients() {
+        if (producer != null) {
+            closeQuietly("producer", () -> producer.close(CLOSE_TIMEOUT));
         }
-    }
-
-    private void replay(List<TopicPartition> partitions) throws InterruptedException {
-        Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, startTimeout));
-        long deadline = System.nanoTime() + startTimeout.toNanos();
-        while (running && !caughtUp(end)) {
-            if (System.nanoTime() > deadline) {
-                throw new MessagingException(
-                        name + ": replay of " + topics + " did not reach the end within " + startTimeout);
-            }
-            List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                out.addAll(handle(r, true));
-            }
-            send(out);
-        }
-    }
-
-    private List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> r, boolean replaying) {
-        try {
-            return handler.onRecord(r, replaying);
-        } catch (RuntimeException e) {
-            LOG.error("{}: handling {}-{}@{} failed; skipping it", name, r.topic(), r.partition(), r.offset(), e);
-            return handler.onUnexpected(r, e);
-        }
-    }
-
-    private boolean caughtUp(Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Sends and waits for every acknowledgement; resends what failed. A record the broker refuses
-     * for good (too large, not serializable) is dropped with an error, and only that record.
-     */
-    private void send(List<ProducerRecord<byte[], byte[]>> records) throws InterruptedException {
-        List<ProducerRecord<byte[], byte[]>> pending = records;
-        while (!pending.isEmpty()) {
-            List<Future<?>> sends = new ArrayList<>(pending.size());
-            for (ProducerRecord<byte[], byte[]> r : pending) {
-                sends.add(producer.send(r));
-            }
-            List<ProducerRecord<byte[], byte[]>> failed = new ArrayList<>();
-            Throwable cause = null;
-            for (int i = 0; i < sends.size(); i++) {
-                try {
-                    while (!await(sends.get(i))) {
-                        if (!running) {
-                            return;
-                        }
-                    }
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof org.apache.kafka.common.errors.RecordTooLargeException
-                            || e.getCause() instanceof org.apache.kafka.common.errors.SerializationException) {
-                        // Resending cannot help: drop what the broker will never take, keep the rest flowing.
-                        LOG.error(
-                                "{}: dropping a record for {} the broker refuses for good: {}",
-                                name,
-                                pending.get(i).topic(),
-                                e.getCause().toString());
-                    } else {
-                        failed.add(pending.get(i));
-                        cause = e.getCause();
-                    }
-                }
-            }
-            if (!failed.isEmpty()) {
-                // Idempotent producer and keyed state: resending is harmless; order among them is kept.
-                LOG.warn("{}: produce failed, resending {} record(s): {}", name, failed.size(), String.valueOf(cause));
-                Thread.sleep(500);
-            }
-            pending = failed;
-        }
-    }
-
-    private static boolean await(Future<?> f) throws ExecutionException, InterruptedException {
-        try {
-            f.get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        }
-    }
-
-    private void closeQuietly() {
-        try {
-            producer.close(CLOSE_TIMEOUT);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: closing the producer failed: {}", name, e.toString());
-        }
-        try {
-            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
-        } catch (RuntimeException e) {
-            LOG.warn("{}: closing the consumer failed: {}", name, e.toString());
-        }
+        closeQuietly("consumer", () -> consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT)));
     }
 }

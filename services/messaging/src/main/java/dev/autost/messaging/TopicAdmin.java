@@ -52,7 +52,7 @@ public final class TopicAdmin {
      * answers a {@code listOffsets(latest)} request. Existing topics are left as they are.
      *
      * @return the names of the topics this call created (empty if all existed)
-     * @throws TopicSetupException if a topic cannot be created or is not ready within {@code
+     * @throws MessagingException if a topic cannot be created or is not ready within {@code
      *     timeout}; the message names the topics
      */
     public static Set<String> ensureTopics(Admin admin, Collection<TopicSpec> specs, Duration timeout) {
@@ -85,14 +85,13 @@ public final class TopicAdmin {
                 created.add(topic);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new TopicSetupException(
-                            "Could not create topic " + topic + ": " + e.getCause(), e.getCause());
+                    throw new MessagingException("Could not create topic " + topic + ": " + e.getCause(), e.getCause());
                 }
             } catch (TimeoutException e) {
-                throw new TopicSetupException("Timed out creating topic " + topic, e);
+                throw new MessagingException("Timed out creating topic " + topic, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new TopicSetupException("Interrupted while creating topic " + topic, e);
+                throw new MessagingException("Interrupted while creating topic " + topic, e);
             }
         }
         return created;
@@ -114,7 +113,7 @@ public final class TopicAdmin {
                     lastError = e instanceof ExecutionException ? e.getCause() : e;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new TopicSetupException("Interrupted while describing topics " + missing, e);
+                    throw new MessagingException("Interrupted while describing topics " + missing, e);
                 }
             }
             if (partitions.size() < names.size()) {
@@ -154,7 +153,7 @@ public final class TopicAdmin {
                     lastError = e instanceof ExecutionException ? e.getCause() : e;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new TopicSetupException("Interrupted while waiting for topics " + topics(pending), e);
+                    throw new MessagingException("Interrupted while waiting for topics " + topics(pending), e);
                 }
             }
             if (!pending.isEmpty()) {
@@ -170,14 +169,14 @@ public final class TopicAdmin {
 
     private static void pauseOrFail(long deadline, String message, Throwable lastError) {
         if (remainingMs(deadline) <= POLL_INTERVAL_MS) {
-            throw new TopicSetupException(
+            throw new MessagingException(
                     lastError == null ? message : message + "; last error: " + lastError, lastError);
         }
         try {
             Thread.sleep(POLL_INTERVAL_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TopicSetupException("Interrupted; " + message, e);
+            throw new MessagingException("Interrupted; " + message, e);
         }
     }
 

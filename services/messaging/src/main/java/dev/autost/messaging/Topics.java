@@ -60,6 +60,18 @@ public final class Topics {
     }
 
     /** Record key of per-architecture messages: {@code experimentId/genomeHash}. */
+    /** Key of the evaluator's report of an experiment on {@link #REPORTS} (the sampler's is {@link #experimentKey}). */
+    public static String evaluationKey(String experimentId) {
+        return experimentKey(experimentId) + EVALUATION_SUFFIX;
+    }
+
+    /** Whether a {@link #REPORTS} key is an evaluator's report. */
+    public static boolean isEvaluationKey(String key) {
+        return key.endsWith(EVALUATION_SUFFIX);
+    }
+
+    private static final String EVALUATION_SUFFIX = "/evaluation";
+
     public static String genomeKey(String experimentId, String genomeHash) {
         return requireKeyPart(experimentId, "experimentId") + "/" + requireKeyPart(genomeHash, "genomeHash");
     }

@@ -75,6 +75,11 @@ public final class AutostMeters {
                 .register(registry);
     }
 
+    /** Counts a dead letter of {@code service} by its source topic: the hook {@code DeadLetters} takes. */
+    public java.util.function.Consumer<String> deadLetterCounter(String service) {
+        return topic -> deadLetters(service, topic).increment();
+    }
+
     /** The generation an experiment's search is in. */
     public void searchGeneration(String experiment, long generation) {
         generations

@@ -22,12 +22,13 @@ import java.util.Objects;
 public final class Observability implements AutoCloseable {
 
     private final Vertx vertx;
-    private final Metrics.Registry metrics;
+    private final PrometheusRegistries.Registry metrics;
     private final ServiceHealth health;
     private final ObservabilityVerticle verticle;
     private final AutostMeters meters;
 
-    private Observability(Vertx vertx, Metrics.Registry metrics, ServiceHealth health, ObservabilityVerticle verticle) {
+    private Observability(
+            Vertx vertx, PrometheusRegistries.Registry metrics, ServiceHealth health, ObservabilityVerticle verticle) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.health = health;
@@ -42,7 +43,7 @@ public final class Observability implements AutoCloseable {
      */
     public static Future<Observability> start(ObservabilityConfig config) {
         Objects.requireNonNull(config, "config");
-        Metrics.Registry metrics = Metrics.newRegistry();
+        PrometheusRegistries.Registry metrics = PrometheusRegistries.newRegistry();
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
                 .withMetrics(new MicrometerMetricsFactory(metrics.prometheus()))
@@ -64,7 +65,7 @@ public final class Observability implements AutoCloseable {
      * whose API mounts the endpoints ({@link ObservabilityVerticle#mount}).
      */
     public static Observability withoutServer() {
-        Metrics.Registry metrics = Metrics.newRegistry();
+        PrometheusRegistries.Registry metrics = PrometheusRegistries.newRegistry();
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
                 .withMetrics(new MicrometerMetricsFactory(metrics.prometheus()))

@@ -6,9 +6,10 @@ import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Feasibility;
 import dev.autost.domain.search.GenerationalSearch;
 import dev.autost.domain.search.Outcome;
-import dev.autost.domain.search.Strategies;
+import dev.autost.domain.search.Strategy;
 import dev.autost.domain.search.Trial;
 import dev.autost.domain.space.SearchSpace;
+import dev.autost.messaging.codec.ExperimentPlan;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,8 +48,8 @@ public final class ExperimentRun {
 
     /** A fresh run; nothing asked yet. */
     public static ExperimentRun start(
-            String experimentId, SearchSpace space, String strategyName, EvolutionSettings settings) {
-        return new ExperimentRun(experimentId, Strategies.create(strategyName, Feasibility.of(space), settings));
+            String experimentId, SearchSpace space, Strategy strategy, EvolutionSettings settings) {
+        return new ExperimentRun(experimentId, strategy.create(Feasibility.of(space), settings));
     }
 
     /**
@@ -58,10 +59,10 @@ public final class ExperimentRun {
     public static Replayed replay(
             String experimentId,
             SearchSpace space,
-            String strategyName,
+            Strategy strategy,
             EvolutionSettings settings,
             Map<String, Outcome> knownScores) {
-        ExperimentRun run = start(experimentId, space, strategyName, settings);
+        ExperimentRun run = start(experimentId, space, strategy, settings);
         int replayed = 0;
         while (!run.isFinished()) {
             List<Candidate> batch = run.ask();

@@ -10,14 +10,16 @@ import dev.autost.domain.search.Trial;
 import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.CandidateMessages;
+import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
+import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.RankedCandidate;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
-import dev.autost.proto.v1.TrainRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,12 +58,7 @@ import org.slf4j.LoggerFactory;
 public final class SamplerHandler implements ReplayingLoop.Handler {
     /** Service name in dead letters and report source. */
     public static final String SERVICE = "sampler";
-    /** ExperimentSpec option that, on a re-announced spec, stops the experiment. */
-    public static final String STOPPED_OPTION = "stopped";
-    /** ExperimentSpec option {@code sampler: off}: the scorer serves the experiment, the sampler ignores it. */
-    public static final String SAMPLER_OPTION = "sampler";
 
-    public static final String NO_SAMPLER = "off";
     private static final int REPORT_TOP = 10;
     private static final Logger LOG = LoggerFactory.getLogger(SamplerHandler.class);
 
@@ -79,14 +76,14 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private final AtomicLong candidatesPublished = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
 
-    private final dev.autost.observability.AutostMeters meters;
+    private final AutostMeters meters;
     private final io.micrometer.core.instrument.Counter produced;
 
     public SamplerHandler(DeadLetters deadLetters) {
-        this(deadLetters, dev.autost.observability.AutostMeters.noop());
+        this(deadLetters, AutostMeters.noop());
     }
 
-    public SamplerHandler(DeadLetters deadLetters, dev.autost.observability.AutostMeters meters) {
+    public SamplerHandler(DeadLetters deadLetters, AutostMeters meters) {
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.meters = Objects.requireNonNull(meters, "meters");
         this.produced = meters.candidatesProduced();
@@ -114,7 +111,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private List<ProducerRecord<byte[], byte[]>> onSpec(ConsumerRecord<byte[], byte[]> record, boolean replaying)
             throws InvalidProtocolBufferException {
         ExperimentSpec spec = ExperimentSpec.parseFrom(record.value());
-        if (NO_SAMPLER.equals(spec.getOptionsOrDefault(SAMPLER_OPTION, ""))) {
+        if (ExperimentPlan.NO_SAMPLER.equals(spec.getOptionsOrDefault(ExperimentPlan.SAMPLER_OPTION, ""))) {
             return List.of(); // candidates come from elsewhere (a benchmark, an external producer)
         }
         ExperimentPlan plan;
@@ -128,7 +125,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             }
             return refuse(refused);
         }
-        boolean stop = "true".equals(spec.getOptionsOrDefault(STOPPED_OPTION, "false"));
+        boolean stop = "true".equals(spec.getOptionsOrDefault(ExperimentPlan.STOPPED_OPTION, "false"));
         if (plans.containsKey(plan.experimentId()) || stop) {
             plans.putIfAbsent(plan.experimentId(), plan);
             if (!stop || !stopped.add(plan.experimentId()) || replaying) {
@@ -153,7 +150,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         LOG.info(
                 "experiment {}: {} search of space {}, seed {}",
                 plan.experimentId(),
-                plan.strategy(),
+                plan.strategy().id(),
                 plan.space().name(),
                 plan.settings().seed());
         ExperimentRun run = ExperimentRun.start(plan);
@@ -161,7 +158,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         try {
             first = run.ask();
         } catch (SearchExhaustedException e) {
-            return refuse(new Refused(record, plan.experimentId(), infeasible(e), e));
+            return refuse(new Refused(record, plan.experimentId(), ExperimentPlan.infeasible(e), e));
         }
         runs.put(plan.experimentId(), run);
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, first));
@@ -179,11 +176,6 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             out.addAll(fail(r.experimentId(), null, r.reason()));
         }
         return out;
-    }
-
-    /** The reason for a space whose feasible candidates ran out, in the API's terms. */
-    static String infeasible(SearchExhaustedException e) {
-        return "space.constraints: too few feasible candidates: " + e.getMessage();
     }
 
     /**
@@ -218,7 +210,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             throws InvalidProtocolBufferException {
         Score score = Score.parseFrom(record.value());
         if (!SchemaVersions.isKnown(score.getSchemaVersion())) {
-            return dead(record, "unknown schema_version " + Integer.toUnsignedString(score.getSchemaVersion()), null);
+            return deadLetters.unknownVersion(record, score.getSchemaVersion());
         }
         if (replaying) {
             replayedScores
@@ -238,7 +230,8 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         try {
             return advance(plan, run);
         } catch (SearchExhaustedException e) {
-            return fail(plan.experimentId(), run, infeasible(e)); // the score was fine; the space ran dry
+            return fail(
+                    plan.experimentId(), run, ExperimentPlan.infeasible(e)); // the score was fine; the space ran dry
         }
     }
 
@@ -273,7 +266,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             try {
                 out.addAll(resume(plan));
             } catch (SearchExhaustedException e) {
-                out.addAll(fail(plan.experimentId(), null, infeasible(e)));
+                out.addAll(fail(plan.experimentId(), null, ExperimentPlan.infeasible(e)));
             } catch (AutostException | IllegalArgumentException e) {
                 // e.g. a stored score that no longer fits the plan: this experiment cannot resume,
                 // the others can.
@@ -334,19 +327,10 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         int k = Math.min(plan.trainTopK(), ranking.size());
         for (int i = 0; i < k; i++) {
             Genome g = ranking.get(i).candidate().genome();
-            TrainRequest req = TrainRequest.newBuilder()
-                    .setSchemaVersion(SchemaVersions.CURRENT)
-                    .setExperimentId(plan.experimentId())
-                    .setGenomeHash(g.hash())
-                    .setGenome(GenomeMessages.toProto(g))
-                    .setDataset(plan.dataset())
-                    .setEpochs(plan.epochs())
-                    .setSeed(plan.settings().seed())
-                    .setRank(i + 1)
-                    .setBackbone(plan.space().setting().backbone().id())
-                    .setTimeSteps(g.timeStepsOr(plan.space().modelSetting().timeSteps()))
-                    .build();
-            out.add(record(Topics.TRAIN_REQUESTS, Topics.genomeKey(plan.experimentId(), g.hash()), req.toByteArray()));
+            out.add(record(
+                    Topics.TRAIN_REQUESTS,
+                    Topics.genomeKey(plan.experimentId(), g.hash()),
+                    plan.trainRequest(g, i + 1).toByteArray()));
         }
         out.add(report(plan, run, Report.Phase.SEARCH_DONE));
         finalOutputsPublished.add(plan.experimentId());
@@ -361,16 +345,10 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private List<ProducerRecord<byte[], byte[]>> publish(ExperimentPlan plan, List<Candidate> candidates) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(candidates.size());
         for (Candidate c : candidates) {
-            String hash = c.genome().hash();
-            dev.autost.proto.v1.Candidate msg = dev.autost.proto.v1.Candidate.newBuilder()
-                    .setSchemaVersion(SchemaVersions.CURRENT)
-                    .setExperimentId(plan.experimentId())
-                    .setGenomeHash(hash)
-                    .setGenome(GenomeMessages.toProto(c.genome()))
-                    .setGeneration(c.generation())
-                    .setSequence(c.id())
-                    .build();
-            out.add(record(Topics.CANDIDATES, Topics.genomeKey(plan.experimentId(), hash), msg.toByteArray()));
+            out.add(record(
+                    Topics.CANDIDATES,
+                    Topics.genomeKey(plan.experimentId(), c.genome().hash()),
+                    CandidateMessages.toProto(plan.experimentId(), c).toByteArray()));
         }
         candidatesPublished.addAndGet(candidates.size());
         produced.increment(candidates.size());
@@ -425,10 +403,8 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
 
     private List<ProducerRecord<byte[], byte[]>> dead(
             ConsumerRecord<byte[], byte[]> record, String reason, Exception e) {
-        LOG.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
         deadLettered.incrementAndGet();
-        meters.deadLetters(SERVICE, record.topic()).increment();
-        return List.of(deadLetters.deadLetterRecord(record, reason, e));
+        return deadLetters.reject(record, reason, e);
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.cost.CostModel;
+import dev.autost.domain.genome.Genome;
 import dev.autost.domain.search.Candidate;
 import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Outcome;
+import dev.autost.domain.search.Strategy;
 import dev.autost.domain.search.Trial;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
@@ -26,18 +28,19 @@ class ExperimentRunTest {
 
     @Test
     void onScore_duplicatesAndShuffles_giveTheSameRankingAsInOrder() {
-        List<String> expected = hashes(runToEnd(ExperimentRun.start("e1", SMALL, "evolution", SETTINGS), false));
-        List<String> messy = hashes(runToEnd(ExperimentRun.start("e1", SMALL, "evolution", SETTINGS), true));
+        List<String> expected = hashes(runToEnd(ExperimentRun.start("e1", SMALL, Strategy.EVOLUTION, SETTINGS), false));
+        List<String> messy = hashes(runToEnd(ExperimentRun.start("e1", SMALL, Strategy.EVOLUTION, SETTINGS), true));
         assertEquals(expected, messy);
         assertEquals(1050, expected.size());
     }
 
     @Test
     void replay_afterCrashMidGeneration_resumesAndFinishesIdentically() {
-        List<String> uninterrupted = hashes(runToEnd(ExperimentRun.start("e2", SMALL, "evolution", SETTINGS), false));
+        List<String> uninterrupted =
+                hashes(runToEnd(ExperimentRun.start("e2", SMALL, Strategy.EVOLUTION, SETTINGS), false));
 
         // Score 7 generations and part of the 8th, remembering what was "published" as scores.
-        ExperimentRun first = ExperimentRun.start("e2", SMALL, "evolution", SETTINGS);
+        ExperimentRun first = ExperimentRun.start("e2", SMALL, Strategy.EVOLUTION, SETTINGS);
         Map<String, Outcome> published = new HashMap<>();
         while (first.generation() < 7) {
             for (Candidate c : first.ask()) {
@@ -52,7 +55,7 @@ class ExperimentRunTest {
             published.put(c.genome().hash(), new Outcome(cost.flopsSyops(), cost));
         }
 
-        ExperimentRun.Replayed replayed = ExperimentRun.replay("e2", SMALL, "evolution", SETTINGS, published);
+        ExperimentRun.Replayed replayed = ExperimentRun.replay("e2", SMALL, Strategy.EVOLUTION, SETTINGS, published);
         assertEquals(7 * 50 + 20, replayed.replayedScores());
         assertEquals(eighth.subList(20, eighth.size()), replayed.pending());
         ExperimentRun resumed = replayed.run();
@@ -64,11 +67,10 @@ class ExperimentRunTest {
 
     @Test
     void onScore_unknownHash_isIgnored() {
-        ExperimentRun run = ExperimentRun.start("e3", SMALL, "random", SETTINGS);
+        ExperimentRun run = ExperimentRun.start("e3", SMALL, Strategy.RANDOM, SETTINGS);
         run.ask();
-        assertTrue(
-                run.onScore("0000000000000000", MODEL.estimate(dev.autost.domain.genome.Genome.uniform(4, 4, 8, 384)))
-                        .isEmpty());
+        assertTrue(run.onScore("0000000000000000", MODEL.estimate(Genome.uniform(4, 4, 8, 384)))
+                .isEmpty());
     }
 
     private static List<Trial> runToEnd(ExperimentRun run, boolean messy) {

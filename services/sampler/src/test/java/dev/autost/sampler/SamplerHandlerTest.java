@@ -51,14 +51,24 @@ class SamplerHandlerTest {
         return new SamplerHandler(new DeadLetters(SamplerHandler.SERVICE, Clock.systemUTC()));
     }
 
-    private static List<Candidate> candidates(List<ProducerRecord<byte[], byte[]>> out) throws Exception {
-        List<Candidate> c = new ArrayList<>();
+    /** The records of {@code topic} among {@code out}, decoded. */
+    private static <T> List<T> decoded(List<ProducerRecord<byte[], byte[]>> out, String topic, Parser<T> parser)
+            throws Exception {
+        List<T> c = new ArrayList<>();
         for (ProducerRecord<byte[], byte[]> r : out) {
-            if (r.topic().equals(Topics.CANDIDATES)) {
-                c.add(Candidate.parseFrom(r.value()));
+            if (r.topic().equals(topic)) {
+                c.add(parser.parseFrom(r.value()));
             }
         }
         return c;
+    }
+
+    private interface Parser<T> {
+        T parseFrom(byte[] bytes) throws Exception;
+    }
+
+    private static List<Candidate> candidates(List<ProducerRecord<byte[], byte[]>> out) throws Exception {
+        return decoded(out, Topics.CANDIDATES, Candidate::parseFrom);
     }
 
     private static byte[] score(Candidate c) {
@@ -159,13 +169,7 @@ class SamplerHandlerTest {
     }
 
     private static List<Report> reports(List<ProducerRecord<byte[], byte[]>> out) throws Exception {
-        List<Report> r = new ArrayList<>();
-        for (ProducerRecord<byte[], byte[]> rec : out) {
-            if (rec.topic().equals(Topics.REPORTS)) {
-                r.add(Report.parseFrom(rec.value()));
-            }
-        }
-        return r;
+        return decoded(out, Topics.REPORTS, Report::parseFrom);
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.autost.scorer;
 
 import dev.autost.domain.AutostException;
-import dev.autost.domain.space.ModelSetting;
-import dev.autost.domain.space.SearchSpaces;
+import dev.autost.domain.model.ModelSetting;
+import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.ExperimentSpec;
 import java.nio.charset.StandardCharsets;
@@ -60,9 +60,10 @@ public final class ExperimentCache implements ExperimentSettings {
             return;
         }
         try {
-            put(id, SearchSpaces.parse(spec.getSpaceYaml()).modelSetting());
+            // The same spec -> plan conversion as the sampler's, so both agree on what is valid.
+            put(id, ExperimentPlan.fromSpec(spec).space().modelSetting());
         } catch (AutostException e) {
-            remember(id, "its space_yaml is invalid: " + e.getMessage());
+            remember(id, "its spec is invalid: " + e.getMessage());
         }
     }
 

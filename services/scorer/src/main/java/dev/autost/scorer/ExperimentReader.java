@@ -1,17 +1,16 @@
 package dev.autost.scorer;
 
-import dev.autost.domain.space.ModelSetting;
+import dev.autost.domain.model.ModelSetting;
+import dev.autost.messaging.MessagingException;
+import dev.autost.messaging.TopicReader;
 import dev.autost.messaging.Topics;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +30,10 @@ final class ExperimentReader implements ExperimentSettings {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentReader.class);
 
-    private static final Duration POLL = Duration.ofMillis(100);
-
     private final Consumer<byte[], byte[]> consumer;
     private final ExperimentCache cache;
     private final Duration timeout;
-    private List<TopicPartition> partitions = List.of();
+    private TopicReader reader;
 
     /**
      * @param consumer a consumer without group id and without auto commit
@@ -51,19 +48,11 @@ final class ExperimentReader implements ExperimentSettings {
     /**
      * Assigns all partitions, seeks to the beginning and reads to the end.
      *
-     * @throws ScorerException if the topic does not exist or cannot be read in time
+     * @throws dev.autost.messaging.MessagingException if the topic does not exist
+     * @throws dev.autost.messaging.MessagingException if it cannot be read in time
      */
     void start() {
-        List<PartitionInfo> infos = consumer.partitionsFor(Topics.EXPERIMENTS, timeout);
-        if (infos == null || infos.isEmpty()) {
-            throw new ScorerException("topic " + Topics.EXPERIMENTS
-                    + " does not exist; create the topics (TopicAdmin.ensureTopics) before starting");
-        }
-        partitions = infos.stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition()))
-                .toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        reader = TopicReader.fromStart(consumer, List.of(Topics.EXPERIMENTS), timeout);
         catchUp();
         LOG.info("Read {} to its end: {} experiment(s) known", Topics.EXPERIMENTS, cache.size());
     }
@@ -76,17 +65,14 @@ final class ExperimentReader implements ExperimentSettings {
     /**
      * Reads until every partition's position reaches the end offset taken now.
      *
-     * @throws ScorerException if that takes longer than the timeout
+     * @throws dev.autost.messaging.MessagingException if that takes longer than the timeout
      */
     void catchUp() {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-        while (!reached(end)) {
-            if (System.nanoTime() > deadline) {
-                throw new ScorerException(
-                        "could not read " + Topics.EXPERIMENTS + " to its end " + end + " within " + timeout);
-            }
-            apply(consumer.poll(POLL));
+        try {
+            reader.readToEnd(this::apply, () -> true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MessagingException("interrupted while reading " + Topics.EXPERIMENTS);
         }
     }
 
@@ -104,15 +90,6 @@ final class ExperimentReader implements ExperimentSettings {
 
     void close(Duration closeTimeout) {
         consumer.close(CloseOptions.timeout(closeTimeout));
-    }
-
-    private boolean reached(Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey(), timeout) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void apply(ConsumerRecords<byte[], byte[]> records) {

@@ -1,6 +1,6 @@
 package dev.autost.scorer;
 
-import dev.autost.domain.space.ModelSetting;
+import dev.autost.domain.model.ModelSetting;
 
 /**
  * Where the scorer finds the model setting of an experiment. Candidates carry no space; the

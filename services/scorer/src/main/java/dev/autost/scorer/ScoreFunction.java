@@ -6,8 +6,10 @@ import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.InvalidGenomeException;
-import dev.autost.domain.space.ModelSetting;
+import dev.autost.domain.model.ModelSetting;
+import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.GenomeMessages;
+import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.Candidate;
 import dev.autost.proto.v1.Score;
@@ -29,12 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * themselves.
  */
 public final class ScoreFunction {
-
-    /** Keys of {@link Score#getExtraMap()} filled by this scorer. */
-    public static final String EXTRA_ENERGY_FULL_PJ = "energy_full_pj";
-
-    public static final String EXTRA_AC_OPS = "ac_ops";
-    public static final String EXTRA_MAC_OPS = "mac_ops";
 
     private final String scorerId;
     private final ExperimentSettings settings;
@@ -76,7 +72,7 @@ public final class ScoreFunction {
             return new ScoreResult.Rejected("unknown schema_version " + Integer.toUnsignedString(version), null);
         }
         String experimentId = candidate.getExperimentId();
-        if (experimentId.isEmpty() || experimentId.indexOf('/') >= 0) {
+        if (!ExperimentPlan.isValidId(experimentId)) {
             return new ScoreResult.Rejected(
                     "experiment_id must be non-empty and contain no '/' but was '" + experimentId + "'", null);
         }
@@ -103,21 +99,6 @@ public final class ScoreFunction {
         } catch (InvalidGenomeException e) {
             throw new InvalidGenomeException("genome " + hash + " cannot be built: " + e.getMessage(), e);
         }
-        return new ScoreResult.Scored(Score.newBuilder()
-                .setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId(experimentId)
-                .setGenomeHash(hash)
-                .setGenome(GenomeMessages.toProto(genome))
-                .setGeneration(candidate.getGeneration())
-                .setSequence(candidate.getSequence())
-                .setParams(cost.params())
-                .setFlopsSyops(cost.flopsSyops())
-                .setFlopsFull(cost.flopsFull())
-                .setEnergyPj(cost.energyPj())
-                .putExtra(EXTRA_ENERGY_FULL_PJ, cost.energyFullPj())
-                .putExtra(EXTRA_AC_OPS, cost.acOps())
-                .putExtra(EXTRA_MAC_OPS, cost.macOps())
-                .setScorerId(scorerId)
-                .build());
+        return new ScoreResult.Scored(ScoreMessages.score(candidate, genome, cost, scorerId));
     }
 }

@@ -16,7 +16,6 @@ import java.util.Objects;
  * @param pollTimeout longest wait of one poll when no candidate arrives
  * @param startTimeout bound of start-up steps (reading {@code autost.experiments} to its end)
  *     and of one later catch-up
- * @param retryBackoff pause before a batch whose produce failed is polled again
  */
 public record ScorerConfig(
         String bootstrapServers,
@@ -24,8 +23,7 @@ public record ScorerConfig(
         String scorerId,
         int maxPollRecords,
         Duration pollTimeout,
-        Duration startTimeout,
-        Duration retryBackoff) {
+        Duration startTimeout) {
 
     public static final String DEFAULT_GROUP_ID = "autost-scorer";
     public static final String DEFAULT_SCORER_ID = "scorer";
@@ -35,8 +33,6 @@ public record ScorerConfig(
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(200);
     /** A cold broker on a loaded 2-core machine can take several seconds to answer. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
-
-    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
 
     /** Upper bound on a batch: the whole batch is held in memory until acknowledged. */
     public static final int MAX_POLL_RECORDS_LIMIT = 10_000;
@@ -58,7 +54,6 @@ public record ScorerConfig(
         }
         requirePositive(pollTimeout, "pollTimeout");
         requirePositive(startTimeout, "startTimeout");
-        requirePositive(retryBackoff, "retryBackoff");
     }
 
     /** The defaults against {@code bootstrapServers}. */
@@ -69,22 +64,19 @@ public record ScorerConfig(
                 DEFAULT_SCORER_ID,
                 DEFAULT_MAX_POLL_RECORDS,
                 DEFAULT_POLL_TIMEOUT,
-                DEFAULT_START_TIMEOUT,
-                DEFAULT_RETRY_BACKOFF);
+                DEFAULT_START_TIMEOUT);
     }
 
     public ScorerConfig withGroupId(String value) {
-        return new ScorerConfig(
-                bootstrapServers, value, scorerId, maxPollRecords, pollTimeout, startTimeout, retryBackoff);
+        return new ScorerConfig(bootstrapServers, value, scorerId, maxPollRecords, pollTimeout, startTimeout);
     }
 
     public ScorerConfig withScorerId(String value) {
-        return new ScorerConfig(
-                bootstrapServers, groupId, value, maxPollRecords, pollTimeout, startTimeout, retryBackoff);
+        return new ScorerConfig(bootstrapServers, groupId, value, maxPollRecords, pollTimeout, startTimeout);
     }
 
     public ScorerConfig withMaxPollRecords(int value) {
-        return new ScorerConfig(bootstrapServers, groupId, scorerId, value, pollTimeout, startTimeout, retryBackoff);
+        return new ScorerConfig(bootstrapServers, groupId, scorerId, value, pollTimeout, startTimeout);
     }
 
     private static String requireText(String value, String field) {

@@ -1,40 +1,43 @@
 package dev.autost.scorer;
 
+import dev.autost.messaging.CommittingLoop;
 import dev.autost.messaging.DeadLetters;
-import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
+import dev.autost.messaging.KafkaClients;
+import dev.autost.messaging.LoopVerticle;
+import dev.autost.messaging.ServiceLoop;
+import dev.autost.observability.AutostMeters;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The scorer service: consumes {@code autost.candidates}, scores each candidate with {@link
- * ScoreFunction} and produces to {@code autost.scores} (key {@code experimentId/genomeHash}) or
- * {@code autost.dead-letters}.
+ * The scorer service: consumes {@code autost.candidates} in its consumer group, scores each
+ * candidate with {@link ScoreFunction} and produces to {@code autost.scores} (key {@code
+ * experimentId/genomeHash}) or {@code autost.dead-letters}. Scale it by deploying more instances
+ * in the same group.
  *
- * <p>The Kafka work runs on one dedicated thread ({@link ScoringLoop}) with the native
+ * <p>The Kafka work runs in a {@link CommittingLoop} on its own thread, with the native
  * kafka-clients 4.4.0 consumer and producer rather than vertx-kafka-client, which is compiled
- * against kafka-clients 3.7 (see the platform notes). The verticle owns the lifecycle: {@link
- * #start()} completes once the consumer is subscribed and {@code autost.experiments} was read
- * to its end; {@link #stop()} completes after the loop ended and the clients were closed.
- * Topics must exist before deployment ({@link ScorerMain} creates them).
+ * against kafka-clients 3.7 (see the platform notes). Start completes once the consumer is
+ * subscribed and {@code autost.experiments} was read to its end. Topics must exist before
+ * deployment ({@code TopicAdmin.ensureTopics}).
  */
-public final class ScorerVerticle extends VerticleBase {
+public final class ScorerVerticle extends LoopVerticle {
 
     /** Service name in dead letters. */
     public static final String SERVICE = "scorer";
 
     private final ScorerConfig config;
     private final Clock clock;
-    private final dev.autost.observability.AutostMeters meters;
-    private final java.util.List<AutoCloseable> clientMetrics = new java.util.ArrayList<>();
-    private ScoringLoop loop;
+    private final AutostMeters meters;
+    private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
+    private ScoringHandler handler;
 
     public ScorerVerticle(ScorerConfig config) {
         this(config, Clock.systemUTC());
@@ -42,129 +45,62 @@ public final class ScorerVerticle extends VerticleBase {
 
     /** @param clock stamps dead letters ({@code at_ms}) */
     public ScorerVerticle(ScorerConfig config, Clock clock) {
-        this(config, clock, dev.autost.observability.AutostMeters.noop());
+        this(config, clock, AutostMeters.noop());
     }
 
     /** @param meters where scoring counts, latency, dead letters and Kafka client metrics go */
-    public ScorerVerticle(ScorerConfig config, Clock clock, dev.autost.observability.AutostMeters meters) {
+    public ScorerVerticle(ScorerConfig config, Clock clock, AutostMeters meters) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.meters = Objects.requireNonNull(meters, "meters");
     }
 
     @Override
-    public Future<?> start() {
-        ExperimentCache cache = new ExperimentCache();
-        ExperimentReader experiments =
-                new ExperimentReader(new KafkaConsumer<>(experimentsConsumerConfig()), cache, config.startTimeout());
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(candidatesConsumerConfig());
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig());
+    protected ServiceLoop createLoop() {
+        String id = config.scorerId();
+        ExperimentReader experiments = new ExperimentReader(
+                KafkaClients.replayingConsumer(config.bootstrapServers(), id + "-experiments"),
+                new ExperimentCache(),
+                config.startTimeout());
+        KafkaConsumer<byte[], byte[]> candidates = KafkaClients.groupConsumer(
+                config.bootstrapServers(),
+                config.groupId(),
+                id + "-candidates",
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords()));
+        KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.bootstrapServers(), id + "-producer");
         // Consumer lag (records-lag-max) and client throughput, for the dashboard and autoscaling.
-        bind(new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer));
-        bind(new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer));
-        loop = new ScoringLoop(
-                config,
-                consumer,
-                producer,
+        bind(new KafkaClientMetrics(candidates));
+        bind(new KafkaClientMetrics(producer));
+        handler = new ScoringHandler(
                 experiments,
-                new ScoreFunction(config.scorerId(), experiments),
-                new DeadLetters(SERVICE, clock),
+                new ScoreFunction(id, experiments),
+                new DeadLetters(
+                        SERVICE,
+                        clock,
+                        topic -> meters.deadLetters(SERVICE, topic).increment()),
                 meters);
-        Thread thread = new Thread(loop, "autost-scorer-loop-" + config.scorerId());
-        thread.start();
-        return Future.fromCompletionStage(loop.ready(), context);
+        return new CommittingLoop("scorer " + id, candidates, producer, handler, ScoringHandler.settings(config));
     }
 
-    @Override
-    public Future<?> stop() {
-        if (loop == null) {
-            return Future.succeededFuture();
-        }
-        loop.stop();
-        return Future.fromCompletionStage(loop.done(), context).onComplete(x -> closeClientMetrics());
-    }
-
-    private void bind(io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics m) {
+    private void bind(KafkaClientMetrics m) {
         m.bindTo(meters.registry());
         clientMetrics.add(m);
     }
 
-    private void closeClientMetrics() {
-        for (AutoCloseable c : clientMetrics) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // Best effort: the meters only describe clients that are gone.
-            }
-        }
+    @Override
+    protected void afterStop() {
+        // The meters only describe clients that are gone.
+        clientMetrics.forEach(KafkaClientMetrics::close);
         clientMetrics.clear();
     }
 
     /** Candidates scored and acknowledged so far (for tests and metrics). */
     public long scored() {
-        return loop == null ? 0 : loop.scored();
+        return handler == null ? 0 : handler.scored();
     }
 
     /** Candidates sent to the dead-letter topic and acknowledged so far. */
     public long deadLettered() {
-        return loop == null ? 0 : loop.deadLettered();
-    }
-
-    private Map<String, Object> candidatesConsumerConfig() {
-        return Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                config.groupId(),
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                config.scorerId() + "-candidates",
-                // Offsets are committed by hand, after the batch's outputs are acknowledged.
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                // A new group starts at the first candidate: nothing published before it is skipped.
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                config.maxPollRecords(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class);
-    }
-
-    private Map<String, Object> experimentsConsumerConfig() {
-        // No group: every scorer reads the whole compacted topic itself.
-        return Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.bootstrapServers(),
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                config.scorerId() + "-experiments",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class);
-    }
-
-    private Map<String, Object> producerConfig() {
-        return Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.bootstrapServers(),
-                ProducerConfig.CLIENT_ID_CONFIG,
-                config.scorerId() + "-producer",
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                // A few ms of batching: a poll delivers hundreds of candidates at once.
-                ProducerConfig.LINGER_MS_CONFIG,
-                5,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class);
+        return handler == null ? 0 : handler.deadLettered();
     }
 }

@@ -10,7 +10,7 @@ import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.InvalidGenomeException;
-import dev.autost.domain.space.ModelSetting;
+import dev.autost.domain.model.ModelSetting;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.proto.SchemaVersions;

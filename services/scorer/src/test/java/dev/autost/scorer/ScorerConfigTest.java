@@ -34,8 +34,7 @@ class ScorerConfigTest {
     void new_negativePollTimeout_throws() {
         var e = assertThrows(
                 IllegalArgumentException.class,
-                () -> new ScorerConfig(
-                        "h:1", "g", "s", 10, Duration.ofMillis(-1), Duration.ofSeconds(1), Duration.ofSeconds(1)));
+                () -> new ScorerConfig("h:1", "g", "s", 10, Duration.ofMillis(-1), Duration.ofSeconds(1)));
         assertTrue(e.getMessage().contains("pollTimeout"));
     }
 
@@ -43,21 +42,5 @@ class ScorerConfigTest {
     void withScorerId_blank_throws() {
         assertThrows(
                 IllegalArgumentException.class, () -> ScorerConfig.of("h:1").withScorerId(" "));
-    }
-
-    @Test
-    void argsParse_allOptions_fillConfig() {
-        var args = ScorerMain.Args.parse(new String[] {
-            "--bootstrap-servers", "h:1", "--scorer-id=s2", "--max-poll-records", "20", "--partitions", "1"
-        });
-
-        assertEquals("s2", args.config().scorerId());
-        assertEquals(20, args.config().maxPollRecords());
-        assertEquals(1, args.partitions());
-    }
-
-    @Test
-    void argsParse_missingBootstrap_throws() {
-        assertThrows(IllegalArgumentException.class, () -> ScorerMain.Args.parse(new String[0]));
     }
 }

@@ -1,6 +1,6 @@
 package dev.autost.trainer;
 
-import dev.autost.models.train.TrainConfig;
+import dev.autost.models.train.Recipe;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,40 +27,11 @@ public record TrainerConfig(
         String device,
         Optional<Path> dataDir,
         Path checkpointRoot,
-        TrainConfig recipe,
+        Recipe recipe,
         int limitTrain,
         int limitTest,
         int maxRequests) {
     public static final String DEFAULT_GROUP_ID = "autost-trainer";
-
-    /**
-     * The recipe checked on this 2-core CPU: one epoch of the full Fashion-MNIST training set
-     * reaches 84.8 % test accuracy with a D = 64, depth-1 genome (services/models README).
-     */
-    public static final TrainConfig SHORT_RECIPE = TrainConfig.defaults()
-            .withBatchSize(64)
-            .withLearningRate(2e-3f)
-            .withWarmupEpochs(0.05)
-            .withWeightDecay(0.01f)
-            .withLabelSmoothing(0.1f);
-
-    /**
-     * The authors' CIFAR recipe as far as it is implemented here (reference §6): batch 128, AdamW
-     * lr 5e-4, weight decay 0.06, cosine to 1e-5 after 20 warm-up epochs from 1e-5, label
-     * smoothing 0.1, mixup alpha 0.5 off after epoch 200, crop and flip on CIFAR. Not implemented:
-     * RandAugment-lite, random erasing, AMP. Meant for 300 epochs on a GPU.
-     */
-    public static final TrainConfig CIFAR_RECIPE =
-            TrainConfig.defaults().withBatchSize(128).withWarmupEpochs(20).withMixup(0.5f, 200);
-
-    /** A recipe by name: {@code short} or {@code cifar}. */
-    public static TrainConfig recipe(String name) {
-        return switch (name) {
-            case "short" -> SHORT_RECIPE;
-            case "cifar" -> CIFAR_RECIPE;
-            default -> throw new IllegalArgumentException("unknown recipe '" + name + "' (expected short or cifar)");
-        };
-    }
 
     public TrainerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -88,93 +59,19 @@ public record TrainerConfig(
                 "cpu",
                 Optional.empty(),
                 Path.of("autost-checkpoints"),
-                SHORT_RECIPE,
+                Recipe.SHORT,
                 0,
                 0,
                 0);
     }
 
-    public TrainerConfig withBootstrapServers(String v) {
+    /** This worker's place: the cluster it joins and its id (results' {@code worker_id}, client ids). */
+    public TrainerConfig withInstance(String bootstrap, String id) {
         return new TrainerConfig(
-                v, trainerId, groupId, device, dataDir, checkpointRoot, recipe, limitTrain, limitTest, maxRequests);
+                bootstrap, id, groupId, device, dataDir, checkpointRoot, recipe, limitTrain, limitTest, maxRequests);
     }
 
-    public TrainerConfig withTrainerId(String v) {
-        return new TrainerConfig(
-                bootstrapServers,
-                v,
-                groupId,
-                device,
-                dataDir,
-                checkpointRoot,
-                recipe,
-                limitTrain,
-                limitTest,
-                maxRequests);
-    }
-
-    public TrainerConfig withDevice(String v) {
-        return new TrainerConfig(
-                bootstrapServers,
-                trainerId,
-                groupId,
-                v,
-                dataDir,
-                checkpointRoot,
-                recipe,
-                limitTrain,
-                limitTest,
-                maxRequests);
-    }
-
-    public TrainerConfig withDataDir(Optional<Path> v) {
-        return new TrainerConfig(
-                bootstrapServers,
-                trainerId,
-                groupId,
-                device,
-                v,
-                checkpointRoot,
-                recipe,
-                limitTrain,
-                limitTest,
-                maxRequests);
-    }
-
-    public TrainerConfig withCheckpointRoot(Path v) {
-        return new TrainerConfig(
-                bootstrapServers, trainerId, groupId, device, dataDir, v, recipe, limitTrain, limitTest, maxRequests);
-    }
-
-    public TrainerConfig withRecipe(TrainConfig v) {
-        return new TrainerConfig(
-                bootstrapServers,
-                trainerId,
-                groupId,
-                device,
-                dataDir,
-                checkpointRoot,
-                v,
-                limitTrain,
-                limitTest,
-                maxRequests);
-    }
-
-    public TrainerConfig withLimits(int train, int test) {
-        return new TrainerConfig(
-                bootstrapServers,
-                trainerId,
-                groupId,
-                device,
-                dataDir,
-                checkpointRoot,
-                recipe,
-                train,
-                test,
-                maxRequests);
-    }
-
-    public TrainerConfig withMaxRequests(int v) {
+    public TrainerConfig withMaxRequests(int n) {
         return new TrainerConfig(
                 bootstrapServers,
                 trainerId,
@@ -185,6 +82,6 @@ public record TrainerConfig(
                 recipe,
                 limitTrain,
                 limitTest,
-                v);
+                n);
     }
 }

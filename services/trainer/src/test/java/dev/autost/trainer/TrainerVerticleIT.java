@@ -4,15 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autost.broker.EmbeddedKafkaBroker;
+import dev.autost.broker.TopicProbe;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
-import dev.autost.domain.space.Backbone;
-import dev.autost.domain.space.ModelSetting;
+import dev.autost.domain.model.Backbone;
+import dev.autost.domain.model.ModelSetting;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
-import dev.autost.messaging.codec.GenomeMessages;
-import dev.autost.proto.SchemaVersions;
+import dev.autost.messaging.codec.TrainMessages;
+import dev.autost.models.train.Recipe;
 import dev.autost.proto.v1.DeadLetter;
 import dev.autost.proto.v1.TrainProgress;
 import dev.autost.proto.v1.TrainRequest;
@@ -29,10 +30,8 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,32 +71,16 @@ class TrainerVerticleIT {
     }
 
     private TrainerConfig config(String id, String group) {
+        return config(id, group, Recipe.SHORT);
+    }
+
+    private TrainerConfig config(String id, String group, Recipe recipe) {
         return new TrainerConfig(
-                bootstrap,
-                id,
-                group,
-                "cpu",
-                java.util.Optional.empty(),
-                checkpoints,
-                TrainerConfig.SHORT_RECIPE,
-                256,
-                256,
-                0);
+                bootstrap, id, group, "cpu", java.util.Optional.empty(), checkpoints, recipe, 256, 256, 0);
     }
 
     private static TrainRequest request(String experiment, int epochs) {
-        return TrainRequest.newBuilder()
-                .setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId(experiment)
-                .setGenomeHash(GENOME.hash())
-                .setGenome(GenomeMessages.toProto(GENOME))
-                .setDataset("fashion-mnist")
-                .setEpochs(epochs)
-                .setSeed(1)
-                .setRank(1)
-                .setBackbone("autost")
-                .setTimeSteps(4)
-                .build();
+        return TrainMessages.request(experiment, GENOME, "fashion-mnist", epochs, 1, 1, Backbone.AUTOST, 4);
     }
 
     private static void send(String key, byte[] value) throws Exception {
@@ -114,22 +97,7 @@ class TrainerVerticleIT {
     /** Records of {@code topic} whose key starts with {@code prefix}, until {@code until} holds. */
     private static List<ConsumerRecord<byte[], byte[]>> read(
             String topic, String prefix, Predicate<List<ConsumerRecord<byte[], byte[]>>> until) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = KafkaClients.replayingConsumer(bootstrap, "it-read")) {
-            List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-            while (!until.test(out) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix)) {
-                        out.add(r);
-                    }
-                }
-            }
-        }
-        return out;
+        return TopicProbe.read(bootstrap, topic, prefix, until, Duration.ofMinutes(4));
     }
 
     @Test
@@ -161,8 +129,13 @@ class TrainerVerticleIT {
 
     @Test
     void divergingRun_publishesFailedResult_andTheWorkerTakesTheNextJob() throws Exception {
-        TrainerConfig diverging = config("t-nan", "it-nan")
-                .withRecipe(TrainerConfig.SHORT_RECIPE.withLearningRate(1e12f).withWarmupEpochs(0));
+        TrainerConfig diverging = config(
+                "t-nan",
+                "it-nan",
+                Recipe.SHORT.toBuilder()
+                        .optLearningRate(1e12f)
+                        .optWarmupEpochs(0)
+                        .build());
         String id = deploy(new TrainerVerticle(diverging));
         send("it-nan-a/" + GENOME.hash(), request("it-nan-a", 1).toByteArray());
         send("it-nan-b/" + GENOME.hash(), request("it-nan-b", 1).toByteArray());

@@ -1,9 +1,9 @@
 package dev.autost.cli.pipeline;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.autost.evaluator.EvaluatorHandler;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
@@ -66,7 +66,8 @@ public final class ExperimentClient implements AutoCloseable {
             TrainProgress lastEpoch) {}
 
     /** What a finished experiment produced: every score (one per genome), training results, the last reports. */
-    public record Outcome(List<Score> scores, Map<String, TrainResult> trained, Report search, Report evaluation) {}
+    public record FollowedExperiment(
+            List<Score> scores, Map<String, TrainResult> trained, Report search, Report evaluation) {}
 
     /**
      * Follows {@code experimentId} until the evaluator reports FINISHED.
@@ -74,7 +75,7 @@ public final class ExperimentClient implements AutoCloseable {
      * @throws IllegalStateException if that does not happen within {@code timeout}, or the
      *                               experiment FAILED (the message gives the reason)
      */
-    public Outcome follow(String experimentId, Duration timeout, Consumer<Progress> onProgress) {
+    public FollowedExperiment follow(String experimentId, Duration timeout, Consumer<Progress> onProgress) {
         List<TopicPartition> parts = new ArrayList<>();
         for (String t : List.of(Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS, Topics.TRAIN_PROGRESS)) {
             consumer.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
@@ -86,7 +87,7 @@ public final class ExperimentClient implements AutoCloseable {
         TrainProgress lastEpoch = null;
         Report search = null;
         Report evaluation = null;
-        String evalKey = Topics.experimentKey(experimentId) + EvaluatorHandler.KEY_SUFFIX;
+        String evalKey = Topics.evaluationKey(experimentId);
         long deadline = System.nanoTime() + timeout.toNanos();
         Progress last = null;
         Map<TopicPartition, Long> scoresEnd = null;
@@ -149,8 +150,8 @@ public final class ExperimentClient implements AutoCloseable {
                             + " candidates scored, but " + scores.size() + " scores were found on " + Topics.SCORES);
         }
         List<Score> ranked = new ArrayList<>(scores.values());
-        ranked.sort(EvaluatorHandler.BY_SCORE);
-        return new Outcome(ranked, trained, search, evaluation);
+        ranked.sort(ScoreMessages.BEST_FIRST);
+        return new FollowedExperiment(ranked, trained, search, evaluation);
     }
 
     private boolean reached(Map<TopicPartition, Long> end) {

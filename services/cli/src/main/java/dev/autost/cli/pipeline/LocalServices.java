@@ -3,9 +3,13 @@ package dev.autost.cli.pipeline;
 import dev.autost.evaluator.EvaluatorVerticle;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
+import dev.autost.observability.AutostMeters;
+import dev.autost.observability.Observability;
 import dev.autost.sampler.SamplerVerticle;
 import dev.autost.scorer.ScorerConfig;
 import dev.autost.scorer.ScorerVerticle;
+import dev.autost.trainer.TrainerConfig;
+import dev.autost.trainer.TrainerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -59,18 +63,18 @@ public final class LocalServices implements AutoCloseable {
     private final List<String> deployments = new ArrayList<>();
     private final java.util.Map<Service, String> deployed = new java.util.EnumMap<>(Service.class);
     private int instance;
-    private dev.autost.trainer.TrainerConfig trainerTemplate = dev.autost.trainer.TrainerConfig.of("unused");
-    private dev.autost.trainer.TrainerVerticle lastTrainer;
+    private TrainerConfig trainerTemplate = TrainerConfig.of("unused");
+    private TrainerVerticle lastTrainer;
 
     private final boolean ownsVertx;
-    private final dev.autost.observability.AutostMeters meters;
+    private final AutostMeters meters;
 
-    private LocalServices(EmbeddedBroker broker, String bootstrapServers, dev.autost.observability.Observability obs) {
+    private LocalServices(EmbeddedBroker broker, String bootstrapServers, Observability obs) {
         this.broker = broker;
         this.bootstrapServers = bootstrapServers;
         this.ownsVertx = obs == null;
         this.vertx = obs == null ? Vertx.vertx() : obs.vertx();
-        this.meters = obs == null ? dev.autost.observability.AutostMeters.noop() : obs.meters();
+        this.meters = obs == null ? AutostMeters.noop() : obs.meters();
     }
 
     /**
@@ -100,7 +104,7 @@ public final class LocalServices implements AutoCloseable {
             java.nio.file.Path kafkaData,
             int partitions,
             short replication,
-            dev.autost.observability.Observability observability) {
+            Observability observability) {
         EmbeddedBroker broker = null;
         String bootstrap = bootstrapServers;
         if (bootstrap == null) {
@@ -153,10 +157,8 @@ public final class LocalServices implements AutoCloseable {
                 vertx.deployVerticle(new EvaluatorVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));
             case TRAINER ->
                 vertx.deployVerticle(
-                        lastTrainer = new dev.autost.trainer.TrainerVerticle(
-                                trainerTemplate
-                                        .withBootstrapServers(bootstrapServers)
-                                        .withTrainerId(id),
+                        lastTrainer = new TrainerVerticle(
+                                trainerTemplate.withInstance(bootstrapServers, id),
                                 java.time.Clock.systemUTC(),
                                 meters));
         };
@@ -167,7 +169,7 @@ public final class LocalServices implements AutoCloseable {
     }
 
     /** How trainers started from now on train (device, data, checkpoints, limits, recipe). */
-    public LocalServices trainerSettings(dev.autost.trainer.TrainerConfig template) {
+    public LocalServices trainerSettings(TrainerConfig template) {
         this.trainerTemplate = Objects.requireNonNull(template, "template");
         return this;
     }

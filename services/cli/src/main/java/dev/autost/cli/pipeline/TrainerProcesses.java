@@ -55,6 +55,18 @@ public final class TrainerProcesses implements AutoCloseable {
         return p;
     }
 
+    /** Kills every child at once (SIGKILL): no checkpoint, no goodbye, as a crash would. */
+    public void kill() throws InterruptedException {
+        for (Process c : children) {
+            c.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Whether every child still runs. */
+    public boolean alive() {
+        return children.stream().allMatch(Process::isAlive);
+    }
+
     /** Child processes that exited before being asked to. */
     public long exited() {
         return children.stream().filter(c -> !c.isAlive()).count();

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autost.broker.EmbeddedKafkaBroker;
+import dev.autost.broker.TopicProbe;
 import dev.autost.domain.genome.Genome;
+import dev.autost.domain.model.Backbone;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
-import dev.autost.messaging.codec.GenomeMessages;
-import dev.autost.proto.SchemaVersions;
+import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.proto.v1.TrainProgress;
 import dev.autost.proto.v1.TrainRequest;
 import dev.autost.proto.v1.TrainResult;
@@ -21,15 +22,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +47,7 @@ class KilledTrainerProcessIT {
     Path dir;
 
     private EmbeddedKafkaBroker broker;
-    private final List<Process> processes = new ArrayList<>();
+    private final List<TrainerProcesses> processes = new ArrayList<>();
 
     @BeforeEach
     void startBroker() {
@@ -62,8 +60,8 @@ class KilledTrainerProcessIT {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Process p : processes) {
-            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        for (TrainerProcesses p : processes) {
+            p.kill();
         }
         if (broker != null) {
             broker.close();
@@ -72,13 +70,13 @@ class KilledTrainerProcessIT {
 
     @Test
     void trainerKilledInItsSecondEpoch_successorResumes_toTheUninterruptedResult() throws Exception {
-        Process first = trainer("killed-a");
+        TrainerProcesses first = trainer("killed-a");
         send(request("killed", 3));
         // Epoch 1 checkpointed; let epoch 2 get under way, then kill without warning.
         read(Topics.TRAIN_PROGRESS, "killed/", l -> !l.isEmpty());
         Thread.sleep(700);
-        assertTrue(first.isAlive(), "the first trainer is still training");
-        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        assertTrue(first.alive(), "the first trainer is still training");
+        first.kill();
         assertTrue(
                 read(Topics.TRAIN_RESULTS, "killed/", l -> !l.isEmpty(), Duration.ofMillis(500))
                         .isEmpty(),
@@ -103,52 +101,30 @@ class KilledTrainerProcessIT {
                 resumed.getTestAccuracy(),
                 "test accuracy, uninterrupted vs killed and resumed");
         assertFalse(
-                Files.readString(dir.resolve("killed-b.log")).contains("ERROR"),
-                Files.readString(dir.resolve("killed-b.log")));
+                Files.readString(dir.resolve("killed-b").resolve("trainer-2.log"))
+                        .contains("ERROR"),
+                Files.readString(dir.resolve("killed-b").resolve("trainer-2.log")));
     }
 
-    /** {@code autost service trainer} in a child JVM with this test's classpath, logging to DIR/ID.log. */
-    private Process trainer(String id) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(
-                java,
-                "-Dai.djl.offline=true",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.autost.cli.Main",
-                "service",
-                "trainer",
-                "--bootstrap-servers",
+    /** {@code autost service trainer} in a child JVM with this test's classpath, logging to DIR/NAME/trainer-2.log. */
+    private TrainerProcesses trainer(String name) throws Exception {
+        TrainerProcesses p = TrainerProcesses.start(
+                1,
                 broker.bootstrapServers(),
-                "--http-port",
-                "0",
-                "--checkpoint-dir",
-                dir.resolve("ckpt").toString(),
-                "--limit-train",
-                "640",
-                "--limit-test",
-                "256");
-        Process p = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(id + ".log").toFile())
-                .start();
+                List.of(
+                        "--checkpoint-dir",
+                        dir.resolve("ckpt").toString(),
+                        "--limit-train",
+                        "640",
+                        "--limit-test",
+                        "256"),
+                dir.resolve(name));
         processes.add(p);
         return p;
     }
 
     private static TrainRequest request(String experiment, int epochs) {
-        return TrainRequest.newBuilder()
-                .setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId(experiment)
-                .setGenomeHash(GENOME.hash())
-                .setGenome(GenomeMessages.toProto(GENOME))
-                .setDataset("fashion-mnist")
-                .setEpochs(epochs)
-                .setSeed(3)
-                .setRank(1)
-                .setBackbone("autost")
-                .setTimeSteps(4)
-                .build();
+        return TrainMessages.request(experiment, GENOME, "fashion-mnist", epochs, 3, 1, Backbone.AUTOST, 4);
     }
 
     private void send(TrainRequest req) throws Exception {
@@ -170,24 +146,9 @@ class KilledTrainerProcessIT {
         return read(topic, prefix, until, WAIT);
     }
 
-    /** Records of {@code topic} whose key starts with {@code prefix}, from the start, until {@code until} holds. */
+    /** Records of {@code topic} whose key starts with {@code prefix}, until {@code until} holds. */
     private List<ConsumerRecord<byte[], byte[]>> read(
             String topic, String prefix, Predicate<List<ConsumerRecord<byte[], byte[]>>> until, Duration wait) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = KafkaClients.replayingConsumer(broker.bootstrapServers(), "it-read")) {
-            List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            long deadline = System.nanoTime() + wait.toNanos();
-            while (!until.test(out) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix)) {
-                        out.add(r);
-                    }
-                }
-            }
-        }
-        return out;
+        return TopicProbe.read(broker.bootstrapServers(), topic, prefix, until, wait);
     }
 }

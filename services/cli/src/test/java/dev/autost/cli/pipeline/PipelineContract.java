@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.search.Feasibility;
 import dev.autost.domain.search.OfflineSearch;
-import dev.autost.domain.search.Strategies;
 import dev.autost.domain.search.Trial;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.DeadLetter;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Report;
-import dev.autost.sampler.ExperimentPlan;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +62,7 @@ abstract class PipelineContract {
         ExperimentPlan plan = ExperimentPlan.fromSpec(spec);
         CostModel costs = new CostModel(plan.space().modelSetting());
         List<Trial> ranking = OfflineSearch.run(
-                Strategies.create(plan.strategy(), new Feasibility(plan.space(), costs), plan.settings()),
+                plan.strategy().create(new Feasibility(plan.space(), costs), plan.settings()),
                 OfflineSearch.flopsObjective(costs),
                 null);
         return ranking.stream()
@@ -71,7 +70,7 @@ abstract class PipelineContract {
                 .toList();
     }
 
-    static List<String> viaKafka(ExperimentClient.Outcome o) {
+    static List<String> viaKafka(ExperimentClient.FollowedExperiment o) {
         return o.scores().stream()
                 .map(s -> s.getGenomeHash() + "@" + s.getSequence())
                 .toList();
@@ -83,7 +82,7 @@ abstract class PipelineContract {
         try (LocalServices s = services().start(LocalServices.SEARCH);
                 ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
             client.submit(spec);
-            ExperimentClient.Outcome o = client.follow(spec.getExperimentId(), TIMEOUT, null);
+            ExperimentClient.FollowedExperiment o = client.follow(spec.getExperimentId(), TIMEOUT, null);
             assertEquals(inProcess(spec), viaKafka(o));
             assertEquals(1050, o.scores().size());
             assertEquals(Report.Phase.SEARCH_DONE, o.search().getPhase());
@@ -109,7 +108,7 @@ abstract class PipelineContract {
         try (LocalServices s = services().start(LocalServices.SEARCH);
                 ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
             client.submit(spec);
-            ExperimentClient.Outcome o = client.follow(spec.getExperimentId(), TIMEOUT, p -> {
+            ExperimentClient.FollowedExperiment o = client.follow(spec.getExperimentId(), TIMEOUT, p -> {
                 if (p.scored() >= 300 && swapped.compareAndSet(false, true)) {
                     scoredAtSwap.set(p.scored());
                     s.stop(LocalServices.Service.SCORER);
@@ -132,7 +131,7 @@ abstract class PipelineContract {
         try (LocalServices s = services().start(LocalServices.SEARCH);
                 ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
             client.submit(spec);
-            ExperimentClient.Outcome o = client.follow(spec.getExperimentId(), TIMEOUT, p -> {
+            ExperimentClient.FollowedExperiment o = client.follow(spec.getExperimentId(), TIMEOUT, p -> {
                 if (p.scored() >= 400 && restarted.compareAndSet(false, true)) {
                     scoredAtRestart.set(p.scored());
                     s.stop(LocalServices.Service.SAMPLER);

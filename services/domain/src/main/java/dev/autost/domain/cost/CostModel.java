@@ -5,7 +5,7 @@ import static java.lang.Math.multiplyExact;
 
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.InvalidGenomeException;
-import dev.autost.domain.space.ModelSetting;
+import dev.autost.domain.model.ModelSetting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

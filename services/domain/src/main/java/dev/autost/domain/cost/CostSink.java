@@ -12,5 +12,12 @@ interface CostSink {
      * @param params      trainable parameters of the module
      * @param spikeSource neuron whose spikes are the module's input, or null for real values
      */
-    void module(int block, Module module, long syops, long biasPerCall, long full, long params, Module spikeSource);
+    void module(
+            int block,
+            NetworkModule module,
+            long syops,
+            long biasPerCall,
+            long full,
+            long params,
+            NetworkModule spikeSource);
 }

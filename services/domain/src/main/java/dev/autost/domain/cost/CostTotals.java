@@ -37,7 +37,14 @@ final class CostTotals implements CostSink {
     final long[] v = new long[SIZE];
 
     @Override
-    public void module(int block, Module m, long syops, long biasPerCall, long full, long params, Module spikeSource) {
+    public void module(
+            int block,
+            NetworkModule m,
+            long syops,
+            long biasPerCall,
+            long full,
+            long params,
+            NetworkModule spikeSource) {
         v[PARAMS] = addExact(v[PARAMS], params);
         v[SYOPS] = addExact(v[SYOPS], syops);
         v[SYOPS_BIAS] = addExact(v[SYOPS_BIAS], biasPerCall);

@@ -59,7 +59,7 @@ public final class FiringRates {
     }
 
     /** Rate of the spikes emitted by {@code neuron} in block {@code block}. */
-    public double rate(int block, Module neuron) {
+    public double rate(int block, NetworkModule neuron) {
         if (rates.isEmpty()) {
             return fallback;
         }

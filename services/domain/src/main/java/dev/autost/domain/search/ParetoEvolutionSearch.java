@@ -15,11 +15,16 @@ public final class ParetoEvolutionSearch extends EvolutionSearch {
 
     @Override
     protected List<Trial> selectParents(List<Trial> history, int k) {
-        return ParetoFront.select(history, k);
+        return NsgaSelection.select(history, k);
     }
 
     /** Non-dominated trials so far, highest score first. */
     public List<Trial> paretoFront() {
-        return ParetoFront.of(ranking());
+        return paretoFront(ranking());
+    }
+
+    /** The non-dominated trials of {@code trials} (score up, energy down), highest score first. */
+    public static List<Trial> paretoFront(List<Trial> trials) {
+        return NsgaSelection.fronts(trials).stream().findFirst().orElse(List.of());
     }
 }

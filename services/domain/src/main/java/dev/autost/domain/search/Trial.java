@@ -1,5 +1,6 @@
 package dev.autost.domain.search;
 
+import dev.autost.domain.evaluation.Ranking;
 import java.util.Comparator;
 import java.util.Objects;
 
@@ -12,9 +13,8 @@ public record Trial(Candidate candidate, Outcome outcome) {
      * change the FLOPs score, so ties are common, and ask order is the same whatever
      * order the tells arrive in.
      */
-    public static final Comparator<Trial> BEST_FIRST = Comparator.comparingDouble(
-                    (Trial t) -> -t.outcome().score())
-            .thenComparingLong(t -> t.candidate().id());
+    public static final Comparator<Trial> BEST_FIRST =
+            Ranking.bestFirst(Trial::score, t -> t.candidate().id());
 
     public Trial {
         Objects.requireNonNull(candidate, "candidate");

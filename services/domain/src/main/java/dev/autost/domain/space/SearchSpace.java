@@ -3,6 +3,7 @@ package dev.autost.domain.space;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.InvalidGenomeException;
+import dev.autost.domain.model.ModelSetting;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.autost.domain.model.Backbone;
+import dev.autost.domain.model.InvalidModelSettingException;
+import dev.autost.domain.model.ModelSetting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -169,14 +172,19 @@ public final class SearchSpaces {
         } catch (IllegalArgumentException e) {
             throw new InvalidSpaceException("backbone", e.getMessage());
         }
-        ModelSetting setting = new ModelSetting(
-                backbone,
-                intField(root, "image_size", "image_size", official.imageSize()),
-                intField(root, "channels", "channels", official.channels()),
-                intField(root, "patch_size", "patch_size", official.patchSize()),
-                intField(root, "classes", "classes", official.classes()),
-                positiveFirst(ts),
-                intField(root, "syops_batch", "syops_batch", official.syopsBatch()));
+        ModelSetting setting;
+        try {
+            setting = new ModelSetting(
+                    backbone,
+                    intField(root, "image_size", "image_size", official.imageSize()),
+                    intField(root, "channels", "channels", official.channels()),
+                    intField(root, "patch_size", "patch_size", official.patchSize()),
+                    intField(root, "classes", "classes", official.classes()),
+                    positiveFirst(ts),
+                    intField(root, "syops_batch", "syops_batch", official.syopsBatch()));
+        } catch (InvalidModelSettingException e) {
+            throw new InvalidSpaceException(e.field(), e.problem());
+        }
         Constraints constraints = constraints(root.get("constraints"));
         return new SearchSpace(name, dims, minDepth, maxDepth, ratios, heads, ts, setting, constraints);
     }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.InvalidGenomeException;
-import dev.autost.domain.space.Backbone;
-import dev.autost.domain.space.ModelSetting;
+import dev.autost.domain.model.Backbone;
+import dev.autost.domain.model.ModelSetting;
 import java.math.BigDecimal;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.space.SearchSpace;
+import dev.autost.domain.space.SearchSpaces;
 import dev.autost.domain.space.Window;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +100,7 @@ class EvolutionSearchTest extends SearchStrategyContract {
 
     @Test
     void run_spaceSearchingTimeSteps_mutatesAndKeepsTInChoices() {
-        SearchSpace withT = dev.autost.domain.space.SearchSpaces.parse("""
+        SearchSpace withT = SearchSpaces.parse("""
                 embed_dims: [64, 128, 192]
                 depth: {min: 1, max: 4}
                 mlp_ratios: [2, 4]
@@ -107,7 +109,7 @@ class EvolutionSearchTest extends SearchStrategyContract {
                 """);
         List<Trial> all = OfflineSearch.run(
                 new EvolutionSearch(Feasibility.of(withT), shortSchedule(3)),
-                OfflineSearch.flopsObjective(new dev.autost.domain.cost.CostModel(withT.modelSetting())),
+                OfflineSearch.flopsObjective(new CostModel(withT.modelSetting())),
                 null);
         java.util.Set<Integer> seenT = new java.util.HashSet<>();
         for (Trial t : all) {

@@ -114,7 +114,7 @@ class OneShotSampleTest {
                 .populationWithOfficialSplit(4)
                 .seed(1)
                 .build();
-        assertTrue(Strategies.create("stratified", f, s) instanceof OneShotSample);
-        assertTrue(Strategies.create("uniform", f, s) instanceof OneShotSample);
+        assertTrue(Strategy.STRATIFIED.create(f, s) instanceof OneShotSample);
+        assertTrue(Strategy.UNIFORM.create(f, s) instanceof OneShotSample);
     }
 }

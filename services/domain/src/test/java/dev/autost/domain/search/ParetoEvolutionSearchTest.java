@@ -24,12 +24,12 @@ class ParetoEvolutionSearchTest extends SearchStrategyContract {
         assertFalse(front.isEmpty());
         for (Trial f : front) {
             for (Trial t : all) {
-                assertFalse(ParetoFront.dominates(t, f), t + " dominates front member " + f);
+                assertFalse(NsgaSelection.dominates(t, f), t + " dominates front member " + f);
             }
         }
         for (Trial t : all) {
             if (!front.contains(t)) {
-                assertTrue(front.stream().anyMatch(f -> ParetoFront.dominates(f, t)), "not dominated: " + t);
+                assertTrue(front.stream().anyMatch(f -> NsgaSelection.dominates(f, t)), "not dominated: " + t);
             }
         }
     }
@@ -38,7 +38,7 @@ class ParetoEvolutionSearchTest extends SearchStrategyContract {
     void fronts_knownTable_sortsIntoLayers() {
         // (score, energy): A(10,5) B(8,3) C(6,1) are non-dominated; D(7,4) is beaten by B; E(5,6) by all.
         List<Trial> t = List.of(trial(0, 10, 5), trial(1, 8, 3), trial(2, 6, 1), trial(3, 7, 4), trial(4, 5, 6));
-        List<List<Trial>> fronts = ParetoFront.fronts(t);
+        List<List<Trial>> fronts = NsgaSelection.fronts(t);
         assertEquals(
                 List.of(0L, 1L, 2L),
                 fronts.get(0).stream().map(x -> x.candidate().id()).toList());
@@ -49,7 +49,7 @@ class ParetoEvolutionSearchTest extends SearchStrategyContract {
         // Selecting 2 cuts the first front by crowding: its boundary members win.
         assertEquals(
                 List.of(0L, 2L),
-                ParetoFront.select(t, 2).stream()
+                NsgaSelection.select(t, 2).stream()
                         .map(x -> x.candidate().id())
                         .sorted()
                         .toList());

@@ -1,12 +1,53 @@
 package dev.autost.messaging.codec;
 
 import dev.autost.domain.cost.CostEstimate;
+import dev.autost.domain.evaluation.Ranking;
+import dev.autost.domain.genome.Genome;
 import dev.autost.domain.search.Outcome;
+import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.Candidate;
 import dev.autost.proto.v1.Score;
+import dev.autost.proto.v1.TrainResult;
+import java.util.Comparator;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
-/** Turns a {@link Score} message back into the domain's {@link Outcome}. Stateless. */
+/**
+ * The {@link Score} message both ways: built from a candidate and its cost estimate (the scorer),
+ * read back as the domain's {@link Outcome} (the sampler), ranked and turned into named metrics
+ * (the evaluator, API and CLI). The only place that knows the score's extra-field keys. Stateless.
+ */
 public final class ScoreMessages {
+    /** Keys of {@link Score#getExtraMap()}: cost-model figures beyond the message's own fields. */
+    public static final String EXTRA_ENERGY_FULL_PJ = "energy_full_pj";
+
+    public static final String EXTRA_AC_OPS = "ac_ops";
+    public static final String EXTRA_MAC_OPS = "mac_ops";
+
+    /** Scores best first: the official score (flops_syops) down, then ask order, as the strategies rank. */
+    public static final Comparator<Score> BEST_FIRST = Ranking.bestFirst(Score::getFlopsSyops, Score::getSequence);
+
     private ScoreMessages() {}
+
+    /** The score of {@code candidate}, whose genome is {@code genome}, with the cost model's estimate. */
+    public static Score score(Candidate candidate, Genome genome, CostEstimate cost, String scorerId) {
+        return Score.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(candidate.getExperimentId())
+                .setGenomeHash(genome.hash())
+                .setGenome(GenomeMessages.toProto(genome))
+                .setGeneration(candidate.getGeneration())
+                .setSequence(candidate.getSequence())
+                .setParams(cost.params())
+                .setFlopsSyops(cost.flopsSyops())
+                .setFlopsFull(cost.flopsFull())
+                .setEnergyPj(cost.energyPj())
+                .putExtra(EXTRA_ENERGY_FULL_PJ, cost.energyFullPj())
+                .putExtra(EXTRA_AC_OPS, cost.acOps())
+                .putExtra(EXTRA_MAC_OPS, cost.macOps())
+                .setScorerId(scorerId)
+                .build();
+    }
 
     /**
      * The outcome the scorer computed. The official score travels as a double, which is exact
@@ -23,10 +64,26 @@ public final class ScoreMessages {
                 bias,
                 syopsBatch,
                 (long) s.getFlopsFull(),
-                s.getExtraOrDefault("ac_ops", 0),
-                s.getExtraOrDefault("mac_ops", 0),
+                s.getExtraOrDefault(EXTRA_AC_OPS, 0),
+                s.getExtraOrDefault(EXTRA_MAC_OPS, 0),
                 s.getEnergyPj(),
-                s.getExtraOrDefault("energy_full_pj", s.getEnergyPj()));
+                s.getExtraOrDefault(EXTRA_ENERGY_FULL_PJ, s.getEnergyPj()));
         return new Outcome(f, c);
+    }
+
+    /**
+     * Training-free metrics of a score, by the names used in reports and docs: its own fields and
+     * extras, plus the proxies a trainer measured at initialisation ({@code result} may be null).
+     */
+    public static SortedMap<String, Double> metrics(Score s, TrainResult result) {
+        SortedMap<String, Double> m = new TreeMap<>(s.getExtraMap());
+        if (result != null) {
+            m.putAll(result.getProxiesMap());
+        }
+        m.put("flops_syops", s.getFlopsSyops());
+        m.put("flops_full", s.getFlopsFull());
+        m.put("params", (double) s.getParams());
+        m.put("energy_pj", s.getEnergyPj());
+        return m;
     }
 }

@@ -23,20 +23,18 @@ public final class IdxReader {
 
     /** Images: a 3-dimensional IDX file (count, rows, cols). Returns {count, rows, cols} and the bytes. */
     public static Idx readImages(Path file) {
-        Idx idx = read(file);
-        if (idx.dims.length != 3) {
-            throw new DataFormatException(
-                    file, "expected an image file with 3 dimensions (magic 0x00000803), found " + idx.dims.length);
-        }
-        return idx;
+        return read(file, 3, "an image file with 3 dimensions (magic 0x00000803)");
     }
 
     /** Labels: a 1-dimensional IDX file. */
     public static Idx readLabels(Path file) {
+        return read(file, 1, "a label file with 1 dimension (magic 0x00000801)");
+    }
+
+    private static Idx read(Path file, int dims, String expected) {
         Idx idx = read(file);
-        if (idx.dims.length != 1) {
-            throw new DataFormatException(
-                    file, "expected a label file with 1 dimension (magic 0x00000801), found " + idx.dims.length);
+        if (idx.dims.length != dims) {
+            throw new DataFormatException(file, "expected " + expected + ", found " + idx.dims.length);
         }
         return idx;
     }

@@ -86,7 +86,7 @@ public final class SpikingNeuron extends AbstractBlock {
         return new Builder();
     }
 
-    /** Qualified name, identical to the cost model's {@code Module.qualifiedName} (e.g. {@code blocks.0.attn.q_lif}). */
+    /** Qualified name, identical to the cost model's {@code NetworkModule.qualifiedName} (e.g. {@code blocks.0.attn.q_lif}). */
     public String name() {
         return name;
     }

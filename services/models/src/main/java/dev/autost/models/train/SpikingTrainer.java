@@ -12,10 +12,12 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.autost.domain.genome.Genome;
-import dev.autost.domain.space.ModelSetting;
+import dev.autost.domain.model.ModelSetting;
 import dev.autost.models.data.Batches;
 import dev.autost.models.data.ImageDataset;
 import dev.autost.models.nn.SpikingTransformer;
+import dev.autost.models.proxy.InitProxies;
+import dev.autost.models.proxy.SpikeKernels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -27,7 +29,7 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * Trains one {@link SpikingTransformer} with the {@link TrainConfig} recipe: AdamW,
+ * Trains one {@link SpikingTransformer} with the {@link Recipe} recipe: AdamW,
  * linear warm-up + cosine schedule, label smoothing, optional mixup, per-epoch
  * evaluation on the test split, firing rates of every neuron layer at initialisation
  * (batch statistics) and after each epoch (test split, evaluation mode), a checkpoint after each epoch and resume from it.
@@ -45,7 +47,7 @@ import java.util.Random;
  */
 public final class SpikingTrainer implements AutoCloseable {
     private final SpikingTransformer model;
-    private final TrainConfig config;
+    private final Recipe config;
     private final NDManager manager;
     /**
      * Serves the parameters' arrays to forward passes and caches them on first use, so it must
@@ -61,7 +63,7 @@ public final class SpikingTrainer implements AutoCloseable {
      *
      * @throws dev.autost.domain.genome.InvalidGenomeException if the genome cannot be built
      */
-    public SpikingTrainer(Genome genome, ModelSetting setting, TrainConfig config, Device device) {
+    public SpikingTrainer(Genome genome, ModelSetting setting, Recipe config, Device device) {
         this.config = Objects.requireNonNull(config, "config");
         this.model = SpikingTransformer.build(genome, setting);
         this.manager = NDManager.newBaseManager(device);
@@ -107,8 +109,7 @@ public final class SpikingTrainer implements AutoCloseable {
      *
      * @throws TrainingDivergedException if the loss becomes NaN or infinite
      */
-    public TrainResult fit(
-            ImageDataset train, ImageDataset test, Optional<Path> checkpointDir, EpochListener listener) {
+    public FitResult fit(ImageDataset train, ImageDataset test, Optional<Path> checkpointDir, EpochListener listener) {
         // Decaying membrane potentials make denormals; flush them on this (the only op) thread.
         // -Dautost.flush-denormals=false turns it off (to measure what it is worth).
         int mxcsr = Boolean.parseBoolean(System.getProperty("autost.flush-denormals", "true"))
@@ -121,7 +122,7 @@ public final class SpikingTrainer implements AutoCloseable {
         }
     }
 
-    private TrainResult fitFlushed(
+    private FitResult fitFlushed(
             ImageDataset train, ImageDataset test, Optional<Path> checkpointDir, EpochListener listener) {
         ThreadGradMode.disableOnThisThread();
         checkCompatible(train);
@@ -226,7 +227,7 @@ public final class SpikingTrainer implements AutoCloseable {
             }
         }
         EpochReport last = history.isEmpty() ? null : history.get(history.size() - 1);
-        return new TrainResult(
+        return new FitResult(
                 last == null ? evaluate(test) : last.testAccuracy(),
                 last == null ? Double.NaN : last.trainLoss(),
                 Double.isNaN(lastIps) && last != null ? last.imagesPerSecond() : lastIps,
@@ -286,14 +287,13 @@ public final class SpikingTrainer implements AutoCloseable {
      * pass on batch statistics as in {@link #measureFiringRates}, plus that pass's firing rates.
      * Changes nothing in the model.
      */
-    public dev.autost.models.proxy.InitProxies measureProxies(ImageDataset data, int batch) {
+    public InitProxies measureProxies(ImageDataset data, int batch) {
         checkCompatible(data);
         if (data.count() < batch) {
             throw new IllegalArgumentException(
                     "the proxies need " + batch + " images, the dataset has " + data.count());
         }
-        dev.autost.models.proxy.SpikeKernels kernels =
-                new dev.autost.models.proxy.SpikeKernels(model.timeSteps(), batch);
+        SpikeKernels kernels = new SpikeKernels(model.timeSteps(), batch);
         model.neurons().values().forEach(n -> n.observe(kernels));
         model.startRecording();
         try {
@@ -302,7 +302,7 @@ public final class SpikingTrainer implements AutoCloseable {
             model.neurons().values().forEach(n -> n.observe(null));
         }
         Map<String, Double> rates = model.stopRecording();
-        return new dev.autost.models.proxy.InitProxies(kernels.naswot(), kernels.sahd(), rates, batch);
+        return new InitProxies(kernels.naswot(), kernels.sahd(), rates, batch);
     }
 
     /** Forward passes in train mode (batch-statistic BN) over all of {@code subset}; running statistics restored. */

@@ -11,10 +11,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.autost.domain.cost.CostModel;
-import dev.autost.domain.cost.Module;
+import dev.autost.domain.cost.NetworkModule;
 import dev.autost.domain.genome.Genome;
-import dev.autost.domain.space.Backbone;
-import dev.autost.domain.space.ModelSetting;
+import dev.autost.domain.model.Backbone;
+import dev.autost.domain.model.ModelSetting;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -101,7 +101,7 @@ class SpikingTransformerTest {
     @Test
     void neurons_bothBackbones_namesAreCostModelModules() {
         Set<String> known = new TreeSet<>();
-        for (Module m : Module.values()) {
+        for (NetworkModule m : NetworkModule.values()) {
             for (int block = 0; block < 2; block++) {
                 known.add(m.qualifiedName(block));
             }

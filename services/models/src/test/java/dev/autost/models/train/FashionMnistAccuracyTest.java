@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
-import dev.autost.domain.space.Backbone;
-import dev.autost.domain.space.ModelSetting;
+import dev.autost.domain.model.Backbone;
+import dev.autost.domain.model.ModelSetting;
 import dev.autost.models.data.FashionMnist;
 import dev.autost.models.data.ImageDataset;
 import java.nio.file.Files;
@@ -26,13 +26,8 @@ class FashionMnistAccuracyTest {
     static final ModelSetting SETTING = new ModelSetting(Backbone.AUTOST, 28, 1, 4, 10, 4, 32);
 
     static final Genome GENOME = Genome.uniform(1, 4, 4, 64);
-    static final TrainConfig RECIPE = TrainConfig.defaults()
-            .withEpochs(1)
-            .withBatchSize(64)
-            .withLearningRate(2e-3f)
-            .withWarmupEpochs(0.05)
-            .withWeightDecay(0.01f)
-            .withLabelSmoothing(0.1f);
+    /** The short CPU recipe, one epoch. */
+    static final Recipe RECIPE = Recipe.SHORT;
 
     @Test
     void fit_oneEpochRealData_reachesEightyPercent() throws Exception {
@@ -42,7 +37,7 @@ class FashionMnistAccuracyTest {
         ImageDataset train = FashionMnist.load(Optional.empty(), true);
         ImageDataset test = FashionMnist.load(Optional.empty(), false);
         try (SpikingTrainer t = new SpikingTrainer(GENOME, SETTING, RECIPE, Device.cpu())) {
-            TrainResult r = t.fit(train, test, Optional.empty(), new EpochListener() {
+            FitResult r = t.fit(train, test, Optional.empty(), new EpochListener() {
                 private double sum;
 
                 @Override

@@ -14,8 +14,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.autost.domain.genome.Genome;
-import dev.autost.domain.space.Backbone;
-import dev.autost.domain.space.ModelSetting;
+import dev.autost.domain.model.Backbone;
+import dev.autost.domain.model.ModelSetting;
 import dev.autost.models.data.ImageDataset;
 import dev.autost.models.data.SyntheticImages;
 import java.nio.file.Path;
@@ -28,12 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SpikingTrainerTest {
     private static final ModelSetting TINY = new ModelSetting(Backbone.AUTOST, 16, 1, 4, 4, 2, 32);
     private static final Genome GENOME = Genome.uniform(1, 2, 2, 16);
-    private static final TrainConfig RECIPE = TrainConfig.defaults()
-            .withBatchSize(32)
-            .withLearningRate(5e-3f)
-            .withWarmupEpochs(0.2)
-            .withWeightDecay(0.01f)
-            .withFiringRateImages(64);
+    private static final Recipe RECIPE = Recipe.defaults().toBuilder()
+            .optBatchSize(32)
+            .optLearningRate(5e-3f)
+            .optWarmupEpochs(0.2)
+            .optWeightDecay(0.01f)
+            .optFiringRateImages(64)
+            .build();
 
     private static final ImageDataset TRAIN = SyntheticImages.generate(256, 4, 1, 16, 1);
     private static final ImageDataset TEST = SyntheticImages.generate(64, 4, 1, 16, 2);
@@ -42,9 +43,12 @@ class SpikingTrainerTest {
     void fit_syntheticData_lossGoesDown() {
         for (Backbone b : Backbone.values()) {
             List<Double> losses = new ArrayList<>();
-            try (SpikingTrainer t =
-                    new SpikingTrainer(GENOME, TINY.withBackbone(b), RECIPE.withEpochs(3), Device.cpu())) {
-                TrainResult r = t.fit(TRAIN, TEST, Optional.empty(), new EpochListener() {
+            try (SpikingTrainer t = new SpikingTrainer(
+                    GENOME,
+                    TINY.withBackbone(b),
+                    RECIPE.toBuilder().optEpochs(3).build(),
+                    Device.cpu())) {
+                FitResult r = t.fit(TRAIN, TEST, Optional.empty(), new EpochListener() {
                     @Override
                     public void onStep(int epoch, long step, long steps, double loss) {
                         losses.add(loss);
@@ -66,23 +70,27 @@ class SpikingTrainerTest {
 
     @Test
     void fit_mixupAndAugment_runsAndStaysFinite() {
-        TrainConfig cfg = RECIPE.withMixup(0.5f, 1).withAugment(true).withEpochs(2);
+        Recipe cfg = RECIPE.toBuilder()
+                .optMixup(0.5f, 1)
+                .optAugment(true)
+                .optEpochs(2)
+                .build();
         try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
-            TrainResult r = t.fit(TRAIN, TEST, Optional.empty(), EpochListener.NONE);
+            FitResult r = t.fit(TRAIN, TEST, Optional.empty(), EpochListener.NONE);
             assertTrue(Double.isFinite(r.trainLoss()));
         }
     }
 
     @Test
     void fit_resumedAfterStop_sameWeightsAsUninterrupted(@TempDir Path dir) {
-        TrainConfig cfg = RECIPE.withEpochs(2);
+        Recipe cfg = RECIPE.toBuilder().optEpochs(2).build();
         float[] straight;
         try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
             t.fit(TRAIN, TEST, Optional.of(dir.resolve("a")), EpochListener.NONE);
             straight = weights(t);
         }
         try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
-            TrainResult first = t.fit(TRAIN, TEST, Optional.of(dir.resolve("b")), new EpochListener() {
+            FitResult first = t.fit(TRAIN, TEST, Optional.of(dir.resolve("b")), new EpochListener() {
                 @Override
                 public boolean onEpoch(EpochReport report) {
                     return false; // "killed" after the first epoch's checkpoint
@@ -91,7 +99,7 @@ class SpikingTrainerTest {
             assertEquals(1, first.epochs().size());
         }
         try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
-            TrainResult resumed = t.fit(TRAIN, TEST, Optional.of(dir.resolve("b")), EpochListener.NONE);
+            FitResult resumed = t.fit(TRAIN, TEST, Optional.of(dir.resolve("b")), EpochListener.NONE);
             assertEquals(2, resumed.epochs().size());
             assertArrayEquals(straight, weights(t));
         }
@@ -104,8 +112,8 @@ class SpikingTrainerTest {
      */
     @Test
     void fit_resumedAfterForwardPasses_sameLossAccuracyAndWeightsAsUninterrupted(@TempDir Path dir) {
-        TrainConfig cfg = RECIPE.withEpochs(3);
-        TrainResult straight;
+        Recipe cfg = RECIPE.toBuilder().optEpochs(3).build();
+        FitResult straight;
         float[] straightWeights;
         try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
             t.measureProxies(TRAIN, 16);
@@ -123,7 +131,7 @@ class SpikingTrainerTest {
         }
         try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
             t.measureProxies(TRAIN, 16);
-            TrainResult resumed = t.fit(TRAIN, TEST, Optional.of(dir.resolve("b")), EpochListener.NONE);
+            FitResult resumed = t.fit(TRAIN, TEST, Optional.of(dir.resolve("b")), EpochListener.NONE);
             assertEquals(straight.trainLoss(), resumed.trainLoss());
             assertEquals(straight.testAccuracy(), resumed.testAccuracy());
             assertEquals(
@@ -142,7 +150,8 @@ class SpikingTrainerTest {
             trained.putAll(t.measureFiringRates(TEST, 64));
             t.saveModel(file);
         }
-        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, RECIPE.withSeed(99), Device.cpu())) {
+        try (SpikingTrainer t =
+                new SpikingTrainer(GENOME, TINY, RECIPE.toBuilder().optSeed(99).build(), Device.cpu())) {
             // The first forward pass hands the untrained arrays to the parameter store.
             assertTrue(!trained.equals(new java.util.TreeMap<>(t.measureFiringRates(TEST, 64))));
             t.loadModel(file);
@@ -159,7 +168,8 @@ class SpikingTrainerTest {
             acc = t.evaluate(TEST);
             t.saveModel(file);
         }
-        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, RECIPE.withSeed(99), Device.cpu())) {
+        try (SpikingTrainer t =
+                new SpikingTrainer(GENOME, TINY, RECIPE.toBuilder().optSeed(99).build(), Device.cpu())) {
             t.loadModel(file);
             assertEquals(acc, t.evaluate(TEST));
         }

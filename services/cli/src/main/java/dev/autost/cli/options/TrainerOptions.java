@@ -1,0 +1,94 @@
+package dev.autost.cli.options;
+
+import dev.autost.cli.options.CommonOptions.DeviceOptions;
+import dev.autost.cli.options.CommonOptions.LimitOptions;
+import dev.autost.models.train.Recipe;
+import dev.autost.trainer.TrainerConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** How trainer workers train: device, data, checkpoints, limits and recipe. */
+public final class TrainerOptions {
+    @Mixin
+    DeviceOptions host;
+
+    @Mixin
+    LimitOptions limits;
+
+    @Option(
+            names = "--checkpoint-dir",
+            paramLabel = "DIR",
+            description =
+                    "Checkpoints per experiment and genome; share it between workers so a redelivered job resumes (default: ${DEFAULT-VALUE}).",
+            defaultValue = "autost-checkpoints")
+    Path checkpointDir;
+
+    @Option(
+            names = "--recipe",
+            description = {
+                "short (the CPU recipe: batch 64, lr 2e-3, 5 %% warm-up) or cifar (the",
+                "authors' CIFAR recipe: batch 128, lr 5e-4, 20 warm-up epochs, mixup; for 300 epochs on a GPU) (default: ${DEFAULT-VALUE})."
+            },
+            defaultValue = "short")
+    String recipe;
+
+    /** Every image, unless the options limit them. */
+    public TrainerOptions() {
+        this(0, 0);
+    }
+
+    /** These data limits unless the options say otherwise (a command's own defaults). */
+    public TrainerOptions(int limitTrain, int limitTest) {
+        limits = new LimitOptions(limitTrain, limitTest);
+    }
+
+    public String device() {
+        return host.device();
+    }
+
+    public int limitTrain() {
+        return limits.limitTrain();
+    }
+
+    public int limitTest() {
+        return limits.limitTest();
+    }
+
+    /** These options as {@code autost service trainer} arguments, for child trainers. */
+    public List<String> asArgs() {
+        List<String> a = new ArrayList<>(List.of(
+                "--device",
+                host.device(),
+                "--recipe",
+                recipe,
+                "--checkpoint-dir",
+                checkpointDir.toAbsolutePath().toString(),
+                "--limit-train",
+                Integer.toString(limits.limitTrain()),
+                "--limit-test",
+                Integer.toString(limits.limitTest())));
+        host.dataDir()
+                .ifPresent(
+                        d -> a.addAll(List.of("--data-dir", d.toAbsolutePath().toString())));
+        return a;
+    }
+
+    /** The trainer's settings from these options; the experiment id is the service's to set. */
+    public TrainerConfig template() {
+        TrainerConfig d = TrainerConfig.of("unused");
+        return new TrainerConfig(
+                d.bootstrapServers(),
+                d.trainerId(),
+                d.groupId(),
+                host.device(),
+                host.dataDir(),
+                checkpointDir,
+                Recipe.named(recipe),
+                limits.limitTrain(),
+                limits.limitTest(),
+                d.maxRequests());
+    }
+}

@@ -1,0 +1,204 @@
+package dev.autost.cli.search;
+
+import dev.autost.cli.options.CommonOptions.ProgressOption;
+import dev.autost.cli.pipeline.ExperimentClient;
+import dev.autost.cli.pipeline.LocalServices;
+import dev.autost.domain.genome.Genome;
+import dev.autost.domain.search.Candidate;
+import dev.autost.domain.search.EvolutionSettings;
+import dev.autost.domain.search.Trial;
+import dev.autost.domain.space.SearchSpace;
+import dev.autost.domain.space.SearchSpaces;
+import dev.autost.messaging.codec.GenomeMessages;
+import dev.autost.messaging.codec.ScoreMessages;
+import dev.autost.observability.Observability;
+import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.ExperimentSpec;
+import dev.autost.proto.v1.Score;
+import dev.autost.trainer.TrainerConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import me.tongfei.progressbar.ProgressBar;
+
+/**
+ * {@code autost search} through Kafka: starts (or joins) the broker and the services, submits
+ * the experiment, shows its progress and returns the ranking rebuilt from the scores topic —
+ * the same ranking the in-process search gives for the same seed.
+ */
+final class PipelineSearch {
+    /**
+     * Everything a search through Kafka needs, as {@link SearchCommand} parsed it.
+     *
+     * @param experimentId the id to submit under (the command picks one when not given)
+     * @param progress whether to draw a progress bar on stderr
+     * @param api where to serve the HTTP API during the search, or {@code null} for none
+     */
+    record Request(
+            SearchSpace space,
+            EvolutionSettings settings,
+            String strategy,
+            String experimentId,
+            int trainTopK,
+            int epochs,
+            String dataset,
+            Duration timeout,
+            boolean progress,
+            Cluster cluster,
+            TrainerConfig trainer,
+            Api api) {
+        Request {
+            Objects.requireNonNull(experimentId, "experimentId");
+            if (settings.generations() < 1) {
+                throw new IllegalArgumentException(
+                        "--generations must be at least 1 through Kafka (0 means the default in an experiment spec)");
+            }
+        }
+    }
+
+    /**
+     * The broker and services: {@code bootstrapServers} {@code null} starts an embedded broker
+     * (its data in {@code kafkaData}, or a temporary folder when {@code null}); topics this run
+     * creates get {@code partitions} and {@code replication}.
+     */
+    record Cluster(String bootstrapServers, Path kafkaData, boolean localServices, int partitions, short replication) {}
+
+    /** The HTTP API during the search. */
+    record Api(int port, String token) {}
+
+    /**
+     * What the search gave: the ranking, the experiment's outcome (scores, training results,
+     * reports) and milliseconds until the broker and topics were ready, until the services had
+     * replayed, and from submitting the experiment to its end.
+     */
+    record Result(
+            List<Trial> ranking,
+            ExperimentClient.FollowedExperiment outcome,
+            long brokerMs,
+            long servicesMs,
+            long searchMs) {}
+
+    private final Request request;
+
+    PipelineSearch(Request request) {
+        this.request = Objects.requireNonNull(request, "request");
+    }
+
+    Result run(PrintWriter err) {
+        Cluster cluster = request.cluster();
+        EvolutionSettings settings = request.settings();
+        ExperimentSpec spec = ExperimentSpec.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(request.experimentId())
+                .setSpaceYaml(SearchSpaces.toYaml(request.space()))
+                .setStrategy(request.strategy())
+                .setSeed(settings.seed())
+                .setGenerations(settings.generations())
+                .setPopulation(settings.population())
+                .setParents(settings.parents())
+                .setTrainTopK(request.trainTopK())
+                .setEpochs(request.epochs())
+                .setDataset(request.dataset())
+                .setCreatedAtMs(System.currentTimeMillis())
+                .build();
+        if (cluster.bootstrapServers() == null) {
+            err.println("autost search: starting an embedded Kafka broker and the services...");
+            err.flush();
+        }
+        long t0 = System.nanoTime();
+        try (Observability obs = Observability.withoutServer();
+                LocalServices services = LocalServices.connect(
+                        cluster.bootstrapServers(),
+                        cluster.kafkaData(),
+                        cluster.partitions(),
+                        cluster.replication(),
+                        obs)) {
+            long t1 = System.nanoTime();
+            if (cluster.localServices()) {
+                services.start(
+                        LocalServices.Service.SCORER, LocalServices.Service.SAMPLER, LocalServices.Service.EVALUATOR);
+                if (request.trainTopK() > 0) {
+                    services.trainerSettings(request.trainer()).start(LocalServices.Service.TRAINER);
+                }
+                startApi(services, obs, err);
+            }
+            long t2 = System.nanoTime();
+            try (ExperimentClient client = new ExperimentClient(services.bootstrapServers());
+                    ProgressBar bar = request.progress()
+                            ? ProgressOption.bar("scored", settings.maxCandidates(), " cand")
+                            : null) {
+                client.submit(spec);
+                String[] lastTraining = {""};
+                ExperimentClient.FollowedExperiment outcome =
+                        client.follow(request.experimentId(), request.timeout(), p -> {
+                            if (bar != null) {
+                                bar.stepTo(p.scored());
+                                bar.setExtraMessage(String.format(
+                                        "  gen %d/%d  best %.4g", p.generation(), p.generations(), p.bestScore()));
+                            }
+                            if (p.trainExpected() > 0 && p.phase() == dev.autost.proto.v1.Report.Phase.SEARCH_DONE) {
+                                String line = trainingLine(p);
+                                if (!line.equals(lastTraining[0])) {
+                                    err.println(line);
+                                    err.flush();
+                                    lastTraining[0] = line;
+                                }
+                            }
+                        });
+                return new Result(
+                        trials(outcome.scores()),
+                        outcome,
+                        (t1 - t0) / 1_000_000,
+                        (t2 - t1) / 1_000_000,
+                        (System.nanoTime() - t2) / 1_000_000);
+            }
+        }
+    }
+
+    /** The API during a search is a convenience: a busy port costs a warning, not the search. */
+    private void startApi(LocalServices services, Observability obs, PrintWriter err) {
+        Api api = request.api();
+        if (api == null) {
+            return;
+        }
+        try {
+            dev.autost.api.ApiVerticle verticle = new dev.autost.api.ApiVerticle(
+                    services.bootstrapServers(), api.port(), api.token(), java.time.Clock.systemUTC(), obs::mountOn);
+            services.deploy(verticle);
+            err.printf("autost search: follow it on http://localhost:%d/%n", verticle.actualPort());
+        } catch (RuntimeException e) {
+            err.printf(
+                    "autost search: warning: no HTTP API (port %d: %s); the search goes on%n",
+                    api.port(), e.getMessage());
+        }
+        err.flush();
+    }
+
+    private static String trainingLine(ExperimentClient.Progress p) {
+        String epoch = p.lastEpoch() == null
+                ? ""
+                : String.format(
+                        "; last epoch %d/%d of %s: loss %.4f, test accuracy %.4f, %.0f images/s",
+                        p.lastEpoch().getEpoch(),
+                        p.lastEpoch().getEpochs(),
+                        p.lastEpoch().getGenomeHash(),
+                        p.lastEpoch().getTrainLoss(),
+                        p.lastEpoch().getTestAccuracy(),
+                        p.lastEpoch().getImagesPerSecond());
+        return String.format("training: %d/%d trained%s", p.trained(), p.trainExpected(), epoch);
+    }
+
+    private List<Trial> trials(List<Score> ranked) {
+        List<Trial> out = new ArrayList<>(ranked.size());
+        for (Score s : ranked) {
+            Genome g = GenomeMessages.toDomain(s.getGenome());
+            out.add(new Trial(
+                    new Candidate(s.getSequence(), s.getGeneration(), g),
+                    ScoreMessages.outcome(s, request.space().setting().syopsBatch())));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,226 @@
+package dev.autost.cli.search;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autost.cli.Json;
+import dev.autost.cli.options.ApiOptions;
+import dev.autost.cli.options.CommonOptions.DatasetOptions;
+import dev.autost.cli.options.CommonOptions.EvolutionOptions;
+import dev.autost.cli.options.CommonOptions.OutputOption;
+import dev.autost.cli.options.CommonOptions.PipelineOptions;
+import dev.autost.cli.options.CommonOptions.ProgressOption;
+import dev.autost.cli.options.CommonOptions.SpaceOptions;
+import dev.autost.cli.options.CommonOptions.TimeoutOption;
+import dev.autost.cli.options.CommonOptions.TopicOptions;
+import dev.autost.cli.options.Defaults;
+import dev.autost.cli.options.TrainerOptions;
+import dev.autost.domain.cost.CostModel;
+import dev.autost.domain.search.EvolutionSettings;
+import dev.autost.domain.search.Feasibility;
+import dev.autost.domain.search.GenerationalSearch;
+import dev.autost.domain.search.OfflineSearch;
+import dev.autost.domain.search.ParetoEvolutionSearch;
+import dev.autost.domain.search.Strategy;
+import dev.autost.domain.search.Trial;
+import dev.autost.domain.space.SearchSpace;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code autost search}: runs a search and writes its ranked results. */
+@Command(
+        name = "search",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Searches a space for the highest-scoring architectures inside the parameter window.",
+            "By default the search runs through Kafka: an embedded broker (or --bootstrap-servers) with the",
+            "sampler, scorer and evaluator services; with --offline it runs in this process through ask/tell.",
+            "Both give the same ranking for the same seed.",
+            "Writes OUT/results.json (every feasible candidate scored, best first), OUT/top/rank-NN-HASH.yaml",
+            "(official RETRAIN format) and OUT/search.json (settings and timing)."
+        })
+public final class SearchCommand implements Callable<Integer> {
+    @Option(names = "--offline", description = "Run in process, without Kafka.")
+    boolean offline;
+
+    @Mixin
+    PipelineOptions cluster;
+
+    @Mixin
+    TopicOptions topics;
+
+    @Option(names = "--experiment-id", description = "Id of the experiment (default: search-SPACE-SEED-MILLIS).")
+    String experimentId;
+
+    @Option(
+            names = "--train-top-k",
+            description = "Best candidates to train after the search (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    int trainTopK;
+
+    @Mixin
+    DatasetOptions training;
+
+    @Mixin
+    TimeoutOption timeout = new TimeoutOption(Duration.ofMinutes(30));
+
+    @Mixin
+    ProgressOption progress;
+
+    @Mixin
+    ApiOptions api;
+
+    @Mixin
+    TrainerOptions trainer;
+
+    @Mixin
+    SpaceOptions space;
+
+    @Option(
+            names = "--strategy",
+            description = "evolution, random, pareto, stratified or uniform (default: ${DEFAULT-VALUE}).",
+            defaultValue = "evolution")
+    String strategy;
+
+    // Not a mixin: each command says what its seed drives.
+    @Option(
+            names = "--seed",
+            description = "Seed of the search (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + Defaults.SEED)
+    long seed;
+
+    @Mixin
+    EvolutionOptions evolution;
+
+    @Option(
+            names = "--parents",
+            description = "Top-k kept as parents (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + Defaults.PARENTS)
+    int parents;
+
+    @Option(
+            names = "--top-k",
+            description = "Architectures printed and exported as YAML (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10")
+    int topK;
+
+    @Mixin
+    OutputOption output = new OutputOption("autost-out");
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        SearchSpace s = space.resolve();
+        Path out = output.dir();
+        EvolutionSettings settings = evolution.settings(parents, seed);
+        if (!Strategy.NAMES.contains(strategy)) {
+            throw new IllegalArgumentException("--strategy '" + strategy + "' is not one of " + Strategy.NAMES);
+        }
+        if (offline && trainTopK > 0) {
+            throw new IllegalArgumentException("--train-top-k needs the pipeline: drop --offline");
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        List<Trial> ranking;
+        dev.autost.cli.pipeline.ExperimentClient.FollowedExperiment trainedOutcome = null;
+        ObjectNode summary = Json.MAPPER.createObjectNode();
+        long start = System.nanoTime();
+        if (offline) {
+            CostModel costs = new CostModel(s.modelSetting());
+            GenerationalSearch search = Strategy.parse(strategy).create(new Feasibility(s, costs), settings);
+            ranking = OfflineSearch.run(search, OfflineSearch.flopsObjective(costs), null);
+            if (search instanceof ParetoEvolutionSearch p) {
+                ArrayNode front = summary.putArray("pareto_front");
+                p.paretoFront().forEach(t -> front.add(ResultsWriter.row(t)));
+            }
+        } else {
+            PipelineSearch.Request request = pipelineRequest(s, settings);
+            PipelineSearch.Result result =
+                    new PipelineSearch(request).run(spec.commandLine().getErr());
+            ranking = result.ranking();
+            trainedOutcome = result.outcome();
+            summary.put("experiment_id", request.experimentId());
+            summary.put("broker_ready_ms", result.brokerMs());
+            summary.put("services_ready_ms", result.servicesMs());
+            summary.put("search_ms", result.searchMs());
+            o.printf(
+                    "kafka: %s ready in %d ms, services in %d ms, search %d ms from submit to finish%n",
+                    cluster.describe(), result.brokerMs(), result.servicesMs(), result.searchMs());
+            if (strategy.equals("pareto")) {
+                ArrayNode front = summary.putArray("pareto_front");
+                dev.autost.domain.search.ParetoEvolutionSearch.paretoFront(ranking)
+                        .forEach(t -> front.add(ResultsWriter.row(t)));
+            }
+        }
+        double ms = (System.nanoTime() - start) / 1e6;
+        int generationsRun =
+                ranking.stream().mapToInt(t -> t.candidate().generation()).max().orElse(0) + 1;
+        o.printf(
+                "space %s (%s), strategy %s, seed %d%s: %d candidates scored in %d generations, %.1f ms%n",
+                s.name(),
+                s.size(),
+                strategy,
+                seed,
+                offline ? ", in process" : ", through Kafka",
+                ranking.size(),
+                generationsRun,
+                ms);
+        o.printf("parameter window %s%n", s.constraints().params());
+        ResultsWriter.printTable(o, ranking, topK);
+
+        summary.put("mode", offline ? "offline" : "kafka");
+        summary.put("space", s.name());
+        summary.put("strategy", strategy);
+        summary.put("seed", seed);
+        summary.put("population", settings.population());
+        summary.put("generations", settings.generations());
+        summary.put("parents", settings.parents());
+        summary.put("candidates_scored", ranking.size());
+        summary.put("elapsed_ms", ms);
+        summary.put("params_window", s.constraints().params().toString());
+        Path results = ResultsWriter.write(out, ranking, topK, summary);
+        if (trainedOutcome != null && !trainedOutcome.trained().isEmpty()) {
+            ResultsWriter.printTrained(o, ranking, trainedOutcome);
+            o.println("wrote " + ResultsWriter.writeTrained(out, ranking, trainedOutcome));
+        }
+        o.println("wrote " + results + " and " + Math.min(topK, ranking.size()) + " RETRAIN YAML files under "
+                + out.resolve("top"));
+        o.flush();
+        return 0;
+    }
+
+    /** The options a search through Kafka reads, checked before anything starts. */
+    private PipelineSearch.Request pipelineRequest(SearchSpace s, EvolutionSettings settings) {
+        cluster.check();
+        boolean api = this.api.enabled() && cluster.localServices();
+        return new PipelineSearch.Request(
+                s,
+                settings,
+                strategy,
+                experimentId != null
+                        ? experimentId
+                        : "search-" + s.name() + "-" + settings.seed() + "-" + System.currentTimeMillis(),
+                trainTopK,
+                training.epochs(),
+                training.dataset(),
+                timeout.timeout(),
+                progress.enabled(),
+                new PipelineSearch.Cluster(
+                        cluster.bootstrapServers(),
+                        cluster.kafkaData(),
+                        cluster.localServices(),
+                        topics.partitions(),
+                        topics.replication()),
+                trainer.template(),
+                api ? new PipelineSearch.Api(this.api.httpPort(), this.api.tokenOrRandom()) : null);
+    }
+}

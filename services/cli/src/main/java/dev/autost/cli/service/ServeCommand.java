@@ -1,0 +1,87 @@
+package dev.autost.cli.service;
+
+import dev.autost.api.ApiVerticle;
+import dev.autost.cli.options.ApiOptions;
+import dev.autost.cli.options.CommonOptions.ClusterOption;
+import dev.autost.cli.options.CommonOptions.TopicOptions;
+import dev.autost.cli.pipeline.LocalServices;
+import dev.autost.observability.Observability;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code autost serve}: the long-running mode of a lab. Runs the services (all, or those named)
+ * and the HTTP API until stopped; experiments arrive through the API.
+ */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the services and the HTTP API until stopped (Ctrl-C / SIGTERM); experiments arrive through",
+            "POST /api/experiments. Without --bootstrap-servers an embedded Kafka broker runs in this process",
+            "(keep its data across restarts with --kafka-data DIR). The page is at http://localhost:PORT/,",
+            "the OpenAPI document at /openapi.yaml."
+        })
+public final class ServeCommand implements Callable<Integer> {
+    @Parameters(arity = "0..*", paramLabel = "SERVICE", description = "sampler, scorer, evaluator (default: all).")
+    List<String> names = new ArrayList<>();
+
+    @Mixin
+    ClusterOption cluster;
+
+    @Option(names = "--kafka-data", paramLabel = "DIR", description = "Data folder of the embedded broker (kept).")
+    Path kafkaData;
+
+    @Mixin
+    TopicOptions topics;
+
+    @Mixin
+    ApiOptions api;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        List<LocalServices.Service> services =
+                ServiceRun.parse(names.isEmpty() ? List.of("sampler", "scorer", "evaluator") : names);
+        Observability obs = Observability.withoutServer();
+        services.forEach(s -> obs.health().expect(s.id()));
+        LocalServices local = ServiceRun.connect(
+                () -> LocalServices.connect(
+                        cluster.bootstrapServers(), kafkaData, topics.partitions(), topics.replication(), obs),
+                obs);
+        CountDownLatch stopped = ServiceRun.startUntilShutdown(local, services, obs);
+        var err = spec.commandLine().getErr();
+        if (api.enabled()) {
+            String token = api.tokenOrRandom();
+            ApiVerticle verticle =
+                    new ApiVerticle(local.bootstrapServers(), api.httpPort(), token, Clock.systemUTC(), obs::mountOn);
+            local.deploy(verticle);
+            err.printf(
+                    "autost serve: API and page on http://localhost:%d/ (OpenAPI at /openapi.yaml, metrics at /metrics)%n",
+                    verticle.actualPort());
+            if (!api.explicitToken()) {
+                err.printf(
+                        "autost serve: API token for this run (set --api-token or AUTOST_API_TOKEN to choose one): %s%n",
+                        token);
+            }
+        }
+        err.printf(
+                "autost serve: %s running against %s%s; Ctrl-C stops%n",
+                services, local.bootstrapServers(), local.embeddedBroker() ? " (embedded broker)" : "");
+        err.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.autost.cli.service;
+
+import dev.autost.cli.options.CommonOptions.ClusterOption;
+import dev.autost.cli.options.CommonOptions.TopicOptions;
+import dev.autost.cli.options.TrainerOptions;
+import dev.autost.cli.pipeline.LocalServices;
+import dev.autost.observability.Endpoints;
+import dev.autost.observability.Observability;
+import dev.autost.observability.ObservabilityConfig;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code autost service NAME...}: runs services in this process until stopped (Ctrl-C / SIGTERM). */
+@Command(
+        name = "service",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs one or more services (sampler, scorer, evaluator, trainer) until stopped.",
+            "Each instance creates missing topics, replays its state from Kafka and then serves.",
+            "Scale the scorer by starting more instances: they share the candidates through a consumer group.",
+            "Without --bootstrap-servers an embedded broker is started (for a laptop; it dies with the process).",
+            "Serves /metrics (Prometheus), /health and /ready on --http-port."
+        })
+public final class ServiceCommand implements Callable<Integer> {
+    // Public so deploy/checks can read this command's options and keep the manifests honest.
+    @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "sampler, scorer, evaluator or trainer.")
+    List<String> names;
+
+    @Mixin
+    ClusterOption cluster;
+
+    @Mixin
+    TopicOptions topics;
+
+    @Option(
+            names = "--http-port",
+            paramLabel = "PORT",
+            description = "Port of " + Endpoints.METRICS + ", " + Endpoints.HEALTH + " and " + Endpoints.READY
+                    + " (default: ${DEFAULT-VALUE}; 0 = no HTTP endpoints).",
+            defaultValue = "" + Endpoints.DEFAULT_PORT)
+    int httpPort;
+
+    @Mixin
+    TrainerOptions trainer;
+
+    @Option(
+            names = "--max-requests",
+            description = "Trainer: exit after this many requests (0 = never; default: "
+                    + "$AUTOST_TRAINER_MAX_REQUESTS or ${DEFAULT-VALUE}). One-shot jobs under KEDA's ScaledJob use 1.",
+            defaultValue = "${env:AUTOST_TRAINER_MAX_REQUESTS:-0}")
+    int maxRequests;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        List<LocalServices.Service> services = ServiceRun.parse(names);
+        // Endpoints first: liveness answers and readiness says 503 while the services replay.
+        Observability observability = httpPort == 0 ? null : startObservability(services);
+        LocalServices local = ServiceRun.connect(
+                () -> LocalServices.connect(
+                                cluster.bootstrapServers(),
+                                null,
+                                topics.partitions(),
+                                topics.replication(),
+                                observability)
+                        .trainerSettings(trainer.template().withMaxRequests(maxRequests)),
+                observability);
+        CountDownLatch stopped = ServiceRun.startUntilShutdown(local, services, observability);
+        spec.commandLine()
+                .getErr()
+                .printf(
+                        "autost service: %s running against %s%s; Ctrl-C stops%n",
+                        names,
+                        local.bootstrapServers(),
+                        observability == null
+                                ? ""
+                                : ", metrics on http://localhost:" + observability.port() + Endpoints.METRICS);
+        spec.commandLine().getErr().flush();
+        if (maxRequests > 0 && services.contains(LocalServices.Service.TRAINER)) {
+            // A one-shot worker: exit once its requests are done (the shutdown hook cleans up).
+            local.trainerDone().join();
+            spec.commandLine().getErr().printf("autost service: trainer handled %d request(s); exiting%n", maxRequests);
+            spec.commandLine().getErr().flush();
+            return 0;
+        }
+        stopped.await();
+        return 0;
+    }
+
+    private Observability startObservability(List<LocalServices.Service> services) throws InterruptedException {
+        ObservabilityConfig config = ObservabilityConfig.ofPort(httpPort);
+        try {
+            Observability o = Observability.start(config)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+            services.forEach(s -> o.health().expect(s.id()));
+            return o;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(
+                    "cannot serve HTTP on port " + httpPort + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("HTTP endpoints did not start on port " + httpPort + " within 30 s", e);
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package dev.autost.messaging;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A consumer-group worker loop with at-least-once delivery: poll, turn the records into outputs
+ * ({@link Handler}), send every output and wait until each is acknowledged, only then commit the
+ * records' offsets. A crash between send and commit makes the next owner handle the records
+ * again, which is harmless because every output is keyed and deterministic. The next poll waits
+ * for the previous batch, so a slow broker slows the loop instead of filling memory.
+ *
+ * <p>Two ways to handle a batch: on the loop thread (the scorer: microseconds a record), or
+ * {@linkplain Settings#offLoop() off the loop} on a worker thread (the trainer: minutes a
+ * request) while the loop keeps polling with its partitions paused, so the member stays in its
+ * group however long the work takes ({@code max.poll.interval.ms} is about polls, not work).
+ */
+public final class CommittingLoop extends ServiceLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(CommittingLoop.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    /** What a service does with the records of one poll. */
+    public interface Handler {
+        /** Start-up work after subscribing, before the loop is ready (the scorer reads its experiments). */
+        default void onStart() {}
+
+        /** After every poll, also an empty one (the scorer catches up on experiments). */
+        default void afterPoll() {}
+
+        /**
+         * The outputs of these records (results, dead letters), or null when the work was cut
+         * short because the loop is stopping: then nothing is sent and nothing committed.
+         */
+        List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecords<byte[], byte[]> records, Context context)
+                throws InterruptedException;
+
+        /** The outputs of a batch are acknowledged and its offsets committed (or being committed). */
+        default void onHandled(ConsumerRecords<byte[], byte[]> records, List<ProducerRecord<byte[], byte[]>> outputs) {}
+
+        /** Interrupts whatever the handler blocks on (another consumer), from any thread. */
+        default void wakeup() {}
+
+        /** Closes the handler's own clients, on the loop thread. */
+        default void close() {}
+    }
+
+    /** What a handler may use while it works. Thread-safe. */
+    public interface Context {
+        /** False once the loop is stopping: long work should end at its next safe point. */
+        boolean running();
+
+        /** Sends a side output now without waiting for it (progress): losing one is acceptable. */
+        void publish(ProducerRecord<byte[], byte[]> record);
+    }
+
+    /**
+     * @param topic       the topic consumed in the group
+     * @param pollTimeout longest wait of one poll
+     * @param offLoop     handle batches on a worker thread while polling with paused partitions
+     * @param syncCommit  wait for each commit (few, valuable records) or not (many cheap ones:
+     *                    a lost commit only replays idempotent work)
+     * @param maxBatches  stop after this many handled batches (0 = never): one-shot workers
+     */
+    public record Settings(String topic, Duration pollTimeout, boolean offLoop, boolean syncCommit, long maxBatches) {
+        public Settings {
+            Objects.requireNonNull(topic, "topic");
+            Objects.requireNonNull(pollTimeout, "pollTimeout");
+            if (maxBatches < 0) {
+                throw new IllegalArgumentException("maxBatches must be >= 0, got " + maxBatches);
+            }
+        }
+    }
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> producer;
+    private final Handler handler;
+    private final Settings settings;
+    private final ExecutorService worker;
+    private final AtomicLong handled = new AtomicLong();
+    private final Context context = new Context() {
+        @Override
+        public boolean running() {
+            return CommittingLoop.this.running();
+        }
+
+        @Override
+        public void publish(ProducerRecord<byte[], byte[]> record) {
+            producer.send(record);
+        }
+    };
+
+    /**
+     * @param consumer a group consumer without auto commit
+     * @param producer an idempotent producer with {@code acks=all}
+     */
+    public CommittingLoop(
+            String name,
+            Consumer<byte[], byte[]> consumer,
+            Producer<byte[], byte[]> producer,
+            Handler handler,
+            Settings settings) {
+        super(name);
+        this.consumer = Objects.requireNonNull(consumer, "consumer");
+        this.producer = Objects.requireNonNull(producer, "producer");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.worker = settings.offLoop() ? Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-work")) : null;
+    }
+
+    /** Batches handled: outputs acknowledged and offsets committed. */
+    public long handled() {
+        return handled.get();
+    }
+
+    @Override
+    protected void serve() throws InterruptedException {
+        consumer.subscribe(List.of(settings.topic()));
+        handler.onStart();
+        markReady();
+        LOG.info("{} consuming {}", name, settings.topic());
+        while (running() && (settings.maxBatches() == 0 || handled.get() < settings.maxBatches())) {
+            ConsumerRecords<byte[], byte[]> batch = consumer.poll(settings.pollTimeout());
+            handler.afterPoll();
+            if (!batch.isEmpty()) {
+                process(batch);
+            }
+        }
+    }
+
+    private void process(ConsumerRecords<byte[], byte[]> batch) throws InterruptedException {
+        List<ProducerRecord<byte[], byte[]>> outputs =
+                settings.offLoop() ? handleOffLoop(batch) : handler.handle(batch, context);
+        if (outputs == null || !sendAll(producer, outputs)) {
+            // Stopping: leave the batch uncommitted; the next owner handles it again.
+            LOG.info("{}: stopping with {} record(s) uncommitted", name, batch.count());
+            return;
+        }
+        commit(batch);
+        handled.incrementAndGet();
+        handler.onHandled(batch, outputs);
+    }
+
+    /** Handles the batch on the worker and keeps this member in its group meanwhile. */
+    private List<ProducerRecord<byte[], byte[]>> handleOffLoop(ConsumerRecords<byte[], byte[]> batch)
+            throws InterruptedException {
+        consumer.pause(consumer.assignment());
+        Future<List<ProducerRecord<byte[], byte[]>>> work = worker.submit(() -> handler.handle(batch, context));
+        try {
+            while (!work.isDone()) {
+                holdBack(consumer.poll(settings.pollTimeout()));
+            }
+        } catch (WakeupException e) {
+            // stop() while working: the handler sees running() == false at its next safe point.
+        }
+        try {
+            return work.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(name + ": handling a batch failed", e.getCause());
+        } finally {
+            if (running()) {
+                consumer.resume(consumer.paused());
+            }
+        }
+    }
+
+    /**
+     * Records from partitions assigned while the work ran (a rebalance) are not handled now: seek
+     * back so they are polled again later, and pause those partitions too.
+     */
+    private void holdBack(ConsumerRecords<byte[], byte[]> early) {
+        for (TopicPartition tp : early.partitions()) {
+            consumer.seek(tp, early.records(tp).get(0).offset());
+        }
+        consumer.pause(consumer.assignment());
+    }
+
+    private void commit(ConsumerRecords<byte[], byte[]> batch) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : batch.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> records = batch.records(tp);
+            offsets.put(
+                    tp, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
+        }
+        try {
+            if (settings.syncCommit()) {
+                consumer.commitSync(offsets);
+            } else {
+                consumer.commitAsync(offsets, (committed, error) -> {
+                    if (error != null) {
+                        LOG.warn(
+                                "{}: commit of {} failed; the next owner handles them again: {}",
+                                name,
+                                committed,
+                                error.toString());
+                    }
+                });
+            }
+        } catch (CommitFailedException
+                | RebalanceInProgressException
+                | org.apache.kafka.common.errors.TimeoutException e) {
+            // The outputs are durable; a new owner handles these records again, harmlessly.
+            LOG.warn("{}: commit of {} failed after a rebalance: {}", name, offsets, e.toString());
+        }
+    }
+
+    @Override
+    protected void wakeup() {
+        consumer.wakeup();
+        handler.wakeup();
+    }
+
+    @Override
+    protected void closeClients() {
+        if (worker != null) {
+            worker.shutdownNow();
+            try {
+                worker.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        // Producer first: its close flushes, and nothing sent but unacknowledged is committed.
+        closeQuietly("producer", () -> producer.close(CLOSE_TIMEOUT));
+        closeQuietly("consumer", () -> consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT)));
+        closeQuietly("handler", handler::close);
+    }
+}

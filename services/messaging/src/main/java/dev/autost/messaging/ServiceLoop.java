@@ -1,0 +1,169 @@
+package dev.autost.messaging;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle every service's Kafka loop shares: it runs on one dedicated thread (Kafka's
+ * consumer is single-threaded and its {@code poll} blocks), says when it is {@link #ready()},
+ * ends on {@link #stop()}, closes its clients and then completes {@link #done()}. Subclasses
+ * supply {@link #serve()}; this class owns the error handling and the "send and wait for every
+ * acknowledgement" step that makes outputs durable before their inputs count as handled.
+ */
+public abstract class ServiceLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceLoop.class);
+    /** Slice of waiting for one acknowledgement between checks of the stop flag. */
+    private static final Duration ACK_WAIT = Duration.ofMillis(100);
+    /** Pause before resending what failed. */
+    private static final Duration RESEND_BACKOFF = Duration.ofMillis(500);
+
+    protected final String name;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private volatile boolean running = true;
+
+    protected ServiceLoop(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /** Completes once the loop serves (after its start-up work); fails if it stops before. */
+    public final CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    /** Completes after the loop ended and its clients were closed. */
+    public final CompletableFuture<Void> done() {
+        return done;
+    }
+
+    /** Asks the loop to end; work whose outputs are not acknowledged stays unacknowledged. */
+    public final void stop() {
+        running = false;
+        wakeup();
+    }
+
+    protected final boolean running() {
+        return running;
+    }
+
+    /** Marks the loop ready; called by {@link #serve()} when its start-up work is done. */
+    protected final void markReady() {
+        ready.complete(null);
+    }
+
+    /** The loop itself: start-up work, {@link #markReady()}, then serve while {@link #running()}. */
+    protected abstract void serve() throws InterruptedException;
+
+    /** Interrupts a blocking poll (Kafka's {@code wakeup}); called from any thread. */
+    protected abstract void wakeup();
+
+    /** Closes the loop's clients; called once, on the loop thread, after {@link #serve()}. */
+    protected abstract void closeClients();
+
+    @Override
+    public final void run() {
+        try {
+            serve();
+        } catch (WakeupException e) {
+            if (running) {
+                LOG.error("{} woken up unexpectedly", name, e);
+                ready.completeExceptionally(e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ready.completeExceptionally(e);
+        } catch (RuntimeException | Error e) {
+            LOG.error("{} stopped on an unexpected error", name, e);
+            ready.completeExceptionally(e);
+        } finally {
+            ready.completeExceptionally(new MessagingException(name + " stopped before it was ready"));
+            closeClients();
+            done.complete(null);
+        }
+    }
+
+    /**
+     * Sends every record and waits for every acknowledgement; resends what failed, in order,
+     * until it is acknowledged. A record the broker refuses for good (too large, not
+     * serializable) is dropped with an error, and only that record.
+     *
+     * @return true when all were acknowledged (or dropped), false when the loop was stopped first
+     */
+    protected final boolean sendAll(Producer<byte[], byte[]> producer, List<ProducerRecord<byte[], byte[]>> records)
+            throws InterruptedException {
+        List<ProducerRecord<byte[], byte[]>> pending = records;
+        while (!pending.isEmpty()) {
+            List<Future<?>> sends = new ArrayList<>(pending.size());
+            for (ProducerRecord<byte[], byte[]> r : pending) {
+                sends.add(producer.send(r));
+            }
+            List<ProducerRecord<byte[], byte[]>> failed = new ArrayList<>();
+            Throwable cause = null;
+            for (int i = 0; i < sends.size(); i++) {
+                try {
+                    while (!await(sends.get(i))) {
+                        if (!running) {
+                            return false;
+                        }
+                    }
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RecordTooLargeException
+                            || e.getCause() instanceof SerializationException) {
+                        // Resending cannot help: drop what the broker will never take, keep the rest flowing.
+                        LOG.error(
+                                "{}: dropping a record for {} the broker refuses for good: {}",
+                                name,
+                                pending.get(i).topic(),
+                                e.getCause().toString());
+                    } else {
+                        failed.add(pending.get(i));
+                        cause = e.getCause();
+                    }
+                }
+            }
+            if (!failed.isEmpty()) {
+                // Idempotent producer and keyed outputs: resending is harmless; order among them is kept.
+                LOG.warn("{}: produce failed, resending {} record(s): {}", name, failed.size(), String.valueOf(cause));
+                Thread.sleep(RESEND_BACKOFF.toMillis());
+                if (!running) {
+                    return false;
+                }
+            }
+            pending = failed;
+        }
+        return true;
+    }
+
+    /** Waits a little for one send, so that {@link #stop()} is not held up by a broker that is gone. */
+    private static boolean await(Future<?> f) throws ExecutionException, InterruptedException {
+        try {
+            f.get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        }
+    }
+
+    /** Runs one close step; a failure is logged so the other clients still close. */
+    protected final void closeQuietly(String what, Runnable close) {
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: closing the {} failed: {}", name, what, e.toString());
+        }
+    }
+}

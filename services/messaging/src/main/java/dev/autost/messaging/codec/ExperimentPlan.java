@@ -1,0 +1,152 @@
+package dev.autost.messaging.codec;
+
+import dev.autost.domain.AutostException;
+import dev.autost.domain.genome.Genome;
+import dev.autost.domain.search.EvolutionSettings;
+import dev.autost.domain.search.Feasibility;
+import dev.autost.domain.search.SearchExhaustedException;
+import dev.autost.domain.search.Strategy;
+import dev.autost.domain.space.SearchSpace;
+import dev.autost.domain.space.SearchSpaces;
+import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.ExperimentSpec;
+import dev.autost.proto.v1.TrainRequest;
+import java.util.Objects;
+
+/**
+ * An experiment spec checked and turned into domain objects. Every service that needs an
+ * experiment's settings builds it from the same {@link ExperimentSpec}, so they agree.
+ *
+ * @param experimentId key of everything the experiment produces
+ * @param space        parsed search space
+ * @param strategy     evolution, random, pareto, stratified or uniform
+ * @param settings     population, generations, parents, seed
+ * @param trainTopK    how many of the best candidates are trained (0 = none)
+ * @param epochs       training epochs per trained candidate
+ * @param dataset      training dataset name
+ */
+public record ExperimentPlan(
+        String experimentId,
+        SearchSpace space,
+        Strategy strategy,
+        EvolutionSettings settings,
+        int trainTopK,
+        int epochs,
+        String dataset) {
+
+    /** ExperimentSpec option that, on a re-announced spec, stops the experiment. */
+    public static final String STOPPED_OPTION = "stopped";
+    /** ExperimentSpec option {@code sampler: off}: the scorer serves the experiment, the sampler ignores it. */
+    public static final String SAMPLER_OPTION = "sampler";
+
+    public static final String NO_SAMPLER = "off";
+
+    /** Defaults applied to unset (zero) spec fields: the official search. */
+    public static final int DEFAULT_POPULATION = 50;
+
+    public static final int DEFAULT_GENERATIONS = 20;
+
+    public ExperimentPlan {
+        Objects.requireNonNull(experimentId, "experimentId");
+        Objects.requireNonNull(space, "space");
+        Objects.requireNonNull(settings, "settings");
+    }
+
+    /**
+     * Checks a spec and builds the plan.
+     *
+     * @throws InvalidExperimentException naming what is wrong
+     */
+    public static ExperimentPlan fromSpec(ExperimentSpec spec) {
+        if (!SchemaVersions.isKnown(spec.getSchemaVersion())) {
+            throw new InvalidExperimentException(
+                    "unknown schema_version " + Integer.toUnsignedString(spec.getSchemaVersion()));
+        }
+        String id = spec.getExperimentId();
+        if (!isValidId(id)) {
+            throw new InvalidExperimentException("experiment_id must be non-empty and without '/', got '" + id + "'");
+        }
+        SearchSpace space;
+        try {
+            space = SearchSpaces.parse(spec.getSpaceYaml());
+        } catch (AutostException e) {
+            throw new InvalidExperimentException("space_yaml: " + e.getMessage());
+        }
+        String strategyName = spec.getStrategy().isEmpty() ? Strategy.EVOLUTION.id() : spec.getStrategy();
+        if (!Strategy.NAMES.contains(strategyName)) {
+            throw new InvalidExperimentException("strategy '" + strategyName + "' is not one of " + Strategy.NAMES);
+        }
+        Strategy strategy = Strategy.parse(strategyName);
+        int population = spec.getPopulation() == 0 ? DEFAULT_POPULATION : spec.getPopulation();
+        int generations = spec.getGenerations() == 0 ? DEFAULT_GENERATIONS : spec.getGenerations();
+        EvolutionSettings.Builder b = EvolutionSettings.builder()
+                .populationWithOfficialSplit(population)
+                .generations(generations)
+                .seed(spec.getSeed());
+        if (spec.getParents() > 0) {
+            b.parents(spec.getParents());
+        }
+        EvolutionSettings settings;
+        try {
+            settings = b.build();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidExperimentException(e.getMessage());
+        }
+        return new ExperimentPlan(
+                id,
+                space,
+                strategy,
+                settings,
+                spec.getTrainTopK(),
+                spec.getEpochs(),
+                spec.getDataset().isEmpty() ? "fashion-mnist" : spec.getDataset());
+    }
+
+    /** The request to train {@code genome}, the {@code rank}-th best of this experiment, by its recipe. */
+    public TrainRequest trainRequest(Genome genome, int rank) {
+        return TrainMessages.request(
+                experimentId,
+                genome,
+                dataset,
+                epochs,
+                settings.seed(),
+                rank,
+                space.setting().backbone(),
+                space.modelSetting().timeSteps());
+    }
+
+    /** Experiment ids key every record of the experiment ({@code ID/HASH}): non-empty, no '/'. */
+    public static boolean isValidId(String id) {
+        return id != null && !id.isEmpty() && !id.contains("/");
+    }
+
+    /**
+     * Refuses a plan whose search could not even draw its first generation, by the sampler's own
+     * rule (the same draws it makes when the experiment starts): a parameter window or a space
+     * with too few feasible architectures.
+     *
+     * @throws InvalidExperimentException naming the space's constraints
+     */
+    public ExperimentPlan checkFeasible() {
+        try {
+            strategy.create(Feasibility.of(space), settings).ask();
+        } catch (SearchExhaustedException e) {
+            throw new InvalidExperimentException(infeasible(e));
+        }
+        return this;
+    }
+
+    /** The reason for a space whose feasible candidates ran out, in the API's terms. */
+    public static String infeasible(SearchExhaustedException e) {
+        return "space.constraints: too few feasible candidates: " + e.getMessage();
+    }
+
+    /** An experiment spec was refused. */
+    public static final class InvalidExperimentException extends AutostException {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidExperimentException(String message) {
+            super(message);
+        }
+    }
+}

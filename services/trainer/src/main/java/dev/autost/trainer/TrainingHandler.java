@@ -1,0 +1,105 @@
+package dev.autost.trainer;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.autost.messaging.CommittingLoop;
+import dev.autost.messaging.DeadLetters;
+import dev.autost.messaging.Topics;
+import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.TrainProgress;
+import dev.autost.proto.v1.TrainRequest;
+import dev.autost.proto.v1.TrainResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer's work in its {@link CommittingLoop}: one train request at a time, trained off the
+ * loop thread while the loop keeps the worker in its group. The result (OK or FAILED) is the
+ * output, so the request's offset is committed only after the result is acknowledged: a worker
+ * killed mid-job leaves the request to be redelivered, and the next worker resumes from the
+ * checkpoint the job wrote after each epoch. Progress goes out after every epoch without waiting.
+ * Malformed requests become dead letters.
+ */
+final class TrainingHandler implements CommittingLoop.Handler {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingHandler.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    /**
+     * One request per poll: a worker never holds requests it is not training; partitions move only
+     * when they must, so a busy worker rarely loses its request.
+     */
+    static final Map<String, Object> CONSUMER_SETTINGS = Map.of(
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            1,
+            ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+            "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+
+    private final TrainerConfig config;
+    private final TrainingJob job;
+    private final DeadLetters deadLetters;
+
+    TrainingHandler(TrainerConfig config, TrainingJob job, DeadLetters deadLetters) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.job = Objects.requireNonNull(job, "job");
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+    }
+
+    /** One request at a time, worked off the loop thread, committed synchronously; stops after max-requests. */
+    static CommittingLoop.Settings settings(TrainerConfig config) {
+        return new CommittingLoop.Settings(Topics.TRAIN_REQUESTS, POLL, true, true, config.maxRequests());
+    }
+
+    @Override
+    public List<ProducerRecord<byte[], byte[]>> handle(
+            ConsumerRecords<byte[], byte[]> records, CommittingLoop.Context context) {
+        ConsumerRecord<byte[], byte[]> r = records.iterator().next(); // max.poll.records = 1
+        TrainRequest req;
+        try {
+            req = TrainRequest.parseFrom(r.value() == null ? new byte[0] : r.value());
+            if (!SchemaVersions.isKnown(req.getSchemaVersion())) {
+                throw new IllegalArgumentException(
+                        "unknown schema_version " + Integer.toUnsignedString(req.getSchemaVersion()));
+            }
+            if (req.getExperimentId().isEmpty() || req.getGenomeHash().isEmpty() || !req.hasGenome()) {
+                throw new IllegalArgumentException("a train request needs experiment_id, genome_hash and genome");
+            }
+        } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+            String reason = e instanceof InvalidProtocolBufferException
+                    ? "cannot decode TrainRequest: " + e.getMessage()
+                    : e.getMessage();
+            return deadLetters.reject(r, reason, e);
+        }
+        TrainResult result = job.run(req, p -> context.publish(progress(p)), context::running);
+        if (result == null) {
+            return null; // stopped after an epoch's checkpoint: uncommitted, so redelivered
+        }
+        LOG.info(
+                "trained {}/{}: {} {}",
+                req.getExperimentId(),
+                req.getGenomeHash(),
+                result.getStatus(),
+                result.getStatus() == TrainResult.Status.OK
+                        ? "test accuracy " + result.getTestAccuracy()
+                        : result.getFailureReason());
+        return List.of(new ProducerRecord<>(Topics.TRAIN_RESULTS, key(req), result.toByteArray()));
+    }
+
+    private static ProducerRecord<byte[], byte[]> progress(TrainProgress p) {
+        return new ProducerRecord<>(
+                Topics.TRAIN_PROGRESS,
+                Topics.genomeKey(p.getExperimentId(), p.getGenomeHash()).getBytes(StandardCharsets.UTF_8),
+                p.toByteArray());
+    }
+
+    private static byte[] key(TrainRequest req) {
+        return Topics.genomeKey(req.getExperimentId(), req.getGenomeHash()).getBytes(StandardCharsets.UTF_8);
+    }
+}
