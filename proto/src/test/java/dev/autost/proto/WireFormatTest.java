@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.autost.proto.v1.Genome;
+import dev.autost.proto.v1.GenomeMessage;
 import dev.autost.proto.v1.RankedCandidate;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class WireFormatTest {
 
-    private static final Genome GENOME = Genome.newBuilder()
+    private static final GenomeMessage GENOME = GenomeMessage.newBuilder()
             .setDepth(2)
             .addMlpRatios(4.0)
             .addMlpRatios(3.5)

@@ -8,7 +8,6 @@ import dev.autost.domain.AutostException;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.messaging.codec.ExperimentPlan;
-import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.ExperimentSpec;
 import java.time.Clock;
 import java.util.Iterator;
@@ -100,15 +99,14 @@ public final class SubmissionParser {
         }
         String id = text(
                 root, "experiment_id", "exp-" + UUID.randomUUID().toString().substring(0, 12));
-        ExperimentSpec spec = ExperimentSpec.newBuilder()
-                .setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId(id)
-                .setSpaceYaml(SearchSpaces.toYaml(s))
-                .setStrategy(text(root, "strategy", "evolution"))
-                .setSeed(number(root, "seed", 42, Long.MAX_VALUE))
-                .setGenerations((int) number(root, "generations", 20, 10_000))
-                .setPopulation((int) number(root, "population", 50, 100_000))
-                .setParents((int) number(root, "parents", 0, 100_000))
+        ExperimentSpec spec = ExperimentPlan.specBuilder(
+                        id,
+                        s,
+                        text(root, "strategy", "evolution"),
+                        number(root, "seed", 42, Long.MAX_VALUE),
+                        (int) number(root, "population", 50, 100_000),
+                        (int) number(root, "generations", 20, 10_000),
+                        (int) number(root, "parents", 0, 100_000))
                 .setTrainTopK((int) number(root, "train_top_k", 0, 10_000))
                 .setEpochs((int) number(root, "epochs", 1, 10_000))
                 .setDataset(text(root, "dataset", "fashion-mnist"))

@@ -10,6 +10,11 @@ import picocli.CommandLine;
 /** Runs the real command tree in process and captures what it prints. */
 public record CliRun(int exitCode, String out, String err) {
     /** Runs {@code autost ARGS}; {@code stdin}, when given, is what {@code autost score} reads. */
+    /** Runs a command line whose words are separated by single spaces (paths without spaces). */
+    public static CliRun line(String commandLine) {
+        return run(null, commandLine.split(" "));
+    }
+
     public static CliRun run(String stdin, String... args) {
         CommandLine cl = Main.commandLine();
         StringWriter out = new StringWriter();

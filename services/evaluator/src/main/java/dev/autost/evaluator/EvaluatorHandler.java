@@ -228,15 +228,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
                         : 0)
                 .thenComparing(ScoreMessages.BEST_FIRST));
         for (Score s : top.subList(0, Math.min(top.size(), Math.min(MAX_TOP, Math.max(TOP, b.results.size()))))) {
-            RankedCandidate.Builder c = RankedCandidate.newBuilder()
-                    .setGenomeHash(s.getGenomeHash())
-                    .setGenome(s.getGenome())
-                    .setParams(s.getParams())
-                    .setFlopsSyops(s.getFlopsSyops())
-                    .setFlopsFull(s.getFlopsFull())
-                    .setEnergyPj(s.getEnergyPj())
-                    .setGeneration(s.getGeneration())
-                    .setSequence(s.getSequence());
+            RankedCandidate.Builder c = ScoreMessages.ranked(s);
             TrainResult tr = b.results.get(s.getGenomeHash());
             if (isOk(tr)) {
                 c.setTestAccuracy(tr.getTestAccuracy());

@@ -56,6 +56,14 @@ class EvaluatorHandlerTest {
                 .toByteArray();
     }
 
+    /** Scores of candidates a, b, c... with these flops, in that ask order. */
+    private void scored(EvaluatorHandler h, double... flops) {
+        for (int i = 0; i < flops.length; i++) {
+            String hash = String.valueOf((char) ('a' + i));
+            h.onRecord(in(Topics.SCORES, "e/" + hash, score(hash, flops[i], i)), false);
+        }
+    }
+
     private static EvaluatorHandler handler() {
         EvaluatorHandler h = new EvaluatorHandler(new DeadLetters(EvaluatorHandler.SERVICE, Clock.systemUTC()));
         h.onCaughtUp();
@@ -65,9 +73,7 @@ class EvaluatorHandlerTest {
     @Test
     void searchDoneWithoutTraining_finishesAtOnceWithTheLeaderboard() throws Exception {
         EvaluatorHandler h = handler();
-        h.onRecord(in(Topics.SCORES, "e/a", score("a", 10, 0)), false);
-        h.onRecord(in(Topics.SCORES, "e/b", score("b", 30, 1)), false);
-        h.onRecord(in(Topics.SCORES, "e/c", score("c", 30, 2)), false);
+        scored(h, 10, 30, 30);
         List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(Topics.REPORTS, "e", searchDone(0)), false);
         assertEquals(1, out.size());
         assertEquals(Topics.evaluationKey("e"), new String(out.get(0).key(), StandardCharsets.UTF_8));
@@ -112,8 +118,7 @@ class EvaluatorHandlerTest {
     @Test
     void training_finishesWhenEveryExpectedResultArrived_andRanksByAccuracy() throws Exception {
         EvaluatorHandler h = handler();
-        h.onRecord(in(Topics.SCORES, "e/a", score("a", 10, 0)), false);
-        h.onRecord(in(Topics.SCORES, "e/b", score("b", 30, 1)), false);
+        scored(h, 10, 30);
         assertTrue(h.onRecord(in(Topics.REPORTS, "e", searchDone(2)), false).isEmpty());
         Report partial = Report.parseFrom(h.onRecord(in(Topics.TRAIN_RESULTS, "e/b", result("b", 0.80)), false)
                 .get(0)
@@ -144,9 +149,7 @@ class EvaluatorHandlerTest {
     @Test
     void proxiesMeasuredByTheTrainer_areCorrelatedLikeScoreFields() throws Exception {
         EvaluatorHandler h = handler();
-        h.onRecord(in(Topics.SCORES, "e/a", score("a", 10, 0)), false);
-        h.onRecord(in(Topics.SCORES, "e/b", score("b", 30, 1)), false);
-        h.onRecord(in(Topics.SCORES, "e/c", score("c", 20, 2)), false);
+        scored(h, 10, 30, 20);
         h.onRecord(in(Topics.REPORTS, "e", searchDone(3)), false);
         h.onRecord(in(Topics.TRAIN_RESULTS, "e/a", withNaswot("a", 0.70, 100)), false);
         h.onRecord(in(Topics.TRAIN_RESULTS, "e/b", withNaswot("b", 0.80, 300)), false);
@@ -180,50 +183,16 @@ class EvaluatorHandlerTest {
     @Test
     void report_beforeTraining_paretoFrontIsOfTheScore() throws Exception {
         EvaluatorHandler h = handler();
-        h.onRecord(
-                in(
-                        Topics.SCORES,
-                        "e/a",
-                        Score.newBuilder()
-                                .setSchemaVersion(1)
-                                .setExperimentId("e")
-                                .setGenomeHash("a")
-                                .setFlopsSyops(10)
-                                .setEnergyPj(1)
-                                .setParams(5)
-                                .build()
-                                .toByteArray()),
-                false);
-        h.onRecord(
-                in(
-                        Topics.SCORES,
-                        "e/b",
-                        Score.newBuilder()
-                                .setSchemaVersion(1)
-                                .setExperimentId("e")
-                                .setGenomeHash("b")
-                                .setFlopsSyops(20)
-                                .setEnergyPj(3)
-                                .setParams(4)
-                                .setSequence(1)
-                                .build()
-                                .toByteArray()),
-                false);
-        h.onRecord(
-                in(
-                        Topics.SCORES,
-                        "e/c",
-                        Score.newBuilder()
-                                .setSchemaVersion(1)
-                                .setExperimentId("e")
-                                .setGenomeHash("c")
-                                .setFlopsSyops(15)
-                                .setEnergyPj(4)
-                                .setParams(6)
-                                .setSequence(2)
-                                .build()
-                                .toByteArray()),
-                false);
+        // (flops, energy, params): a (10, 1, 5), b (20, 3, 4), c (15, 4, 6)
+        double[][] points = {{10, 1, 5}, {20, 3, 4}, {15, 4, 6}};
+        for (int i = 0; i < points.length; i++) {
+            String hash = String.valueOf((char) ('a' + i));
+            Score s = Score.parseFrom(score(hash, points[i][0], i)).toBuilder()
+                    .setEnergyPj(points[i][1])
+                    .setParams((long) points[i][2])
+                    .build();
+            h.onRecord(in(Topics.SCORES, "e/" + hash, s.toByteArray()), false);
+        }
         Report r = Report.parseFrom(
                 h.onRecord(in(Topics.REPORTS, "e", searchDone(0)), false).get(0).value());
         assertEquals(List.of("b", "a"), r.getParetoEnergyList());

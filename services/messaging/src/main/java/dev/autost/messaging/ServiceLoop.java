@@ -90,7 +90,7 @@ public abstract class ServiceLoop implements Runnable {
             LOG.error("{} stopped on an unexpected error", name, e);
             ready.completeExceptionally(e);
         } finally {
-            ready.completeExceptionally(new MessagingException(name + " stopped before it was ready"));
+            ready.completeExceptionally(new MessagingException(name + " stopped before it was ready", null));
             closeClients();
             done.complete(null);
         }

@@ -51,7 +51,7 @@ public final class TopicReader {
         for (String topic : topics) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
-                throw new MessagingException("topic " + topic + " does not exist; create the topics first");
+                throw new MessagingException("topic " + topic + " does not exist; create the topics first", null);
             }
             infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
         }
@@ -92,7 +92,7 @@ public final class TopicReader {
         while (keepGoing.getAsBoolean() && !reached(end)) {
             if (System.nanoTime() > deadline) {
                 throw new MessagingException(
-                        "could not read " + partitions + " to their end offsets " + end + " within " + timeout);
+                        "could not read " + partitions + " to their end offsets " + end + " within " + timeout, null);
             }
             sink.accept(consumer.poll(POLL));
         }

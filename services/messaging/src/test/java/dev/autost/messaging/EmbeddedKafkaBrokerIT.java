@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autost.broker.EmbeddedKafkaBroker;
 import dev.autost.proto.SchemaVersions;
-import dev.autost.proto.v1.Candidate;
-import dev.autost.proto.v1.Genome;
+import dev.autost.proto.v1.CandidateMessage;
+import dev.autost.proto.v1.GenomeMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,7 +90,7 @@ class EmbeddedKafkaBrokerIT {
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(broker.bootstrapServers()))) {
             for (int i = 0; i < RECORDS; i++) {
-                Candidate candidate = candidate(i);
+                CandidateMessage candidate = candidate(i);
                 producer.send(
                         new ProducerRecord<>(
                                 topic,
@@ -205,12 +205,12 @@ class EmbeddedKafkaBrokerIT {
         }
     }
 
-    private static Candidate candidate(int sequence) {
-        return Candidate.newBuilder()
+    private static CandidateMessage candidate(int sequence) {
+        return CandidateMessage.newBuilder()
                 .setSchemaVersion(SchemaVersions.CURRENT)
                 .setExperimentId("exp-it")
                 .setGenomeHash(Integer.toHexString(sequence))
-                .setGenome(Genome.newBuilder()
+                .setGenome(GenomeMessage.newBuilder()
                         .setDepth(2)
                         .addMlpRatios(4)
                         .addMlpRatios(4)
@@ -258,7 +258,7 @@ class EmbeddedKafkaBrokerIT {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (seen.cardinality() < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    seen.set((int) Candidate.parseFrom(record.value()).getSequence());
+                    seen.set((int) CandidateMessage.parseFrom(record.value()).getSequence());
                 }
             }
         }

@@ -12,7 +12,6 @@ import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.CandidateMessages;
 import dev.autost.messaging.codec.ExperimentPlan;
-import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
@@ -373,7 +372,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         meters.searchGeneration(plan.experimentId(), run.generation());
         int n = Math.min(ranking.size(), Math.max(REPORT_TOP, plan.trainTopK()));
         for (int i = 0; i < n; i++) {
-            r.addTop(ranked(ranking.get(i)));
+            r.addTop(ranked(plan.experimentId(), ranking.get(i)));
         }
         return record(
                 Topics.REPORTS,
@@ -381,18 +380,14 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 r.build().toByteArray());
     }
 
-    static RankedCandidate ranked(Trial t) {
-        Genome g = t.candidate().genome();
-        return RankedCandidate.newBuilder()
-                .setGenomeHash(g.hash())
-                .setGenome(GenomeMessages.toProto(g))
-                .setParams(t.outcome().cost().params())
-                .setFlopsSyops(t.outcome().cost().flopsSyops())
-                .setFlopsFull(t.outcome().cost().flopsFull())
-                .setEnergyPj(t.outcome().cost().energyPj())
-                .setGeneration(t.candidate().generation())
-                .setSequence(t.candidate().id())
-                .build();
+    /** A trial as a report entry: its score message as the scorer would have built it, summarised. */
+    static RankedCandidate ranked(String experimentId, Trial t) {
+        Score s = ScoreMessages.score(
+                CandidateMessages.toProto(experimentId, t.candidate()),
+                t.candidate().genome(),
+                t.outcome().cost(),
+                SERVICE);
+        return ScoreMessages.ranked(s).build();
     }
 
     @Override

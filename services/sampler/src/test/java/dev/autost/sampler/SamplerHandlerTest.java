@@ -3,18 +3,17 @@ package dev.autost.sampler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.GenomeMessages;
+import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.proto.SchemaVersions;
-import dev.autost.proto.v1.Candidate;
+import dev.autost.proto.v1.CandidateMessage;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Report;
-import dev.autost.proto.v1.Score;
 import dev.autost.proto.v1.TrainRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -67,26 +66,13 @@ class SamplerHandlerTest {
         T parseFrom(byte[] bytes) throws Exception;
     }
 
-    private static List<Candidate> candidates(List<ProducerRecord<byte[], byte[]>> out) throws Exception {
-        return decoded(out, Topics.CANDIDATES, Candidate::parseFrom);
+    private static List<CandidateMessage> candidates(List<ProducerRecord<byte[], byte[]>> out) throws Exception {
+        return decoded(out, Topics.CANDIDATES, CandidateMessage::parseFrom);
     }
 
-    private static byte[] score(Candidate c) {
+    private static byte[] score(CandidateMessage c) {
         Genome g = GenomeMessages.toDomain(c.getGenome());
-        CostEstimate e = MODEL.estimate(g);
-        return Score.newBuilder()
-                .setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId(c.getExperimentId())
-                .setGenomeHash(c.getGenomeHash())
-                .setGenome(c.getGenome())
-                .setGeneration(c.getGeneration())
-                .setSequence(c.getSequence())
-                .setParams(e.params())
-                .setFlopsSyops(e.flopsSyops())
-                .setFlopsFull(e.flopsFull())
-                .setEnergyPj(e.energyPj())
-                .build()
-                .toByteArray();
+        return ScoreMessages.score(c, g, MODEL.estimate(g), "scorer-test").toByteArray();
     }
 
     @Test
@@ -95,7 +81,7 @@ class SamplerHandlerTest {
         h.onCaughtUp();
         List<ProducerRecord<byte[], byte[]>> out =
                 h.onRecord(in(Topics.EXPERIMENTS, "e1", spec("e1", 0).toByteArray()), false);
-        List<Candidate> first = candidates(out);
+        List<CandidateMessage> first = candidates(out);
         assertEquals(10, first.size());
         assertEquals("e1/" + first.get(0).getGenomeHash(), new String(out.get(0).key(), StandardCharsets.UTF_8));
         Report report = Report.parseFrom(out.get(out.size() - 1).value());
@@ -110,14 +96,14 @@ class SamplerHandlerTest {
     void onRecord_allScoresTold_breedsThenFinishesWithTrainRequests() throws Exception {
         SamplerHandler h = handler();
         h.onCaughtUp();
-        List<Candidate> gen =
+        List<CandidateMessage> gen =
                 candidates(h.onRecord(in(Topics.EXPERIMENTS, "e2", spec("e2", 3).toByteArray()), false));
         List<ProducerRecord<byte[], byte[]>> last = List.of();
         int generations = 0;
         while (!gen.isEmpty()) {
             generations++;
             List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-            for (Candidate c : gen) {
+            for (CandidateMessage c : gen) {
                 out.addAll(h.onRecord(in(Topics.SCORES, "e2/" + c.getGenomeHash(), score(c)), false));
                 out.addAll(h.onRecord(in(Topics.SCORES, "e2/" + c.getGenomeHash(), score(c)), false)); // redelivered
             }
@@ -146,15 +132,15 @@ class SamplerHandlerTest {
     void onCaughtUp_afterReplay_republishesOnlyUnscoredCandidates() throws Exception {
         SamplerHandler first = handler();
         first.onCaughtUp();
-        List<Candidate> gen = candidates(
+        List<CandidateMessage> gen = candidates(
                 first.onRecord(in(Topics.EXPERIMENTS, "e3", spec("e3", 0).toByteArray()), false));
 
         SamplerHandler restarted = handler();
         restarted.onRecord(in(Topics.EXPERIMENTS, "e3", spec("e3", 0).toByteArray()), true);
-        for (Candidate c : gen.subList(0, 4)) {
+        for (CandidateMessage c : gen.subList(0, 4)) {
             restarted.onRecord(in(Topics.SCORES, "e3/" + c.getGenomeHash(), score(c)), true);
         }
-        List<Candidate> again = candidates(restarted.onCaughtUp());
+        List<CandidateMessage> again = candidates(restarted.onCaughtUp());
         assertEquals(gen.subList(4, 10), again);
     }
 

@@ -72,7 +72,7 @@ final class ExperimentReader implements ExperimentSettings {
             reader.readToEnd(this::apply, () -> true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MessagingException("interrupted while reading " + Topics.EXPERIMENTS);
+            throw new MessagingException("interrupted while reading " + Topics.EXPERIMENTS, null);
         }
     }
 

@@ -11,13 +11,13 @@ import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.proto.SchemaVersions;
-import dev.autost.proto.v1.Candidate;
+import dev.autost.proto.v1.CandidateMessage;
 import dev.autost.proto.v1.Score;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The scorer's transform: the bytes of one {@link Candidate} in, a {@link Score} or a
+ * The scorer's transform: the bytes of one {@link CandidateMessage} in, a {@link Score} or a
  * dead-letter reason out. No Kafka here, so it is tested on its own.
  *
  * <p>Checks, in order: the bytes decode; {@code schema_version} is known; {@code experiment_id}
@@ -50,11 +50,11 @@ public final class ScoreFunction {
         if (value == null) {
             return new ScoreResult.Rejected("record has no value (null)", null);
         }
-        Candidate candidate;
+        CandidateMessage candidate;
         try {
-            candidate = Candidate.parseFrom(value);
+            candidate = CandidateMessage.parseFrom(value);
         } catch (InvalidProtocolBufferException e) {
-            return new ScoreResult.Rejected("cannot decode Candidate: " + e.getMessage(), e);
+            return new ScoreResult.Rejected("cannot decode CandidateMessage: " + e.getMessage(), e);
         }
         try {
             return score(candidate);
@@ -66,7 +66,7 @@ public final class ScoreFunction {
         }
     }
 
-    private ScoreResult score(Candidate candidate) {
+    private ScoreResult score(CandidateMessage candidate) {
         int version = candidate.getSchemaVersion();
         if (!SchemaVersions.isKnown(version)) {
             return new ScoreResult.Rejected("unknown schema_version " + Integer.toUnsignedString(version), null);

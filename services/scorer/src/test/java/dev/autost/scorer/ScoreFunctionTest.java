@@ -14,7 +14,7 @@ import dev.autost.domain.model.ModelSetting;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.proto.SchemaVersions;
-import dev.autost.proto.v1.Candidate;
+import dev.autost.proto.v1.CandidateMessage;
 import dev.autost.proto.v1.Score;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -32,8 +32,8 @@ class ScoreFunctionTest {
         cache.put(EXPERIMENT, SMALL);
     }
 
-    private static Candidate.Builder candidate(Genome genome) {
-        return Candidate.newBuilder()
+    private static CandidateMessage.Builder candidate(Genome genome) {
+        return CandidateMessage.newBuilder()
                 .setSchemaVersion(SchemaVersions.CURRENT)
                 .setExperimentId(EXPERIMENT)
                 .setGenomeHash(genome.hash())
@@ -93,7 +93,7 @@ class ScoreFunctionTest {
     void apply_garbageBytes_rejectsAsUndecodable() {
         var r = rejected(function.apply("not a protobuf".getBytes(StandardCharsets.UTF_8)));
 
-        assertTrue(r.reason().startsWith("cannot decode Candidate"), r.reason());
+        assertTrue(r.reason().startsWith("cannot decode CandidateMessage"), r.reason());
         assertInstanceOf(InvalidProtocolBufferException.class, r.error());
     }
 

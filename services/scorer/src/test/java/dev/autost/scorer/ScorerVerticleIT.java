@@ -15,7 +15,7 @@ import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.proto.SchemaVersions;
-import dev.autost.proto.v1.Candidate;
+import dev.autost.proto.v1.CandidateMessage;
 import dev.autost.proto.v1.DeadLetter;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Score;
@@ -151,7 +151,7 @@ class ScorerVerticleIT {
         assertArrayEquals(garbageKey, letter.getOriginalKey().toByteArray());
         assertEquals(Topics.CANDIDATES, letter.getSourceTopic());
         assertEquals(ScorerVerticle.SERVICE, letter.getService());
-        assertTrue(letter.getReason().startsWith("cannot decode Candidate"), letter.getReason());
+        assertTrue(letter.getReason().startsWith("cannot decode CandidateMessage"), letter.getReason());
     }
 
     @Test
@@ -242,7 +242,7 @@ class ScorerVerticleIT {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         long sequence = 0;
         for (Genome g : genomes) {
-            Candidate c = Candidate.newBuilder()
+            CandidateMessage c = CandidateMessage.newBuilder()
                     .setSchemaVersion(SchemaVersions.CURRENT)
                     .setExperimentId(experiment)
                     .setGenomeHash(g.hash())

@@ -12,7 +12,7 @@ import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
-import dev.autost.proto.v1.Candidate;
+import dev.autost.proto.v1.CandidateMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -84,7 +84,7 @@ class ScoringHandlerTest {
         List<ConsumerRecord<byte[], byte[]>> records = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
             Genome g = Genome.uniform(2 + i, 4.0, 8, 384);
-            byte[] value = Candidate.newBuilder()
+            byte[] value = CandidateMessage.newBuilder()
                     .setSchemaVersion(SchemaVersions.CURRENT)
                     .setExperimentId("e")
                     .setGenomeHash(g.hash())

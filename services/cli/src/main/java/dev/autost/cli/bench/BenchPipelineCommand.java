@@ -11,9 +11,10 @@ import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.TopicSpec;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.proto.SchemaVersions;
-import dev.autost.proto.v1.Candidate;
+import dev.autost.proto.v1.CandidateMessage;
 import dev.autost.proto.v1.ExperimentSpec;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -112,9 +113,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     .setSchemaVersion(SchemaVersions.CURRENT)
                     .setExperimentId(experiment)
                     .setSpaceYaml(SearchSpaces.toYaml(small))
-                    .putOptions(
-                            dev.autost.messaging.codec.ExperimentPlan.SAMPLER_OPTION,
-                            dev.autost.messaging.codec.ExperimentPlan.NO_SAMPLER)
+                    .putOptions(ExperimentPlan.SAMPLER_OPTION, ExperimentPlan.NO_SAMPLER)
                     .build();
             for (int i = 0; i < scorers; i++) {
                 services.start(LocalServices.Service.SCORER);
@@ -134,14 +133,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
             out.flush();
 
             services.start(LocalServices.Service.SAMPLER, LocalServices.Service.EVALUATOR);
-            ExperimentSpec search = ExperimentSpec.newBuilder()
-                    .setSchemaVersion(SchemaVersions.CURRENT)
-                    .setExperimentId(experiment + "-search")
-                    .setSpaceYaml(SearchSpaces.toYaml(small))
-                    .setStrategy("evolution")
-                    .setSeed(Defaults.SEED)
-                    .setGenerations(Defaults.GENERATIONS)
-                    .setPopulation(Defaults.POPULATION)
+            ExperimentSpec search = ExperimentPlan.specBuilder(
+                            experiment + "-search",
+                            small,
+                            "evolution",
+                            Defaults.SEED,
+                            Defaults.POPULATION,
+                            Defaults.GENERATIONS,
+                            0)
                     .build();
             try (ExperimentClient client = new ExperimentClient(bootstrap)) {
                 long s0 = System.nanoTime();
@@ -166,7 +165,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         while (out.size() < n) {
             Genome g = space.sample(rng);
             if (seen.add(g)) {
-                out.add(Candidate.newBuilder()
+                out.add(CandidateMessage.newBuilder()
                         .setSchemaVersion(SchemaVersions.CURRENT)
                         .setExperimentId(experiment)
                         .setGenomeHash(g.hash())

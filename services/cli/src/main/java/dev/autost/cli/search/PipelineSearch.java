@@ -1,5 +1,6 @@
 package dev.autost.cli.search;
 
+import dev.autost.api.ApiVerticle;
 import dev.autost.cli.options.CommonOptions.ProgressOption;
 import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.cli.pipeline.LocalServices;
@@ -8,12 +9,12 @@ import dev.autost.domain.search.Candidate;
 import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Trial;
 import dev.autost.domain.space.SearchSpace;
-import dev.autost.domain.space.SearchSpaces;
+import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.observability.Observability;
-import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.ExperimentSpec;
+import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
 import dev.autost.trainer.TrainerConfig;
 import java.io.PrintWriter;
@@ -90,15 +91,14 @@ final class PipelineSearch {
     Result run(PrintWriter err) {
         Cluster cluster = request.cluster();
         EvolutionSettings settings = request.settings();
-        ExperimentSpec spec = ExperimentSpec.newBuilder()
-                .setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId(request.experimentId())
-                .setSpaceYaml(SearchSpaces.toYaml(request.space()))
-                .setStrategy(request.strategy())
-                .setSeed(settings.seed())
-                .setGenerations(settings.generations())
-                .setPopulation(settings.population())
-                .setParents(settings.parents())
+        ExperimentSpec spec = ExperimentPlan.specBuilder(
+                        request.experimentId(),
+                        request.space(),
+                        request.strategy(),
+                        settings.seed(),
+                        settings.population(),
+                        settings.generations(),
+                        settings.parents())
                 .setTrainTopK(request.trainTopK())
                 .setEpochs(request.epochs())
                 .setDataset(request.dataset())
@@ -139,7 +139,7 @@ final class PipelineSearch {
                                 bar.setExtraMessage(String.format(
                                         "  gen %d/%d  best %.4g", p.generation(), p.generations(), p.bestScore()));
                             }
-                            if (p.trainExpected() > 0 && p.phase() == dev.autost.proto.v1.Report.Phase.SEARCH_DONE) {
+                            if (p.trainExpected() > 0 && p.phase() == Report.Phase.SEARCH_DONE) {
                                 String line = trainingLine(p);
                                 if (!line.equals(lastTraining[0])) {
                                     err.println(line);
@@ -165,7 +165,7 @@ final class PipelineSearch {
             return;
         }
         try {
-            dev.autost.api.ApiVerticle verticle = new dev.autost.api.ApiVerticle(
+            ApiVerticle verticle = new ApiVerticle(
                     services.bootstrapServers(), api.port(), api.token(), java.time.Clock.systemUTC(), obs::mountOn);
             services.deploy(verticle);
             err.printf("autost search: follow it on http://localhost:%d/%n", verticle.actualPort());

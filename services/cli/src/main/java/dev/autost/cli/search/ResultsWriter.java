@@ -3,10 +3,12 @@ package dev.autost.cli.search;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autost.cli.Json;
+import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.GenomeCodec;
 import dev.autost.domain.search.Trial;
+import dev.autost.proto.v1.TrainResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,23 +72,20 @@ final class ResultsWriter {
      * Writes {@code trained.json}: every trained candidate (rank by score, genome, costs, status,
      * test accuracy, train loss, images/s, firing rates) and the evaluator's correlations.
      */
-    static Path writeTrained(
-            Path dir, List<Trial> ranking, dev.autost.cli.pipeline.ExperimentClient.FollowedExperiment o)
-            throws IOException {
+    static Path writeTrained(Path dir, List<Trial> ranking, ExperimentClient.FollowedExperiment o) throws IOException {
         ObjectNode root = Json.MAPPER.createObjectNode();
         ArrayNode rows = root.putArray("trained");
         int rank = 0;
         for (Trial t : ranking) {
             rank++;
-            dev.autost.proto.v1.TrainResult r =
-                    o.trained().get(t.candidate().genome().hash());
+            TrainResult r = o.trained().get(t.candidate().genome().hash());
             if (r == null) {
                 continue;
             }
             ObjectNode row = row(t);
             row.put("rank", rank);
             row.put("status", r.getStatus().name().toLowerCase(java.util.Locale.ROOT));
-            if (r.getStatus() == dev.autost.proto.v1.TrainResult.Status.OK) {
+            if (r.getStatus() == TrainResult.Status.OK) {
                 row.put("test_accuracy", r.getTestAccuracy());
                 row.put("train_loss", r.getTrainLoss());
                 row.put("images_per_second", r.getImagesPerSecond());
@@ -115,10 +114,7 @@ final class ResultsWriter {
     }
 
     /** The trained candidates, printed after the leaderboard. */
-    static void printTrained(
-            java.io.PrintWriter out,
-            List<Trial> ranking,
-            dev.autost.cli.pipeline.ExperimentClient.FollowedExperiment o) {
+    static void printTrained(java.io.PrintWriter out, List<Trial> ranking, ExperimentClient.FollowedExperiment o) {
         out.println();
         out.println("trained (test accuracy):");
         String fmt = "%4s  %-16s %10s %15s %9s %10s  %s%n";
@@ -126,10 +122,9 @@ final class ResultsWriter {
         int rank = 0;
         for (Trial t : ranking) {
             rank++;
-            dev.autost.proto.v1.TrainResult r =
-                    o.trained().get(t.candidate().genome().hash());
+            TrainResult r = o.trained().get(t.candidate().genome().hash());
             if (r != null) {
-                boolean ok = r.getStatus() == dev.autost.proto.v1.TrainResult.Status.OK;
+                boolean ok = r.getStatus() == TrainResult.Status.OK;
                 out.printf(
                         fmt,
                         rank,

@@ -14,6 +14,7 @@ import dev.autost.cli.options.CommonOptions.TimeoutOption;
 import dev.autost.cli.options.CommonOptions.TopicOptions;
 import dev.autost.cli.options.Defaults;
 import dev.autost.cli.options.TrainerOptions;
+import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Feasibility;
@@ -131,7 +132,7 @@ public final class SearchCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         List<Trial> ranking;
-        dev.autost.cli.pipeline.ExperimentClient.FollowedExperiment trainedOutcome = null;
+        ExperimentClient.FollowedExperiment trainedOutcome = null;
         ObjectNode summary = Json.MAPPER.createObjectNode();
         long start = System.nanoTime();
         if (offline) {
@@ -157,8 +158,7 @@ public final class SearchCommand implements Callable<Integer> {
                     cluster.describe(), result.brokerMs(), result.servicesMs(), result.searchMs());
             if (strategy.equals("pareto")) {
                 ArrayNode front = summary.putArray("pareto_front");
-                dev.autost.domain.search.ParetoEvolutionSearch.paretoFront(ranking)
-                        .forEach(t -> front.add(ResultsWriter.row(t)));
+                ParetoEvolutionSearch.paretoFront(ranking).forEach(t -> front.add(ResultsWriter.row(t)));
             }
         }
         double ms = (System.nanoTime() - start) / 1e6;

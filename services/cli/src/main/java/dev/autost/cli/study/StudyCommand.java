@@ -12,8 +12,7 @@ import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.cli.pipeline.TrainerProcesses;
 import dev.autost.domain.space.SearchSpace;
-import dev.autost.domain.space.SearchSpaces;
-import dev.autost.proto.SchemaVersions;
+import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.v1.ExperimentSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -249,15 +248,8 @@ public final class StudyCommand implements Callable<Integer> {
 
     private ExperimentSpec spec(
             String experimentId, SearchSpace s, String strategy, int population, int generations, int trainTopK) {
-        return ExperimentSpec.newBuilder()
-                .setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId(experimentId)
-                .setSpaceYaml(SearchSpaces.toYaml(s))
-                .setStrategy(strategy)
-                .setSeed(seed)
-                .setPopulation(population)
-                // One-shot samples ignore generations; 0 would mean the default (20) in a spec.
-                .setGenerations(Math.max(1, generations))
+        // One-shot samples ignore generations; 0 would mean the default (20) in a spec.
+        return ExperimentPlan.specBuilder(experimentId, s, strategy, seed, population, Math.max(1, generations), 0)
                 .setTrainTopK(trainTopK)
                 .setEpochs(training.epochs())
                 .setDataset(training.dataset())

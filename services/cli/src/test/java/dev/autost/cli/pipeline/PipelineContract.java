@@ -79,68 +79,56 @@ abstract class PipelineContract {
     @Test
     void search_throughKafka_givesTheInProcessRanking() {
         ExperimentSpec spec = spec(42, "evolution");
-        try (LocalServices s = services().start(LocalServices.SEARCH);
-                ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
-            client.submit(spec);
-            ExperimentClient.FollowedExperiment o = client.follow(spec.getExperimentId(), TIMEOUT, null);
-            assertEquals(inProcess(spec), viaKafka(o));
-            assertEquals(1050, o.scores().size());
-            assertEquals(Report.Phase.SEARCH_DONE, o.search().getPhase());
-            assertEquals(1050, o.evaluation().getCandidatesScored());
-        }
+        ExperimentClient.FollowedExperiment o = followRestarting(spec, null, 0);
+        assertEquals(inProcess(spec), viaKafka(o));
+        assertEquals(1050, o.scores().size());
+        assertEquals(Report.Phase.SEARCH_DONE, o.search().getPhase());
+        assertEquals(1050, o.evaluation().getCandidatesScored());
     }
 
     @Test
     void search_randomStrategyThroughKafka_givesTheInProcessRanking() {
         ExperimentSpec spec = spec(5, "random");
-        try (LocalServices s = services().start(LocalServices.SEARCH);
-                ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
-            client.submit(spec);
-            assertEquals(inProcess(spec), viaKafka(client.follow(spec.getExperimentId(), TIMEOUT, null)));
-        }
+        assertEquals(inProcess(spec), viaKafka(followRestarting(spec, null, 0)));
     }
 
     @Test
     void scorerStoppedMidSearch_replacementLosesAndDuplicatesNothing() {
         ExperimentSpec spec = spec(11, "evolution");
-        AtomicBoolean swapped = new AtomicBoolean();
-        java.util.concurrent.atomic.AtomicInteger scoredAtSwap = new java.util.concurrent.atomic.AtomicInteger();
-        try (LocalServices s = services().start(LocalServices.SEARCH);
-                ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
-            client.submit(spec);
-            ExperimentClient.FollowedExperiment o = client.follow(spec.getExperimentId(), TIMEOUT, p -> {
-                if (p.scored() >= 300 && swapped.compareAndSet(false, true)) {
-                    scoredAtSwap.set(p.scored());
-                    s.stop(LocalServices.Service.SCORER);
-                    s.start(LocalServices.Service.SCORER);
-                }
-            });
-            assertTrue(swapped.get(), "the scorer was never swapped");
-            assertTrue(scoredAtSwap.get() < 1000, "swapped too late to matter: " + scoredAtSwap.get());
-            List<String> ranking = viaKafka(o);
-            assertEquals(inProcess(spec), ranking);
-            assertEquals(ranking.size(), new HashSet<>(ranking).size(), "a candidate was counted twice");
-        }
+        List<String> ranking = viaKafka(followRestarting(spec, LocalServices.Service.SCORER, 300));
+        assertEquals(inProcess(spec), ranking);
+        assertEquals(ranking.size(), new HashSet<>(ranking).size(), "a candidate was counted twice");
     }
 
     @Test
     void samplerRestartedMidSearch_resumesFromTheTopics() {
         ExperimentSpec spec = spec(23, "evolution");
+        assertEquals(inProcess(spec), viaKafka(followRestarting(spec, LocalServices.Service.SAMPLER, 400)));
+    }
+
+    /**
+     * Runs {@code spec} through Kafka; with a {@code service}, stops and starts it once {@code
+     * atScored} candidates are scored and checks that this happened early enough to matter.
+     */
+    private ExperimentClient.FollowedExperiment followRestarting(
+            ExperimentSpec spec, LocalServices.Service service, int atScored) {
         AtomicBoolean restarted = new AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger scoredAtRestart = new java.util.concurrent.atomic.AtomicInteger();
         try (LocalServices s = services().start(LocalServices.SEARCH);
                 ExperimentClient client = new ExperimentClient(s.bootstrapServers())) {
             client.submit(spec);
             ExperimentClient.FollowedExperiment o = client.follow(spec.getExperimentId(), TIMEOUT, p -> {
-                if (p.scored() >= 400 && restarted.compareAndSet(false, true)) {
+                if (service != null && p.scored() >= atScored && restarted.compareAndSet(false, true)) {
                     scoredAtRestart.set(p.scored());
-                    s.stop(LocalServices.Service.SAMPLER);
-                    s.start(LocalServices.Service.SAMPLER);
+                    s.stop(service);
+                    s.start(service);
                 }
             });
-            assertTrue(restarted.get(), "the sampler was never restarted");
-            assertTrue(scoredAtRestart.get() < 1000, "restarted too late to matter: " + scoredAtRestart.get());
-            assertEquals(inProcess(spec), viaKafka(o));
+            if (service != null) {
+                assertTrue(restarted.get(), "the " + service.id() + " was never restarted");
+                assertTrue(scoredAtRestart.get() < 1000, "restarted too late to matter: " + scoredAtRestart.get());
+            }
+            return o;
         }
     }
 

@@ -27,16 +27,8 @@ class SearchCommandTest {
         assertEquals(1050, results.size());
         double previous = Double.MAX_VALUE;
         for (JsonNode row : results) {
-            for (String field : List.of(
-                    "depth",
-                    "mlp_ratios",
-                    "num_heads",
-                    "embed_dim",
-                    "params",
-                    "flops_syops",
-                    "flops_full",
-                    "energy_pj",
-                    "hash")) {
+            for (String field :
+                    "depth mlp_ratios num_heads embed_dim params flops_syops flops_full energy_pj hash".split(" ")) {
                 assertTrue(row.has(field), field + " missing in " + row);
             }
             long params = row.get("params").asLong();

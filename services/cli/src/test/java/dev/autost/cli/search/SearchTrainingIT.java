@@ -17,37 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
  * trained.json.
  */
 class SearchTrainingIT {
-    @TempDir
-    Path dir;
-
     @Test
-    void search_withTraining_trainsTopKAndWritesTrainedResults() throws Exception {
+    void search_withTraining_trainsTopKAndWritesTrainedResults(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
-        CliRun r = CliRun.run(
-                null,
-                "search",
-                "--space",
-                "fashion-micro",
-                "--seed",
-                "3",
-                "--generations",
-                "2",
-                "--population",
-                "10",
-                "--train-top-k",
-                "2",
-                "--epochs",
-                "1",
-                "--limit-train",
-                "256",
-                "--limit-test",
-                "256",
-                "--checkpoint-dir",
-                dir.resolve("ckpt").toString(),
-                "--no-http",
-                "--no-progress",
-                "--out",
-                out.toString());
+        CliRun r = CliRun.line("search --space fashion-micro --seed 3 --generations 2 --population 10"
+                + " --train-top-k 2 --epochs 1 --limit-train 256 --limit-test 256 --no-http --no-progress"
+                + " --checkpoint-dir " + dir.resolve("ckpt") + " --out " + out);
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("trained (test accuracy):"), r.out());
         JsonNode trained = Json.MAPPER.readTree(out.resolve("trained.json").toFile());

@@ -26,29 +26,9 @@ class StudyCommandIT {
     @Test
     void study_trainsTheSampleAndBothArms_andCorrelatesEveryMetricIncludingTheProxies() throws Exception {
         Path out = dir.resolve("study");
-        CliRun r = CliRun.run(
-                null,
-                "study",
-                "--archs",
-                "3",
-                "--compare-k",
-                "1",
-                "--population",
-                "4",
-                "--generations",
-                "1",
-                "--limit-train",
-                "128",
-                "--limit-test",
-                "128",
-                "--trainers",
-                "2",
-                "--seed",
-                "5",
-                "--checkpoint-dir",
-                dir.resolve("ckpt").toString(),
-                "--out",
-                out.toString());
+        CliRun r = CliRun.line("study --archs 3 --compare-k 1 --population 4 --generations 1"
+                + " --limit-train 128 --limit-test 128 --trainers 2 --seed 5"
+                + " --checkpoint-dir " + dir.resolve("ckpt") + " --out " + out);
         assertEquals(0, r.exitCode(), r.err());
         JsonNode study = Json.MAPPER.readTree(out.resolve("study.json").toFile());
         JsonNode sample = study.get("arms").get("sample").get("architectures");

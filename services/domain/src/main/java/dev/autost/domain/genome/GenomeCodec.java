@@ -36,13 +36,7 @@ public final class GenomeCodec {
 
     /** Parses one JSON object such as {@code {"depth":1,"mlp_ratios":[4],"num_heads":[8],"embed_dim":256}}. */
     public static Genome fromJson(String json) {
-        JsonNode node;
-        try {
-            node = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new InvalidGenomeException("not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        return fromJson(node);
+        return fromJson(read(JSON, json, "JSON"));
     }
 
     /** Reads the genome fields of a JSON object; other fields are ignored. */
@@ -117,12 +111,7 @@ public final class GenomeCodec {
      * {@code EMBED_DIM} may be a number or a one-element list, as in AutoFormer's files.
      */
     public static Genome fromOfficialYaml(String yaml) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(yaml);
-        } catch (JsonProcessingException e) {
-            throw new InvalidGenomeException("not valid YAML: " + e.getOriginalMessage(), e);
-        }
+        JsonNode root = read(YAML, yaml, "YAML");
         if (root == null || !root.isObject() || !root.path("RETRAIN").isObject()) {
             throw new InvalidGenomeException(
                     "RETRAIN: missing; expected RETRAIN: {MLP_RATIO, NUM_HEADS, DEPTH, EMBED_DIM}");
@@ -210,5 +199,13 @@ public final class GenomeCodec {
             return "nothing";
         }
         return n.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + n;
+    }
+
+    private static JsonNode read(ObjectMapper mapper, String text, String format) {
+        try {
+            return mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new InvalidGenomeException("not valid " + format + ": " + e.getOriginalMessage(), e);
+        }
     }
 }

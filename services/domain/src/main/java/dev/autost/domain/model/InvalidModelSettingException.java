@@ -6,21 +6,17 @@ import dev.autost.domain.AutostException;
 public final class InvalidModelSettingException extends AutostException {
     private static final long serialVersionUID = 1L;
 
-    private final String field;
-    private final String problem;
+    /** The refused field, as a search-space YAML names it, and what is wrong with it. */
+    public record Refusal(String field, String problem) {}
+
+    private final Refusal refusal;
 
     public InvalidModelSettingException(String field, String problem) {
         super(field + ": " + problem);
-        this.field = field;
-        this.problem = problem;
+        this.refusal = new Refusal(field, problem);
     }
 
-    /** The setting's field, as a search-space YAML names it. */
-    public String field() {
-        return field;
-    }
-
-    public String problem() {
-        return problem;
+    public Refusal refusal() {
+        return refusal;
     }
 }

@@ -183,7 +183,7 @@ public final class SearchSpaces {
                     positiveFirst(ts),
                     intField(root, "syops_batch", "syops_batch", official.syopsBatch()));
         } catch (InvalidModelSettingException e) {
-            throw new InvalidSpaceException(e.field(), e.problem());
+            throw new InvalidSpaceException(e.refusal().field(), e.refusal().problem());
         }
         Constraints constraints = constraints(root.get("constraints"));
         return new SearchSpace(name, dims, minDepth, maxDepth, ratios, heads, ts, setting, constraints);

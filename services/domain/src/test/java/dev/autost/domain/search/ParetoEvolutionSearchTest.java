@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ParetoEvolutionSearchTest extends SearchStrategyContract {
     @Override
     SearchStrategy create(SearchSpace space, long seed) {
-        return new ParetoEvolutionSearch(Feasibility.of(space), shortSchedule(seed));
+        return Strategy.PARETO.create(Feasibility.of(space), shortSchedule(seed));
     }
 
     @Test

@@ -2,14 +2,15 @@ package dev.autost.messaging.codec;
 
 import dev.autost.domain.search.Candidate;
 import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.CandidateMessage;
 
 /** The {@code Candidate} message of a search's candidate, keyed by its experiment. Stateless. */
 public final class CandidateMessages {
     private CandidateMessages() {}
 
     /** The message the sampler publishes for {@code candidate} of {@code experimentId}. */
-    public static dev.autost.proto.v1.Candidate toProto(String experimentId, Candidate candidate) {
-        return dev.autost.proto.v1.Candidate.newBuilder()
+    public static CandidateMessage toProto(String experimentId, Candidate candidate) {
+        return CandidateMessage.newBuilder()
                 .setSchemaVersion(SchemaVersions.CURRENT)
                 .setExperimentId(experimentId)
                 .setGenomeHash(candidate.genome().hash())

@@ -102,6 +102,30 @@ public record ExperimentPlan(
                 spec.getDataset().isEmpty() ? "fashion-mnist" : spec.getDataset());
     }
 
+    /**
+     * The encoding side: a spec of the search itself, to which callers add training, dataset,
+     * options and creation time. {@code parents} 0 keeps the official top-k; a value of 0 for
+     * {@code population} or {@code generations} means the default, as {@link #fromSpec} reads it.
+     */
+    public static ExperimentSpec.Builder specBuilder(
+            String experimentId,
+            SearchSpace space,
+            String strategy,
+            long seed,
+            int population,
+            int generations,
+            int parents) {
+        return ExperimentSpec.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(experimentId)
+                .setSpaceYaml(SearchSpaces.toYaml(space))
+                .setStrategy(strategy)
+                .setSeed(seed)
+                .setPopulation(population)
+                .setGenerations(generations)
+                .setParents(parents);
+    }
+
     /** The request to train {@code genome}, the {@code rank}-th best of this experiment, by its recipe. */
     public TrainRequest trainRequest(Genome genome, int rank) {
         return TrainMessages.request(

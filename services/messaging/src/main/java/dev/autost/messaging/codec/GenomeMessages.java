@@ -2,12 +2,13 @@ package dev.autost.messaging.codec;
 
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.InvalidGenomeException;
+import dev.autost.proto.v1.GenomeMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Maps the wire {@link dev.autost.proto.v1.Genome} to the domain {@link Genome} and back.
+ * Maps the wire {@link dev.autost.proto.v1.GenomeMessage} to the domain {@link Genome} and back.
  *
  * <p>Protobuf has no unsigned int in Java: a {@code uint32} above {@link Integer#MAX_VALUE}
  * arrives as a negative {@code int}. Those values are refused here with their unsigned value in
@@ -23,7 +24,7 @@ public final class GenomeMessages {
      *
      * @throws InvalidGenomeException naming the field and value that are wrong
      */
-    public static Genome toDomain(dev.autost.proto.v1.Genome message) {
+    public static Genome toDomain(GenomeMessage message) {
         Objects.requireNonNull(message, "message");
         int depth = unsigned("depth", message.getDepth());
         int embedDim = unsigned("embed_dim", message.getEmbedDim());
@@ -42,9 +43,9 @@ public final class GenomeMessages {
     }
 
     /** The wire form of {@code genome}; {@code time_steps} stays 0 when not searched. */
-    public static dev.autost.proto.v1.Genome toProto(Genome genome) {
+    public static GenomeMessage toProto(Genome genome) {
         Objects.requireNonNull(genome, "genome");
-        return dev.autost.proto.v1.Genome.newBuilder()
+        return GenomeMessage.newBuilder()
                 .setDepth(genome.depth())
                 .addAllMlpRatios(genome.mlpRatios())
                 .addAllNumHeads(genome.numHeads())

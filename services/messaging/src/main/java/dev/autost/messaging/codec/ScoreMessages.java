@@ -1,11 +1,13 @@
 package dev.autost.messaging.codec;
 
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.evaluation.Ranking;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.search.Outcome;
 import dev.autost.proto.SchemaVersions;
-import dev.autost.proto.v1.Candidate;
+import dev.autost.proto.v1.CandidateMessage;
+import dev.autost.proto.v1.RankedCandidate;
 import dev.autost.proto.v1.Score;
 import dev.autost.proto.v1.TrainResult;
 import java.util.Comparator;
@@ -30,7 +32,7 @@ public final class ScoreMessages {
     private ScoreMessages() {}
 
     /** The score of {@code candidate}, whose genome is {@code genome}, with the cost model's estimate. */
-    public static Score score(Candidate candidate, Genome genome, CostEstimate cost, String scorerId) {
+    public static Score score(CandidateMessage candidate, Genome genome, CostEstimate cost, String scorerId) {
         return Score.newBuilder()
                 .setSchemaVersion(SchemaVersions.CURRENT)
                 .setExperimentId(candidate.getExperimentId())
@@ -47,6 +49,22 @@ public final class ScoreMessages {
                 .putExtra(EXTRA_MAC_OPS, cost.macOps())
                 .setScorerId(scorerId)
                 .build();
+    }
+
+    /**
+     * A score as a leaderboard entry of a report (without accuracy: reports add it for trained
+     * entries). The entry's fields are the score's fields of the same name, copied by descriptor,
+     * so the two messages cannot drift apart.
+     */
+    public static RankedCandidate.Builder ranked(Score s) {
+        RankedCandidate.Builder r = RankedCandidate.newBuilder();
+        for (FieldDescriptor to : RankedCandidate.getDescriptor().getFields()) {
+            FieldDescriptor from = Score.getDescriptor().findFieldByName(to.getName());
+            if (from != null && !from.isRepeated() && !from.isMapField()) {
+                r.setField(to, s.getField(from));
+            }
+        }
+        return r;
     }
 
     /**

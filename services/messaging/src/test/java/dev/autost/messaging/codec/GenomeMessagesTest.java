@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.InvalidGenomeException;
+import dev.autost.proto.v1.GenomeMessage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GenomeMessagesTest {
 
-    private static dev.autost.proto.v1.Genome.Builder reference() {
-        return dev.autost.proto.v1.Genome.newBuilder()
+    private static GenomeMessage.Builder reference() {
+        return GenomeMessage.newBuilder()
                 .setDepth(2)
                 .addAllMlpRatios(List.of(4.0, 3.5))
                 .addAllNumHeads(List.of(8, 4))
@@ -49,8 +50,7 @@ class GenomeMessagesTest {
     @Test
     void toDomain_emptyMessage_throwsOnDepth() {
         var e = assertThrows(
-                InvalidGenomeException.class,
-                () -> GenomeMessages.toDomain(dev.autost.proto.v1.Genome.getDefaultInstance()));
+                InvalidGenomeException.class, () -> GenomeMessages.toDomain(GenomeMessage.getDefaultInstance()));
         assertTrue(e.getMessage().startsWith("depth must be in"), e.getMessage());
     }
 
