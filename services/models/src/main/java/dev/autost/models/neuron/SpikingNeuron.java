@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -133,31 +134,38 @@ public final class SpikingNeuron extends AbstractBlock {
             throw new IllegalArgumentException(
                     name + ": leading dimension " + shape.get(0) + " is not a multiple of T = " + timeSteps);
         }
-        NDManager m = x.getManager();
-        NDArray steps = x.reshape(timeSteps, -1);
-        NDArray k = kind == NeuronKind.PLIF ? plifFactor(ps, x, training) : m.full(new Shape(), 1f / TAU);
-        NDArray alpha = m.full(new Shape(), ALPHA);
-        NDArray one = m.full(new Shape(), 1f);
-        List<NDArray> spikes = new ArrayList<>(timeSteps);
-        NDArray v = null;
-        for (int t = 0; t < timeSteps; t++) {
-            NDArray xt = steps.get(t);
-            v = v == null ? xt.mul(k) : v.add(xt.sub(v).mul(k));
-            NDArray d = v.sub(threshold); // sub(Number) keeps no buffer for backward
-            NDArray g = d.mul(alpha)
-                    .clip(-SURROGATE_CLIP, SURROGATE_CLIP)
-                    .getNDArrayInternal()
-                    .sigmoid();
-            NDArray h = d.gte(0f).toType(DataType.FLOAT32, false);
-            spikes.add(h.sub(g).stopGradient().add(g));
-            if (t + 1 < timeSteps) {
-                v = v.mul(one.sub(h));
+        NDArray out;
+        // The T-step loop makes ~10 small arrays per step; without a scope DJL keeps every one until
+        // the training step's manager closes. Autograd holds what backward needs on its own, so only
+        // the output has to outlive the loop.
+        try (NDScope scope = new NDScope()) {
+            NDManager m = x.getManager();
+            NDArray steps = x.reshape(timeSteps, -1);
+            NDArray k = kind == NeuronKind.PLIF ? plifFactor(ps, x, training) : m.full(new Shape(), 1f / TAU);
+            NDArray alpha = m.full(new Shape(), ALPHA);
+            NDArray one = m.full(new Shape(), 1f);
+            List<NDArray> spikes = new ArrayList<>(timeSteps);
+            NDArray v = null;
+            for (int t = 0; t < timeSteps; t++) {
+                NDArray xt = steps.get(t);
+                v = v == null ? xt.mul(k) : v.add(xt.sub(v).mul(k));
+                NDArray d = v.sub(threshold); // sub(Number) keeps no buffer for backward
+                NDArray g = d.mul(alpha)
+                        .clip(-SURROGATE_CLIP, SURROGATE_CLIP)
+                        .getNDArrayInternal()
+                        .sigmoid();
+                NDArray h = d.gte(0f).toType(DataType.FLOAT32, false);
+                spikes.add(h.sub(g).stopGradient().add(g));
+                if (t + 1 < timeSteps) {
+                    v = v.mul(one.sub(h));
+                }
             }
-        }
-        NDArray out = NDArrays.stack(new NDList(spikes)).reshape(shape);
-        if (recording) {
-            spikeSum += out.sum().getFloat();
-            elementCount += out.size();
+            out = NDArrays.stack(new NDList(spikes)).reshape(shape);
+            if (recording) {
+                spikeSum += out.sum().getFloat();
+                elementCount += out.size();
+            }
+            NDScope.unregister(out);
         }
         if (observer != null) {
             observer.onSpikes(name, out);

@@ -2,6 +2,7 @@ package dev.autost.models.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -132,14 +133,28 @@ public final class SpikingTransformer extends SpikingModule {
         NDArray images = inputs.singletonOrThrow();
         long batch = images.getShape().get(0);
         NDArray x = images.tile(new long[] {timeSteps, 1, 1, 1}); // (T*B, C, H, W), time-major
-        x = forward(stem, ps, x, training);
+        x = scoped(stem, ps, x, training);
         for (EncoderBlock b : blocks) {
-            x = forward(b, ps, x, training);
+            x = scoped(b, ps, x, training);
         }
         // (T*B*N, D) -> (T, B, N, D), mean over T and tokens -> (B, D)
         NDArray pooled =
                 x.reshape(timeSteps, batch, -1, embedDim).mean(new int[] {2}).mean(new int[] {0});
         return new NDList(head.apply(ps, pooled, training));
+    }
+
+    /**
+     * One stage's forward pass whose intermediates are closed when it returns; only its output
+     * stays attached to the step's manager. DJL would otherwise keep every array a forward pass
+     * made until the training step ends (autograd keeps what backward needs by itself), and an
+     * evaluation batch needs none of them.
+     */
+    private NDArray scoped(SpikingModule stage, ParameterStore ps, NDArray x, boolean training) {
+        try (NDScope scope = new NDScope()) {
+            NDArray out = forward(stage, ps, x, training);
+            NDScope.unregister(out);
+            return out;
+        }
     }
 
     @Override
