@@ -9,10 +9,15 @@ attention computed as Q (K^T V)), the genome {"depth":1,"mlp_ratios":[4],"num_he
 images. It prints training images/s so the two engines compare on the same CPU.
 
 Usage: python3 pytorch_eager_bench.py [--steps 100] [--batch-size 64] [--threads 1]
+           [--genome JSON] [--eval-images 1000]
+After training it evaluates the first test images at batch 250 without a graph (as the Java
+trainer's per-epoch evaluation) and prints the process's peak resident memory.
 Needs python3-torch and python3-numpy (Debian packages).
 """
 import argparse
 import gzip
+import json
+import resource
 import time
 
 import numpy as np
@@ -110,12 +115,12 @@ class Mlp(nn.Module):
 
 
 class Net(nn.Module):
-    def __init__(self, d=64, depth=1, ratio=4, heads=4, tokens=49, classes=10):
+    def __init__(self, d=64, ratios=(4,), heads=(4,), tokens=49, classes=10):
         super().__init__()
         self.d = d
         self.stem = Stem(d)
-        self.blocks = nn.ModuleList(nn.ModuleList([Attention(d, heads, tokens), Mlp(d, int(d * ratio))])
-                                    for _ in range(depth))
+        self.blocks = nn.ModuleList(nn.ModuleList([Attention(d, h, tokens), Mlp(d, int(d * r))])
+                                    for r, h in zip(ratios, heads))
         self.head = nn.Linear(d, classes)
 
     def forward(self, images):
@@ -145,14 +150,18 @@ def main():
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--genome", default='{"depth":1,"mlp_ratios":[4],"num_heads":[4],"embed_dim":64}')
+    p.add_argument("--eval-images", type=int, default=1000)
     a = p.parse_args()
+    genome = json.loads(a.genome)
     torch.set_num_threads(a.threads)
     torch.set_flush_denormal(True)
     torch.manual_seed(0)
     n = a.batch_size * (a.steps + 10)
     x = load_images(a.data_dir + "/train-images-idx3-ubyte.gz", n)
     y = load_labels(a.data_dir + "/train-labels-idx1-ubyte.gz", n)
-    model = Net()
+    xt = load_images(a.data_dir + "/t10k-images-idx3-ubyte.gz", a.eval_images)
+    model = Net(genome["embed_dim"], genome["mlp_ratios"], genome["num_heads"])
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=0.01)
     model.train()
@@ -168,14 +177,40 @@ def main():
         opt.step()
         return loss.item(), logits.argmax(1)
 
+    def rss_gb():
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024 / 1e9
+        return float("nan")
+
+    def peak_gb():
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9
+
     for i in range(10):  # warm-up, as the Java bench does
         step(i)
+    rss10 = rss90 = float("nan")
     start = time.perf_counter()
     for i in range(a.steps):
         step(10 + i)
+        if i + 1 == max(1, a.steps // 10):
+            rss10 = rss_gb()
+        elif i + 1 == a.steps * 9 // 10:
+            rss90 = rss_gb()
     seconds = time.perf_counter() - start
-    print("pytorch eager %s: %d threads, batch %d, %d steps, %d params" % (torch.__version__, a.threads, a.batch_size, a.steps, params))
+    peak_train = peak_gb()
+    model.eval()
+    start = time.perf_counter()
+    with torch.no_grad():
+        for i in range(0, a.eval_images, 250):
+            model(xt[i:i + 250]).argmax(1)
+    eval_seconds = time.perf_counter() - start
+    print("pytorch eager %s: %s, %d threads, batch %d, %d steps, %d params"
+          % (torch.__version__, json.dumps(genome, separators=(",", ":")), a.threads, a.batch_size, a.steps, params))
     print("train:    %.1f images/s" % (a.batch_size * a.steps / seconds))
+    print("eval:     %.1f images/s (%d images, batch 250)" % (a.eval_images / eval_seconds, a.eval_images))
+    print("memory:   peak RSS %.2f GB (%.2f GB after training; RSS at 10 %% of the steps %.2f GB, at 90 %% %.2f GB)"
+          % (peak_gb(), peak_train, rss10, rss90))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,11 @@ import java.util.Optional;
  * @param limitTrain       train on the first N images only (0 = all): short studies and tests
  * @param limitTest        evaluate on the first N test images only (0 = all)
  * @param maxRequests      stop after this many requests (0 = never): one-shot jobs (KEDA ScaledJob)
+ * @param concurrency      jobs trained at once in this process, each by its own worker (a group
+ *                         member with its own thread); more than 1 only without max-requests
+ * @param memoryBudget     resident bytes this process may use for training (0 = no limit): a job
+ *                         whose {@link dev.autost.models.train.MemoryEstimate} exceeds its share
+ *                         ({@link #jobMemoryBudget}) fails before its model is built
  */
 public record TrainerConfig(
         String bootstrapServers,
@@ -30,8 +35,12 @@ public record TrainerConfig(
         Recipe recipe,
         int limitTrain,
         int limitTest,
-        int maxRequests) {
+        int maxRequests,
+        int concurrency,
+        long memoryBudget) {
     public static final String DEFAULT_GROUP_ID = "autost-trainer";
+    /** Most jobs one process trains at once. */
+    public static final int MAX_CONCURRENCY = 64;
 
     public TrainerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -44,6 +53,17 @@ public record TrainerConfig(
         if (limitTrain < 0 || limitTest < 0 || maxRequests < 0) {
             throw new IllegalArgumentException("limit_train, limit_test and max_requests must be >= 0, got "
                     + limitTrain + ", " + limitTest + ", " + maxRequests);
+        }
+        if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+            throw new IllegalArgumentException(
+                    "concurrency must be between 1 and " + MAX_CONCURRENCY + ", got " + concurrency);
+        }
+        if (concurrency > 1 && maxRequests > 0) {
+            throw new IllegalArgumentException("max_requests is for one-shot workers that train one job at a time;"
+                    + " it cannot be combined with concurrency " + concurrency);
+        }
+        if (memoryBudget < 0) {
+            throw new IllegalArgumentException("memory_budget must be >= 0 (0 = no limit), got " + memoryBudget);
         }
         if (trainerId.isBlank()) {
             throw new IllegalArgumentException("trainer_id must not be blank");
@@ -62,13 +82,26 @@ public record TrainerConfig(
                 Recipe.SHORT,
                 0,
                 0,
+                0,
+                1,
                 0);
     }
 
     /** This worker's place: the cluster it joins and its id (results' {@code worker_id}, client ids). */
     public TrainerConfig withInstance(String bootstrap, String id) {
         return new TrainerConfig(
-                bootstrap, id, groupId, device, dataDir, checkpointRoot, recipe, limitTrain, limitTest, maxRequests);
+                bootstrap,
+                id,
+                groupId,
+                device,
+                dataDir,
+                checkpointRoot,
+                recipe,
+                limitTrain,
+                limitTest,
+                maxRequests,
+                concurrency,
+                memoryBudget);
     }
 
     public TrainerConfig withMaxRequests(int n) {
@@ -82,6 +115,53 @@ public record TrainerConfig(
                 recipe,
                 limitTrain,
                 limitTest,
-                n);
+                n,
+                concurrency,
+                memoryBudget);
+    }
+
+    /** The same settings training {@code k} jobs at once. */
+    public TrainerConfig withConcurrency(int k) {
+        return new TrainerConfig(
+                bootstrapServers,
+                trainerId,
+                groupId,
+                device,
+                dataDir,
+                checkpointRoot,
+                recipe,
+                limitTrain,
+                limitTest,
+                maxRequests,
+                k,
+                memoryBudget);
+    }
+
+    /** The same settings with this process-wide memory budget in bytes (0 = no limit). */
+    public TrainerConfig withMemoryBudget(long bytes) {
+        return new TrainerConfig(
+                bootstrapServers,
+                trainerId,
+                groupId,
+                device,
+                dataDir,
+                checkpointRoot,
+                recipe,
+                limitTrain,
+                limitTest,
+                maxRequests,
+                concurrency,
+                bytes);
+    }
+
+    /**
+     * What one job may add to the process: the budget less the process's own base, shared by the
+     * jobs that run at once. 0 when there is no budget.
+     */
+    public long jobMemoryBudget() {
+        if (memoryBudget == 0) {
+            return 0;
+        }
+        return Math.max(1, (memoryBudget - dev.autost.models.train.MemoryEstimate.BASE_BYTES) / concurrency);
     }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.autost.messaging.CommittingLoop;
 import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.TrainProgress;
 import dev.autost.proto.v1.TrainRequest;
@@ -70,6 +71,15 @@ final class TrainingHandler implements CommittingLoop.Handler {
             }
             if (req.getExperimentId().isEmpty() || req.getGenomeHash().isEmpty() || !req.hasGenome()) {
                 throw new IllegalArgumentException("a train request needs experiment_id, genome_hash and genome");
+            }
+            // Both name the checkpoint folder: neither may leave the checkpoint root.
+            if (!ExperimentPlan.isValidId(req.getExperimentId())) {
+                throw new IllegalArgumentException(
+                        "experiment_id " + ExperimentPlan.ID_RULE + ", got '" + req.getExperimentId() + "'");
+            }
+            if (!req.getGenomeHash().matches("[0-9a-f]{1,64}")) {
+                throw new IllegalArgumentException(
+                        "genome_hash must be lower-case hex, got '" + req.getGenomeHash() + "'");
             }
         } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
             String reason = e instanceof InvalidProtocolBufferException

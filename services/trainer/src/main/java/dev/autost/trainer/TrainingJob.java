@@ -8,6 +8,8 @@ import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.models.data.Datasets;
 import dev.autost.models.train.EpochListener;
 import dev.autost.models.train.EpochReport;
+import dev.autost.models.train.MemoryEstimate;
+import dev.autost.models.train.ProgressMeter;
 import dev.autost.models.train.TrainingDivergedException;
 import dev.autost.models.train.TrainingRun;
 import dev.autost.observability.AutostMeters;
@@ -29,9 +31,12 @@ import org.slf4j.LoggerFactory;
  */
 record TrainingJob(TrainerConfig config, Datasets datasets, AutostMeters meters) {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
+    /** In-epoch progress at most this often per job: enough to watch, few records. */
+    static final java.time.Duration PROGRESS_INTERVAL = java.time.Duration.ofSeconds(10);
 
     /**
-     * @param progress   receives one message per finished epoch
+     * @param progress   receives one message per finished epoch, and one every {@link #PROGRESS_INTERVAL}
+     *                   inside an epoch
      * @param keepGoing  polled after each epoch; false stops after that epoch's checkpoint (a
      *                   worker shutting down), and the result is then null
      * @return the result, or null when stopped early
@@ -65,6 +70,24 @@ record TrainingJob(TrainerConfig config, Datasets datasets, AutostMeters meters)
                             .resolve(req.getGenomeHash()))
                     .optProxyImages(TrainingRun.DEFAULT_PROXY_IMAGES)
                     .build();
+            MemoryEstimate memory = MemoryEstimate.of(genome, run.setting(), run.recipe());
+            if (config.jobMemoryBudget() > 0 && memory.jobBytes() > config.jobMemoryBudget()) {
+                // Refused before anything is built: a genome too large for the pod would otherwise
+                // kill the worker before the commit, and come back on every restart.
+                return failed(
+                        result,
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "memory guard: training needs an estimated %s (batch %d, evaluation batch %d, T=%d);"
+                                        + " a job may add %.2f GB (--memory-budget %.2f GB, %d job(s) at once)",
+                                memory,
+                                run.recipe().batchSize(),
+                                run.recipe().evalBatchSize(),
+                                run.setting().timeSteps(),
+                                config.jobMemoryBudget() / 1e9,
+                                config.memoryBudget() / 1e9,
+                                config.concurrency()));
+            }
             int epochs = run.recipe().epochs();
             LOG.info(
                     "training {}/{} (rank {}): {} on {} for {} epoch(s), {} on {}",
@@ -76,7 +99,25 @@ record TrainingJob(TrainerConfig config, Datasets datasets, AutostMeters meters)
                     epochs,
                     run.setting().backbone().id(),
                     config.device());
+            ProgressMeter meter = new ProgressMeter(epochs, run.recipe().batchSize(), PROGRESS_INTERVAL);
             TrainingRun.Outcome o = run.run(new EpochListener() {
+                @Override
+                public void onStep(int epoch, long step, long steps, double loss) {
+                    meter.onStep(epoch, step, steps, loss)
+                            .ifPresent(s -> progress.accept(TrainProgress.newBuilder()
+                                    .setSchemaVersion(SchemaVersions.CURRENT)
+                                    .setExperimentId(req.getExperimentId())
+                                    .setGenomeHash(req.getGenomeHash())
+                                    .setEpoch(s.epoch())
+                                    .setEpochs(s.epochs())
+                                    .setStep((int) s.step())
+                                    .setSteps((int) s.steps())
+                                    .setTrainLoss(s.loss())
+                                    .setImagesPerSecond(s.imagesPerSecond())
+                                    .setSecondsLeft(s.secondsLeft())
+                                    .build()));
+                }
+
                 @Override
                 public boolean onEpoch(EpochReport e) {
                     meters.trainerImages(device).increment(data.train().count());

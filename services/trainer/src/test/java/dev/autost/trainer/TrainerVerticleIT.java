@@ -76,11 +76,15 @@ class TrainerVerticleIT {
 
     private TrainerConfig config(String id, String group, Recipe recipe) {
         return new TrainerConfig(
-                bootstrap, id, group, "cpu", java.util.Optional.empty(), checkpoints, recipe, 256, 256, 0);
+                bootstrap, id, group, "cpu", java.util.Optional.empty(), checkpoints, recipe, 256, 256, 0, 1, 0);
     }
 
     private static TrainRequest request(String experiment, int epochs) {
-        return TrainMessages.request(experiment, GENOME, "fashion-mnist", epochs, 1, 1, Backbone.AUTOST, 4);
+        return request(experiment, GENOME, epochs);
+    }
+
+    private static TrainRequest request(String experiment, Genome genome, int epochs) {
+        return TrainMessages.request(experiment, genome, "fashion-mnist", epochs, 1, 1, Backbone.AUTOST, 4);
     }
 
     private static void send(String key, byte[] value) throws Exception {
@@ -105,6 +109,8 @@ class TrainerVerticleIT {
         TrainerVerticle trainer = new TrainerVerticle(config("t-ok", "it-ok"));
         deploy(trainer);
         send("junk-ok/x", new byte[] {(byte) 0xff, 0x01, 0x02});
+        // An experiment id that would put the checkpoint outside the checkpoint root.
+        send("junk-ok/traversal", request("..", 1).toByteArray());
         send("it-ok/" + GENOME.hash(), request("it-ok", 2).toByteArray());
         List<ConsumerRecord<byte[], byte[]>> results = read(Topics.TRAIN_RESULTS, "it-ok/", l -> !l.isEmpty());
         TrainResult r = TrainResult.parseFrom(results.get(0).value());
@@ -119,8 +125,18 @@ class TrainerVerticleIT {
                 r.getFiringRatesMap().toString());
         List<ConsumerRecord<byte[], byte[]>> progress = read(Topics.TRAIN_PROGRESS, "it-ok/", l -> l.size() >= 2);
         assertEquals(List.of(1, 2), epochs(progress));
-        List<ConsumerRecord<byte[], byte[]>> dead = read(Topics.DEAD_LETTERS, "junk-ok/", l -> !l.isEmpty());
+        List<ConsumerRecord<byte[], byte[]>> dead = read(Topics.DEAD_LETTERS, "junk-ok/", l -> l.size() >= 2);
         assertEquals("trainer", DeadLetter.parseFrom(dead.get(0).value()).getService());
+        String reason = "";
+        for (ConsumerRecord<byte[], byte[]> d : dead) {
+            if (new String(d.key(), StandardCharsets.UTF_8).endsWith("/traversal")) {
+                reason = DeadLetter.parseFrom(d.value()).getReason();
+            }
+        }
+        assertTrue(reason.startsWith("experiment_id must be"), reason);
+        assertTrue(
+                !java.nio.file.Files.exists(checkpoints.getParent().resolve(GENOME.hash())),
+                "nothing outside the root");
         vertx.undeploy(vertx.deploymentIDs().iterator().next())
                 .toCompletionStage()
                 .toCompletableFuture()
@@ -181,6 +197,79 @@ class TrainerVerticleIT {
         assertEquals(straight.getTestAccuracy(), r.getTestAccuracy(), "test accuracy, uninterrupted vs resumed");
         assertEquals(straight.getProxiesMap(), r.getProxiesMap());
         vertx.undeploy(second).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * {@code --concurrency 2}: two workers in one process (one libtorch, shared datasets) train two
+     * requests, each to exactly what one worker alone gives for the same request.
+     */
+    @Test
+    void twoWorkersInOneProcess_eachResultEqualsTheSoloWorkers() throws Exception {
+        Genome other = new Genome(1, List.of(4.0), List.of(2), 32, 0);
+        List<String> ids = new ArrayList<>();
+        for (TrainerVerticle w : TrainerVerticle.workers(
+                config("t-k", "it-k").withConcurrency(2),
+                java.time.Clock.systemUTC(),
+                dev.autost.observability.AutostMeters.noop())) {
+            ids.add(deploy(w));
+        }
+        send("it-k-a/" + GENOME.hash(), request("it-k-a", 2).toByteArray());
+        send("it-k-b/" + other.hash(), request("it-k-b", other, 2).toByteArray());
+        TrainResult a = firstResult("it-k-a/");
+        TrainResult b = firstResult("it-k-b/");
+        for (String id : ids) {
+            vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+        assertTrue(List.of("t-k.1", "t-k.2").containsAll(List.of(a.getWorkerId(), b.getWorkerId())));
+
+        String solo = deploy(new TrainerVerticle(config("t-solo", "it-k")));
+        send("it-solo-a/" + GENOME.hash(), request("it-solo-a", 2).toByteArray());
+        send("it-solo-b/" + other.hash(), request("it-solo-b", other, 2).toByteArray());
+        for (TrainResult[] pair : List.of(
+                new TrainResult[] {a, firstResult("it-solo-a/")}, new TrainResult[] {b, firstResult("it-solo-b/")})) {
+            assertEquals(TrainResult.Status.OK, pair[0].getStatus(), pair[0].getFailureReason());
+            assertEquals(pair[1].getTrainLoss(), pair[0].getTrainLoss(), "train loss, concurrent vs solo");
+            assertEquals(pair[1].getTestAccuracy(), pair[0].getTestAccuracy(), "accuracy, concurrent vs solo");
+            assertEquals(pair[1].getProxiesMap(), pair[0].getProxiesMap(), "proxies, concurrent vs solo");
+        }
+        vertx.undeploy(solo).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A genome over the worker's memory budget fails before its model is built, and the request is
+     * committed: it is not redelivered to the next worker of the group.
+     */
+    @Test
+    void genomeOverTheMemoryBudget_failsWithTheReason_andIsCommitted() throws Exception {
+        TrainerConfig tight = config("t-mem", "it-mem")
+                .withMemoryBudget(dev.autost.models.train.MemoryEstimate.BASE_BYTES + (1L << 20));
+        String id = deploy(new TrainerVerticle(tight));
+        send("it-mem/" + GENOME.hash(), request("it-mem", 1).toByteArray());
+        TrainResult r = firstResult("it-mem/");
+        assertEquals(TrainResult.Status.FAILED, r.getStatus());
+        assertTrue(r.getFailureReason().startsWith("memory guard: training needs an estimated"), r.getFailureReason());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            long committed = 0;
+            for (int attempt = 0; attempt < 100 && committed < 1; attempt++) {
+                committed = admin
+                        .listConsumerGroupOffsets("it-mem")
+                        .partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS)
+                        .values()
+                        .stream()
+                        .filter(java.util.Objects::nonNull)
+                        .mapToLong(org.apache.kafka.clients.consumer.OffsetAndMetadata::offset)
+                        .sum();
+                Thread.sleep(100);
+            }
+            assertEquals(1, committed, "the refused request is committed");
+        }
+        vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    private static TrainResult firstResult(String prefix) throws Exception {
+        return TrainResult.parseFrom(
+                read(Topics.TRAIN_RESULTS, prefix, l -> !l.isEmpty()).get(0).value());
     }
 
     private static List<Integer> epochs(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {

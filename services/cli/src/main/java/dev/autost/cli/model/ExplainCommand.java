@@ -131,7 +131,8 @@ public final class ExplainCommand implements Callable<Integer> {
         return module.substring(0, module.indexOf('.'));
     }
 
-    static Genome readGenome(String arg) throws IOException {
+    /** A genome from JSON on the command line, or from a file holding JSON or the official YAML. */
+    public static Genome readGenome(String arg) throws IOException {
         String text = arg.trim();
         if (!text.startsWith("{")) {
             Path p = Path.of(text);

@@ -21,6 +21,7 @@ import dev.autost.models.train.DjlSettings;
 import dev.autost.models.train.EpochListener;
 import dev.autost.models.train.EpochReport;
 import dev.autost.models.train.FitResult;
+import dev.autost.models.train.ProgressMeter;
 import dev.autost.models.train.Recipe;
 import dev.autost.models.train.TrainingRun;
 import java.io.PrintWriter;
@@ -45,6 +46,9 @@ import picocli.CommandLine.Spec;
             "Checkpoints go to OUT/checkpoint after every epoch: running the same command again resumes."
         })
 public final class TrainCommand implements Callable<Integer> {
+    /** How often a progress line is printed when there is no bar. */
+    static final java.time.Duration PROGRESS_LINE_INTERVAL = java.time.Duration.ofSeconds(10);
+
     @Option(names = "--arch", required = true, description = "Genome JSON, or a .json / RETRAIN .yaml file.")
     String arch;
 
@@ -130,6 +134,8 @@ public final class TrainCommand implements Callable<Integer> {
         err.flush();
         long perEpoch = Math.max(1, train.count() / batchSize);
         FitResult r;
+        // Without a terminal (logs, CI) a line every few seconds instead of a bar.
+        ProgressMeter meter = new ProgressMeter(epochs, batchSize, PROGRESS_LINE_INTERVAL);
         try (ProgressBar bar = progress.barOrNull("train", perEpoch * epochs, " steps")) {
             r = run.run(new EpochListener() {
                         @Override
@@ -137,6 +143,11 @@ public final class TrainCommand implements Callable<Integer> {
                             if (bar != null) {
                                 bar.stepTo(epoch * perEpoch + step);
                                 bar.setExtraMessage(String.format("  epoch %d  loss %.4f", epoch + 1, loss));
+                            } else {
+                                meter.onStep(epoch, step, stepsPerEpoch, loss).ifPresent(s -> {
+                                    err.println(s.line());
+                                    err.flush();
+                                });
                             }
                         }
 

@@ -337,6 +337,23 @@ public final class CommonOptions {
         }
     }
 
+    /** {@code --concurrency}: jobs one trainer process trains at once. */
+    public static final class ConcurrencyOption {
+        @Option(
+                names = "--concurrency",
+                paramLabel = "K",
+                description = {
+                    "Trainer: jobs trained at once in this process, each by its own worker in the group",
+                    "(default: $AUTOST_TRAINER_CONCURRENCY or ${DEFAULT-VALUE}). On a CPU, up to one per core."
+                },
+                defaultValue = "${env:AUTOST_TRAINER_CONCURRENCY:-1}")
+        int concurrency;
+
+        public int concurrency() {
+            return concurrency;
+        }
+    }
+
     /** {@code --[no-]progress}: progress bars on stderr, by default only where a person watches. */
     public static final class ProgressOption {
         @Option(names = "--progress", negatable = true, description = "Show progress bars (default: on a terminal).")

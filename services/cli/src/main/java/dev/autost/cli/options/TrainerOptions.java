@@ -5,8 +5,6 @@ import dev.autost.cli.options.CommonOptions.LimitOptions;
 import dev.autost.models.train.Recipe;
 import dev.autost.trainer.TrainerConfig;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -35,6 +33,17 @@ public final class TrainerOptions {
             defaultValue = "short")
     String recipe;
 
+    @Option(
+            names = "--memory-budget",
+            paramLabel = "SIZE",
+            description = {
+                "Resident memory the trainer may use (default: $AUTOST_TRAINER_MEMORY_BUDGET or ${DEFAULT-VALUE}: 80 %% of",
+                "the memory visible, the container's limit in a pod). A job whose estimated need exceeds its share",
+                "fails with the reason instead of starting. 0 = no limit; sizes like 6g or 1536m."
+            },
+            defaultValue = "${env:AUTOST_TRAINER_MEMORY_BUDGET:-auto}")
+    String memoryBudget;
+
     /** Every image, unless the options limit them. */
     public TrainerOptions() {
         this(0, 0);
@@ -57,25 +66,6 @@ public final class TrainerOptions {
         return limits.limitTest();
     }
 
-    /** These options as {@code autost service trainer} arguments, for child trainers. */
-    public List<String> asArgs() {
-        List<String> a = new ArrayList<>(List.of(
-                "--device",
-                host.device(),
-                "--recipe",
-                recipe,
-                "--checkpoint-dir",
-                checkpointDir.toAbsolutePath().toString(),
-                "--limit-train",
-                Integer.toString(limits.limitTrain()),
-                "--limit-test",
-                Integer.toString(limits.limitTest())));
-        host.dataDir()
-                .ifPresent(
-                        d -> a.addAll(List.of("--data-dir", d.toAbsolutePath().toString())));
-        return a;
-    }
-
     /** The trainer's settings from these options; the experiment id is the service's to set. */
     public TrainerConfig template() {
         TrainerConfig d = TrainerConfig.of("unused");
@@ -89,6 +79,8 @@ public final class TrainerOptions {
                 Recipe.named(recipe),
                 limits.limitTrain(),
                 limits.limitTest(),
-                d.maxRequests());
+                d.maxRequests(),
+                d.concurrency(),
+                MemoryBudget.parse(memoryBudget));
     }
 }

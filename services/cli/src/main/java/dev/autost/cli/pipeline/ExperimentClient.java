@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.ScoreMessages;
+import dev.autost.models.train.ProgressMeter;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
@@ -54,7 +55,10 @@ public final class ExperimentClient implements AutoCloseable {
         }
     }
 
-    /** Progress of one experiment as seen from the topics. */
+    /**
+     * Progress of one experiment as seen from the topics; {@code lastEpoch} is the last finished
+     * epoch of any trained candidate, {@code running} the in-epoch report that came after it (or null).
+     */
     public record Progress(
             int generation,
             int generations,
@@ -63,7 +67,25 @@ public final class ExperimentClient implements AutoCloseable {
             int trained,
             int trainExpected,
             Report.Phase phase,
-            TrainProgress lastEpoch) {}
+            TrainProgress lastEpoch,
+            TrainProgress running) {
+        /** {@code ; now HASH: epoch 1/2, step 120/937 (12 %), loss 1.2345, 71.3 images/s, 4m 05s left}, or "". */
+        public String runningLine() {
+            if (running == null) {
+                return "";
+            }
+            return "; now " + running.getGenomeHash() + ": "
+                    + new ProgressMeter.Snapshot(
+                                    running.getEpoch(),
+                                    running.getEpochs(),
+                                    running.getStep(),
+                                    running.getSteps(),
+                                    running.getTrainLoss(),
+                                    running.getImagesPerSecond(),
+                                    running.getSecondsLeft())
+                            .line();
+        }
+    }
 
     /** What a finished experiment produced: every score (one per genome), training results, the last reports. */
     public record FollowedExperiment(
@@ -85,6 +107,7 @@ public final class ExperimentClient implements AutoCloseable {
         Map<String, Score> scores = new HashMap<>();
         Map<String, TrainResult> trained = new HashMap<>();
         TrainProgress lastEpoch = null;
+        TrainProgress running = null;
         Report search = null;
         Report evaluation = null;
         String evalKey = Topics.evaluationKey(experimentId);
@@ -132,13 +155,19 @@ public final class ExperimentClient implements AutoCloseable {
                         TrainResult t = TrainResult.parseFrom(r.value());
                         trained.put(t.getGenomeHash(), t);
                     } else if (r.topic().equals(Topics.TRAIN_PROGRESS) && key.startsWith(experimentId + "/")) {
-                        lastEpoch = TrainProgress.parseFrom(r.value());
+                        TrainProgress t = TrainProgress.parseFrom(r.value());
+                        if (t.getStep() > 0) {
+                            running = t;
+                        } else {
+                            lastEpoch = t;
+                            running = null;
+                        }
                     }
                 } catch (InvalidProtocolBufferException e) {
                     // Malformed records are the services' to dead-letter; the client only reads.
                 }
             }
-            Progress p = progress(search, evaluation, scores.size(), trained.size(), lastEpoch);
+            Progress p = progress(search, evaluation, scores.size(), trained.size(), lastEpoch, running);
             if (onProgress != null && !p.equals(last)) {
                 onProgress.accept(p);
                 last = p;
@@ -164,7 +193,7 @@ public final class ExperimentClient implements AutoCloseable {
     }
 
     private static Progress progress(
-            Report search, Report evaluation, int scored, int trained, TrainProgress lastEpoch) {
+            Report search, Report evaluation, int scored, int trained, TrainProgress lastEpoch, TrainProgress running) {
         Report r = search != null ? search : Report.getDefaultInstance();
         Report.Phase phase = evaluation != null
                         && (evaluation.getPhase() == Report.Phase.FINISHED
@@ -179,7 +208,8 @@ public final class ExperimentClient implements AutoCloseable {
                 trained,
                 r.getTrainExpected(),
                 phase,
-                lastEpoch);
+                lastEpoch,
+                running);
     }
 
     @Override

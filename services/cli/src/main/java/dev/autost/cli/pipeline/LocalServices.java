@@ -61,10 +61,10 @@ public final class LocalServices implements AutoCloseable {
     private final String bootstrapServers;
     private final Vertx vertx;
     private final List<String> deployments = new ArrayList<>();
-    private final java.util.Map<Service, String> deployed = new java.util.EnumMap<>(Service.class);
+    private final java.util.Map<Service, List<String>> deployed = new java.util.EnumMap<>(Service.class);
     private int instance;
     private TrainerConfig trainerTemplate = TrainerConfig.of("unused");
-    private TrainerVerticle lastTrainer;
+    private List<TrainerVerticle> lastTrainers = List.of();
 
     private final boolean ownsVertx;
     private final AutostMeters meters;
@@ -139,33 +139,32 @@ public final class LocalServices implements AutoCloseable {
         return this;
     }
 
-    /** Deploys one service; returns its deployment id. */
+    /**
+     * Deploys one service and returns its deployment id. A trainer is {@code concurrency} workers
+     * (verticles); the id is the first one's, and {@link #stop} stops them all.
+     */
     public String start(Service service) {
-        if (service == Service.TRAINER && deployed.containsKey(Service.TRAINER)) {
-            // PyTorch's gradient collector in DJL is process-wide: two trainers would collide.
-            throw new IllegalStateException("one trainer per process: DJL trains one model at a time per JVM; "
-                    + "start more trainers as separate processes (autost service trainer)");
-        }
         String id = service.id() + "-" + (++instance);
-        Future<String> f = switch (service) {
-            case SAMPLER ->
-                vertx.deployVerticle(new SamplerVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));
+        List<io.vertx.core.Deployable> verticles = switch (service) {
+            case SAMPLER -> List.of(new SamplerVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));
             case SCORER ->
-                vertx.deployVerticle(new ScorerVerticle(
+                List.of(new ScorerVerticle(
                         ScorerConfig.of(bootstrapServers).withScorerId(id), java.time.Clock.systemUTC(), meters));
-            case EVALUATOR ->
-                vertx.deployVerticle(new EvaluatorVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));
-            case TRAINER ->
-                vertx.deployVerticle(
-                        lastTrainer = new TrainerVerticle(
-                                trainerTemplate.withInstance(bootstrapServers, id),
-                                java.time.Clock.systemUTC(),
-                                meters));
+            case EVALUATOR -> List.of(new EvaluatorVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));
+            case TRAINER -> {
+                lastTrainers = TrainerVerticle.workers(
+                        trainerTemplate.withInstance(bootstrapServers, id), java.time.Clock.systemUTC(), meters);
+                yield List.copyOf(lastTrainers);
+            }
         };
-        String deployment = await(f);
-        deployments.add(deployment);
-        deployed.put(service, deployment);
-        return deployment;
+        List<String> ids = new ArrayList<>();
+        for (io.vertx.core.Deployable v : verticles) {
+            String deployment = await(vertx.deployVerticle(v));
+            deployments.add(deployment);
+            ids.add(deployment);
+        }
+        deployed.put(service, ids);
+        return ids.get(0);
     }
 
     /** How trainers started from now on train (device, data, checkpoints, limits, recipe). */
@@ -174,12 +173,14 @@ public final class LocalServices implements AutoCloseable {
         return this;
     }
 
-    /** Completes when the last trainer started here stops (e.g. after its max requests). */
+    /** Completes when every worker of the last trainer started here stopped (e.g. after its max requests). */
     public java.util.concurrent.CompletableFuture<Void> trainerDone() {
-        if (lastTrainer == null) {
+        if (lastTrainers.isEmpty()) {
             throw new IllegalStateException("no trainer was started");
         }
-        return lastTrainer.done();
+        return java.util.concurrent.CompletableFuture.allOf(lastTrainers.stream()
+                .map(TrainerVerticle::done)
+                .toArray(java.util.concurrent.CompletableFuture[]::new));
     }
 
     /** Deploys any other verticle (the API) on the same Vert.x instance; returns its deployment id. */
@@ -189,11 +190,13 @@ public final class LocalServices implements AutoCloseable {
         return deployment;
     }
 
-    /** Undeploys the last instance of {@code service} started here (a clean stop). */
+    /** Undeploys the last instance of {@code service} started here (a clean stop; a trainer's workers together). */
     public void stop(Service service) {
-        String deployment = Objects.requireNonNull(deployed.remove(service), () -> service + " is not running");
-        deployments.remove(deployment);
-        await(vertx.undeploy(deployment));
+        List<String> ids = Objects.requireNonNull(deployed.remove(service), () -> service + " is not running");
+        for (String deployment : ids) {
+            deployments.remove(deployment);
+            await(vertx.undeploy(deployment));
+        }
     }
 
     private static <T> T await(Future<T> f) {

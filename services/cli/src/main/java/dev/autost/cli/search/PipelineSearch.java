@@ -188,7 +188,7 @@ final class PipelineSearch {
                         p.lastEpoch().getTrainLoss(),
                         p.lastEpoch().getTestAccuracy(),
                         p.lastEpoch().getImagesPerSecond());
-        return String.format("training: %d/%d trained%s", p.trained(), p.trainExpected(), epoch);
+        return String.format("training: %d/%d trained%s%s", p.trained(), p.trainExpected(), epoch, p.runningLine());
     }
 
     private List<Trial> trials(List<Score> ranked) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autost.cli.Json;
 import dev.autost.cli.options.ApiOptions;
+import dev.autost.cli.options.CommonOptions.ConcurrencyOption;
 import dev.autost.cli.options.CommonOptions.DatasetOptions;
 import dev.autost.cli.options.CommonOptions.EvolutionOptions;
 import dev.autost.cli.options.CommonOptions.OutputOption;
@@ -81,6 +82,9 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Mixin
     TrainerOptions trainer;
+
+    @Mixin
+    ConcurrencyOption concurrency;
 
     @Mixin
     SpaceOptions space;
@@ -220,7 +224,7 @@ public final class SearchCommand implements Callable<Integer> {
                         cluster.localServices(),
                         topics.partitions(),
                         topics.replication()),
-                trainer.template(),
+                trainer.template().withConcurrency(concurrency.concurrency()),
                 api ? new PipelineSearch.Api(this.api.httpPort(), this.api.tokenOrRandom()) : null);
     }
 }

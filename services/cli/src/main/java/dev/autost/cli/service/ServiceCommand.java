@@ -1,6 +1,7 @@
 package dev.autost.cli.service;
 
 import dev.autost.cli.options.CommonOptions.ClusterOption;
+import dev.autost.cli.options.CommonOptions.ConcurrencyOption;
 import dev.autost.cli.options.CommonOptions.TopicOptions;
 import dev.autost.cli.options.TrainerOptions;
 import dev.autost.cli.pipeline.LocalServices;
@@ -53,6 +54,9 @@ public final class ServiceCommand implements Callable<Integer> {
     @Mixin
     TrainerOptions trainer;
 
+    @Mixin
+    ConcurrencyOption concurrency;
+
     @Option(
             names = "--max-requests",
             description = "Trainer: exit after this many requests (0 = never; default: "
@@ -75,7 +79,9 @@ public final class ServiceCommand implements Callable<Integer> {
                                 topics.partitions(),
                                 topics.replication(),
                                 observability)
-                        .trainerSettings(trainer.template().withMaxRequests(maxRequests)),
+                        .trainerSettings(trainer.template()
+                                .withMaxRequests(maxRequests)
+                                .withConcurrency(concurrency.concurrency())),
                 observability);
         CountDownLatch stopped = ServiceRun.startUntilShutdown(local, services, observability);
         spec.commandLine()

@@ -10,7 +10,6 @@ import dev.autost.cli.options.Defaults;
 import dev.autost.cli.options.TrainerOptions;
 import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.cli.pipeline.LocalServices;
-import dev.autost.cli.pipeline.TrainerProcesses;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.v1.ExperimentSpec;
@@ -90,8 +89,8 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(
             names = "--trainers",
             description = {
-                "Trainer workers started here: one in this process, the others as child",
-                "processes (DJL trains one model at a time per JVM). 2 fits this 2-core machine (default: ${DEFAULT-VALUE})."
+                "Trainer workers started in this process, each training one architecture at a time",
+                "(the service's --concurrency). On a CPU, one per core (default: ${DEFAULT-VALUE})."
             },
             defaultValue = "2")
     int trainers;
@@ -167,20 +166,11 @@ public final class StudyCommand implements Callable<Integer> {
         Path out = output.dir();
         long t0 = System.nanoTime();
         try (LocalServices services = LocalServices.connect(
-                        cluster.bootstrapServers(), cluster.kafkaData(), Defaults.PARTITIONS, Defaults.REPLICATION);
-                TrainerProcesses children = !cluster.localServices() || trainers < 2
-                        ? null
-                        : TrainerProcesses.start(
-                                trainers - 1, services.bootstrapServers(), trainer.asArgs(), out.resolve("logs"))) {
+                cluster.bootstrapServers(), cluster.kafkaData(), Defaults.PARTITIONS, Defaults.REPLICATION)) {
             if (cluster.localServices()) {
                 services.start(LocalServices.SEARCH);
-                services.trainerSettings(trainer.template());
+                services.trainerSettings(trainer.template().withConcurrency(trainers));
                 services.start(LocalServices.Service.TRAINER);
-                if (children != null) {
-                    err.printf(
-                            "autost study: %d more trainer(s) as child processes, logs in %s%n",
-                            trainers - 1, out.resolve("logs"));
-                }
             }
             try (ExperimentClient client = new ExperimentClient(services.bootstrapServers())) {
                 for (StudyReport.Arm a : arms) {
@@ -201,11 +191,6 @@ public final class StudyCommand implements Callable<Integer> {
                     }));
                     doneBefore[0] += a.spec().getTrainTopK();
                 }
-            }
-            if (children != null && children.exited() > 0) {
-                err.printf(
-                        "autost study: warning: %d child trainer(s) exited early; see %s%n",
-                        children.exited(), out.resolve("logs"));
             }
         }
         double minutes = (System.nanoTime() - t0) / 6e10;
@@ -242,8 +227,8 @@ public final class StudyCommand implements Callable<Integer> {
                         p.lastEpoch().getTestAccuracy(),
                         p.lastEpoch().getImagesPerSecond());
         return String.format(
-                "study: %s: %d/%d trained (%d/%d overall), %d min elapsed%s",
-                arm, p.trained(), p.trainExpected(), doneBefore + p.trained(), toTrain, minute, last);
+                "study: %s: %d/%d trained (%d/%d overall), %d min elapsed%s%s",
+                arm, p.trained(), p.trainExpected(), doneBefore + p.trained(), toTrain, minute, last, p.runningLine());
     }
 
     private ExperimentSpec spec(

@@ -1,6 +1,7 @@
 package dev.autost.cli.study;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,6 +68,11 @@ class StudyCommandIT {
         assertTrue(md.contains("| naswot |") && md.contains("Evolution vs random"), md);
         assertTrue(Files.size(out.resolve("charts").resolve("accuracy-flops_syops.png")) > 1000);
         assertEquals(1 + 5, Files.readAllLines(out.resolve("architectures.csv")).size(), "header + 3 + 1 + 1 rows");
-        assertTrue(Files.exists(out.resolve("logs").resolve("trainer-2.log")), "the child trainer logged");
+        // --trainers 2: two workers in this process (no child JVMs), ids TRAINER.1 and TRAINER.2.
+        study.get("arms")
+                .forEach(arm -> arm.get("architectures")
+                        .forEach(a ->
+                                assertTrue(a.get("worker_id").asText().matches("trainer-\\d+\\.[12]"), a.toString())));
+        assertFalse(Files.exists(out.resolve("logs")), "no child trainer processes");
     }
 }

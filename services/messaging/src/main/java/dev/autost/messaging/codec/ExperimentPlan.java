@@ -64,7 +64,7 @@ public record ExperimentPlan(
         }
         String id = spec.getExperimentId();
         if (!isValidId(id)) {
-            throw new InvalidExperimentException("experiment_id must be non-empty and without '/', got '" + id + "'");
+            throw new InvalidExperimentException("experiment_id " + ID_RULE + ", got '" + id + "'");
         }
         SearchSpace space;
         try {
@@ -139,9 +139,20 @@ public record ExperimentPlan(
                 space.modelSetting().timeSteps());
     }
 
-    /** Experiment ids key every record of the experiment ({@code ID/HASH}): non-empty, no '/'. */
+    /** What {@link #isValidId} accepts, for error messages. */
+    public static final String ID_RULE =
+            "must be 1-200 characters without '/', '\\' or control characters, and not '.' or '..'";
+
+    /**
+     * Experiment ids key every record of the experiment ({@code ID/HASH}) and name its checkpoint
+     * folder on the trainers, so an id must be one safe path segment: non-empty, at most 200
+     * characters, no separators or control characters, not {@code .} or {@code ..}.
+     */
     public static boolean isValidId(String id) {
-        return id != null && !id.isEmpty() && !id.contains("/");
+        if (id == null || id.isEmpty() || id.length() > 200 || id.equals(".") || id.equals("..")) {
+            return false;
+        }
+        return id.chars().noneMatch(c -> c == '/' || c == '\\' || Character.isISOControl(c));
     }
 
     /**

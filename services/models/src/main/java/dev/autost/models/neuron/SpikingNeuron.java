@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -12,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import dev.autost.models.memory.Scoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -134,11 +134,10 @@ public final class SpikingNeuron extends AbstractBlock {
             throw new IllegalArgumentException(
                     name + ": leading dimension " + shape.get(0) + " is not a multiple of T = " + timeSteps);
         }
-        NDArray out;
-        // The T-step loop makes ~10 small arrays per step; without a scope DJL keeps every one until
-        // the training step's manager closes. Autograd holds what backward needs on its own, so only
-        // the output has to outlive the loop.
-        try (NDScope scope = new NDScope()) {
+        // The T-step loop makes ~14 arrays per step; without scopes DJL keeps every one until the
+        // training step's manager closes. Autograd holds what backward needs on its own, so only
+        // each step's membrane and spikes outlive the step, and only the output the loop.
+        NDArray out = Scoped.keep(() -> {
             NDManager m = x.getManager();
             NDArray steps = x.reshape(timeSteps, -1);
             NDArray k = kind == NeuronKind.PLIF ? plifFactor(ps, x, training) : m.full(new Shape(), 1f / TAU);
@@ -147,30 +146,45 @@ public final class SpikingNeuron extends AbstractBlock {
             List<NDArray> spikes = new ArrayList<>(timeSteps);
             NDArray v = null;
             for (int t = 0; t < timeSteps; t++) {
-                NDArray xt = steps.get(t);
-                v = v == null ? xt.mul(k) : v.add(xt.sub(v).mul(k));
-                NDArray d = v.sub(threshold); // sub(Number) keeps no buffer for backward
-                NDArray g = d.mul(alpha)
-                        .clip(-SURROGATE_CLIP, SURROGATE_CLIP)
-                        .getNDArrayInternal()
-                        .sigmoid();
-                NDArray h = d.gte(0f).toType(DataType.FLOAT32, false);
-                spikes.add(h.sub(g).stopGradient().add(g));
-                if (t + 1 < timeSteps) {
-                    v = v.mul(one.sub(h));
-                }
+                NDList next = step(steps.get(t), v, k, alpha, one, t + 1 < timeSteps, training);
+                spikes.add(next.get(0));
+                v = next.size() > 1 ? next.get(1) : null;
             }
-            out = NDArrays.stack(new NDList(spikes)).reshape(shape);
+            NDArray o = NDArrays.stack(new NDList(spikes)).reshape(shape);
             if (recording) {
-                spikeSum += out.sum().getFloat();
-                elementCount += out.size();
+                spikeSum += o.sum().getFloat();
+                elementCount += o.size();
             }
-            NDScope.unregister(out);
-        }
+            return o;
+        });
         if (observer != null) {
             observer.onSpikes(name, out);
         }
         return new NDList(out);
+    }
+
+    /**
+     * One time step: charge, fire, reset. Returns the spikes and, unless it is the last step, the
+     * reset membrane; the step's other arrays are closed. In evaluation the spikes are the
+     * Heaviside step alone: the surrogate only shapes gradients, and {@code (H - g) + g} is H.
+     */
+    private NDList step(NDArray xt, NDArray v, NDArray k, NDArray alpha, NDArray one, boolean reset, boolean training) {
+        return Scoped.keepAll(() -> {
+            NDArray charged = v == null ? xt.mul(k) : v.add(xt.sub(v).mul(k));
+            NDArray d = charged.sub(threshold); // sub(Number) keeps no buffer for backward
+            NDArray h = d.gte(0f).toType(DataType.FLOAT32, false);
+            NDArray spike = training ? surrogate(d, h, alpha) : h;
+            return reset ? new NDList(spike, charged.mul(one.sub(h))) : new NDList(spike);
+        });
+    }
+
+    /** {@code H} forward, the derivative of {@code sigmoid(alpha d)} backward. */
+    private static NDArray surrogate(NDArray d, NDArray h, NDArray alpha) {
+        NDArray g = d.mul(alpha)
+                .clip(-SURROGATE_CLIP, SURROGATE_CLIP)
+                .getNDArrayInternal()
+                .sigmoid();
+        return h.sub(g).stopGradient().add(g);
     }
 
     /** sigmoid(w), moved to the input's (per-step) manager so it is freed with the step. */
@@ -187,12 +201,7 @@ public final class SpikingNeuron extends AbstractBlock {
     public static NDArray spike(NDArray v, float vth) {
         NDArray alpha = v.getManager().full(new Shape(), ALPHA);
         NDArray d = v.sub(vth);
-        NDArray g = d.mul(alpha)
-                .clip(-SURROGATE_CLIP, SURROGATE_CLIP)
-                .getNDArrayInternal()
-                .sigmoid();
-        NDArray h = d.gte(0f).toType(DataType.FLOAT32, false);
-        return h.sub(g).stopGradient().add(g);
+        return surrogate(d, d.gte(0f).toType(DataType.FLOAT32, false), alpha);
     }
 
     @Override

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.autost.models.memory.Scoped;
 
 /** One transformer block: x = x + SSA(x); x = x + MLP(x). In and out: {@code (T*B*N, D)}. */
 final class EncoderBlock extends SpikingModule {
@@ -20,10 +21,11 @@ final class EncoderBlock extends SpikingModule {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
-        x = x.add(forward(attn, ps, x, training));
-        x = x.add(forward(mlp, ps, x, training));
-        return new NDList(x);
+        NDArray in = inputs.singletonOrThrow();
+        // Residual branches in their own scopes: only each sum outlives its branch.
+        NDArray x = Scoped.keep(() -> in.add(forward(attn, ps, in, training)));
+        NDArray y = x;
+        return new NDList(Scoped.keep(() -> y.add(forward(mlp, ps, y, training))));
     }
 
     @Override

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.autost.models.memory.Scoped;
 import dev.autost.models.neuron.SpikingNeuron;
 
 /**
@@ -78,9 +79,13 @@ final class SpikingSelfAttention extends SpikingModule {
         long rows = x.getShape().get(0);
         long images = rows / tokens; // T*B
         int dh = dim / heads;
-        NDArray qs = heads(forward(qLif, ps, qBn.apply(ps, q.apply(ps, x, training), training), training), images, dh);
-        NDArray ks = heads(forward(kLif, ps, kBn.apply(ps, k.apply(ps, x, training), training), training), images, dh);
-        NDArray vs = heads(forward(vLif, ps, vBn.apply(ps, v.apply(ps, x, training), training), training), images, dh);
+        NDArray in = x;
+        NDArray qs = Scoped.keep(() ->
+                heads(forward(qLif, ps, qBn.apply(ps, q.apply(ps, in, training), training), training), images, dh));
+        NDArray ks = Scoped.keep(() ->
+                heads(forward(kLif, ps, kBn.apply(ps, k.apply(ps, in, training), training), training), images, dh));
+        NDArray vs = Scoped.keep(() ->
+                heads(forward(vLif, ps, vBn.apply(ps, v.apply(ps, in, training), training), training), images, dh));
         NDArray scale = x.getManager().full(new Shape(), SCALE);
         NDArray kv = ks.transpose(0, 1, 3, 2).matMul(vs).mul(scale); // (T*B, h, dh, dh)
         NDArray y = qs.matMul(kv).transpose(0, 2, 1, 3).reshape(rows, dim);

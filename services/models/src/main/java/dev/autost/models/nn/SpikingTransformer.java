@@ -2,7 +2,6 @@ package dev.autost.models.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -11,6 +10,7 @@ import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.model.Backbone;
 import dev.autost.domain.model.ModelSetting;
+import dev.autost.models.memory.Scoped;
 import dev.autost.models.neuron.NeuronKind;
 import dev.autost.models.neuron.SpikingNeuron;
 import java.util.ArrayList;
@@ -144,17 +144,11 @@ public final class SpikingTransformer extends SpikingModule {
     }
 
     /**
-     * One stage's forward pass whose intermediates are closed when it returns; only its output
-     * stays attached to the step's manager. DJL would otherwise keep every array a forward pass
-     * made until the training step ends (autograd keeps what backward needs by itself), and an
-     * evaluation batch needs none of them.
+     * One stage's forward pass whose intermediates are closed when it returns ({@link Scoped});
+     * DJL would otherwise keep every array a forward pass made until the training step ends.
      */
     private NDArray scoped(SpikingModule stage, ParameterStore ps, NDArray x, boolean training) {
-        try (NDScope scope = new NDScope()) {
-            NDArray out = forward(stage, ps, x, training);
-            NDScope.unregister(out);
-            return out;
-        }
+        return Scoped.keep(() -> forward(stage, ps, x, training));
     }
 
     @Override

@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.autost.domain.model.Backbone;
 import dev.autost.domain.model.ModelSetting;
+import dev.autost.models.memory.Scoped;
 import dev.autost.models.neuron.SpikingNeuron;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,23 +60,33 @@ final class SpsStem extends SpikingModule {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
+        // A stage at full resolution makes the largest arrays of the network: each stage keeps
+        // only its output, so at most one stage's intermediates are alive at a time.
         for (int i = 0; i < convs.length; i++) {
-            x = norms[i].apply(ps, convs[i].apply(ps, x, training), training);
-            if (lifs[i] != null) {
-                x = forward(lifs[i], ps, x, training);
-            }
-            if (pools[i]) {
-                x = Pool.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PAD, false);
-            }
+            x = stage(i, ps, x, training);
         }
-        NDArray rpe = rpeNorm.apply(ps, rpeConv.apply(ps, x, training), training);
-        if (rpeLif != null) {
-            rpe = forward(rpeLif, ps, rpe, training);
-        }
-        x = x.add(rpe);
+        NDArray stem = x;
+        x = Scoped.keep(() -> {
+            NDArray rpe = rpeNorm.apply(ps, rpeConv.apply(ps, stem, training), training);
+            if (rpeLif != null) {
+                rpe = forward(rpeLif, ps, rpe, training);
+            }
+            return stem.add(rpe);
+        });
         long tb = x.getShape().get(0);
         // (T*B, D, h, w) -> (T*B, N, D) -> (T*B*N, D)
         return new NDList(x.reshape(tb, embedDim, -1).transpose(0, 2, 1).reshape(-1, embedDim));
+    }
+
+    /** Conv, BN, neuron (not after AutoST's last stage) and the pool where the setting has one. */
+    private NDArray stage(int i, ParameterStore ps, NDArray in, boolean training) {
+        return Scoped.keep(() -> {
+            NDArray x = Scoped.keep(() -> norms[i].apply(ps, convs[i].apply(ps, in, training), training));
+            if (lifs[i] != null) {
+                x = forward(lifs[i], ps, x, training);
+            }
+            return pools[i] ? Pool.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PAD, false) : x;
+        });
     }
 
     @Override

@@ -43,9 +43,12 @@ import java.util.Random;
  * therefore replays exactly what an uninterrupted run would do (on CPU with one
  * intra-op thread; GPU kernels may not be bitwise deterministic).
  *
- * <p>Not thread-safe; one trainer per thread. Close it to free native memory.
+ * <p>Not thread-safe; one trainer per thread. Trainers on different threads run concurrently
+ * and each gives what it would give alone ({@link ThreadAutograd}). Close it to free native memory.
  */
 public final class SpikingTrainer implements AutoCloseable {
+    private static final Object SEEDED_INIT = new Object();
+
     private final SpikingTransformer model;
     private final Recipe config;
     private final NDManager manager;
@@ -67,9 +70,13 @@ public final class SpikingTrainer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.model = SpikingTransformer.build(genome, setting);
         this.manager = NDManager.newBaseManager(device);
-        Engine.getInstance().setRandomSeed((int) config.seed());
-        ThreadGradMode.disableOnThisThread();
-        model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
+        ThreadAutograd.disableOnThisThread();
+        // libtorch's generator is process-wide: trainers on other threads must not draw from it
+        // between this seed and the last initial weight, or the same seed gives another model.
+        synchronized (SEEDED_INIT) {
+            Engine.getInstance().setRandomSeed((int) config.seed());
+            model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
+        }
         for (Parameter p : model.getParameters().values()) {
             if (p.requiresGradient()) {
                 trainable.add(p);
@@ -124,7 +131,7 @@ public final class SpikingTrainer implements AutoCloseable {
 
     private FitResult fitFlushed(
             ImageDataset train, ImageDataset test, Optional<Path> checkpointDir, EpochListener listener) {
-        ThreadGradMode.disableOnThisThread();
+        ThreadAutograd.disableOnThisThread();
         checkCompatible(train);
         checkCompatible(test);
         int batch = config.batchSize();
@@ -186,7 +193,7 @@ public final class SpikingTrainer implements AutoCloseable {
                     NDArray x = step.create(images, xShape);
                     NDArray y = step.create(targets, yShape);
                     NDArray logits;
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    try (GradientCollector gc = ThreadAutograd.collect()) {
                         logits = model.forward(store, new NDList(x), true).singletonOrThrow();
                         NDArray l = logits.logSoftmax(1)
                                 .mul(y)

@@ -60,6 +60,20 @@ class SpikingNeuronTest {
         }
     }
 
+    /** Evaluation skips the surrogate: it must emit exactly what training's forward pass emits. */
+    @Test
+    void forward_evaluation_sameSpikesAsTraining() {
+        for (NeuronKind kind : NeuronKind.values()) {
+            SpikingNeuron n = SpikingNeuron.builder()
+                    .setName("n")
+                    .setTimeSteps(4)
+                    .optKind(kind)
+                    .build();
+            NDArray x = manager.randomNormal(0.5f, 2f, new Shape(4 * 64, 9, 5), DataType.FLOAT32);
+            assertArrayEquals(run(n, x, true).toFloatArray(), run(n, x, false).toFloatArray(), kind.toString());
+        }
+    }
+
     @Test
     void forward_attentionThreshold_firesAtHalf() {
         SpikingNeuron n = SpikingNeuron.builder()

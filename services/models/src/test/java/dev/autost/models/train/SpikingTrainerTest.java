@@ -68,6 +68,48 @@ class SpikingTrainerTest {
         }
     }
 
+    /**
+     * Trainers on separate threads of one process (the trainer service's {@code --concurrency}):
+     * each result equals what the same genome and seed give alone, to the bit. Before
+     * {@link ThreadAutograd}, the second thread's gradient collector threw "only one can be
+     * collecting at a time".
+     */
+    @Test
+    void fit_twoTrainersOnTwoThreads_eachEqualsItsSoloRun() throws Exception {
+        Genome other = Genome.uniform(1, 4, 1, 16);
+        Recipe cfg = RECIPE.toBuilder().optEpochs(2).build();
+        Recipe otherCfg = cfg.toBuilder().optSeed(7).build();
+        Solo aAlone = solo(GENOME, cfg);
+        Solo bAlone = solo(other, otherCfg);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> solo(GENOME, cfg));
+            var b = pool.submit(() -> solo(other, otherCfg));
+            assertEquals(aAlone, a.get());
+            assertEquals(bAlone, b.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(!aAlone.weights().equals(bAlone.weights()), "two different models");
+    }
+
+    /** What a run leaves behind, comparable with equals (weights as a list of floats). */
+    private record Solo(List<Double> losses, List<Double> accuracies, List<Float> weights) {}
+
+    private static Solo solo(Genome genome, Recipe cfg) {
+        try (SpikingTrainer t = new SpikingTrainer(genome, TINY, cfg, Device.cpu())) {
+            FitResult r = t.fit(TRAIN, TEST, Optional.empty(), EpochListener.NONE);
+            List<Float> w = new ArrayList<>();
+            for (float f : weights(t)) {
+                w.add(f);
+            }
+            return new Solo(
+                    r.epochs().stream().map(EpochReport::trainLoss).toList(),
+                    r.epochs().stream().map(EpochReport::testAccuracy).toList(),
+                    w);
+        }
+    }
+
     @Test
     void fit_mixupAndAugment_runsAndStaysFinite() {
         Recipe cfg = RECIPE.toBuilder()

@@ -8,11 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Extra trainer workers as child JVMs ({@code autost service trainer}) on this machine. DJL
- * lets one model train at a time per JVM (its gradient collector is process-wide), so training
- * several small candidates at once on one device takes several processes. Each child's output
- * goes to its own log file; closing stops them (SIGTERM: a running job stops after its epoch's
- * checkpoint and stays uncommitted, so it is redelivered).
+ * Trainer workers as child JVMs ({@code autost service trainer}), for tests that kill a trainer
+ * process. Each child's output goes to its own log file; closing stops them (SIGTERM: a running
+ * job stops after its epoch's checkpoint and stays uncommitted, so it is redelivered).
  */
 public final class TrainerProcesses implements AutoCloseable {
     private final List<Process> children = new ArrayList<>();
