@@ -8,6 +8,7 @@ import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.observability.Endpoints;
 import dev.autost.observability.Observability;
 import dev.autost.observability.ObservabilityConfig;
+import dev.autost.trainer.TrainerConfig;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -70,6 +71,9 @@ public final class ServiceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         List<LocalServices.Service> services = ServiceRun.parse(names);
+        // Built (and so validated) before anything starts: a bad option fails at once.
+        TrainerConfig trainerSettings =
+                trainer.template().withMaxRequests(maxRequests).withConcurrency(concurrency.concurrency());
         // Endpoints first: liveness answers and readiness says 503 while the services replay.
         Observability observability = httpPort == 0 ? null : startObservability(services);
         LocalServices local = ServiceRun.connect(
@@ -79,9 +83,7 @@ public final class ServiceCommand implements Callable<Integer> {
                                 topics.partitions(),
                                 topics.replication(),
                                 observability)
-                        .trainerSettings(trainer.template()
-                                .withMaxRequests(maxRequests)
-                                .withConcurrency(concurrency.concurrency())),
+                        .trainerSettings(trainerSettings),
                 observability);
         CountDownLatch stopped = ServiceRun.startUntilShutdown(local, services, observability);
         spec.commandLine()

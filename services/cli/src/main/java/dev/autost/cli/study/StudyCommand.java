@@ -13,6 +13,7 @@ import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.v1.ExperimentSpec;
+import dev.autost.trainer.TrainerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Spec;
             "     every one is trained with one fixed recipe by the trainers, and the evaluator correlates test",
             "     accuracy with every training-free metric: flops_syops, flops_full, params, energy_pj and the",
             "     proxies the trainers measure at initialisation (naswot, sahd, energy_init_pj), Kendall tau-b and",
-            "     Spearman rho with 95 % bootstrap intervals;",
+            "     Spearman rho with 95 %% bootstrap intervals;",
             "  2. at an equal training budget of --compare-k trained architectures each, the best of the top-k of",
             "     the FLOPs-guided evolution against the best of k uniformly random feasible architectures.",
             "The default (fashion-micro, 1 epoch on the first 4000 training images, 2000 test images) runs on a",
@@ -131,6 +132,9 @@ public final class StudyCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--trainers 0 needs trainers elsewhere: add --bootstrap-servers and --no-local-services");
         }
+        // Built (and so validated) before anything starts.
+        TrainerConfig trainerSettings =
+                cluster.localServices() ? trainer.template().withConcurrency(trainers) : null;
         int limitTrain = trainer.limitTrain();
         int limitTest = trainer.limitTest();
         String id = studyId != null ? studyId : "study-" + s.name() + "-" + seed + "-" + System.currentTimeMillis();
@@ -169,7 +173,7 @@ public final class StudyCommand implements Callable<Integer> {
                 cluster.bootstrapServers(), cluster.kafkaData(), Defaults.PARTITIONS, Defaults.REPLICATION)) {
             if (cluster.localServices()) {
                 services.start(LocalServices.SEARCH);
-                services.trainerSettings(trainer.template().withConcurrency(trainers));
+                services.trainerSettings(trainerSettings);
                 services.start(LocalServices.Service.TRAINER);
             }
             try (ExperimentClient client = new ExperimentClient(services.bootstrapServers())) {

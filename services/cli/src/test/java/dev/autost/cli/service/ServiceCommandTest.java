@@ -1,0 +1,35 @@
+package dev.autost.cli.service;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.autost.cli.CliRun;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad trainer options are refused before anything starts: the broker address here is
+ * unreachable, so a command that tried to connect first would hang instead of failing.
+ */
+class ServiceCommandTest {
+    @Test
+    void trainer_concurrencyZero_isRefusedBeforeConnecting() {
+        CliRun r = CliRun.line("service trainer --concurrency 0 --bootstrap-servers 127.0.0.1:1 --http-port 0");
+        assertNotEquals(0, r.exitCode());
+        assertTrue(r.err().contains("concurrency must be between 1 and 64, got 0"), r.err());
+    }
+
+    @Test
+    void trainer_unreadableMemoryBudget_isRefusedNamingTheForms() {
+        CliRun r = CliRun.line("service trainer --memory-budget lots --bootstrap-servers 127.0.0.1:1 --http-port 0");
+        assertNotEquals(0, r.exitCode());
+        assertTrue(r.err().contains("--memory-budget 'lots' is not a size"), r.err());
+    }
+
+    @Test
+    void trainer_maxRequestsWithConcurrency_isRefused() {
+        CliRun r = CliRun.line(
+                "service trainer --max-requests 1 --concurrency 2 --bootstrap-servers 127.0.0.1:1 --http-port 0");
+        assertNotEquals(0, r.exitCode());
+        assertTrue(r.err().contains("cannot be combined with concurrency 2"), r.err());
+    }
+}
