@@ -1,5 +1,6 @@
 package dev.autost.trainer;
 
+import dev.autost.models.train.MemoryEstimate;
 import dev.autost.models.train.Recipe;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -22,7 +23,7 @@ import java.util.Optional;
  * @param concurrency      jobs trained at once in this process, each by its own worker (a group
  *                         member with its own thread); more than 1 only without max-requests
  * @param memoryBudget     resident bytes this process may use for training (0 = no limit): a job
- *                         whose {@link dev.autost.models.train.MemoryEstimate} exceeds its share
+ *                         whose {@link MemoryEstimate} exceeds its share
  *                         ({@link #jobMemoryBudget}) fails before its model is built
  */
 public record TrainerConfig(
@@ -162,6 +163,6 @@ public record TrainerConfig(
         if (memoryBudget == 0) {
             return 0;
         }
-        return Math.max(1, (memoryBudget - dev.autost.models.train.MemoryEstimate.BASE_BYTES) / concurrency);
+        return Math.max(1, (memoryBudget - MemoryEstimate.BASE_BYTES) / concurrency);
     }
 }

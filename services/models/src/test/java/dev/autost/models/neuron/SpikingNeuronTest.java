@@ -45,14 +45,18 @@ class SpikingNeuronTest {
         assertArrayEquals(new float[] {0, 1, 0, 1}, run(lif, x, false).toFloatArray());
     }
 
+    private static SpikingNeuron fourSteps(NeuronKind kind) {
+        return SpikingNeuron.builder()
+                .setName("n")
+                .setTimeSteps(4)
+                .optKind(kind)
+                .build();
+    }
+
     @Test
     void forward_randomInput_spikesAreExactlyZeroOrOne() {
         for (NeuronKind kind : NeuronKind.values()) {
-            SpikingNeuron n = SpikingNeuron.builder()
-                    .setName("n")
-                    .setTimeSteps(4)
-                    .optKind(kind)
-                    .build();
+            SpikingNeuron n = fourSteps(kind);
             NDArray x = manager.randomNormal(0f, 2f, new Shape(4 * 8, 5, 3), DataType.FLOAT32);
             for (float s : run(n, x, true).toFloatArray()) {
                 assertTrue(s == 0f || s == 1f, kind + " emitted " + s);
@@ -64,11 +68,7 @@ class SpikingNeuronTest {
     @Test
     void forward_evaluation_sameSpikesAsTraining() {
         for (NeuronKind kind : NeuronKind.values()) {
-            SpikingNeuron n = SpikingNeuron.builder()
-                    .setName("n")
-                    .setTimeSteps(4)
-                    .optKind(kind)
-                    .build();
+            SpikingNeuron n = fourSteps(kind);
             NDArray x = manager.randomNormal(0.5f, 2f, new Shape(4 * 64, 9, 5), DataType.FLOAT32);
             assertArrayEquals(run(n, x, true).toFloatArray(), run(n, x, false).toFloatArray(), kind.toString());
         }
