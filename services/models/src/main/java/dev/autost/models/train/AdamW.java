@@ -96,8 +96,8 @@ public final class AdamW implements AutoCloseable {
                 throw new IOException("optimiser state parameter " + i + " is " + name + ", the model's "
                         + params.get(i).getName());
             }
-            m.get(i).set(readFloats(in, m.get(i).size()));
-            v.get(i).set(readFloats(in, v.get(i).size()));
+            ArrayContents.replace(m.get(i), readFloats(in, m.get(i).size()));
+            ArrayContents.replace(v.get(i), readFloats(in, v.get(i).size()));
         }
         steps = s;
     }

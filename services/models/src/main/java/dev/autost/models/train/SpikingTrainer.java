@@ -339,7 +339,7 @@ public final class SpikingTrainer implements AutoCloseable {
             }
         } finally {
             for (int i = 0; i < running.size(); i++) {
-                running.get(i).getArray().set(saved.get(i));
+                ArrayContents.replace(running.get(i).getArray(), saved.get(i));
             }
         }
     }
