@@ -28,6 +28,19 @@ public final class DeadLetters {
     /** Header with the human-readable reason, UTF-8. */
     public static final String REASON_HEADER = "autost.reason";
 
+    /**
+     * Most bytes of the original value a dead letter keeps. A dead letter must itself fit under
+     * the broker's record limit (1 MB by default), or the record it reports would be lost; the
+     * rest is counted in {@code original_value_size}.
+     */
+    public static final int MAX_ORIGINAL_VALUE = 64 * 1024;
+
+    /** Most bytes of the original key kept (it is also the dead letter's own key). */
+    public static final int MAX_ORIGINAL_KEY = 1024;
+
+    /** Most characters of a reason kept (an exception message can quote the whole input). */
+    public static final int MAX_REASON = 2000;
+
     private final String service;
     private final Clock clock;
     private final java.util.function.Consumer<String> counted;
@@ -80,19 +93,27 @@ public final class DeadLetters {
      */
     public DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, Throwable error) {
         Objects.requireNonNull(record, "record");
+        return letter(record.topic(), record.partition(), record.offset(), record.key(), record.value(), reason, error);
+    }
+
+    private DeadLetter letter(
+            String topic, int partition, long offset, byte[] key, byte[] value, String reason, Throwable error) {
         Objects.requireNonNull(reason, "reason");
-        return DeadLetter.newBuilder()
+        DeadLetter.Builder b = DeadLetter.newBuilder()
                 .setSchemaVersion(SchemaVersions.CURRENT)
-                .setSourceTopic(record.topic())
-                .setPartition(record.partition())
-                .setOffset(record.offset())
-                .setReason(reason)
+                .setSourceTopic(topic)
+                .setPartition(partition)
+                .setOffset(offset)
+                .setReason(shortened(reason))
                 .setErrorClass(errorClass(error))
-                .setOriginalKey(bytes(record.key()))
-                .setOriginalValue(bytes(record.value()))
+                .setOriginalKey(bytes(key, MAX_ORIGINAL_KEY))
+                .setOriginalValue(bytes(value, MAX_ORIGINAL_VALUE))
                 .setAtMs(clock.millis())
-                .setService(service)
-                .build();
+                .setService(service);
+        if (value != null && value.length > MAX_ORIGINAL_VALUE) {
+            b.setOriginalValueSize(value.length);
+        }
+        return b.build();
     }
 
     /**
@@ -101,18 +122,42 @@ public final class DeadLetters {
      */
     public ProducerRecord<byte[], byte[]> deadLetterRecord(
             ConsumerRecord<byte[], byte[]> record, String reason, Throwable error) {
-        DeadLetter letter = deadLetter(record, reason, error);
+        return toRecord(deadLetter(record, reason, error));
+    }
+
+    /**
+     * The dead letter of an output the broker refused for good (too large, not serializable):
+     * resending cannot help, and dropping it would lose the record without a trace. Partition and
+     * offset are -1; {@code source_topic} is the topic the output was meant for.
+     */
+    public ProducerRecord<byte[], byte[]> refusedOutput(ProducerRecord<byte[], byte[]> output, Throwable error) {
+        int size = output.value() == null ? 0 : output.value().length;
+        String reason =
+                "the broker refused this " + size + "-byte output for " + output.topic() + " for good: " + error;
+        LOG.error("{}: dead-lettering an output for {}: {}", service, output.topic(), reason);
+        counted.accept(output.topic());
+        return toRecord(letter(output.topic(), -1, -1, output.key(), output.value(), reason, error));
+    }
+
+    private static ProducerRecord<byte[], byte[]> toRecord(DeadLetter letter) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(ERROR_CLASS_HEADER, letter.getErrorClass().getBytes(StandardCharsets.UTF_8));
-        headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        return new ProducerRecord<>(Topics.DEAD_LETTERS, null, record.key(), letter.toByteArray(), headers);
+        headers.add(REASON_HEADER, letter.getReason().getBytes(StandardCharsets.UTF_8));
+        byte[] key = letter.getOriginalKey().isEmpty()
+                ? null
+                : letter.getOriginalKey().toByteArray();
+        return new ProducerRecord<>(Topics.DEAD_LETTERS, null, key, letter.toByteArray(), headers);
+    }
+
+    private static String shortened(String reason) {
+        return reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON) + "...";
     }
 
     private static String errorClass(Throwable error) {
         return error == null ? "" : error.getClass().getName();
     }
 
-    private static ByteString bytes(byte[] value) {
-        return value == null ? ByteString.EMPTY : ByteString.copyFrom(value);
+    private static ByteString bytes(byte[] value, int max) {
+        return value == null ? ByteString.EMPTY : ByteString.copyFrom(value, 0, Math.min(max, value.length));
     }
 }

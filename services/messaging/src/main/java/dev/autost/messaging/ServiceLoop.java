@@ -32,12 +32,16 @@ public abstract class ServiceLoop implements Runnable {
     private static final Duration RESEND_BACKOFF = Duration.ofMillis(500);
 
     protected final String name;
+    /** Reports outputs the broker refuses for good (no meter: such outputs are rare and logged). */
+    private final DeadLetters refused;
+
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile boolean running = true;
 
     protected ServiceLoop(String name) {
         this.name = Objects.requireNonNull(name, "name");
+        this.refused = new DeadLetters(name, java.time.Clock.systemUTC());
     }
 
     /** Completes once the loop serves (after its start-up work); fails if it stops before. */
@@ -99,7 +103,8 @@ public abstract class ServiceLoop implements Runnable {
     /**
      * Sends every record and waits for every acknowledgement; resends what failed, in order,
      * until it is acknowledged. A record the broker refuses for good (too large, not
-     * serializable) is dropped with an error, and only that record.
+     * serializable) is replaced by its dead letter (with the value truncated, so it fits), and
+     * only that record; a dead letter refused for good is dropped with an error.
      *
      * @return true when all were acknowledged (or dropped), false when the loop was stopped first
      */
@@ -121,24 +126,28 @@ public abstract class ServiceLoop implements Runnable {
                         }
                     }
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RecordTooLargeException
-                            || e.getCause() instanceof SerializationException) {
-                        // Resending cannot help: drop what the broker will never take, keep the rest flowing.
-                        LOG.error(
-                                "{}: dropping a record for {} the broker refuses for good: {}",
-                                name,
-                                pending.get(i).topic(),
-                                e.getCause().toString());
-                    } else {
-                        failed.add(pending.get(i));
+                    ProducerRecord<byte[], byte[]> r = pending.get(i);
+                    if (!(e.getCause() instanceof RecordTooLargeException
+                            || e.getCause() instanceof SerializationException)) {
+                        failed.add(r);
                         cause = e.getCause();
+                    } else if (!r.topic().equals(Topics.DEAD_LETTERS)) {
+                        // Resending cannot help: report it where nothing is lost, keep the rest flowing.
+                        failed.add(refused.refusedOutput(r, e.getCause()));
+                    } else {
+                        LOG.error(
+                                "{}: dropping a dead letter the broker refuses for good: {}",
+                                name,
+                                e.getCause().toString());
                     }
                 }
             }
             if (!failed.isEmpty()) {
-                // Idempotent producer and keyed outputs: resending is harmless; order among them is kept.
-                LOG.warn("{}: produce failed, resending {} record(s): {}", name, failed.size(), String.valueOf(cause));
-                Thread.sleep(RESEND_BACKOFF.toMillis());
+                if (cause != null) {
+                    // Idempotent producer and keyed outputs: resending is harmless; order among them is kept.
+                    LOG.warn("{}: produce failed, resending {} record(s): {}", name, failed.size(), cause.toString());
+                    Thread.sleep(RESEND_BACKOFF.toMillis());
+                }
                 if (!running) {
                     return false;
                 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.autost.proto.SchemaVersions;
@@ -78,5 +79,30 @@ class DeadLettersTest {
     private static String header(ProducerRecord<byte[], byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** A dead letter carrying a whole 1 MB record would itself exceed the broker's limit and be lost. */
+    @Test
+    void deadLetter_valueOverTheCap_keepsItsFirstBytesAndItsSize() {
+        byte[] huge = new byte[1_048_400];
+        huge[0] = 7;
+        byte[] longKey = new byte[5000];
+
+        DeadLetter letter = deadLetters.deadLetter(record(longKey, huge), "x".repeat(100_000), null);
+
+        assertEquals(DeadLetters.MAX_ORIGINAL_VALUE, letter.getOriginalValue().size());
+        assertEquals(7, letter.getOriginalValue().byteAt(0));
+        assertEquals(huge.length, letter.getOriginalValueSize());
+        assertEquals(DeadLetters.MAX_ORIGINAL_KEY, letter.getOriginalKey().size());
+        assertTrue(letter.getReason().length() <= DeadLetters.MAX_REASON + 3);
+        assertTrue(letter.getSerializedSize() < 100 * 1024, "dead letter of " + letter.getSerializedSize() + " bytes");
+    }
+
+    @Test
+    void deadLetter_valueUnderTheCap_keptWholeWithSizeZero() {
+        DeadLetter letter = deadLetters.deadLetter(record(KEY, GARBAGE), "r", null);
+
+        assertEquals(0, letter.getOriginalValueSize());
+        assertArrayEquals(GARBAGE, letter.getOriginalValue().toByteArray());
     }
 }

@@ -3,6 +3,7 @@ package dev.autost.messaging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.autost.proto.v1.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,7 +130,7 @@ class ReplayingLoopTest {
     }
 
     @Test
-    void sendFailures_refusedRecordDropped_retriableOneResent_othersNotRepeated() throws Exception {
+    void sendFailures_refusedRecordDeadLettered_retriableOneResent_othersNotRepeated() throws Exception {
         MockProducer<byte[], byte[]> producer =
                 new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
         stored("a", "too-large", "not-leader");
@@ -144,8 +145,21 @@ class ReplayingLoopTest {
         while (producer.history().size() < 4 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
+        while (producer.history().size() < 5 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(producer.completeNext(), "the refused record's dead letter was sent");
         assertTrue(producer.completeNext(), "the retriable record was sent again");
         loop.ready().get(10, TimeUnit.SECONDS);
         assertEquals(List.of("a", "too-large", "not-leader", "not-leader"), values(producer, "out"));
+        List<ProducerRecord<byte[], byte[]>> letters = producer.history().stream()
+                .filter(r -> r.topic().equals(Topics.DEAD_LETTERS))
+                .toList();
+        assertEquals(1, letters.size());
+        DeadLetter letter = DeadLetter.parseFrom(letters.get(0).value());
+        assertEquals("out", letter.getSourceTopic());
+        assertEquals(-1, letter.getOffset());
+        assertEquals("too-large", letter.getOriginalValue().toStringUtf8());
+        assertTrue(letter.getReason().contains("refused"), letter.getReason());
     }
 }

@@ -11,6 +11,7 @@ import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
+import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.GenomeMessages;
@@ -151,6 +152,39 @@ class ScorerVerticleIT {
         assertArrayEquals(garbageKey, letter.getOriginalKey().toByteArray());
         assertEquals(Topics.CANDIDATES, letter.getSourceTopic());
         assertEquals(ScorerVerticle.SERVICE, letter.getService());
+        assertTrue(letter.getReason().startsWith("cannot decode CandidateMessage"), letter.getReason());
+    }
+
+    /**
+     * A candidate just under the broker's 1 MB record limit cannot be handed on whole: its dead
+     * letter (original bytes plus reason) would be over the limit. It used to be dropped with a
+     * log line, so the record left no trace; now the dead letter keeps its first bytes and size.
+     */
+    @Test
+    void scorer_candidateNearTheRecordLimit_deadLetteredTruncatedAndScoringGoesOn() throws Exception {
+        String experiment = "it-huge";
+        publishExperiment(experiment);
+        byte[] huge = new byte[1_048_400];
+        java.util.Arrays.fill(huge, (byte) 0xff);
+        byte[] key = "it-huge/garbage".getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(Topics.CANDIDATES, key, huge)).get();
+        Map<String, Genome> genomes = genomes(20, 3);
+        publishCandidates(experiment, new ArrayList<>(genomes.values()));
+
+        ScorerVerticle scorer = new ScorerVerticle(config("it-huge-group", "scorer-huge"));
+        String id = vertx.deployVerticle(scorer).await(30, TimeUnit.SECONDS);
+        assertEquals(genomes.keySet(), readScores(experiment, genomes.size()).keySet());
+        awaitTrue(() -> scorer.deadLettered() >= 1, "the huge candidate handled");
+        vertx.undeploy(id).await(20, TimeUnit.SECONDS);
+
+        List<DeadLetter> letters = readAll(Topics.DEAD_LETTERS).stream()
+                .map(r -> parseDeadLetter(r.value()))
+                .filter(d -> d.getOriginalKey().toStringUtf8().equals("it-huge/garbage"))
+                .toList();
+        assertEquals(1, letters.size(), "dead letters of the huge candidate");
+        DeadLetter letter = letters.get(0);
+        assertEquals(huge.length, letter.getOriginalValueSize());
+        assertEquals(DeadLetters.MAX_ORIGINAL_VALUE, letter.getOriginalValue().size());
         assertTrue(letter.getReason().startsWith("cannot decode CandidateMessage"), letter.getReason());
     }
 
