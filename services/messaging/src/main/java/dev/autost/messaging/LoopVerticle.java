@@ -39,4 +39,9 @@ public abstract class LoopVerticle extends VerticleBase {
     public CompletableFuture<Void> done() {
         return loop == null ? null : loop.done();
     }
+
+    /** What ended the loop by itself ({@link ServiceLoop#failure()}); empty before start. */
+    public java.util.Optional<Throwable> failure() {
+        return loop == null ? java.util.Optional.empty() : loop.failure();
+    }
 }

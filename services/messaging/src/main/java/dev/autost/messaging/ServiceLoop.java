@@ -38,6 +38,7 @@ public abstract class ServiceLoop implements Runnable {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile boolean running = true;
+    private volatile Throwable failure;
 
     protected ServiceLoop(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -64,6 +65,15 @@ public abstract class ServiceLoop implements Runnable {
         return running;
     }
 
+    /**
+     * What ended the loop by itself, once {@link #done()} completed: empty after a requested stop
+     * or a one-shot worker's last request. A process must not outlive a failed loop looking
+     * healthy.
+     */
+    public final java.util.Optional<Throwable> failure() {
+        return java.util.Optional.ofNullable(failure);
+    }
+
     /** Marks the loop ready; called by {@link #serve()} when its start-up work is done. */
     protected final void markReady() {
         ready.complete(null);
@@ -85,13 +95,18 @@ public abstract class ServiceLoop implements Runnable {
         } catch (WakeupException e) {
             if (running) {
                 LOG.error("{} woken up unexpectedly", name, e);
+                failure = e;
                 ready.completeExceptionally(e);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            if (running) {
+                failure = e;
+            }
             ready.completeExceptionally(e);
         } catch (RuntimeException | Error e) {
             LOG.error("{} stopped on an unexpected error", name, e);
+            failure = e;
             ready.completeExceptionally(e);
         } finally {
             ready.completeExceptionally(new MessagingException(name + " stopped before it was ready", null));

@@ -17,6 +17,7 @@ import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.TrainProgress;
 import dev.autost.proto.v1.TrainRequest;
 import dev.autost.proto.v1.TrainResult;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains the architecture of one {@link TrainRequest} and turns every outcome into a
  * {@link TrainResult}: OK with accuracy, loss, images/s and firing rates, or FAILED with the
- * reason (a diverging loss, a genome that cannot be built, missing data). Runs on the thread
- * that calls it: the DJL trainer is bound to one thread.
+ * reason (a diverging loss, a genome that cannot be built, missing data, a job that ended its
+ * process {@value JobAttempts#MAX} times: {@link JobAttempts}). Runs on the thread that calls it:
+ * the DJL trainer is bound to one thread.
  */
 record TrainingJob(TrainerConfig config, Datasets datasets, AutostMeters meters) {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
@@ -47,6 +49,55 @@ record TrainingJob(TrainerConfig config, Datasets datasets, AutostMeters meters)
                 .setExperimentId(req.getExperimentId())
                 .setGenomeHash(req.getGenomeHash())
                 .setWorkerId(config.trainerId());
+        Path dir;
+        JobAttempts attempts;
+        try {
+            dir = checkpointDir(req);
+            attempts = new JobAttempts(dir);
+            int earlier = attempts.begin();
+            if (earlier >= JobAttempts.MAX) {
+                attempts.end();
+                return failed(
+                        result,
+                        "gave up after " + earlier + " attempts that ended their trainer process without a result"
+                                + " (out of memory, killed, or a crash in native code; see the trainers' logs)");
+            }
+        } catch (IllegalArgumentException e) {
+            return failed(result, e.getMessage());
+        } catch (java.io.IOException e) {
+            return failed(result, "cannot use the checkpoint folder: " + e);
+        }
+        // No finally: a JVM error thrown from here must leave the start counted.
+        TrainResult r = train(req, result, dir, progress, keepGoing);
+        try {
+            attempts.end();
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot clear the attempt count in {}: {}", dir, e.toString());
+        }
+        return r;
+    }
+
+    /**
+     * {@code ROOT/EXPERIMENT/HASH}, refused unless it stays under the root (the trainer handler
+     * checks both names; this holds whoever calls).
+     */
+    private Path checkpointDir(TrainRequest req) {
+        Path root = config.checkpointRoot().toAbsolutePath().normalize();
+        Path dir =
+                root.resolve(req.getExperimentId()).resolve(req.getGenomeHash()).normalize();
+        if (!dir.startsWith(root) || dir.getNameCount() != root.getNameCount() + 2) {
+            throw new IllegalArgumentException("checkpoint folder for experiment_id '" + req.getExperimentId()
+                    + "' and genome_hash '" + req.getGenomeHash() + "' would leave the checkpoint root " + root);
+        }
+        return dir;
+    }
+
+    private TrainResult train(
+            TrainRequest req,
+            TrainResult.Builder result,
+            Path checkpointDir,
+            Consumer<TrainProgress> progress,
+            BooleanSupplier keepGoing) {
         String device = config.device().startsWith("gpu") ? "gpu" : "cpu";
         try {
             Genome genome = GenomeMessages.toDomain(req.getGenome());
@@ -65,9 +116,7 @@ record TrainingJob(TrainerConfig config, Datasets datasets, AutostMeters meters)
                     .optBackbone(req.getBackbone().isEmpty() ? Backbone.AUTOST : Backbone.parse(req.getBackbone()))
                     .optTimeSteps(req.getTimeSteps() > 0 ? req.getTimeSteps() : ModelSetting.OFFICIAL.timeSteps())
                     .optDevice(config.device())
-                    .optCheckpointDir(config.checkpointRoot()
-                            .resolve(req.getExperimentId())
-                            .resolve(req.getGenomeHash()))
+                    .optCheckpointDir(checkpointDir)
                     .optProxyImages(TrainingRun.DEFAULT_PROXY_IMAGES)
                     .build();
             MemoryEstimate memory = MemoryEstimate.of(genome, run.setting(), run.recipe());
@@ -158,6 +207,12 @@ record TrainingJob(TrainerConfig config, Datasets datasets, AutostMeters meters)
             return failed(result, e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("training {}/{} failed unexpectedly", req.getExperimentId(), req.getGenomeHash(), e);
+            return failed(result, "unexpected error: " + e);
+        } catch (VirtualMachineError e) {
+            throw e; // the JVM may be unusable: let the process end; the attempt stays counted
+        } catch (Error e) {
+            // A linkage or assertion error is this job's, not the process's: fail the job, go on.
+            LOG.error("training {}/{} failed with an error", req.getExperimentId(), req.getGenomeHash(), e);
             return failed(result, "unexpected error: " + e);
         }
     }

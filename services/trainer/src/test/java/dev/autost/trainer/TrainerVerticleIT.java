@@ -248,11 +248,43 @@ class TrainerVerticleIT {
         TrainResult r = firstResult("it-mem/");
         assertEquals(TrainResult.Status.FAILED, r.getStatus());
         assertTrue(r.getFailureReason().startsWith("memory guard: training needs an estimated"), r.getFailureReason());
+        assertCommitted("it-mem", 1, "the refused request is committed");
+        vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A job that ended its process {@value JobAttempts#MAX} times (three starts counted, none
+     * ended, as three OOM kills leave them) is given up with a committed FAILED result instead of
+     * coming back on every restart; a job that ends normally leaves no count behind.
+     */
+    @Test
+    void jobThatKilledItsProcessThreeTimes_failsWithTheReason_andIsCommitted() throws Exception {
+        java.nio.file.Path dir = checkpoints.resolve("it-crash").resolve(GENOME.hash());
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(dir.resolve(JobAttempts.FILE), "3");
+        String id = deploy(new TrainerVerticle(config("t-crash", "it-crash")));
+        send("it-crash/" + GENOME.hash(), request("it-crash", 1).toByteArray());
+        TrainResult r = firstResult("it-crash/");
+        assertEquals(TrainResult.Status.FAILED, r.getStatus());
+        assertTrue(r.getFailureReason().startsWith("gave up after 3 attempts"), r.getFailureReason());
+        assertCommitted("it-crash", 1, "the given-up request is committed");
+
+        send("it-fine/" + GENOME.hash(), request("it-fine", 1).toByteArray());
+        assertEquals(TrainResult.Status.OK, firstResult("it-fine/").getStatus());
+        assertTrue(java.nio.file.Files.exists(checkpoints.resolve("it-fine").resolve(GENOME.hash())));
+        assertTrue(
+                !java.nio.file.Files.exists(
+                        checkpoints.resolve("it-fine").resolve(GENOME.hash()).resolve(JobAttempts.FILE)),
+                "a finished job leaves no attempt count");
+        vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    private static void assertCommitted(String group, long expected, String what) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             long committed = 0;
-            for (int attempt = 0; attempt < 100 && committed < 1; attempt++) {
+            for (int attempt = 0; attempt < 100 && committed < expected; attempt++) {
                 committed = admin
-                        .listConsumerGroupOffsets("it-mem")
+                        .listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata()
                         .get(30, TimeUnit.SECONDS)
                         .values()
@@ -262,9 +294,8 @@ class TrainerVerticleIT {
                         .sum();
                 Thread.sleep(100);
             }
-            assertEquals(1, committed, "the refused request is committed");
+            assertEquals(expected, committed, what);
         }
-        vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
     private static TrainResult firstResult(String prefix) throws Exception {

@@ -65,6 +65,8 @@ public final class LocalServices implements AutoCloseable {
     private int instance;
     private TrainerConfig trainerTemplate = TrainerConfig.of("unused");
     private List<TrainerVerticle> lastTrainers = List.of();
+    private final java.util.concurrent.CompletableFuture<Throwable> failed =
+            new java.util.concurrent.CompletableFuture<>();
 
     private final boolean ownsVertx;
     private final AutostMeters meters;
@@ -162,9 +164,20 @@ public final class LocalServices implements AutoCloseable {
             String deployment = await(vertx.deployVerticle(v));
             deployments.add(deployment);
             ids.add(deployment);
+            if (v instanceof dev.autost.messaging.LoopVerticle loop) {
+                loop.done().thenRun(() -> loop.failure().ifPresent(failed::complete));
+            }
         }
         deployed.put(service, ids);
         return ids.get(0);
+    }
+
+    /**
+     * Completes with the error of the first service started here whose loop ended by itself (a
+     * clean stop does not complete it): the service no longer works, whatever its endpoints say.
+     */
+    public java.util.concurrent.CompletableFuture<Throwable> failed() {
+        return failed;
     }
 
     /** How trainers started from now on train (device, data, checkpoints, limits, recipe). */

@@ -14,6 +14,9 @@ import java.util.function.Supplier;
  * their view follows the services: expected, started, stopped.
  */
 final class ServiceRun {
+    /** Exit status of a process one of whose services failed ({@code EX_SOFTWARE} of sysexits). */
+    static final int EXIT_SERVICE_FAILED = 70;
+
     private ServiceRun() {}
 
     /**
@@ -69,6 +72,18 @@ final class ServiceRun {
                 observability.health().started(s.id());
             }
         }
+        // A service whose loop died must not leave a process that looks alive: exit non-zero so
+        // the supervisor (Kubernetes, systemd) restarts it; the shutdown hook stops the rest.
+        local.failed()
+                .thenAccept(error -> new Thread(
+                                () -> {
+                                    System.err.println(
+                                            "autost: a service stopped on an unexpected error, exiting: " + error);
+                                    System.err.flush();
+                                    System.exit(EXIT_SERVICE_FAILED);
+                                },
+                                "autost-exit")
+                        .start());
         return stopped;
     }
 }

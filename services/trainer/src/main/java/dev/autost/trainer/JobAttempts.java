@@ -1,0 +1,67 @@
+package dev.autost.trainer;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Counts the starts of one job that never ended, in a file in its checkpoint folder. A job that
+ * kills its process (the kernel's OOM killer, a crash in native code, a JVM error) leaves its
+ * request uncommitted, so it comes back on every restart and would block its partition for good;
+ * the count lets the next worker give up on it after {@link #MAX} starts with a FAILED result that
+ * is committed. Workers sharing the checkpoint volume share the count.
+ */
+final class JobAttempts {
+    /** Starts that ended without a result before a job is given up. */
+    static final int MAX = 3;
+
+    static final String FILE = "attempts";
+
+    private final Path dir;
+    private final Path file;
+
+    JobAttempts(Path checkpointDir) {
+        this.dir = checkpointDir;
+        this.file = checkpointDir.resolve(FILE);
+    }
+
+    /**
+     * Records a start, durably, before the job builds anything.
+     *
+     * @return the starts before this one that never ended
+     */
+    int begin() throws IOException {
+        Files.createDirectories(dir);
+        int earlier = earlier();
+        // A fresh temporary name and an atomic move: never writes through a planted link.
+        Path tmp = Files.createTempFile(dir, FILE, ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(java.nio.ByteBuffer.wrap(Integer.toString(earlier + 1).getBytes(StandardCharsets.US_ASCII)));
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return earlier;
+    }
+
+    /** The job ended (with a result, or stopped cleanly after a checkpoint): it did not kill its process. */
+    void end() throws IOException {
+        Files.deleteIfExists(file);
+    }
+
+    private int earlier() throws IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > 16) {
+            return 0;
+        }
+        String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        try {
+            return Math.max(0, Integer.parseInt(text));
+        } catch (NumberFormatException e) {
+            return 0; // a torn or foreign file: count from here
+        }
+    }
+}
