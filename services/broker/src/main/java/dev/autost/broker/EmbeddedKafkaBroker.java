@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * A real single-node Kafka (KRaft, combined broker + controller) inside this JVM, for tests and
  * the all-in-one launcher.
  *
- * <p>{@link #start()} picks free loopback ports for the PLAINTEXT and CONTROLLER listeners,
+ * <p>{@link #start()} picks free loopback ports for the PLAINTEXT and CONTROLLER listeners (on a
+ * configured data dir from an earlier run, the ports that run used),
  * formats the storage exactly as {@code kafka-storage.sh format --ignore-formatted} does, starts
  * {@link KafkaRaftServer} and returns once an Admin {@code describeCluster()} answers. {@link
  * #close()} shuts the server down, waits for it and deletes the data directory if it was a
@@ -60,6 +61,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** A free port can be taken by someone else between probing and binding; retry with new ones. */
     private static final int BIND_ATTEMPTS = 3;
+
+    /** The configuration each start writes into the data dir (and a restart reads its ports from). */
+    static final String SERVER_PROPERTIES = "server.properties";
 
     private final Path configuredDataDir;
     private final Path tempDirParent;
@@ -97,9 +101,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         long begin = System.nanoTime();
         try {
             prepareDataDir();
+            int[] recorded = recordedPorts();
             for (int attempt = 1; ; attempt++) {
-                int brokerPort = freePort();
-                int controllerPort = freePort();
+                int brokerPort = recorded != null ? recorded[0] : freePort();
+                int controllerPort = recorded != null ? recorded[1] : freePort();
                 Properties props = serverProperties(brokerPort, controllerPort);
                 formatStorage(props);
                 KafkaRaftServer candidate = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
@@ -110,6 +115,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     break;
                 } catch (Exception e) { // Scala code may throw undeclared checked exceptions
                     stopQuietly(candidate);
+                    if (recorded != null && causedByBind(e)) {
+                        throw new IllegalStateException(
+                                "Embedded Kafka broker did not start: its ports "
+                                        + brokerPort + " and " + controllerPort + " (kept in "
+                                        + dataDir.resolve(SERVER_PROPERTIES)
+                                        + " so that clients can rejoin it) are taken; is another broker running on "
+                                        + dataDir
+                                        + "?",
+                                e);
+                    }
                     if (attempt >= BIND_ATTEMPTS || !causedByBind(e)) {
                         throw new IllegalStateException("Embedded Kafka broker did not start: " + e, e);
                     }
@@ -222,9 +237,35 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return props;
     }
 
+    /**
+     * The broker and controller ports of an earlier run on the configured data dir (from the
+     * {@value #SERVER_PROPERTIES} it wrote), or null: a restarted broker keeps its address, so
+     * services started with {@code --bootstrap-servers} rejoin it.
+     */
+    private int[] recordedPorts() {
+        Path file = dataDir.resolve(SERVER_PROPERTIES);
+        if (configuredDataDir == null || !Files.isRegularFile(file)) {
+            return null;
+        }
+        Properties stored = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            stored.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file, e);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "PLAINTEXT://127\\.0\\.0\\.1:(\\d+),CONTROLLER://127\\.0\\.0\\.1:(\\d+)")
+                .matcher(stored.getProperty("listeners", ""));
+        if (!m.matches()) {
+            LOG.warn("{} has no listeners this broker wrote; picking new ports", file);
+            return null;
+        }
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+
     /** Same code path as {@code kafka-storage.sh format -t <id> -c <file> --ignore-formatted}. */
     private void formatStorage(Properties props) {
-        Path file = dataDir.resolve("server.properties");
+        Path file = dataDir.resolve(SERVER_PROPERTIES);
         try (OutputStream out = Files.newOutputStream(file)) {
             props.store(out, "AutoST embedded broker");
         } catch (IOException e) {

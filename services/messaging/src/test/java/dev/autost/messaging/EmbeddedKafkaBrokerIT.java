@@ -178,29 +178,49 @@ class EmbeddedKafkaBrokerIT {
         assertFalse(Files.exists(data), "temporary data deleted: " + data);
     }
 
+    /**
+     * A broker restarted on its data dir keeps its topics and records and its address: a client
+     * started against the first run (a service with {@code --bootstrap-servers}) carries on with
+     * the second. It used to come back on new ports, so such clients could never rejoin.
+     */
     @Test
-    void start_configuredDataDirFromEarlierRun_keepsTopicsAndRecords() throws Exception {
+    void start_configuredDataDirFromEarlierRun_keepsTopicsRecordsAndAddress() throws Exception {
         Path dir = DATA_PARENT.resolve("persistent-" + System.nanoTime());
         String topic = "autost.it.restart";
-        try (EmbeddedKafkaBroker first =
-                        EmbeddedKafkaBroker.builder().optDataDir(dir).build().start();
-                Admin firstAdmin =
-                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers()))) {
-            TopicAdmin.ensureTopics(firstAdmin, List.of(TopicSpec.compacted(topic, 1, (short) 1)), TOPIC_TIMEOUT);
-            try (KafkaProducer<byte[], byte[]> producer =
-                    new KafkaProducer<>(producerConfig(first.bootstrapServers()))) {
-                producer.send(new ProducerRecord<>(
+        String address;
+        KafkaProducer<byte[], byte[]> client = null;
+        try {
+            try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.builder()
+                            .optDataDir(dir)
+                            .build()
+                            .start();
+                    Admin firstAdmin = Admin.create(
+                            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers()))) {
+                address = first.bootstrapServers();
+                TopicAdmin.ensureTopics(firstAdmin, List.of(TopicSpec.compacted(topic, 1, (short) 1)), TOPIC_TIMEOUT);
+                client = new KafkaProducer<>(producerConfig(address));
+                client.send(new ProducerRecord<>(
                                 topic, new byte[] {1}, candidate(7).toByteArray()))
                         .get(10, TimeUnit.SECONDS);
             }
-        }
-        assertTrue(Files.isDirectory(dir), "a configured data dir is kept on close");
+            assertTrue(Files.isDirectory(dir), "a configured data dir is kept on close");
 
-        try (EmbeddedKafkaBroker second =
-                EmbeddedKafkaBroker.builder().optDataDir(dir).build().start()) {
-            BitSet seen = consumeSequences(second.bootstrapServers(), topic, 1, 1);
-            assertTrue(seen.get(7), "record written before the restart is still there");
+            long begin = System.nanoTime();
+            try (EmbeddedKafkaBroker second =
+                    EmbeddedKafkaBroker.builder().optDataDir(dir).build().start()) {
+                LOG.info("restarted in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+                assertEquals(address, second.bootstrapServers(), "the restarted broker's address");
+                client.send(new ProducerRecord<>(
+                                topic, new byte[] {2}, candidate(8).toByteArray()))
+                        .get(30, TimeUnit.SECONDS);
+                BitSet seen = consumeSequences(second.bootstrapServers(), topic, 1, 2);
+                assertTrue(seen.get(7), "record written before the restart is still there");
+                assertTrue(seen.get(8), "the first run's client wrote to the second run");
+            }
         } finally {
+            if (client != null) {
+                client.close(Duration.ofSeconds(5));
+            }
             deleteRecursively(dir);
         }
     }
