@@ -1,13 +1,11 @@
 package dev.autost.trainer;
 
+import dev.autost.models.train.AtomicFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Counts the starts of one job that never ended, in a file in its checkpoint folder. A job that
@@ -38,13 +36,8 @@ final class JobAttempts {
     int begin() throws IOException {
         Files.createDirectories(dir);
         int earlier = earlier();
-        // A fresh temporary name and an atomic move: never writes through a planted link.
-        Path tmp = Files.createTempFile(dir, FILE, ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(Integer.toString(earlier + 1).getBytes(StandardCharsets.US_ASCII)));
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // Never through a planted link: a fresh file renamed over this one.
+        AtomicFile.write(file, out -> out.writeBytes(Integer.toString(earlier + 1)));
         return earlier;
     }
 

@@ -36,7 +36,29 @@ public final class FashionMnistDownload {
             "t10k-images-idx3-ubyte", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
             "t10k-labels-idx1-ubyte", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34");
 
+    /**
+     * Most bytes accepted for one file, compressed and decompressed: the largest real file is
+     * 26 MB gzipped, 47 MB unpacked. A source that sends more (a wrong URL, a gzip bomb) is cut
+     * off instead of filling the disk or hashing for ever.
+     */
+    static final long MAX_FILE_BYTES = 64L << 20;
+
     private FashionMnistDownload() {}
+
+    private static void copyAtMost(InputStream in, Path target, long max, URI from) throws IOException {
+        try (java.io.OutputStream out = Files.newOutputStream(target)) {
+            byte[] buf = new byte[1 << 16];
+            long total = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                total += n;
+                if (total > max) {
+                    throw new IOException(
+                            from + " sent more than " + (max >> 20) + " MB; no Fashion-MNIST file is" + " that large");
+                }
+                out.write(buf, 0, n);
+            }
+        }
+    }
 
     /** The cache the loader also searches: {@code ~/.cache/autost/fashion-mnist}. */
     public static Path defaultCache() {
@@ -61,15 +83,18 @@ public final class FashionMnistDownload {
                 Path tmp = Files.createTempFile(cache, f.getKey(), ".part");
                 try {
                     URI uri = base.resolve(f.getKey() + ".gz");
-                    HttpResponse<Path> r = http.send(
+                    HttpResponse<InputStream> r = http.send(
                             HttpRequest.newBuilder(uri)
                                     .timeout(Duration.ofMinutes(5))
                                     .GET()
                                     .build(),
-                            HttpResponse.BodyHandlers.ofFile(tmp));
-                    if (r.statusCode() != 200) {
-                        throw new UncheckedIOException(
-                                new IOException("GET " + uri + " answered HTTP " + r.statusCode()));
+                            HttpResponse.BodyHandlers.ofInputStream());
+                    try (InputStream body = r.body()) {
+                        if (r.statusCode() != 200) {
+                            throw new UncheckedIOException(
+                                    new IOException("GET " + uri + " answered HTTP " + r.statusCode()));
+                        }
+                        copyAtMost(body, tmp, MAX_FILE_BYTES, uri);
                     }
                     String got = sha256OfGunzipped(tmp);
                     if (!f.getValue().equals(got)) {
@@ -101,7 +126,14 @@ public final class FashionMnistDownload {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
         try (InputStream in = new DigestInputStream(new GZIPInputStream(Files.newInputStream(gz), 1 << 16), sha)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            byte[] buf = new byte[1 << 16];
+            long total = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                total += n;
+                if (total > MAX_FILE_BYTES) {
+                    return "over-" + (MAX_FILE_BYTES >> 20) + "-MB-unpacked";
+                }
+            }
         } catch (java.util.zip.ZipException e) {
             return "not-gzip";
         }

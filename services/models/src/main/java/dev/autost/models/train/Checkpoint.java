@@ -1,13 +1,11 @@
 package dev.autost.models.train;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,17 +15,16 @@ import java.util.TreeMap;
  * The checkpoint file {@code DIR/checkpoint.bin}: format version, genome (canonical
  * JSON) and backbone, the number of completed epochs, the epoch reports so far and the
  * initial firing rates, then the model parameters (DJL's {@code saveParameters}, BN
- * running statistics included) and the AdamW state. Written to a temporary file and
- * renamed, so a kill mid-write leaves the previous checkpoint intact.
+ * running statistics included) and the AdamW state. Written by {@link AtomicFile}, so a kill
+ * mid-write leaves the previous checkpoint intact; counts read back are checked before use, so a
+ * corrupt or crafted file is an {@link IOException}, not an allocation of gigabytes.
  */
 final class Checkpoint {
     static final String FILE = "checkpoint.bin";
     private static final int MAGIC = 0x41535443; // "ASTC"
     private static final int FORMAT = 1;
-
-    interface Body {
-        void write(DataOutputStream out) throws IOException;
-    }
+    /** More neurons than any model of the search spaces has: a larger count is a corrupt file. */
+    private static final int MAX_RATES = 100_000;
 
     interface Reader {
         void read(DataInputStream in) throws IOException;
@@ -37,11 +34,8 @@ final class Checkpoint {
 
     private Checkpoint() {}
 
-    static void save(Path dir, Header h, Body params, Body optimizer) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(FILE + ".tmp");
-        try (DataOutputStream out =
-                new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+    static void save(Path dir, Header h, AtomicFile.Body params, AtomicFile.Body optimizer) throws IOException {
+        AtomicFile.write(dir.resolve(FILE), out -> {
             out.writeInt(MAGIC);
             out.writeInt(FORMAT);
             out.writeUTF(h.modelId());
@@ -59,8 +53,7 @@ final class Checkpoint {
             }
             params.write(out);
             optimizer.write(out);
-        }
-        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        });
     }
 
     static boolean exists(Path dir) {
@@ -85,6 +78,10 @@ final class Checkpoint {
             int completed = in.readInt();
             Map<String, Double> initial = readRates(in);
             int n = in.readInt();
+            if (completed < 0 || n < 0 || n > completed) {
+                throw new IOException(
+                        file + ": corrupt checkpoint (" + completed + " epochs completed, " + n + " reports)");
+            }
             List<EpochReport> history = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 history.add(new EpochReport(
@@ -112,6 +109,9 @@ final class Checkpoint {
 
     private static Map<String, Double> readRates(DataInputStream in) throws IOException {
         int n = in.readInt();
+        if (n < 0 || n > MAX_RATES) {
+            throw new IOException("corrupt checkpoint: " + n + " firing rates (at most " + MAX_RATES + ")");
+        }
         Map<String, Double> m = new TreeMap<>();
         for (int i = 0; i < n; i++) {
             m.put(in.readUTF(), in.readDouble());

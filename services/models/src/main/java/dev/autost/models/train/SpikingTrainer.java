@@ -346,9 +346,8 @@ public final class SpikingTrainer implements AutoCloseable {
 
     /** Writes only the parameters (for evaluation elsewhere) to {@code file}. */
     public void saveModel(Path file) {
-        try (var out = new java.io.DataOutputStream(
-                new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file)))) {
-            model.saveParameters(out);
+        try {
+            AtomicFile.write(file, model::saveParameters);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

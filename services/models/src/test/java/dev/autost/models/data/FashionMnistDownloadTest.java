@@ -103,4 +103,32 @@ class FashionMnistDownloadTest {
             s.stop(0);
         }
     }
+
+    /** A wrong URL that streams without end must not fill the cache's disk. */
+    @Test
+    void download_endlessBody_isCutOffAtTheCapAndNothingIsLeft() throws Exception {
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        s.createContext("/", ex -> {
+            ex.sendResponseHeaders(200, 0); // chunked, no length
+            byte[] chunk = new byte[1 << 20];
+            try {
+                for (int i = 0; i < 1000; i++) {
+                    ex.getResponseBody().write(chunk);
+                }
+            } catch (java.io.IOException closedByTheClient) {
+                // expected: the client stops reading at the cap
+            }
+            ex.close();
+        });
+        s.start();
+        try {
+            UncheckedIOException e = assertThrows(
+                    UncheckedIOException.class,
+                    () -> FashionMnistDownload.download(base(s), cache, HttpClient.newHttpClient()));
+            assertTrue(e.getMessage().contains("sent more than 64 MB"), e.getMessage());
+            assertTrue(Files.list(cache).noneMatch(p -> p.toString().endsWith(".part")), "no partial file left");
+        } finally {
+            s.stop(0);
+        }
+    }
 }
