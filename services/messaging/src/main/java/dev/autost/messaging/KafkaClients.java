@@ -1,7 +1,10 @@
 package dev.autost.messaging;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -12,32 +15,50 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Every Kafka client of AutoST is built here, so each service gets the same guarantees: bytes
  * in and out (protobuf on top), idempotent producers with {@code acks=all}, consumers that never
- * commit by themselves.
+ * commit by themselves. The operator's client properties ({@link KafkaClientProperties}: TLS,
+ * SASL, timeouts) go into every client.
  */
 public final class KafkaClients {
     /** Consumer-group session timeout: how long a silently dead member keeps its partitions. */
     public static final int SESSION_TIMEOUT_MS = 10_000;
 
+    private static volatile Map<String, String> fileProperties = Map.of();
+
     private KafkaClients() {}
+
+    /**
+     * Reads {@code --kafka-config FILE} for every client this process builds from now on (call it
+     * before any service starts).
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read
+     */
+    public static void useConfigFile(Path file) {
+        fileProperties = Map.copyOf(KafkaClientProperties.load(file));
+    }
 
     /** Idempotent, acks=all: an acknowledged record is durable and never duplicated by retries. */
     public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers, String clientId) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG,
-                clientId,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                // A few ms of batching: services emit whole generations at once.
-                ProducerConfig.LINGER_MS_CONFIG,
-                5,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class));
+        return new KafkaProducer<>(producerConfig(bootstrapServers, clientId));
+    }
+
+    static Map<String, Object> producerConfig(String bootstrapServers, String clientId) {
+        Map<String, Object> config = operatorProperties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // A few ms of batching: services emit whole generations at once.
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return config;
+    }
+
+    /** An admin client (topic creation, lag) with the operator's properties. */
+    public static Admin admin(String bootstrapServers) {
+        Map<String, Object> config = operatorProperties();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return Admin.create(config);
     }
 
     /** A group-less consumer for {@link ReplayingLoop} and {@link TopicReader}: assigned, never commits. */
@@ -59,14 +80,24 @@ public final class KafkaClients {
         // A member killed without leaving (kill -9, OOM, lost node) holds its partitions until its
         // session times out: 45 s by default, during which its share of the work stalls. 10 s
         // (heartbeats every 3 s; the broker's floor is 6 s) hands them on within ~15 s.
-        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
-        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MS / 3);
+        config.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
+        config.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MS / 3);
         config.putAll(settings);
         return new KafkaConsumer<>(config);
     }
 
-    private static Map<String, Object> consumerConfig(String bootstrapServers, String clientId) {
-        Map<String, Object> config = new HashMap<>();
+    /**
+     * The operator's properties (file, then environment) under ours: the settings the delivery
+     * guarantees rest on (acks, idempotence, manual commits, byte serdes) cannot be overridden.
+     */
+    private static Map<String, Object> operatorProperties() {
+        Map<String, Object> config = new HashMap<>(fileProperties);
+        config.putAll(KafkaClientProperties.fromEnvironment(System.getenv()));
+        return config;
+    }
+
+    static Map<String, Object> consumerConfig(String bootstrapServers, String clientId) {
+        Map<String, Object> config = operatorProperties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

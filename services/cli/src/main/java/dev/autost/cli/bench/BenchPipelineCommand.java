@@ -22,13 +22,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -180,7 +178,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
     private double raw(String bootstrap, List<byte[]> values) throws Exception {
         String topic = "autost.bench.raw-" + System.currentTimeMillis();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = dev.autost.messaging.KafkaClients.admin(bootstrap)) {
             TopicAdmin.ensureTopics(
                     admin,
                     List.of(TopicSpec.retained(topic, partitions, (short) 1, Duration.ofHours(1))),

@@ -5,6 +5,7 @@ import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.domain.space.Window;
+import dev.autost.messaging.KafkaClients;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,7 +14,10 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The small option groups several commands share, each a picocli mixin declared once here so
@@ -32,6 +36,24 @@ public final class CommonOptions {
                 paramLabel = "HOST:PORT[,...]",
                 description = "Join this Kafka cluster instead of starting an embedded broker.")
         String bootstrapServers;
+
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        /** Read when parsed, so that every Kafka client of the process, built later, has it. */
+        @Option(
+                names = "--kafka-config",
+                paramLabel = "FILE",
+                description = "Kafka client properties for every client of this process (security.protocol, sasl.*,"
+                        + " ssl.*, timeouts), as Kafka's tools take them. AUTOST_KAFKA_* variables override them"
+                        + " (AUTOST_KAFKA_SASL_JAAS_CONFIG sets sasl.jaas.config).")
+        void kafkaConfig(Path file) {
+            try {
+                KafkaClients.useConfigFile(file);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--kafka-config: " + e.getMessage(), e);
+            }
+        }
 
         /** The cluster, or {@code null} for an embedded broker. */
         public String bootstrapServers() {

@@ -15,11 +15,9 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The services of one JVM: a Kafka broker (embedded unless bootstrap servers are given), the
@@ -113,7 +111,7 @@ public final class LocalServices implements AutoCloseable {
             broker = EmbeddedBroker.start(kafkaData);
             bootstrap = broker.bootstrapServers();
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = dev.autost.messaging.KafkaClients.admin(bootstrap)) {
             TopicAdmin.ensureTopics(admin, Topics.defaults(partitions, replication), TIMEOUT);
         } catch (RuntimeException e) {
             if (broker != null) {

@@ -32,4 +32,14 @@ class ServiceCommandTest {
         assertNotEquals(0, r.exitCode());
         assertTrue(r.err().contains("cannot be combined with concurrency 2"), r.err());
     }
+
+    @Test
+    void scorer_unreadableKafkaConfig_isRefusedNamingTheFile() {
+        CliRun r = CliRun.line(
+                "service scorer --kafka-config /nonexistent/client.properties --bootstrap-servers 127.0.0.1:1"
+                        + " --http-port 0");
+        assertNotEquals(0, r.exitCode());
+        assertTrue(r.err().contains("--kafka-config: cannot read Kafka client properties from"), r.err());
+        assertTrue(r.err().contains("/nonexistent/client.properties"), r.err());
+    }
 }
