@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.autost.domain.AutostException;
+import dev.autost.domain.search.TrainingSelection;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.messaging.codec.ExperimentPlan;
@@ -25,6 +26,7 @@ import java.util.UUID;
  * population: 50
  * parents: 10
  * train_top_k: 0
+ * train_selection: distinct-shapes   # or top-k (the paper's rule)
  * epochs: 1
  * dataset: fashion-mnist
  * experiment_id: my-run   # optional; generated when absent
@@ -41,6 +43,7 @@ public final class SubmissionParser {
             "population",
             "parents",
             "train_top_k",
+            "train_selection",
             "epochs",
             "dataset",
             "experiment_id");
@@ -108,6 +111,7 @@ public final class SubmissionParser {
                         (int) number(root, "generations", 20, 10_000),
                         (int) number(root, "parents", 0, 100_000))
                 .setTrainTopK((int) number(root, "train_top_k", 0, 10_000))
+                .setTrainSelection(text(root, "train_selection", TrainingSelection.DEFAULT.id()))
                 .setEpochs((int) number(root, "epochs", 1, 10_000))
                 .setDataset(text(root, "dataset", "fashion-mnist"))
                 .setCreatedAtMs(clock.millis())

@@ -323,15 +323,18 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private List<ProducerRecord<byte[], byte[]>> finish(ExperimentPlan plan, ExperimentRun run) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         List<Trial> ranking = run.ranking();
-        int k = Math.min(plan.trainTopK(), ranking.size());
-        for (int i = 0; i < k; i++) {
-            Genome g = ranking.get(i).candidate().genome();
+        List<Trial> picked = plan.trainSelection().pick(ranking, plan.trainTopK());
+        int k = picked.size();
+        for (Trial t : picked) {
+            Genome g = t.candidate().genome();
             out.add(record(
                     Topics.TRAIN_REQUESTS,
                     Topics.genomeKey(plan.experimentId(), g.hash()),
-                    plan.trainRequest(g, i + 1).toByteArray()));
+                    plan.trainRequest(g, ranking.indexOf(t) + 1).toByteArray()));
         }
-        out.add(report(plan, run, Report.Phase.SEARCH_DONE));
+        // The final report's top reaches down to the last trained pick, so every request's rank is in it.
+        int deepest = picked.isEmpty() ? 0 : ranking.indexOf(picked.get(k - 1)) + 1;
+        out.add(report(plan, run, Report.Phase.SEARCH_DONE, deepest));
         finalOutputsPublished.add(plan.experimentId());
         LOG.info(
                 "experiment {}: search done, {} candidates scored, {} train requests",
@@ -355,6 +358,11 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     }
 
     private ProducerRecord<byte[], byte[]> report(ExperimentPlan plan, ExperimentRun run, Report.Phase phase) {
+        return report(plan, run, phase, 0);
+    }
+
+    private ProducerRecord<byte[], byte[]> report(
+            ExperimentPlan plan, ExperimentRun run, Report.Phase phase, int topAtLeast) {
         List<Trial> ranking = run.ranking();
         Report.Builder r = Report.newBuilder()
                 .setSchemaVersion(SchemaVersions.CURRENT)
@@ -370,7 +378,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             meters.searchBestScore(plan.experimentId(), ranking.get(0).score());
         }
         meters.searchGeneration(plan.experimentId(), run.generation());
-        int n = Math.min(ranking.size(), Math.max(REPORT_TOP, plan.trainTopK()));
+        int n = Math.min(ranking.size(), Math.max(Math.max(REPORT_TOP, plan.trainTopK()), topAtLeast));
         for (int i = 0; i < n; i++) {
             r.addTop(ranked(plan.experimentId(), ranking.get(i)));
         }

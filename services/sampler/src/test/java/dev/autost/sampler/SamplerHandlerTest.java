@@ -92,40 +92,66 @@ class SamplerHandlerTest {
                 "a spec seen again is ignored");
     }
 
-    @Test
-    void onRecord_allScoresTold_breedsThenFinishesWithTrainRequests() throws Exception {
-        SamplerHandler h = handler();
-        h.onCaughtUp();
-        List<CandidateMessage> gen =
-                candidates(h.onRecord(in(Topics.EXPERIMENTS, "e2", spec("e2", 3).toByteArray()), false));
+    /** Tells every score (each twice: redelivered) until the search publishes nothing more; the last outputs. */
+    private List<ProducerRecord<byte[], byte[]>> runToEnd(SamplerHandler h, ExperimentSpec spec, int[] generations)
+            throws Exception {
+        String id = spec.getExperimentId();
+        List<CandidateMessage> gen = candidates(h.onRecord(in(Topics.EXPERIMENTS, id, spec.toByteArray()), false));
         List<ProducerRecord<byte[], byte[]>> last = List.of();
-        int generations = 0;
         while (!gen.isEmpty()) {
-            generations++;
+            generations[0]++;
             List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
             for (CandidateMessage c : gen) {
-                out.addAll(h.onRecord(in(Topics.SCORES, "e2/" + c.getGenomeHash(), score(c)), false));
-                out.addAll(h.onRecord(in(Topics.SCORES, "e2/" + c.getGenomeHash(), score(c)), false)); // redelivered
+                out.addAll(h.onRecord(in(Topics.SCORES, id + "/" + c.getGenomeHash(), score(c)), false));
+                out.addAll(h.onRecord(in(Topics.SCORES, id + "/" + c.getGenomeHash(), score(c)), false));
             }
             gen = candidates(out);
             last = out;
         }
-        assertEquals(3, generations);
-        List<TrainRequest> requests = new ArrayList<>();
-        Report done = null;
-        for (ProducerRecord<byte[], byte[]> r : last) {
-            if (r.topic().equals(Topics.TRAIN_REQUESTS)) {
-                requests.add(TrainRequest.parseFrom(r.value()));
-            } else if (r.topic().equals(Topics.REPORTS)) {
-                done = Report.parseFrom(r.value());
-            }
-        }
+        return last;
+    }
+
+    @Test
+    void onRecord_allScoresTold_breedsThenFinishesWithTrainRequests() throws Exception {
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        int[] generations = {0};
+        List<ProducerRecord<byte[], byte[]>> last =
+                runToEnd(h, spec("e2", 3).toBuilder().setTrainSelection("top-k").build(), generations);
+        assertEquals(3, generations[0]);
+        List<TrainRequest> requests = decoded(last, Topics.TRAIN_REQUESTS, TrainRequest::parseFrom);
+        Report done = decoded(last, Topics.REPORTS, Report::parseFrom).get(0);
         assertEquals(3, requests.size());
         assertEquals(
                 List.of(1, 2, 3), requests.stream().map(TrainRequest::getRank).toList());
         assertEquals(Report.Phase.SEARCH_DONE, done.getPhase());
         assertEquals(30, done.getCandidatesScored());
         assertEquals(requests.get(0).getGenomeHash(), done.getTop(0).getGenomeHash());
+    }
+
+    /**
+     * The default selection trains the best of each shape: FLOPs ignore heads, so the plain top
+     * of an evolution repeats one shape; each request keeps its true rank in the ranking.
+     */
+    @Test
+    void onRecord_searchDone_defaultSelectionTrainsOneOfEachShapeWithItsRank() throws Exception {
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        List<ProducerRecord<byte[], byte[]>> last = runToEnd(h, spec("e2d", 4), new int[1]);
+        List<TrainRequest> requests = decoded(last, Topics.TRAIN_REQUESTS, TrainRequest::parseFrom);
+        Report done = decoded(last, Topics.REPORTS, Report::parseFrom).get(0);
+        assertEquals(4, requests.size());
+        java.util.Set<List<Object>> shapes = new java.util.HashSet<>();
+        int previous = 0;
+        for (TrainRequest r : requests) {
+            Genome g = GenomeMessages.toDomain(r.getGenome());
+            List<Double> ratios = new ArrayList<>(g.mlpRatios());
+            ratios.sort(null);
+            assertTrue(shapes.add(List.of(g.embedDim(), g.depth(), ratios)), "shape trained twice: " + g);
+            assertTrue(r.getRank() > previous, "ranks in order");
+            previous = r.getRank();
+            assertEquals(done.getTop(r.getRank() - 1).getGenomeHash(), r.getGenomeHash(), "rank " + r.getRank());
+        }
     }
 
     @Test

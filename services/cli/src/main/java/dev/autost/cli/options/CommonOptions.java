@@ -2,6 +2,7 @@ package dev.autost.cli.options;
 
 import dev.autost.domain.model.Backbone;
 import dev.autost.domain.search.EvolutionSettings;
+import dev.autost.domain.search.TrainingSelection;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.domain.space.Window;
@@ -108,6 +109,31 @@ public final class CommonOptions {
         /** What the command talks to, for messages. */
         public String describe() {
             return cluster.describe();
+        }
+    }
+
+    /** {@code --train-selection}: which of a search's top candidates are trained. */
+    public static final class TrainSelectionOption {
+        @Option(
+                names = "--train-selection",
+                paramLabel = "RULE",
+                description = "Which of the best candidates are trained: distinct-shapes (the best of each (D, depth,"
+                        + " sorted MLP ratios) shape: FLOPs ignore heads, so a plain top-k repeats one network) or"
+                        + " top-k (the paper's rule). Default: ${DEFAULT-VALUE}.",
+                defaultValue = "distinct-shapes",
+                converter = Converter.class)
+        TrainingSelection selection;
+
+        public TrainingSelection selection() {
+            return selection;
+        }
+
+        /** The domain's names and error message. */
+        static final class Converter implements picocli.CommandLine.ITypeConverter<TrainingSelection> {
+            @Override
+            public TrainingSelection convert(String value) {
+                return TrainingSelection.parse(value);
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.search.Candidate;
 import dev.autost.domain.search.EvolutionSettings;
+import dev.autost.domain.search.TrainingSelection;
 import dev.autost.domain.search.Trial;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.messaging.codec.ExperimentPlan;
@@ -44,6 +45,7 @@ final class PipelineSearch {
             String strategy,
             String experimentId,
             int trainTopK,
+            TrainingSelection trainSelection,
             int epochs,
             String dataset,
             Duration timeout,
@@ -100,6 +102,7 @@ final class PipelineSearch {
                         settings.generations(),
                         settings.parents())
                 .setTrainTopK(request.trainTopK())
+                .setTrainSelection(request.trainSelection().id())
                 .setEpochs(request.epochs())
                 .setDataset(request.dataset())
                 .setCreatedAtMs(System.currentTimeMillis())

@@ -13,6 +13,7 @@ import dev.autost.cli.options.CommonOptions.ProgressOption;
 import dev.autost.cli.options.CommonOptions.SpaceOptions;
 import dev.autost.cli.options.CommonOptions.TimeoutOption;
 import dev.autost.cli.options.CommonOptions.TopicOptions;
+import dev.autost.cli.options.CommonOptions.TrainSelectionOption;
 import dev.autost.cli.options.Defaults;
 import dev.autost.cli.options.TrainerOptions;
 import dev.autost.cli.pipeline.ExperimentClient;
@@ -67,6 +68,9 @@ public final class SearchCommand implements Callable<Integer> {
             description = "Best candidates to train after the search (default: ${DEFAULT-VALUE}).",
             defaultValue = "0")
     int trainTopK;
+
+    @Mixin
+    TrainSelectionOption trainSelection;
 
     @Mixin
     DatasetOptions training;
@@ -214,6 +218,7 @@ public final class SearchCommand implements Callable<Integer> {
                         ? experimentId
                         : "search-" + s.name() + "-" + settings.seed() + "-" + System.currentTimeMillis(),
                 trainTopK,
+                trainSelection.selection(),
                 training.epochs(),
                 training.dataset(),
                 timeout.timeout(),

@@ -6,6 +6,7 @@ import dev.autost.cli.options.CommonOptions.OutputOption;
 import dev.autost.cli.options.CommonOptions.PipelineOptions;
 import dev.autost.cli.options.CommonOptions.SpaceOptions;
 import dev.autost.cli.options.CommonOptions.TimeoutOption;
+import dev.autost.cli.options.CommonOptions.TrainSelectionOption;
 import dev.autost.cli.options.Defaults;
 import dev.autost.cli.options.TrainerOptions;
 import dev.autost.cli.pipeline.ExperimentClient;
@@ -44,7 +45,8 @@ import picocli.CommandLine.Spec;
             "     proxies the trainers measure at initialisation (naswot, sahd, energy_init_pj), Kendall tau-b and",
             "     Spearman rho with 95 %% bootstrap intervals;",
             "  2. at an equal training budget of --compare-k trained architectures each, the best of the top-k of",
-            "     the FLOPs-guided evolution against the best of k uniformly random feasible architectures.",
+            "     the FLOPs-guided evolution (one per shape unless --train-selection top-k) against the best of k",
+            "     uniformly random feasible architectures.",
             "The default (fashion-micro, 1 epoch on the first 4000 training images, 2000 test images) runs on a",
             "2-core CPU in under an hour. Writes OUT/study.json, OUT/architectures.csv, OUT/correlations.csv,",
             "OUT/study.md (the tables) and OUT/charts/accuracy-METRIC.png."
@@ -57,6 +59,9 @@ public final class StudyCommand implements Callable<Integer> {
 
     /** The study's own seed, so its published figures stay reproducible. */
     static final long DEFAULT_SEED = 1;
+
+    @Mixin
+    TrainSelectionOption trainSelection;
 
     @Mixin
     SpaceOptions space = new SpaceOptions("fashion-micro");
@@ -240,6 +245,7 @@ public final class StudyCommand implements Callable<Integer> {
         // One-shot samples ignore generations; 0 would mean the default (20) in a spec.
         return ExperimentPlan.specBuilder(experimentId, s, strategy, seed, population, Math.max(1, generations), 0)
                 .setTrainTopK(trainTopK)
+                .setTrainSelection(trainSelection.selection().id())
                 .setEpochs(training.epochs())
                 .setDataset(training.dataset())
                 .setCreatedAtMs(System.currentTimeMillis())

@@ -175,9 +175,12 @@ final class StudyReport {
                 String how = name.equals("evolution")
                         ? String.format(
                                 Locale.ROOT,
-                                "top %d by flops_syops of %d scored",
+                                "top %d by flops_syops of %d scored (%s)",
                                 a.spec().getTrainTopK(),
-                                a.outcome.scores().size())
+                                a.outcome.scores().size(),
+                                dev.autost.domain.search.TrainingSelection.parse(
+                                                a.spec().getTrainSelection())
+                                        .id())
                         : String.format(
                                 Locale.ROOT,
                                 "%d uniformly random feasible",

@@ -6,6 +6,7 @@ import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Feasibility;
 import dev.autost.domain.search.SearchExhaustedException;
 import dev.autost.domain.search.Strategy;
+import dev.autost.domain.search.TrainingSelection;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.proto.SchemaVersions;
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param strategy     evolution, random, pareto, stratified or uniform
  * @param settings     population, generations, parents, seed
  * @param trainTopK    how many of the best candidates are trained (0 = none)
+ * @param trainSelection which of the ranking those are (top-k or distinct shapes)
  * @param epochs       training epochs per trained candidate
  * @param dataset      training dataset name
  */
@@ -31,6 +33,7 @@ public record ExperimentPlan(
         Strategy strategy,
         EvolutionSettings settings,
         int trainTopK,
+        TrainingSelection trainSelection,
         int epochs,
         String dataset) {
 
@@ -50,6 +53,7 @@ public record ExperimentPlan(
         Objects.requireNonNull(experimentId, "experimentId");
         Objects.requireNonNull(space, "space");
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(trainSelection, "trainSelection");
     }
 
     /**
@@ -87,8 +91,10 @@ public record ExperimentPlan(
             b.parents(spec.getParents());
         }
         EvolutionSettings settings;
+        TrainingSelection selection;
         try {
             settings = b.build();
+            selection = TrainingSelection.parse(spec.getTrainSelection());
         } catch (IllegalArgumentException e) {
             throw new InvalidExperimentException(e.getMessage());
         }
@@ -98,6 +104,7 @@ public record ExperimentPlan(
                 strategy,
                 settings,
                 spec.getTrainTopK(),
+                selection,
                 spec.getEpochs(),
                 spec.getDataset().isEmpty() ? "fashion-mnist" : spec.getDataset());
     }
