@@ -74,7 +74,7 @@ public final class ScoreFunction {
         String experimentId = candidate.getExperimentId();
         if (!ExperimentPlan.isValidId(experimentId)) {
             return new ScoreResult.Rejected(
-                    "experiment_id must be non-empty and contain no '/' but was '" + experimentId + "'", null);
+                    "experiment_id " + ExperimentPlan.ID_RULE + ", got '" + experimentId + "'", null);
         }
         if (!candidate.hasGenome()) {
             return new ScoreResult.Rejected("candidate has no genome", null);

@@ -49,6 +49,18 @@ public record ExperimentPlan(
 
     public static final int DEFAULT_GENERATIONS = 20;
 
+    /**
+     * Largest accepted values, for specs from the API and from Kafka alike: a spec with a
+     * population of two billion decodes fine and would stop the sampler (on every replay too).
+     */
+    public static final int MAX_POPULATION = 100_000;
+
+    public static final int MAX_GENERATIONS = 10_000;
+
+    public static final int MAX_TRAIN_TOP_K = 10_000;
+
+    public static final int MAX_EPOCHS = 10_000;
+
     public ExperimentPlan {
         Objects.requireNonNull(experimentId, "experimentId");
         Objects.requireNonNull(space, "space");
@@ -81,6 +93,12 @@ public record ExperimentPlan(
             throw new InvalidExperimentException("strategy '" + strategyName + "' is not one of " + Strategy.NAMES);
         }
         Strategy strategy = Strategy.parse(strategyName);
+        // uint32 on the wire: compare unsigned, so 2^32-1 is not read as -1.
+        requireAtMost("population", spec.getPopulation(), MAX_POPULATION);
+        requireAtMost("generations", spec.getGenerations(), MAX_GENERATIONS);
+        requireAtMost("train_top_k", spec.getTrainTopK(), MAX_TRAIN_TOP_K);
+        requireAtMost("epochs", spec.getEpochs(), MAX_EPOCHS);
+        requireAtMost("parents", spec.getParents(), MAX_POPULATION);
         int population = spec.getPopulation() == 0 ? DEFAULT_POPULATION : spec.getPopulation();
         int generations = spec.getGenerations() == 0 ? DEFAULT_GENERATIONS : spec.getGenerations();
         EvolutionSettings.Builder b = EvolutionSettings.builder()
@@ -107,6 +125,13 @@ public record ExperimentPlan(
                 selection,
                 spec.getEpochs(),
                 spec.getDataset().isEmpty() ? "fashion-mnist" : spec.getDataset());
+    }
+
+    private static void requireAtMost(String field, int unsigned, int max) {
+        if (Integer.compareUnsigned(unsigned, max) > 0) {
+            throw new InvalidExperimentException(
+                    field + " must be at most " + max + ", got " + Integer.toUnsignedString(unsigned));
+        }
     }
 
     /**

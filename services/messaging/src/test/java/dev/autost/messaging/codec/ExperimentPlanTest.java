@@ -21,4 +21,30 @@ class ExperimentPlanTest {
         }
         assertFalse(ExperimentPlan.isValidId(null));
     }
+
+    private static dev.autost.proto.v1.ExperimentSpec.Builder spec() {
+        return ExperimentPlan.specBuilder(
+                "e", dev.autost.domain.space.SearchSpaces.builtIn("small"), "evolution", 1, 10, 2, 0);
+    }
+
+    /**
+     * Values no API would accept can still arrive on Kafka; a population of two billion used to
+     * be accepted and would have stopped the sampler on every replay.
+     */
+    @Test
+    void fromSpec_absurdSizesFromKafka_refusedNamingTheField() {
+        for (var c : java.util.List.of(
+                java.util.Map.entry(
+                        spec().setPopulation(2_000_000_000), "population must be at most 100000, got 2000000000"),
+                java.util.Map.entry(spec().setPopulation(-1), "population must be at most 100000, got 4294967295"),
+                java.util.Map.entry(spec().setGenerations(1_000_000), "generations must be at most 10000"),
+                java.util.Map.entry(spec().setTrainTopK(50_000), "train_top_k must be at most 10000"),
+                java.util.Map.entry(spec().setEpochs(-5), "epochs must be at most 10000"))) {
+            ExperimentPlan.InvalidExperimentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    ExperimentPlan.InvalidExperimentException.class,
+                    () -> ExperimentPlan.fromSpec(c.getKey().build()));
+            assertTrue(e.getMessage().startsWith(c.getValue()), e.getMessage());
+        }
+        ExperimentPlan.fromSpec(spec().setPopulation(100_000).build());
+    }
 }
