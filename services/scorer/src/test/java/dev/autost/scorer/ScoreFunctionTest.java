@@ -141,7 +141,7 @@ class ScoreFunctionTest {
         var r = rejected(function.apply(
                 candidate(REFERENCE).setExperimentId("a/b").build().toByteArray()));
 
-        assertTrue(r.reason().contains("contain no '/'"), r.reason());
+        assertTrue(r.reason().contains("without '/'"), r.reason());
     }
 
     @Test
