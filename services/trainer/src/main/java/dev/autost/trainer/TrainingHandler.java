@@ -65,22 +65,7 @@ final class TrainingHandler implements CommittingLoop.Handler {
         TrainRequest req;
         try {
             req = TrainRequest.parseFrom(r.value() == null ? new byte[0] : r.value());
-            if (!SchemaVersions.isKnown(req.getSchemaVersion())) {
-                throw new IllegalArgumentException(
-                        "unknown schema_version " + Integer.toUnsignedString(req.getSchemaVersion()));
-            }
-            if (req.getExperimentId().isEmpty() || req.getGenomeHash().isEmpty() || !req.hasGenome()) {
-                throw new IllegalArgumentException("a train request needs experiment_id, genome_hash and genome");
-            }
-            // Both name the checkpoint folder: neither may leave the checkpoint root.
-            if (!ExperimentPlan.isValidId(req.getExperimentId())) {
-                throw new IllegalArgumentException(
-                        "experiment_id " + ExperimentPlan.ID_RULE + ", got '" + req.getExperimentId() + "'");
-            }
-            if (!req.getGenomeHash().matches("[0-9a-f]{1,64}")) {
-                throw new IllegalArgumentException(
-                        "genome_hash must be lower-case hex, got '" + req.getGenomeHash() + "'");
-            }
+            check(req);
         } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
             String reason = e instanceof InvalidProtocolBufferException
                     ? "cannot decode TrainRequest: " + e.getMessage()
@@ -100,6 +85,42 @@ final class TrainingHandler implements CommittingLoop.Handler {
                         ? "test accuracy " + result.getTestAccuracy()
                         : result.getFailureReason());
         return List.of(new ProducerRecord<>(Topics.TRAIN_RESULTS, key(req), result.toByteArray()));
+    }
+
+    /** Most time steps a request may ask for: the search spaces use 1-8; more is a broken record. */
+    static final int MAX_TIME_STEPS = 64;
+
+    /**
+     * Refuses a request that must not reach a trainer: unknown version, missing fields, names
+     * that would leave the checkpoint root, or sizes that would train for ever.
+     *
+     * @throws IllegalArgumentException naming the problem (the dead letter's reason)
+     */
+    static void check(TrainRequest req) {
+        if (!SchemaVersions.isKnown(req.getSchemaVersion())) {
+            throw new IllegalArgumentException(
+                    "unknown schema_version " + Integer.toUnsignedString(req.getSchemaVersion()));
+        }
+        if (req.getExperimentId().isEmpty() || req.getGenomeHash().isEmpty() || !req.hasGenome()) {
+            throw new IllegalArgumentException("a train request needs experiment_id, genome_hash and genome");
+        }
+        // Both name the checkpoint folder: neither may leave the checkpoint root.
+        if (!ExperimentPlan.isValidId(req.getExperimentId())) {
+            throw new IllegalArgumentException(
+                    "experiment_id " + ExperimentPlan.ID_RULE + ", got '" + req.getExperimentId() + "'");
+        }
+        if (!req.getGenomeHash().matches("[0-9a-f]{1,64}")) {
+            throw new IllegalArgumentException("genome_hash must be lower-case hex, got '" + req.getGenomeHash() + "'");
+        }
+        // uint32 on the wire: compared unsigned.
+        if (Integer.compareUnsigned(req.getEpochs(), ExperimentPlan.MAX_EPOCHS) > 0) {
+            throw new IllegalArgumentException("epochs must be at most " + ExperimentPlan.MAX_EPOCHS + ", got "
+                    + Integer.toUnsignedString(req.getEpochs()));
+        }
+        if (Integer.compareUnsigned(req.getTimeSteps(), MAX_TIME_STEPS) > 0) {
+            throw new IllegalArgumentException("time_steps must be at most " + MAX_TIME_STEPS + ", got "
+                    + Integer.toUnsignedString(req.getTimeSteps()));
+        }
     }
 
     private static ProducerRecord<byte[], byte[]> progress(TrainProgress p) {
