@@ -108,6 +108,10 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         if (!SchemaVersions.isKnown(r.getSchemaVersion())) {
             return deadLetters.unknownVersion(record, r.getSchemaVersion());
         }
+        if (r.getPhase() == Report.Phase.UNRECOGNIZED || r.getPhase() == Report.Phase.PHASE_UNSPECIFIED) {
+            // Kept as the search state, it would fail every later report of the experiment.
+            return deadLetters.reject(record, "report with unknown phase " + r.getPhaseValue(), null);
+        }
         Leaderboard b = board(r.getExperimentId());
         if (SERVICE.equals(r.getSource())) {
             if (isFinal(r.getPhase())) {
@@ -130,6 +134,13 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
             TrainResult r, ConsumerRecord<byte[], byte[]> record, boolean replaying) {
         if (!SchemaVersions.isKnown(r.getSchemaVersion())) {
             return deadLetters.unknownVersion(record, r.getSchemaVersion());
+        }
+        if (r.getStatus() == TrainResult.Status.UNRECOGNIZED
+                || r.getStatus() == TrainResult.Status.STATUS_UNSPECIFIED) {
+            return deadLetters.reject(record, "train result with unknown status " + r.getStatusValue(), null);
+        }
+        if (r.getStatus() == TrainResult.Status.OK && !(r.getTestAccuracy() >= 0 && r.getTestAccuracy() <= 1)) {
+            return deadLetters.reject(record, "test_accuracy must be in [0, 1], got " + r.getTestAccuracy(), null);
         }
         Leaderboard b = board(r.getExperimentId());
         b.results.put(r.getGenomeHash(), r);
@@ -262,7 +273,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
                         RankCorrelation.of(m, acc, RankCorrelation.DEFAULT_RESAMPLES, name.hashCode());
                 r.addCorrelations(MetricCorrelation.newBuilder()
                         .setMetric(name)
-                        .setN(trained.size())
+                        .setN(c.kendallTauB().n())
                         .setKendallTauB(c.kendallTauB().value())
                         .setKendallLow(c.kendallTauB().low())
                         .setKendallHigh(c.kendallTauB().high())

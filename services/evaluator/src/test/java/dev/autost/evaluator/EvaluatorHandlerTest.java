@@ -208,4 +208,38 @@ class EvaluatorHandlerTest {
             assertEquals(Topics.DEAD_LETTERS, out.get(0).topic());
         }
     }
+
+    /**
+     * Found by the fuzz suite: a sampler report with a phase this build does not know was kept as
+     * the experiment's search state, and every later train result of the experiment then failed
+     * to report. Now such a report and a result with an unknown status are dead-lettered, and the
+     * experiment finishes as usual.
+     */
+    @Test
+    void unknownPhaseOrStatus_deadLetteredAndTheExperimentStillFinishes() throws Exception {
+        EvaluatorHandler h = handler();
+        scored(h, 10, 30);
+        assertTrue(h.onRecord(in(Topics.REPORTS, "e", searchDone(1)), false).isEmpty());
+        byte[] oddPhase = Report.parseFrom(searchDone(1)).toBuilder()
+                .setPhaseValue(99)
+                .build()
+                .toByteArray();
+        byte[] oddStatus = TrainResult.parseFrom(result("a", 0.5)).toBuilder()
+                .setStatusValue(99)
+                .build()
+                .toByteArray();
+
+        List<ProducerRecord<byte[], byte[]>> phase = h.onRecord(in(Topics.REPORTS, "e", oddPhase), false);
+        List<ProducerRecord<byte[], byte[]>> status = h.onRecord(in(Topics.TRAIN_RESULTS, "e/a", oddStatus), false);
+
+        assertEquals(Topics.DEAD_LETTERS, phase.get(0).topic());
+        assertEquals(
+                "report with unknown phase 99",
+                dev.autost.proto.v1.DeadLetter.parseFrom(phase.get(0).value()).getReason());
+        assertEquals(Topics.DEAD_LETTERS, status.get(0).topic());
+        Report done = Report.parseFrom(h.onRecord(in(Topics.TRAIN_RESULTS, "e/b", result("b", 0.8)), false)
+                .get(0)
+                .value());
+        assertEquals(Report.Phase.FINISHED, done.getPhase());
+    }
 }

@@ -41,9 +41,20 @@ public final class RankCorrelation {
         return x.length < 2 ? Double.NaN : new SpearmansCorrelation().correlation(x, y);
     }
 
-    /** Both correlations with bootstrap intervals over {@code resamples} resamples of the pairs. */
-    public static Result of(double[] metric, double[] accuracy, int resamples, long seed) {
-        check(metric, accuracy);
+    /**
+     * Both correlations with bootstrap intervals over {@code resamples} resamples of the pairs.
+     * Pairs with a value that is not finite are left out ({@link Estimate#n()} counts the rest): a
+     * proxy that came out NaN for one network must not void the correlation of every other.
+     */
+    public static Result of(double[] metricIn, double[] accuracyIn, int resamples, long seed) {
+        check(metricIn, accuracyIn);
+        int[] finite = java.util.stream.IntStream.range(0, metricIn.length)
+                .filter(i -> Double.isFinite(metricIn[i]) && Double.isFinite(accuracyIn[i]))
+                .toArray();
+        double[] metric =
+                java.util.Arrays.stream(finite).mapToDouble(i -> metricIn[i]).toArray();
+        double[] accuracy =
+                java.util.Arrays.stream(finite).mapToDouble(i -> accuracyIn[i]).toArray();
         int n = metric.length;
         double tau = kendallTauB(metric, accuracy);
         double rho = spearmanRho(metric, accuracy);

@@ -65,4 +65,17 @@ class RankCorrelationTest {
         }
         return sxy / Math.sqrt(sxx * syy);
     }
+
+    /** Found by the fuzz suite: one NaN made commons-math throw, and the whole report failed. */
+    @Test
+    void of_nonFinitePairs_leftOutAndCounted() {
+        double[] metric = {1, 2, Double.NaN, 3, 4, Double.POSITIVE_INFINITY};
+        double[] acc = {0.1, 0.2, 0.9, 0.3, Double.NaN, 0.5};
+
+        RankCorrelation.Result r = RankCorrelation.of(metric, acc, 200, 1);
+
+        assertEquals(3, r.kendallTauB().n());
+        assertEquals(1.0, r.kendallTauB().value(), 1e-12);
+        assertEquals(1.0, r.spearmanRho().value(), 1e-12);
+    }
 }
