@@ -25,6 +25,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,8 +37,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * The HTTP API and web page: submit, list, inspect and stop experiments; leaderboards, Pareto
  * fronts, correlations and charts. Reads come from an {@link ExperimentStore} kept current by its
  * own replaying consumer; submissions and stops are published to {@code autost.experiments}.
- * Mutating calls need {@code Authorization: Bearer TOKEN}; bodies are limited to
- * {@link #BODY_LIMIT} bytes. The OpenAPI document is served at {@code /openapi.yaml}.
+ * Mutating calls need {@code Authorization: Bearer TOKEN}, checked before their body is read;
+ * bodies are limited to {@link #BODY_LIMIT} bytes and never stored (no multipart uploads). The
+ * OpenAPI document is served at {@code /openapi.yaml}.
  */
 public final class ApiVerticle extends LoopVerticle {
     /** Largest accepted request body: a search-space YAML is a few hundred bytes. */
@@ -110,8 +112,13 @@ public final class ApiVerticle extends LoopVerticle {
 
     Router router() {
         Router r = Router.router(vertx);
-        r.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
-        r.post("/api/experiments").handler(this::authorized).handler(this::submit);
+        // The token is checked before any byte of a body is read, and uploads are never stored
+        // (BodyHandler's default streams multipart files to ./file-uploads and keeps them). Two
+        // routes: Vert.x Web refuses a user handler ahead of a BodyHandler on one route.
+        r.post("/api/experiments").handler(this::authorized).handler(ApiVerticle::refuseMultipart);
+        r.post("/api/experiments")
+                .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+                .handler(this::submit);
         r.get("/api/experiments")
                 .handler(ctx -> json(
                         ctx,
@@ -147,8 +154,22 @@ public final class ApiVerticle extends LoopVerticle {
         ctx.next();
     }
 
+    /** The API takes a JSON or YAML document, never a form upload. */
+    private static void refuseMultipart(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            error(ctx, 415, "multipart bodies are not accepted: send the experiment as JSON or YAML");
+            return;
+        }
+        ctx.next();
+    }
+
     private void submit(RoutingContext ctx) {
         String body = ctx.body().asString();
+        if (body == null || body.isBlank()) {
+            error(ctx, 400, "empty body: send the experiment as JSON or YAML");
+            return;
+        }
         // Off the event loop: the feasibility check draws a first generation as the sampler would.
         vertx.<ExperimentSpec>executeBlocking(() -> new SubmissionParser(clock).parse(body), false)
                 .onSuccess(spec -> submit(ctx, spec))

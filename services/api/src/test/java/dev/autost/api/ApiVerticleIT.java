@@ -2,6 +2,7 @@ package dev.autost.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autost.broker.EmbeddedKafkaBroker;
@@ -15,10 +16,13 @@ import dev.autost.scorer.ScorerVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -84,6 +88,34 @@ class ApiVerticleIT {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A form upload of a 32 KiB file, as a browser or {@code curl -F} sends it. */
+    private static HttpResponse<String> postMultipart(String path, String token) throws Exception {
+        String boundary = "autost-boundary";
+        String body = "--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"file\"; filename=\"filler.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n"
+                + "x".repeat(32 * 1024) + "\r\n"
+                + "--" + boundary + "--\r\n";
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Vert.x's upload folder is relative to the working directory: start each check without one. */
+    private static void deleteLeftover(Path dir) throws Exception {
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
     private static JsonObject waitForPhase(String id, String phase) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
@@ -102,6 +134,24 @@ class ApiVerticleIT {
     void submit_withoutOrWithWrongToken_is401() throws Exception {
         assertEquals(401, post("/api/experiments", "space: small", null).statusCode());
         assertEquals(401, post("/api/experiments", "space: small", "wrong").statusCode());
+    }
+
+    @Test
+    void submit_multipartWithoutToken_is401AndStoresNothing() throws Exception {
+        Path uploads = Path.of(BodyHandler.DEFAULT_UPLOADS_DIRECTORY);
+        deleteLeftover(uploads);
+        HttpResponse<String> refused = postMultipart("/api/experiments", null);
+        assertEquals(401, refused.statusCode(), refused.body());
+        assertFalse(Files.exists(uploads), "an unauthenticated upload was stored under " + uploads.toAbsolutePath());
+    }
+
+    @Test
+    void submit_multipartWithToken_isRefusedAndStoresNothing() throws Exception {
+        Path uploads = Path.of(BodyHandler.DEFAULT_UPLOADS_DIRECTORY);
+        deleteLeftover(uploads);
+        HttpResponse<String> r = postMultipart("/api/experiments", TOKEN);
+        assertEquals(415, r.statusCode(), r.body());
+        assertFalse(Files.exists(uploads), "an upload was stored under " + uploads.toAbsolutePath());
     }
 
     @Test
