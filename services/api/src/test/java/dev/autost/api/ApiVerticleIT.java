@@ -6,10 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autost.broker.EmbeddedKafkaBroker;
+import dev.autost.domain.genome.Genome;
+import dev.autost.evaluator.EvaluatorHandler;
 import dev.autost.evaluator.EvaluatorVerticle;
+import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.observability.AutostMeters;
+import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.GenomeMessage;
+import dev.autost.proto.v1.Report;
+import dev.autost.proto.v1.Score;
 import dev.autost.sampler.SamplerVerticle;
 import dev.autost.scorer.ScorerConfig;
 import dev.autost.scorer.ScorerVerticle;
@@ -21,15 +29,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +52,7 @@ class ApiVerticleIT {
     private static EmbeddedKafkaBroker broker;
     private static Vertx vertx;
     private static String base;
+    private static ApiVerticle api;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -55,7 +68,7 @@ class ApiVerticleIT {
                 new SamplerVerticle(bootstrap, "sampler-it", Clock.systemUTC(), AutostMeters.noop())));
         await(vertx.deployVerticle(
                 new EvaluatorVerticle(bootstrap, "evaluator-it", Clock.systemUTC(), AutostMeters.noop())));
-        ApiVerticle api = new ApiVerticle(bootstrap, 0, TOKEN, Clock.systemUTC(), null);
+        api = new ApiVerticle(bootstrap, 0, TOKEN, Clock.systemUTC(), null);
         await(vertx.deployVerticle(api));
         base = "http://127.0.0.1:" + api.actualPort();
     }
@@ -236,6 +249,79 @@ class ApiVerticleIT {
         assertTrue(list.stream().anyMatch(o -> ((JsonObject) o).getString("id").equals("api-run")));
         assertTrue(get("/openapi.yaml").body().startsWith("openapi: 3"));
         assertTrue(get("/").body().contains("AutoST experiments"));
+    }
+
+    @Test
+    void leaderboardParetoCandidate_scoreWithMalformedGenome_isSkippedAndCallsAnswer200() throws Exception {
+        String id = "poisoned-scores";
+        GenomeMessage broken = GenomeMessage.newBuilder()
+                .setDepth(3)
+                .addMlpRatios(4.0) // one ratio for three blocks
+                .addNumHeads(4)
+                .setEmbedDim(64)
+                .build();
+        Score bad = Score.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(id)
+                .setGenomeHash("badbadbadbadbad0")
+                .setGenome(broken)
+                .setParams(1000)
+                .build();
+        Score good = bad.toBuilder()
+                .setGenomeHash("600d600d600d600d")
+                .setGenome(GenomeMessages.toProto(Genome.uniform(2, 4.0, 4, 64)))
+                .build();
+        Report evaluation = Report.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(id)
+                .setSource(EvaluatorHandler.SERVICE)
+                .setPhase(Report.Phase.FINISHED)
+                .addParetoEnergy(bad.getGenomeHash())
+                .addParetoEnergy(good.getGenomeHash())
+                .addParetoParams(good.getGenomeHash())
+                .build();
+        try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(broker.bootstrapServers(), "it-poisoner")) {
+            // One partition, bad first: once the good score shows, the bad one has been read.
+            for (Score s : List.of(bad, good)) {
+                p.send(new ProducerRecord<>(
+                                Topics.SCORES,
+                                0,
+                                Topics.genomeKey(id, s.getGenomeHash()).getBytes(StandardCharsets.UTF_8),
+                                s.toByteArray()))
+                        .get();
+            }
+            p.send(new ProducerRecord<>(
+                            Topics.REPORTS,
+                            Topics.evaluationKey(id).getBytes(StandardCharsets.UTF_8),
+                            evaluation.toByteArray()))
+                    .get();
+        }
+        waitForPhase(id, "finished");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> board = get("/api/experiments/" + id + "/leaderboard");
+        while (!board.body().contains(good.getGenomeHash()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            board = get("/api/experiments/" + id + "/leaderboard");
+        }
+        assertEquals(200, board.statusCode(), board.body());
+        JsonArray rows = new JsonObject(board.body()).getJsonArray("rows");
+        assertEquals(1, rows.size(), board.body());
+        assertEquals(good.getGenomeHash(), rows.getJsonObject(0).getString("hash"));
+
+        HttpResponse<String> pareto = get("/api/experiments/" + id + "/pareto");
+        assertEquals(200, pareto.statusCode(), pareto.body());
+        JsonArray energy = new JsonObject(pareto.body()).getJsonArray("energy");
+        assertEquals(1, energy.size(), pareto.body());
+        assertEquals(good.getGenomeHash(), energy.getJsonObject(0).getString("hash"));
+
+        assertEquals(
+                200,
+                get("/api/experiments/" + id + "/candidates/" + good.getGenomeHash())
+                        .statusCode());
+        HttpResponse<String> skipped = get("/api/experiments/" + id + "/candidates/" + bad.getGenomeHash());
+        assertEquals(404, skipped.statusCode(), skipped.body());
+        assertEquals(200, get("/api/experiments").statusCode());
+        assertTrue(api.store().skipped() >= 1, "the skipped record is counted");
     }
 
     @Test
