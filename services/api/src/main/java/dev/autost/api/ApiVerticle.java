@@ -12,7 +12,9 @@ import dev.autost.proto.v1.Score;
 import dev.autost.proto.v1.TrainResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -29,9 +31,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API and web page: submit, list, inspect and stop experiments; leaderboards, Pareto
@@ -39,30 +45,36 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * own replaying consumer; submissions and stops are published to {@code autost.experiments}.
  * Mutating calls need {@code Authorization: Bearer TOKEN}, checked before their body is read;
  * bodies are limited to {@link #BODY_LIMIT} bytes and never stored (no multipart uploads). The
- * OpenAPI document is served at {@code /openapi.yaml}.
+ * OpenAPI document is served at {@code /openapi.yaml}. The server binds the host of its
+ * {@link ApiServerConfig} (loopback by default), closes idle connections and caps open ones.
  */
 public final class ApiVerticle extends LoopVerticle {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
+
     /** Largest accepted request body: a search-space YAML is a few hundred bytes. */
     public static final int BODY_LIMIT = 64 * 1024;
 
     private final String bootstrapServers;
-    private final int port;
+    private final ApiServerConfig server;
     private final String token;
     private final Clock clock;
     private final Consumer<Router> extraRoutes;
     private final ExperimentStore store = new ExperimentStore();
     private final java.util.Set<String> submitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private KafkaProducer<byte[], byte[]> producer;
-    private HttpServer server;
+    private HttpServer httpServer;
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private volatile boolean atCap;
 
     /**
-     * @param port        0 picks a free port ({@link #actualPort()})
+     * @param server      where to listen, idle timeout and connection cap
      * @param token       bearer token for mutating calls; never null or blank
      * @param extraRoutes mounts more routes on the same server (e.g. /metrics), may be null
      */
-    public ApiVerticle(String bootstrapServers, int port, String token, Clock clock, Consumer<Router> extraRoutes) {
+    public ApiVerticle(
+            String bootstrapServers, ApiServerConfig server, String token, Clock clock, Consumer<Router> extraRoutes) {
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-        this.port = port;
+        this.server = Objects.requireNonNull(server, "server");
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("an API token is required for mutating calls");
         }
@@ -75,9 +87,18 @@ public final class ApiVerticle extends LoopVerticle {
         return store;
     }
 
+    /**
+     * The page's address as bound, e.g. {@code http://127.0.0.1:8080/} ({@code 0.0.0.0} when
+     * bound to every interface).
+     */
+    public String url() {
+        String host = server.host().contains(":") ? "[" + server.host() + "]" : server.host();
+        return "http://" + host + ":" + actualPort() + "/";
+    }
+
     /** The port the server listens on. */
     public int actualPort() {
-        return server == null ? -1 : server.actualPort();
+        return httpServer == null ? -1 : httpServer.actualPort();
     }
 
     @Override
@@ -96,17 +117,49 @@ public final class ApiVerticle extends LoopVerticle {
     public Future<?> start() {
         producer = KafkaClients.producer(bootstrapServers, "autost-api-out");
         Router router = router();
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(server.host())
+                .setPort(server.port())
+                .setIdleTimeout((int) server.idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                // HTTP/1.1 only: with cleartext HTTP/2 on, Vert.x waits for a client's first
+                // bytes before it makes a connection, so a silent socket escaped the cap.
+                .setHttp2ClearTextEnabled(false);
         return super.start()
-                .compose(v -> vertx.createHttpServer().requestHandler(router).listen(port))
-                .onSuccess(s -> server = s);
+                .compose(v -> vertx.createHttpServer(options)
+                        .connectionHandler(this::admit)
+                        .requestHandler(router)
+                        .listen())
+                .onSuccess(s -> httpServer = s);
     }
 
     @Override
     public Future<?> stop() {
-        Future<?> closed = server == null ? Future.succeededFuture() : server.close();
+        Future<?> closed = httpServer == null ? Future.succeededFuture() : httpServer.close();
         return closed.compose(v -> {
             producer.close(Duration.ofSeconds(5));
             return super.stop();
+        });
+    }
+
+    /**
+     * Holds at most {@link ApiServerConfig#maxConnections()} connections: one more is closed at
+     * once (HTTP/1 has no way to answer before a request). Vert.x has no such limit of its own.
+     */
+    private void admit(HttpConnection connection) {
+        if (openConnections.incrementAndGet() > server.maxConnections()) {
+            openConnections.decrementAndGet();
+            if (!atCap) {
+                atCap = true;
+                LOG.warn("{} connections open, the cap: closing new ones until some close", server.maxConnections());
+            }
+            connection.close();
+            return;
+        }
+        connection.closeHandler(v -> {
+            if (openConnections.decrementAndGet() < server.maxConnections()) {
+                atCap = false;
+            }
         });
     }
 

@@ -3,7 +3,9 @@ package dev.autost.api;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.autost.broker.EmbeddedKafkaBroker;
 import dev.autost.domain.genome.Genome;
@@ -25,6 +27,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,7 +79,7 @@ class ApiVerticleIT {
                 new SamplerVerticle(bootstrap, "sampler-it", Clock.systemUTC(), AutostMeters.noop())));
         await(vertx.deployVerticle(
                 new EvaluatorVerticle(bootstrap, "evaluator-it", Clock.systemUTC(), AutostMeters.noop())));
-        api = new ApiVerticle(bootstrap, 0, TOKEN, Clock.systemUTC(), null);
+        api = new ApiVerticle(bootstrap, ApiServerConfig.of("127.0.0.1", 0), TOKEN, Clock.systemUTC(), null);
         await(vertx.deployVerticle(api));
         base = "http://127.0.0.1:" + api.actualPort();
     }
@@ -99,6 +110,44 @@ class ApiVerticleIT {
             b.header("Authorization", "Bearer " + token);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A non-loopback IPv4 address of this machine, or null. */
+    private static InetAddress nonLoopbackAddress() throws Exception {
+        for (NetworkInterface nic : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) {
+                continue;
+            }
+            for (InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+                if (a instanceof Inet4Address && !a.isLoopbackAddress()) {
+                    return a;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** One keep-alive {@code GET /api/experiments} on a raw socket; returns the response head. */
+    private static String exchange(Socket s) throws IOException {
+        s.setSoTimeout(10_000);
+        s.getOutputStream()
+                .write("GET /api/experiments HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("closed after " + head.length() + " bytes: " + head);
+            }
+            head.append((char) c);
+        }
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        if (m.find()) {
+            in.readNBytes(Integer.parseInt(m.group(1)));
+        }
+        return head.toString();
     }
 
     /** A form upload of a 32 KiB file, as a browser or {@code curl -F} sends it. */
@@ -165,6 +214,86 @@ class ApiVerticleIT {
         HttpResponse<String> r = postMultipart("/api/experiments", TOKEN);
         assertEquals(415, r.statusCode(), r.body());
         assertFalse(Files.exists(uploads), "an upload was stored under " + uploads.toAbsolutePath());
+    }
+
+    @Test
+    void listen_onLoopback_isNotReachableOnAnotherAddress() throws Exception {
+        InetAddress other = nonLoopbackAddress();
+        assumeTrue(other != null, "no non-loopback IPv4 address on this machine");
+        assertEquals("http://127.0.0.1:" + api.actualPort() + "/", api.url());
+        try (Socket loopback = new Socket(InetAddress.getLoopbackAddress(), api.actualPort())) {
+            assertTrue(loopback.isConnected());
+        }
+        try (Socket s = new Socket()) {
+            assertThrows(
+                    ConnectException.class,
+                    () -> s.connect(new InetSocketAddress(other, api.actualPort()), 5_000),
+                    "the API bound to 127.0.0.1 answered on " + other.getHostAddress());
+        }
+    }
+
+    @Test
+    void idleConnection_isClosedAfterTheIdleTimeout() throws Exception {
+        ApiVerticle idle = new ApiVerticle(
+                broker.bootstrapServers(),
+                ApiServerConfig.of("127.0.0.1", 0).withIdleTimeout(Duration.ofSeconds(1)),
+                TOKEN,
+                Clock.systemUTC(),
+                null);
+        String deployment = await(vertx.deployVerticle(idle));
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), idle.actualPort())) {
+            // Sends nothing: a client that opened a socket and forgot it. Closed after ~1 s; the
+            // 15 s read timeout only bounds the test.
+            s.setSoTimeout(15_000);
+            long start = System.nanoTime();
+            assertEquals(-1, s.getInputStream().read(), "the server sent bytes to a silent client");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms >= 500, "closed before the idle timeout: " + ms + " ms");
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("an idle connection stayed open for 15 s with a 1 s idle timeout", e);
+        } finally {
+            await(vertx.undeploy(deployment));
+        }
+    }
+
+    @Test
+    void connections_overTheCap_areClosedAndAdmittedAgainOnceOthersClose() throws Exception {
+        ApiVerticle capped = new ApiVerticle(
+                broker.bootstrapServers(),
+                ApiServerConfig.of("127.0.0.1", 0).withMaxConnections(2),
+                TOKEN,
+                Clock.systemUTC(),
+                null);
+        String deployment = await(vertx.deployVerticle(capped));
+        int port = capped.actualPort();
+        try (Socket a = new Socket(InetAddress.getLoopbackAddress(), port);
+                Socket b = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            // A request on each: both are counted before the third arrives.
+            assertTrue(exchange(a).startsWith("HTTP/1.1 200"));
+            assertTrue(exchange(b).startsWith("HTTP/1.1 200"));
+            try (Socket c = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                c.setSoTimeout(10_000);
+                try {
+                    assertEquals(-1, c.getInputStream().read(), "a third connection was served");
+                } catch (SocketTimeoutException e) {
+                    throw new AssertionError("a third connection stayed open with a cap of 2", e);
+                }
+            }
+            assertTrue(exchange(a).startsWith("HTTP/1.1 200"), "an admitted connection stopped working");
+            b.close();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            String answer = "";
+            while (!answer.startsWith("HTTP/1.1 200") && System.nanoTime() < deadline) {
+                try (Socket d = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    answer = exchange(d);
+                } catch (IOException e) {
+                    Thread.sleep(100); // b's close not seen by the server yet
+                }
+            }
+            assertTrue(answer.startsWith("HTTP/1.1 200"), "no connection admitted after one closed: " + answer);
+        } finally {
+            await(vertx.undeploy(deployment));
+        }
     }
 
     @Test

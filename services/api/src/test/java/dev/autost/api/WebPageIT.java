@@ -65,7 +65,8 @@ class WebPageIT {
                         new SamplerVerticle(bootstrap, "sampler-page", Clock.systemUTC(), AutostMeters.noop())));
                 await(vertx.deployVerticle(
                         new EvaluatorVerticle(bootstrap, "evaluator-page", Clock.systemUTC(), AutostMeters.noop())));
-                ApiVerticle api = new ApiVerticle(bootstrap, 0, "tok", Clock.systemUTC(), null);
+                ApiVerticle api =
+                        new ApiVerticle(bootstrap, ApiServerConfig.of("127.0.0.1", 0), "tok", Clock.systemUTC(), null);
                 await(vertx.deployVerticle(api));
                 String base = "http://127.0.0.1:" + api.actualPort();
                 HttpClient http = HttpClient.newHttpClient();

@@ -1,5 +1,6 @@
 package dev.autost.cli.options;
 
+import dev.autost.api.ApiServerConfig;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import picocli.CommandLine.Option;
@@ -12,6 +13,14 @@ public final class ApiOptions {
             defaultValue = "8080")
     int httpPort;
 
+    @Option(
+            names = "--bind",
+            paramLabel = "HOST",
+            description = "Address the HTTP API listens on (default: ${DEFAULT-VALUE}, this machine only; "
+                    + "0.0.0.0 for every interface, e.g. in a container).",
+            defaultValue = ApiServerConfig.DEFAULT_HOST)
+    String bind;
+
     @Option(names = "--no-http", description = "Do not start the HTTP API.")
     boolean noHttp;
 
@@ -23,6 +32,11 @@ public final class ApiOptions {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** Where the API listens: {@code --bind} and {@code --http-port}, default idle timeout and connection cap. */
+    public ApiServerConfig server() {
+        return ApiServerConfig.of(bind, httpPort);
     }
 
     /** Whether to start the HTTP API at all. */

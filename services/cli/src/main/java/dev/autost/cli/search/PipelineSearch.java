@@ -1,5 +1,6 @@
 package dev.autost.cli.search;
 
+import dev.autost.api.ApiServerConfig;
 import dev.autost.api.ApiVerticle;
 import dev.autost.cli.options.CommonOptions.ProgressOption;
 import dev.autost.cli.pipeline.ExperimentClient;
@@ -68,7 +69,7 @@ final class PipelineSearch {
     record Cluster(String bootstrapServers, Path kafkaData, boolean localServices, int partitions, short replication) {}
 
     /** The HTTP API during the search. */
-    record Api(int port, String token) {}
+    record Api(ApiServerConfig server, String token) {}
 
     /**
      * What the search gave: the ranking, the experiment's outcome (scores, training results,
@@ -166,13 +167,13 @@ final class PipelineSearch {
         }
         try {
             ApiVerticle verticle = new ApiVerticle(
-                    services.bootstrapServers(), api.port(), api.token(), java.time.Clock.systemUTC(), obs::mountOn);
+                    services.bootstrapServers(), api.server(), api.token(), java.time.Clock.systemUTC(), obs::mountOn);
             services.deploy(verticle);
-            err.printf("autost search: follow it on http://localhost:%d/%n", verticle.actualPort());
+            err.printf("autost search: follow it on %s%n", verticle.url());
         } catch (RuntimeException e) {
             err.printf(
-                    "autost search: warning: no HTTP API (port %d: %s); the search goes on%n",
-                    api.port(), e.getMessage());
+                    "autost search: warning: no HTTP API (%s port %d: %s); the search goes on%n",
+                    api.server().host(), api.server().port(), e.getMessage());
         }
         err.flush();
     }

@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Runs the services and the HTTP API until stopped (Ctrl-C / SIGTERM); experiments arrive through",
             "POST /api/experiments. Without --bootstrap-servers an embedded Kafka broker runs in this process",
-            "(keep its data across restarts with --kafka-data DIR). The page is at http://localhost:PORT/,",
-            "the OpenAPI document at /openapi.yaml."
+            "(keep its data across restarts with --kafka-data DIR). The page is at http://127.0.0.1:PORT/",
+            "(--bind HOST to listen elsewhere, e.g. 0.0.0.0 in a container), the OpenAPI document at /openapi.yaml."
         })
 public final class ServeCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SERVICE", description = "sampler, scorer, evaluator (default: all).")
@@ -66,11 +66,11 @@ public final class ServeCommand implements Callable<Integer> {
         if (api.enabled()) {
             String token = api.tokenOrRandom();
             ApiVerticle verticle =
-                    new ApiVerticle(local.bootstrapServers(), api.httpPort(), token, Clock.systemUTC(), obs::mountOn);
+                    new ApiVerticle(local.bootstrapServers(), api.server(), token, Clock.systemUTC(), obs::mountOn);
             local.deploy(verticle);
             err.printf(
-                    "autost serve: API and page on http://localhost:%d/ (OpenAPI at /openapi.yaml, metrics at /metrics)%n",
-                    verticle.actualPort());
+                    "autost serve: API and page on %s (OpenAPI at /openapi.yaml, metrics at /metrics)%n",
+                    verticle.url());
             if (!api.explicitToken()) {
                 err.printf(
                         "autost serve: API token for this run (set --api-token or AUTOST_API_TOKEN to choose one): %s%n",
