@@ -225,6 +225,6 @@ public final class SearchCommand implements Callable<Integer> {
                         topics.partitions(),
                         topics.replication()),
                 trainer.template().withConcurrency(concurrency.concurrency()),
-                api ? new PipelineSearch.Api(this.api.server(), this.api.tokenOrRandom()) : null);
+                api ? new PipelineSearch.Api(this.api.server(), this.api.token()) : null);
     }
 }
