@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CSPHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,8 @@ import org.slf4j.LoggerFactory;
  * bodies are limited to {@link #BODY_LIMIT} bytes and never stored (no multipart uploads). The
  * OpenAPI document is served at {@code /openapi.yaml}. The server binds the host of its
  * {@link ApiServerConfig} (loopback by default), closes idle connections and caps open ones.
+ * Every answer carries a Content-Security-Policy that lets the page run only its own
+ * {@code /app.js}, which puts data into the page as text, never as markup.
  */
 public final class ApiVerticle extends LoopVerticle {
     private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
@@ -165,6 +168,22 @@ public final class ApiVerticle extends LoopVerticle {
 
     Router router() {
         Router r = Router.router(vertx);
+        // On every answer, before any route: the page may run only its own script and load only
+        // its own resources, and nothing it serves is sniffed into another type.
+        r.route()
+                .handler(CSPHandler.create()
+                        .setDirective("default-src", "'none'")
+                        .setDirective("script-src", "'self'")
+                        .setDirective("style-src", "'self'")
+                        .setDirective("img-src", "'self'")
+                        .setDirective("connect-src", "'self'")
+                        .setDirective("base-uri", "'none'")
+                        .setDirective("form-action", "'none'")
+                        .setDirective("frame-ancestors", "'none'"));
+        r.route().handler(ctx -> {
+            ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer");
+            ctx.next();
+        });
         // The token is checked before any byte of a body is read, and uploads are never stored
         // (BodyHandler's default streams multipart files to ./file-uploads and keeps them). Two
         // routes: Vert.x Web refuses a user handler ahead of a BodyHandler on one route.
@@ -188,6 +207,8 @@ public final class ApiVerticle extends LoopVerticle {
         r.post("/api/experiments/:id/stop").handler(this::authorized).handler(this::stopExperiment);
         r.get("/openapi.yaml").handler(ctx -> resource(ctx, "openapi.yaml", "application/yaml"));
         r.get("/").handler(ctx -> resource(ctx, "index.html", "text/html; charset=utf-8"));
+        r.get("/app.js").handler(ctx -> resource(ctx, "app.js", "text/javascript; charset=utf-8"));
+        r.get("/app.css").handler(ctx -> resource(ctx, "app.css", "text/css; charset=utf-8"));
         if (extraRoutes != null) {
             extraRoutes.accept(r);
         }

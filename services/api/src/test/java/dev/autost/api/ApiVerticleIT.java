@@ -297,6 +297,33 @@ class ApiVerticleIT {
     }
 
     @Test
+    void page_isServedWithContentSecurityPolicyAndNoInlineCode() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertEquals(200, page.statusCode());
+        String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(csp.contains("default-src 'none'"), "CSP: " + csp);
+        assertTrue(csp.contains("script-src 'self'"), "CSP: " + csp);
+        assertFalse(csp.contains("unsafe-inline"), "CSP: " + csp);
+        assertEquals(
+                "nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(null));
+        // Under that policy inline code would not run: the page must load its script and style.
+        assertFalse(page.body().contains("<script>"), "inline script in the page");
+        assertFalse(page.body().contains("<style>"), "inline style in the page");
+        assertFalse(page.body().contains("innerHTML"), "the page builds markup from strings");
+        HttpResponse<String> js = get("/app.js");
+        assertEquals(200, js.statusCode());
+        assertTrue(js.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+        assertFalse(js.body().contains("innerHTML"), "the script builds markup from strings");
+        assertEquals(200, get("/app.css").statusCode());
+        // API answers carry the headers too (a JSON error must not be sniffed into HTML).
+        HttpResponse<String> missing = get("/api/experiments/nope");
+        assertEquals(404, missing.statusCode());
+        assertEquals(
+                "nosniff",
+                missing.headers().firstValue("X-Content-Type-Options").orElse(null));
+    }
+
+    @Test
     void submit_invalid_is400NamingTheField() throws Exception {
         HttpResponse<String> unknown = post("/api/experiments", "{\"space\": \"small\", \"colour\": 1}", TOKEN);
         assertEquals(400, unknown.statusCode());
