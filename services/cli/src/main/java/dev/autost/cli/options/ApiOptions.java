@@ -37,7 +37,7 @@ public final class ApiOptions {
             names = "--bind",
             paramLabel = "HOST",
             description = "Address the HTTP API listens on (default: ${DEFAULT-VALUE}, this machine only; "
-                    + "0.0.0.0 for every interface, e.g. in a container).",
+                    + "0.0.0.0 for every interface, as in a container).",
             defaultValue = ApiServerConfig.DEFAULT_HOST)
     String bind;
 

@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Runs the services and the HTTP API until stopped (Ctrl-C / SIGTERM); experiments arrive through",
             "POST /api/experiments. Without --bootstrap-servers an embedded Kafka broker runs in this process",
-            "(keep its data across restarts with --kafka-data DIR). The page is at http://127.0.0.1:PORT/",
-            "(--bind HOST to listen elsewhere, e.g. 0.0.0.0 in a container), the OpenAPI document at /openapi.yaml."
+            "(keep its data across restarts with --kafka-data DIR).",
+            "The page is at http://127.0.0.1:PORT/ (--bind HOST elsewhere, e.g. 0.0.0.0",
+            "in a container), the OpenAPI document at /openapi.yaml."
         })
 public final class ServeCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SERVICE", description = "sampler, scorer, evaluator (default: all).")
