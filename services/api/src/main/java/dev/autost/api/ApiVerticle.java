@@ -12,12 +12,15 @@ import dev.autost.proto.v1.Score;
 import dev.autost.proto.v1.TrainResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CSPHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,42 +28,56 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API and web page: submit, list, inspect and stop experiments; leaderboards, Pareto
  * fronts, correlations and charts. Reads come from an {@link ExperimentStore} kept current by its
  * own replaying consumer; submissions and stops are published to {@code autost.experiments}.
- * Mutating calls need {@code Authorization: Bearer TOKEN}; bodies are limited to
- * {@link #BODY_LIMIT} bytes. The OpenAPI document is served at {@code /openapi.yaml}.
+ * Mutating calls need {@code Authorization: Bearer TOKEN}, checked before their body is read;
+ * bodies are limited to {@link #BODY_LIMIT} bytes and never stored (no multipart uploads). The
+ * OpenAPI document is served at {@code /openapi.yaml}. The server binds the host of its
+ * {@link ApiServerConfig} (loopback by default), closes idle connections and caps open ones.
+ * Every answer carries a Content-Security-Policy that lets the page run only its own
+ * {@code /app.js}, which puts data into the page as text, never as markup.
  */
 public final class ApiVerticle extends LoopVerticle {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
+
     /** Largest accepted request body: a search-space YAML is a few hundred bytes. */
     public static final int BODY_LIMIT = 64 * 1024;
 
     private final String bootstrapServers;
-    private final int port;
+    private final ApiServerConfig server;
     private final String token;
     private final Clock clock;
     private final Consumer<Router> extraRoutes;
     private final ExperimentStore store = new ExperimentStore();
     private final java.util.Set<String> submitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private KafkaProducer<byte[], byte[]> producer;
-    private HttpServer server;
+    private HttpServer httpServer;
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private volatile boolean atCap;
 
     /**
-     * @param port        0 picks a free port ({@link #actualPort()})
+     * @param server      where to listen, idle timeout and connection cap
      * @param token       bearer token for mutating calls; never null or blank
      * @param extraRoutes mounts more routes on the same server (e.g. /metrics), may be null
      */
-    public ApiVerticle(String bootstrapServers, int port, String token, Clock clock, Consumer<Router> extraRoutes) {
+    public ApiVerticle(
+            String bootstrapServers, ApiServerConfig server, String token, Clock clock, Consumer<Router> extraRoutes) {
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-        this.port = port;
+        this.server = Objects.requireNonNull(server, "server");
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("an API token is required for mutating calls");
         }
@@ -73,9 +90,18 @@ public final class ApiVerticle extends LoopVerticle {
         return store;
     }
 
+    /**
+     * The page's address as bound, e.g. {@code http://127.0.0.1:8080/} ({@code 0.0.0.0} when
+     * bound to every interface).
+     */
+    public String url() {
+        String host = server.host().contains(":") ? "[" + server.host() + "]" : server.host();
+        return "http://" + host + ":" + actualPort() + "/";
+    }
+
     /** The port the server listens on. */
     public int actualPort() {
-        return server == null ? -1 : server.actualPort();
+        return httpServer == null ? -1 : httpServer.actualPort();
     }
 
     @Override
@@ -94,24 +120,77 @@ public final class ApiVerticle extends LoopVerticle {
     public Future<?> start() {
         producer = KafkaClients.producer(bootstrapServers, "autost-api-out");
         Router router = router();
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(server.host())
+                .setPort(server.port())
+                .setIdleTimeout((int) server.idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                // HTTP/1.1 only: with cleartext HTTP/2 on, Vert.x waits for a client's first
+                // bytes before it makes a connection, so a silent socket escaped the cap.
+                .setHttp2ClearTextEnabled(false);
         return super.start()
-                .compose(v -> vertx.createHttpServer().requestHandler(router).listen(port))
-                .onSuccess(s -> server = s);
+                .compose(v -> vertx.createHttpServer(options)
+                        .connectionHandler(this::admit)
+                        .requestHandler(router)
+                        .listen())
+                .onSuccess(s -> httpServer = s);
     }
 
     @Override
     public Future<?> stop() {
-        Future<?> closed = server == null ? Future.succeededFuture() : server.close();
+        Future<?> closed = httpServer == null ? Future.succeededFuture() : httpServer.close();
         return closed.compose(v -> {
             producer.close(Duration.ofSeconds(5));
             return super.stop();
         });
     }
 
+    /**
+     * Holds at most {@link ApiServerConfig#maxConnections()} connections: one more is closed at
+     * once (HTTP/1 has no way to answer before a request). Vert.x has no such limit of its own.
+     */
+    private void admit(HttpConnection connection) {
+        if (openConnections.incrementAndGet() > server.maxConnections()) {
+            openConnections.decrementAndGet();
+            if (!atCap) {
+                atCap = true;
+                LOG.warn("{} connections open, the cap: closing new ones until some close", server.maxConnections());
+            }
+            connection.close();
+            return;
+        }
+        connection.closeHandler(v -> {
+            if (openConnections.decrementAndGet() < server.maxConnections()) {
+                atCap = false;
+            }
+        });
+    }
+
     Router router() {
         Router r = Router.router(vertx);
-        r.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
-        r.post("/api/experiments").handler(this::authorized).handler(this::submit);
+        // On every answer, before any route: the page may run only its own script and load only
+        // its own resources, and nothing it serves is sniffed into another type.
+        r.route()
+                .handler(CSPHandler.create()
+                        .setDirective("default-src", "'none'")
+                        .setDirective("script-src", "'self'")
+                        .setDirective("style-src", "'self'")
+                        .setDirective("img-src", "'self'")
+                        .setDirective("connect-src", "'self'")
+                        .setDirective("base-uri", "'none'")
+                        .setDirective("form-action", "'none'")
+                        .setDirective("frame-ancestors", "'none'"));
+        r.route().handler(ctx -> {
+            ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer");
+            ctx.next();
+        });
+        // The token is checked before any byte of a body is read, and uploads are never stored
+        // (BodyHandler's default streams multipart files to ./file-uploads and keeps them). Two
+        // routes: Vert.x Web refuses a user handler ahead of a BodyHandler on one route.
+        r.post("/api/experiments").handler(this::authorized).handler(ApiVerticle::refuseMultipart);
+        r.post("/api/experiments")
+                .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+                .handler(this::submit);
         r.get("/api/experiments")
                 .handler(ctx -> json(
                         ctx,
@@ -128,6 +207,8 @@ public final class ApiVerticle extends LoopVerticle {
         r.post("/api/experiments/:id/stop").handler(this::authorized).handler(this::stopExperiment);
         r.get("/openapi.yaml").handler(ctx -> resource(ctx, "openapi.yaml", "application/yaml"));
         r.get("/").handler(ctx -> resource(ctx, "index.html", "text/html; charset=utf-8"));
+        r.get("/app.js").handler(ctx -> resource(ctx, "app.js", "text/javascript; charset=utf-8"));
+        r.get("/app.css").handler(ctx -> resource(ctx, "app.css", "text/css; charset=utf-8"));
         if (extraRoutes != null) {
             extraRoutes.accept(r);
         }
@@ -147,8 +228,22 @@ public final class ApiVerticle extends LoopVerticle {
         ctx.next();
     }
 
+    /** The API takes a JSON or YAML document, never a form upload. */
+    private static void refuseMultipart(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            error(ctx, 415, "multipart bodies are not accepted: send the experiment as JSON or YAML");
+            return;
+        }
+        ctx.next();
+    }
+
     private void submit(RoutingContext ctx) {
         String body = ctx.body().asString();
+        if (body == null || body.isBlank()) {
+            error(ctx, 400, "empty body: send the experiment as JSON or YAML");
+            return;
+        }
         // Off the event loop: the feasibility check draws a first generation as the sampler would.
         vertx.<ExperimentSpec>executeBlocking(() -> new SubmissionParser(clock).parse(body), false)
                 .onSuccess(spec -> submit(ctx, spec))

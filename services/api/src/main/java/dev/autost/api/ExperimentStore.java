@@ -1,8 +1,10 @@
 package dev.autost.api;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.autost.domain.AutostException;
 import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Report;
@@ -15,13 +17,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The API's read model: every experiment's spec, latest search and evaluation reports, scores
  * and training results, kept current from the compacted topics by a {@link ReplayingLoop}.
- * Produces nothing (the services dead-letter malformed records; the API only skips them).
+ * Produces nothing (the services dead-letter malformed records; the API skips them, logs each
+ * with its reason and counts them in {@link #skipped()}: a score whose genome cannot be read
+ * never reaches a response).
  *
  * <p>Thread-safe: the loop thread writes, HTTP handlers read concurrent maps and immutable
  * protobuf messages.
@@ -99,7 +106,10 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(ExperimentStore.class);
+
     private final Map<String, Experiment> experiments = new ConcurrentSkipListMap<>();
+    private final AtomicLong skipped = new AtomicLong();
 
     public List<Experiment> experiments() {
         return List.copyOf(experiments.values());
@@ -125,6 +135,9 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                 }
                 case Topics.SCORES -> {
                     Score s = Score.parseFrom(r.value());
+                    // Every response built from a score reads its genome: check it once here, so
+                    // one bad record cannot turn the experiment's calls into errors.
+                    GenomeMessages.toDomain(s.getGenome());
                     get(s.getExperimentId()).scores.put(s.getGenomeHash(), s);
                 }
                 case Topics.TRAIN_RESULTS -> {
@@ -141,10 +154,21 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                 }
                 default -> {}
             }
-        } catch (InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException | AutostException e) {
             // The services dead-letter malformed records; the read model skips them.
+            skip(r, e.getMessage());
         }
         return List.of();
+    }
+
+    /** Records skipped because they could not be read (undecodable, or a score with a malformed genome). */
+    public long skipped() {
+        return skipped.get();
+    }
+
+    private void skip(ConsumerRecord<byte[], byte[]> r, String reason) {
+        skipped.incrementAndGet();
+        LOG.warn("skipped {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), reason);
     }
 
     @Override

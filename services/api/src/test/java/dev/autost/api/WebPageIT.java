@@ -1,14 +1,23 @@
 package dev.autost.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.autost.broker.EmbeddedKafkaBroker;
+import dev.autost.domain.genome.Genome;
+import dev.autost.domain.space.SearchSpaces;
 import dev.autost.evaluator.EvaluatorVerticle;
+import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.ExperimentPlan;
+import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.observability.AutostMeters;
+import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.ExperimentSpec;
+import dev.autost.proto.v1.Score;
 import dev.autost.sampler.SamplerVerticle;
 import dev.autost.scorer.ScorerConfig;
 import dev.autost.scorer.ScorerVerticle;
@@ -31,6 +40,8 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,10 +59,7 @@ class WebPageIT {
 
     @Test
     void page_finishedRun_rendersItsLeaderboardInHeadlessChromium() throws Exception {
-        String browser = BROWSERS.stream()
-                .filter(p -> Files.isExecutable(Path.of(p)))
-                .findFirst()
-                .orElse(null);
+        String browser = browser();
         assumeTrue(browser != null, "no Chromium installed (apt-get install chromium)");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
             String bootstrap = broker.bootstrapServers();
@@ -65,7 +73,8 @@ class WebPageIT {
                         new SamplerVerticle(bootstrap, "sampler-page", Clock.systemUTC(), AutostMeters.noop())));
                 await(vertx.deployVerticle(
                         new EvaluatorVerticle(bootstrap, "evaluator-page", Clock.systemUTC(), AutostMeters.noop())));
-                ApiVerticle api = new ApiVerticle(bootstrap, 0, "tok", Clock.systemUTC(), null);
+                ApiVerticle api =
+                        new ApiVerticle(bootstrap, ApiServerConfig.of("127.0.0.1", 0), "tok", Clock.systemUTC(), null);
                 await(vertx.deployVerticle(api));
                 String base = "http://127.0.0.1:" + api.actualPort();
                 HttpClient http = HttpClient.newHttpClient();
@@ -97,6 +106,86 @@ class WebPageIT {
                 await(vertx.close());
             }
         }
+    }
+
+    @Test
+    void page_markupInStoredIdAndHash_showsAsTextAndRunsNoScript() throws Exception {
+        String browser = browser();
+        assumeTrue(browser != null, "no Chromium installed (apt-get install chromium)");
+        // Both values are allowed by the topics' rules (ExperimentPlan.isValidId forbids only
+        // separators and control characters), so they arrive as any writer sends them.
+        String id = "<img src=x onerror=\"document.title='XSS-id'\">";
+        String hash = "<img src=x onerror=\"document.title='XSS-hash'\">";
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            String bootstrap = broker.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                TopicAdmin.ensureTopics(admin, Topics.defaults(), Duration.ofSeconds(60));
+            }
+            ExperimentSpec spec = ExperimentPlan.specBuilder(
+                            id, SearchSpaces.builtIn("small"), "evolution", 1, 10, 2, 2)
+                    .build();
+            Score score = Score.newBuilder()
+                    .setSchemaVersion(SchemaVersions.CURRENT)
+                    .setExperimentId(id)
+                    .setGenomeHash(hash)
+                    .setGenome(GenomeMessages.toProto(Genome.uniform(2, 4.0, 4, 64)))
+                    .setParams(1234)
+                    .build();
+            try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, "it-xss-writer")) {
+                p.send(new ProducerRecord<>(
+                                Topics.EXPERIMENTS,
+                                Topics.experimentKey(id).getBytes(StandardCharsets.UTF_8),
+                                spec.toByteArray()))
+                        .get();
+                p.send(new ProducerRecord<>(
+                                Topics.SCORES,
+                                Topics.genomeKey(id, hash).getBytes(StandardCharsets.UTF_8),
+                                score.toByteArray()))
+                        .get();
+            }
+            Vertx vertx = Vertx.vertx();
+            try {
+                ApiVerticle api =
+                        new ApiVerticle(bootstrap, ApiServerConfig.of("127.0.0.1", 0), "tok", Clock.systemUTC(), null);
+                await(vertx.deployVerticle(api));
+                awaitCandidate(api, id, hash);
+
+                String dom = run(browser, "--dump-dom", api.url());
+                assertTrue(dom.contains("<title>AutoST experiments</title>"), "a stored value ran a script:\n" + dom);
+                assertFalse(dom.contains("<img src=\"x\""), "a stored value became an element:\n" + dom);
+                // Serialised text: the markup shows literally, escaped, in the list and the leaderboard.
+                assertTrue(dom.contains(">" + escaped(id) + "</td>"), "the id is not shown as text:\n" + dom);
+                assertTrue(dom.contains(">" + escaped(hash) + "</td>"), "the hash is not shown as text:\n" + dom);
+            } finally {
+                await(vertx.close());
+            }
+        }
+    }
+
+    /** How Chromium serialises a text node: only {@code &}, {@code <}, {@code >} are escaped. */
+    private static String escaped(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static void awaitCandidate(ApiVerticle api, String id, String hash) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (api.store()
+                    .experiment(id)
+                    .map(e -> e.spec().isPresent() && e.score(hash).isPresent())
+                    .orElse(false)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the API never read the injected records");
+    }
+
+    private static String browser() {
+        return BROWSERS.stream()
+                .filter(p -> Files.isExecutable(Path.of(p)))
+                .findFirst()
+                .orElse(null);
     }
 
     private static String waitForTopHash(HttpClient http, String base) throws Exception {

@@ -1,6 +1,8 @@
 package dev.autost.cli.search;
 
+import dev.autost.api.ApiServerConfig;
 import dev.autost.api.ApiVerticle;
+import dev.autost.cli.options.ApiOptions;
 import dev.autost.cli.options.CommonOptions.ProgressOption;
 import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.cli.pipeline.LocalServices;
@@ -70,7 +72,7 @@ final class PipelineSearch {
     record Cluster(String bootstrapServers, Path kafkaData, boolean localServices, int partitions, short replication) {}
 
     /** The HTTP API during the search. */
-    record Api(int port, String token) {}
+    record Api(ApiServerConfig server, ApiOptions.Token token) {}
 
     /**
      * What the search gave: the ranking, the experiment's outcome (scores, training results,
@@ -169,13 +171,21 @@ final class PipelineSearch {
         }
         try {
             ApiVerticle verticle = new ApiVerticle(
-                    services.bootstrapServers(), api.port(), api.token(), java.time.Clock.systemUTC(), obs::mountOn);
+                    services.bootstrapServers(),
+                    api.server(),
+                    api.token().value(),
+                    java.time.Clock.systemUTC(),
+                    obs::mountOn);
             services.deploy(verticle);
-            err.printf("autost search: follow it on http://localhost:%d/%n", verticle.actualPort());
+            err.printf("autost search: follow it on %s%n", verticle.url());
+            // The path, never the token: output ends up in logs that others read.
+            api.token()
+                    .generatedFile()
+                    .ifPresent(f -> err.printf("autost search: API token for this run in %s (owner-only)%n", f));
         } catch (RuntimeException e) {
             err.printf(
-                    "autost search: warning: no HTTP API (port %d: %s); the search goes on%n",
-                    api.port(), e.getMessage());
+                    "autost search: warning: no HTTP API (%s port %d: %s); the search goes on%n",
+                    api.server().host(), api.server().port(), e.getMessage());
         }
         err.flush();
     }

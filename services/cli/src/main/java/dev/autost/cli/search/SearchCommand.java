@@ -230,6 +230,6 @@ public final class SearchCommand implements Callable<Integer> {
                         topics.partitions(),
                         topics.replication()),
                 trainer.template().withConcurrency(concurrency.concurrency()),
-                api ? new PipelineSearch.Api(this.api.httpPort(), this.api.tokenOrRandom()) : null);
+                api ? new PipelineSearch.Api(this.api.server(), this.api.token()) : null);
     }
 }

@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Runs the services and the HTTP API until stopped (Ctrl-C / SIGTERM); experiments arrive through",
             "POST /api/experiments. Without --bootstrap-servers an embedded Kafka broker runs in this process",
-            "(keep its data across restarts with --kafka-data DIR). The page is at http://localhost:PORT/,",
-            "the OpenAPI document at /openapi.yaml."
+            "(keep its data across restarts with --kafka-data DIR).",
+            "The page is at http://127.0.0.1:PORT/ (--bind HOST elsewhere, e.g. 0.0.0.0",
+            "in a container), the OpenAPI document at /openapi.yaml."
         })
 public final class ServeCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SERVICE", description = "sampler, scorer, evaluator (default: all).")
@@ -55,6 +56,8 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         List<LocalServices.Service> services =
                 ServiceRun.parse(names.isEmpty() ? List.of("sampler", "scorer", "evaluator") : names);
+        // Checked before anything starts: a bad token option fails at once.
+        ApiOptions.Token token = api.enabled() ? api.token() : null;
         Observability obs = Observability.withoutServer();
         services.forEach(s -> obs.health().expect(s.id()));
         LocalServices local = ServiceRun.connect(
@@ -64,18 +67,18 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = ServiceRun.startUntilShutdown(local, services, obs);
         var err = spec.commandLine().getErr();
         if (api.enabled()) {
-            String token = api.tokenOrRandom();
-            ApiVerticle verticle =
-                    new ApiVerticle(local.bootstrapServers(), api.httpPort(), token, Clock.systemUTC(), obs::mountOn);
+            ApiVerticle verticle = new ApiVerticle(
+                    local.bootstrapServers(), api.server(), token.value(), Clock.systemUTC(), obs::mountOn);
             local.deploy(verticle);
             err.printf(
-                    "autost serve: API and page on http://localhost:%d/ (OpenAPI at /openapi.yaml, metrics at /metrics)%n",
-                    verticle.actualPort());
-            if (!api.explicitToken()) {
-                err.printf(
-                        "autost serve: API token for this run (set --api-token or AUTOST_API_TOKEN to choose one): %s%n",
-                        token);
-            }
+                    "autost serve: API and page on %s (OpenAPI at /openapi.yaml, metrics at /metrics)%n",
+                    verticle.url());
+            // The path, never the token: output ends up in logs that others read.
+            token.generatedFile()
+                    .ifPresent(f -> err.printf(
+                            "autost serve: API token for this run in %s (owner-only, deleted at exit; "
+                                    + "--api-token-file or $%s to choose one)%n",
+                            f, ApiOptions.TOKEN_ENV));
         }
         err.printf(
                 "autost serve: %s running against %s%s; Ctrl-C stops%n",

@@ -3,6 +3,7 @@ package dev.autost.cli.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.autost.api.ApiServerConfig;
 import dev.autost.api.ApiVerticle;
 import dev.autost.observability.Observability;
 import java.net.URI;
@@ -36,7 +37,12 @@ class ServeMetricsIT {
             for (LocalServices.Service s : LocalServices.SEARCH) {
                 obs.health().started(s.name().toLowerCase(Locale.ROOT));
             }
-            ApiVerticle api = new ApiVerticle(services.bootstrapServers(), 0, "tok", Clock.systemUTC(), obs::mountOn);
+            ApiVerticle api = new ApiVerticle(
+                    services.bootstrapServers(),
+                    ApiServerConfig.of("127.0.0.1", 0),
+                    "tok",
+                    Clock.systemUTC(),
+                    obs::mountOn);
             services.deploy(api);
             String base = "http://127.0.0.1:" + api.actualPort();
             assertEquals(200, get(base + "/ready").statusCode());

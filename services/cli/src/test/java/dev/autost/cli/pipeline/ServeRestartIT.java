@@ -3,6 +3,7 @@ package dev.autost.cli.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.autost.api.ApiServerConfig;
 import dev.autost.api.ApiVerticle;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.Topics;
@@ -59,8 +60,12 @@ class ServeRestartIT {
             try (Observability obs = Observability.withoutServer();
                     LocalServices services = LocalServices.connect(null, kafkaData, 3, (short) 1, obs)) {
                 services.start(LocalServices.SEARCH);
-                ApiVerticle api =
-                        new ApiVerticle(services.bootstrapServers(), 0, "tok", Clock.systemUTC(), obs::mountOn);
+                ApiVerticle api = new ApiVerticle(
+                        services.bootstrapServers(),
+                        ApiServerConfig.of("127.0.0.1", 0),
+                        "tok",
+                        Clock.systemUTC(),
+                        obs::mountOn);
                 services.deploy(api);
                 String base = "http://127.0.0.1:" + api.actualPort();
 

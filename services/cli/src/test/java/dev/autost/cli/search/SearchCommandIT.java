@@ -19,8 +19,20 @@ class SearchCommandIT {
         Path kafka = dir.resolve("kafka");
         Path offline = dir.resolve("offline");
         CliRun k = CliRun.run(
-                null, "search", "--space", "small", "--seed", "42", "--no-progress", "--out", kafka.toString());
+                null,
+                "search",
+                "--space",
+                "small",
+                "--seed",
+                "42",
+                "--no-progress",
+                "--http-port",
+                "0",
+                "--out",
+                kafka.toString());
         assertEquals(0, k.exitCode(), k.err());
+        // The API of a search listens on loopback only, and says so.
+        assertTrue(k.err().contains("follow it on http://127.0.0.1:"), k.err());
         assertTrue(k.out().contains("through Kafka: 1050 candidates scored in 21 generations"), k.out());
         CliRun o = CliRun.run(
                 null, "search", "--offline", "--space", "small", "--seed", "42", "--out", offline.toString());

@@ -1,0 +1,131 @@
+package dev.autost.cli.options;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.autost.api.ApiServerConfig;
+import dev.autost.cli.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+class ApiOptionsTest {
+    private static final Map<String, String> NO_ENV = Map.of();
+
+    @TempDir
+    Path dir;
+
+    @Command
+    static final class Holder {
+        @Mixin
+        ApiOptions api;
+    }
+
+    private static ApiOptions parse(String... args) {
+        Holder h = new Holder();
+        new CommandLine(h).parseArgs(args);
+        return h.api;
+    }
+
+    @Test
+    void server_noBind_listensOnLoopbackWithTheDefaultLimits() {
+        ApiServerConfig server = parse().server();
+        assertEquals(ApiServerConfig.of("127.0.0.1", 8080), server);
+        assertEquals(ApiServerConfig.DEFAULT_IDLE_TIMEOUT, server.idleTimeout());
+        assertEquals(ApiServerConfig.DEFAULT_MAX_CONNECTIONS, server.maxConnections());
+    }
+
+    @Test
+    void server_bindGiven_listensThere() {
+        assertEquals(
+                ApiServerConfig.of("0.0.0.0", 9090),
+                parse("--bind", "0.0.0.0", "--http-port", "9090").server());
+    }
+
+    @Test
+    void token_fromFile_isItsFirstLineStripped() throws Exception {
+        Path f = Files.writeString(dir.resolve("token"), "  s3cret-from-file \nignored second line\n");
+        ApiOptions.Token t = parse("--api-token-file", f.toString()).token(NO_ENV::get, dir);
+        assertEquals(new ApiOptions.Token("s3cret-from-file", Optional.empty()), t);
+    }
+
+    @Test
+    void token_fileWinsOverEnvironment() throws Exception {
+        Path f = Files.writeString(dir.resolve("token"), "from-file");
+        assertEquals(
+                "from-file",
+                parse("--api-token-file", f.toString())
+                        .token(Map.of(ApiOptions.TOKEN_ENV, "from-env")::get, dir)
+                        .value());
+    }
+
+    @Test
+    void token_emptyFile_isRefusedNamingTheFile() throws Exception {
+        Path f = Files.writeString(dir.resolve("token"), "\n\n");
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> parse("--api-token-file", f.toString()).token(NO_ENV::get, dir));
+        assertTrue(e.getMessage().contains(f + " has no token"), e.getMessage());
+    }
+
+    @Test
+    void token_hugeFile_isRefused() throws Exception {
+        Path f = Files.writeString(dir.resolve("token"), "x".repeat(ApiOptions.MAX_TOKEN_FILE_BYTES + 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> parse("--api-token-file", f.toString()).token(NO_ENV::get, dir));
+    }
+
+    @Test
+    void token_optionAndFile_areRefusedTogether() throws Exception {
+        Path f = Files.writeString(dir.resolve("token"), "a");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> parse("--api-token", "b", "--api-token-file", f.toString())
+                        .token(NO_ENV::get, dir));
+    }
+
+    @Test
+    void token_environmentSetButBlank_isRefused() {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> parse().token(Map.of(ApiOptions.TOKEN_ENV, " ")::get, dir));
+        assertTrue(e.getMessage().contains("set but empty"), e.getMessage());
+    }
+
+    @Test
+    void token_fromEnvironment_isUsedWithoutAFile() {
+        assertEquals(
+                new ApiOptions.Token("env-token", Optional.empty()),
+                parse().token(Map.of(ApiOptions.TOKEN_ENV, "env-token")::get, dir));
+    }
+
+    @Test
+    void token_noneGiven_isRandomInAnOwnerOnlyFile() throws Exception {
+        ApiOptions.Token a = parse().token(NO_ENV::get, dir);
+        ApiOptions.Token b = parse().token(NO_ENV::get, dir);
+        Path f = a.generatedFile().orElseThrow();
+        assertEquals(dir, f.getParent());
+        assertEquals(a.value() + "\n", Files.readString(f));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        assertEquals(64, a.value().length(), "256 random bits in hex");
+        assertFalse(a.value().equals(b.value()));
+        assertFalse(a.toString().contains(a.value()), "toString must not reveal the token");
+    }
+
+    @Test
+    void help_apiToken_saysItIsVisibleInPs() {
+        String help = CliRun.line("serve --help").out();
+        assertTrue(help.contains("--api-token-file=FILE"), help);
+        assertTrue(help.contains("sees it in `ps`"), help);
+        assertTrue(help.contains("--bind=HOST"), help);
+    }
+}
