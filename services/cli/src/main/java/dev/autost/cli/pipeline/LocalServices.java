@@ -198,6 +198,9 @@ public final class LocalServices implements AutoCloseable {
     public String deploy(io.vertx.core.Deployable verticle) {
         String deployment = await(vertx.deployVerticle(verticle));
         deployments.add(deployment);
+        if (verticle instanceof dev.autost.messaging.LoopVerticle loop) {
+            loop.done().thenRun(() -> loop.failure().ifPresent(failed::complete));
+        }
         return deployment;
     }
 

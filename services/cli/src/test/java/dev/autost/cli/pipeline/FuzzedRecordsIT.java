@@ -63,6 +63,14 @@ class FuzzedRecordsIT {
                         .start(LocalServices.SEARCH);
                 ExperimentClient client = new ExperimentClient(s.bootstrapServers());
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(s.bootstrapServers(), "it-fuzz")) {
+            // The API's read model consumes the same topics; its answers are checked at the end.
+            dev.autost.api.ApiVerticle api = new dev.autost.api.ApiVerticle(
+                    s.bootstrapServers(),
+                    dev.autost.api.ApiServerConfig.of("127.0.0.1", 0),
+                    "fuzz-token",
+                    java.time.Clock.systemUTC(),
+                    null);
+            s.deploy(api);
             // A live experiment, so that spoiled scores, reports and results meet real state too.
             ExperimentSpec live = ExperimentPlan.specBuilder(LIVE, SMALL, "evolution", 3, 10, 2, 0)
                     .setTrainTopK(2)
@@ -99,6 +107,20 @@ class FuzzedRecordsIT {
             assertFalse(
                     s.failed().isDone(),
                     () -> "a service stopped: " + s.failed().getNow(null));
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            for (String path : List.of(
+                    "api/experiments",
+                    "api/experiments/" + LIVE,
+                    "api/experiments/" + LIVE + "/leaderboard",
+                    "api/experiments/" + LIVE + "/pareto",
+                    "api/experiments/" + LIVE + "/correlation",
+                    "api/experiments/" + normal.getExperimentId() + "/leaderboard")) {
+                var response = http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.url() + path))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode(), path + ": " + response.body());
+            }
 
             Map<String, Integer> letters = deadLettersSince(s.bootstrapServers(), start);
             LOG.info("fuzz: dead letters by source topic and service: {}", letters);
