@@ -6,6 +6,7 @@ import dev.autost.domain.evaluation.RankCorrelation;
 import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
@@ -99,6 +100,10 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         if (!SchemaVersions.isKnown(s.getSchemaVersion())) {
             return deadLetters.unknownVersion(record, s.getSchemaVersion());
         }
+        if (!ExperimentPlan.isValidId(s.getExperimentId())) {
+            return deadLetters.reject(
+                    record, "experiment_id " + ExperimentPlan.ID_RULE + ", got '" + s.getExperimentId() + "'", null);
+        }
         board(s.getExperimentId()).scores.put(s.getGenomeHash(), s);
         return List.of();
     }
@@ -107,6 +112,10 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
             Report r, ConsumerRecord<byte[], byte[]> record, boolean replaying) {
         if (!SchemaVersions.isKnown(r.getSchemaVersion())) {
             return deadLetters.unknownVersion(record, r.getSchemaVersion());
+        }
+        if (!ExperimentPlan.isValidId(r.getExperimentId())) {
+            return deadLetters.reject(
+                    record, "experiment_id " + ExperimentPlan.ID_RULE + ", got '" + r.getExperimentId() + "'", null);
         }
         if (r.getPhase() == Report.Phase.UNRECOGNIZED || r.getPhase() == Report.Phase.PHASE_UNSPECIFIED) {
             // Kept as the search state, it would fail every later report of the experiment.
@@ -134,6 +143,10 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
             TrainResult r, ConsumerRecord<byte[], byte[]> record, boolean replaying) {
         if (!SchemaVersions.isKnown(r.getSchemaVersion())) {
             return deadLetters.unknownVersion(record, r.getSchemaVersion());
+        }
+        if (!ExperimentPlan.isValidId(r.getExperimentId())) {
+            return deadLetters.reject(
+                    record, "experiment_id " + ExperimentPlan.ID_RULE + ", got '" + r.getExperimentId() + "'", null);
         }
         if (r.getStatus() == TrainResult.Status.UNRECOGNIZED
                 || r.getStatus() == TrainResult.Status.STATUS_UNSPECIFIED) {

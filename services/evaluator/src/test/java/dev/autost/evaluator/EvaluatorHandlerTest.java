@@ -242,4 +242,21 @@ class EvaluatorHandlerTest {
                 .value());
         assertEquals(Report.Phase.FINISHED, done.getPhase());
     }
+
+    /** Found by the 10 000-record fuzz run: a result for experiment "a/b" threw while keying its report. */
+    @Test
+    void recordsWithAnUnsafeExperimentId_deadLetteredNamingTheRule() throws Exception {
+        EvaluatorHandler h = handler();
+        byte[] bad = TrainResult.parseFrom(result("a", 0.5)).toBuilder()
+                .setExperimentId("fuzz/live")
+                .build()
+                .toByteArray();
+
+        List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(Topics.TRAIN_RESULTS, "x", bad), false);
+
+        assertEquals(Topics.DEAD_LETTERS, out.get(0).topic());
+        assertTrue(dev.autost.proto.v1.DeadLetter.parseFrom(out.get(0).value())
+                .getReason()
+                .startsWith("experiment_id must be"));
+    }
 }
