@@ -3,10 +3,12 @@ package dev.autost.evaluator;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.autost.domain.evaluation.ParetoFront;
 import dev.autost.domain.evaluation.RankCorrelation;
+import dev.autost.domain.genome.Genome;
 import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.ExperimentPlan;
+import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
@@ -103,6 +105,10 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         if (!ExperimentPlan.isValidId(s.getExperimentId())) {
             return deadLetters.reject(
                     record, "experiment_id " + ExperimentPlan.ID_RULE + ", got '" + s.getExperimentId() + "'", null);
+        }
+        String problem = scoreProblem(s);
+        if (problem != null) {
+            return deadLetters.reject(record, problem, null);
         }
         board(s.getExperimentId()).scores.put(s.getGenomeHash(), s);
         return List.of();
@@ -274,9 +280,10 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
             List<java.util.SortedMap<String, Double>> perScore = trained.stream()
                     .map(s -> ScoreMessages.metrics(s, b.results.get(s.getGenomeHash())))
                     .toList();
-            java.util.Set<String> names =
+            java.util.Set<String> common =
                     new java.util.TreeSet<>(perScore.get(0).keySet());
-            perScore.forEach(m -> names.retainAll(m.keySet()));
+            perScore.forEach(m -> common.retainAll(m.keySet()));
+            List<String> names = correlated(common);
             double[] acc = trained.stream()
                     .mapToDouble(s -> b.results.get(s.getGenomeHash()).getTestAccuracy())
                     .toArray();
@@ -308,6 +315,56 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         ParetoFront.front(pool, up, s -> (double) s.getParams()).stream()
                 .limit(MAX_FRONT)
                 .forEach(s -> r.addParetoParams(s.getGenomeHash()));
+    }
+
+    /**
+     * Why a score cannot enter a leaderboard, or null: its genome must be one the scorer could
+     * have scored (a 100 000-layer genome made every report of its experiment too large to
+     * publish) and match its hash, and its numbers must be finite (NaN sorts first).
+     */
+    static String scoreProblem(Score s) {
+        Genome g;
+        try {
+            g = GenomeMessages.toDomain(s.getGenome());
+        } catch (RuntimeException e) {
+            return "score with an invalid genome: " + e.getMessage();
+        }
+        if (!g.hash().equals(s.getGenomeHash())) {
+            return "genome_hash '" + s.getGenomeHash() + "' does not match the genome's hash '" + g.hash() + "'";
+        }
+        if (!Double.isFinite(s.getFlopsSyops())
+                || !Double.isFinite(s.getFlopsFull())
+                || !Double.isFinite(s.getEnergyPj())) {
+            return "score with a number that is not finite (flops_syops " + s.getFlopsSyops() + ", flops_full "
+                    + s.getFlopsFull() + ", energy_pj " + s.getEnergyPj() + ")";
+        }
+        return null;
+    }
+
+    /**
+     * Most metrics correlated per report. Each costs two bootstraps and a line in the report; a
+     * score carrying thousands of made-up metrics made every report of its experiment too large
+     * to publish (found by the fuzz suite).
+     */
+    static final int MAX_CORRELATED_METRICS = 16;
+
+    /** The metrics AutoST itself produces come first, then others by name, up to the cap. */
+    static List<String> correlated(java.util.Set<String> names) {
+        List<String> known = List.of(
+                "flops_syops",
+                "flops_full",
+                "params",
+                "energy_pj",
+                ScoreMessages.EXTRA_ENERGY_FULL_PJ,
+                ScoreMessages.EXTRA_AC_OPS,
+                ScoreMessages.EXTRA_MAC_OPS,
+                "naswot",
+                "sahd",
+                "energy_init_pj");
+        List<String> out = new ArrayList<>();
+        known.stream().filter(names::contains).forEach(out::add);
+        names.stream().filter(n -> !known.contains(n) && n.length() <= 64).forEach(out::add);
+        return out.subList(0, Math.min(out.size(), MAX_CORRELATED_METRICS));
     }
 
     private static boolean isOk(TrainResult r) {

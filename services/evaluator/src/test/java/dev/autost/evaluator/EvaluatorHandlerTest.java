@@ -23,11 +23,29 @@ class EvaluatorHandlerTest {
         return new ConsumerRecord<>(topic, 0, offset++, key.getBytes(StandardCharsets.UTF_8), value);
     }
 
+    /**
+     * The genome a test calls by a letter: one-block networks of width 8, 16, 24... so each
+     * letter is a distinct real genome (the evaluator checks genomes against their hash).
+     */
+    private static dev.autost.domain.genome.Genome genome(String letter) {
+        return dev.autost.domain.genome.Genome.uniform(1, 4, 1, 8 * (letter.charAt(0) - 'a' + 1));
+    }
+
+    /** The real genome hash of a letter. */
+    private static String h(String letter) {
+        return genome(letter).hash();
+    }
+
+    private static List<String> h(List<String> letters) {
+        return letters.stream().map(EvaluatorHandlerTest::h).toList();
+    }
+
     private static byte[] score(String hash, double flops, long seq) {
         return Score.newBuilder()
                 .setSchemaVersion(SchemaVersions.CURRENT)
                 .setExperimentId("e")
-                .setGenomeHash(hash)
+                .setGenomeHash(h(hash))
+                .setGenome(dev.autost.messaging.codec.GenomeMessages.toProto(genome(hash)))
                 .setFlopsSyops(flops)
                 .setSequence(seq)
                 .build()
@@ -49,7 +67,7 @@ class EvaluatorHandlerTest {
         return TrainResult.newBuilder()
                 .setSchemaVersion(SchemaVersions.CURRENT)
                 .setExperimentId("e")
-                .setGenomeHash(hash)
+                .setGenomeHash(h(hash))
                 .setStatus(TrainResult.Status.OK)
                 .setTestAccuracy(acc)
                 .build()
@@ -81,7 +99,7 @@ class EvaluatorHandlerTest {
         assertEquals(Report.Phase.FINISHED, r.getPhase());
         assertEquals(3, r.getCandidatesScored());
         assertEquals(
-                List.of("b", "c", "a"),
+                h(List.of("b", "c", "a")),
                 r.getTopList().stream().map(x -> x.getGenomeHash()).toList());
         assertTrue(h.onRecord(in(Topics.REPORTS, "e", searchDone(0)), false).isEmpty(), "finishes once");
     }
@@ -129,7 +147,7 @@ class EvaluatorHandlerTest {
                 .get(0)
                 .value());
         assertEquals(Report.Phase.FINISHED, done.getPhase());
-        assertEquals("a", done.getTop(0).getGenomeHash());
+        assertEquals(h("a"), done.getTop(0).getGenomeHash());
         assertEquals(0.85, done.getTop(0).getTestAccuracy());
         // Two trained: a has lower flops and higher accuracy -> every correlation with flops is -1.
         var flops = done.getCorrelationsList().stream()
@@ -195,8 +213,8 @@ class EvaluatorHandlerTest {
         }
         Report r = Report.parseFrom(
                 h.onRecord(in(Topics.REPORTS, "e", searchDone(0)), false).get(0).value());
-        assertEquals(List.of("b", "a"), r.getParetoEnergyList());
-        assertEquals(List.of("b"), r.getParetoParamsList());
+        assertEquals(h(List.of("b", "a")), r.getParetoEnergyList());
+        assertEquals(h(List.of("b")), r.getParetoParamsList());
     }
 
     @Test
@@ -258,5 +276,42 @@ class EvaluatorHandlerTest {
         assertTrue(dev.autost.proto.v1.DeadLetter.parseFrom(out.get(0).value())
                 .getReason()
                 .startsWith("experiment_id must be"));
+    }
+
+    /** Found by the fuzz suite: 5 000 made-up metrics on a trained score made every report of the experiment too large. */
+    @Test
+    void correlated_manyMadeUpMetrics_ownMetricsFirstAndCapped() {
+        java.util.Set<String> names = new java.util.TreeSet<>(List.of("sahd", "flops_syops", "params"));
+        for (int i = 0; i < 5000; i++) {
+            names.add("m" + i);
+        }
+
+        List<String> picked = EvaluatorHandler.correlated(names);
+
+        assertEquals(EvaluatorHandler.MAX_CORRELATED_METRICS, picked.size());
+        assertEquals(List.of("flops_syops", "params", "sahd"), picked.subList(0, 3));
+    }
+
+    /** Found by the fuzz suite: a 100 000-layer genome on one score made every report of its experiment too large. */
+    @Test
+    void scoreProblem_genomeTheScorerCouldNotHaveScoredOrNaN_refusedNamingWhy() throws Exception {
+        Score good = Score.parseFrom(score("a", 10, 0));
+        dev.autost.proto.v1.GenomeMessage deep = dev.autost.proto.v1.GenomeMessage.newBuilder()
+                .setDepth(100_000)
+                .addAllMlpRatios(java.util.Collections.nCopies(100_000, 4.0))
+                .addAllNumHeads(java.util.Collections.nCopies(100_000, 1))
+                .setEmbedDim(8)
+                .build();
+
+        assertEquals(null, EvaluatorHandler.scoreProblem(good));
+        assertTrue(
+                EvaluatorHandler.scoreProblem(good.toBuilder().setGenome(deep).build())
+                        .startsWith("score with an invalid genome: depth must be in"));
+        assertTrue(EvaluatorHandler.scoreProblem(
+                        good.toBuilder().setGenomeHash(h("b")).build())
+                .contains("does not match"));
+        assertTrue(EvaluatorHandler.scoreProblem(
+                        good.toBuilder().setFlopsSyops(Double.NaN).build())
+                .startsWith("score with a number that is not finite"));
     }
 }

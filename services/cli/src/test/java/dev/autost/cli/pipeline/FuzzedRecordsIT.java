@@ -301,6 +301,10 @@ class FuzzedRecordsIT {
                     }
                     assertFalse(d.getReason().isBlank(), "a dead letter without a reason: " + d);
                     // A handler that threw is a bug met by a bad record, not a refusal naming it.
+                    // An output too large to publish is a report lost to whoever waits for it.
+                    assertFalse(
+                            d.getReason().startsWith("the broker refused"),
+                            d.getService() + " lost an output: " + d.getReason());
                     assertFalse(
                             d.getReason().startsWith("unexpected error"),
                             d.getService() + " failed on a " + d.getSourceTopic() + " record: " + d.getReason());
