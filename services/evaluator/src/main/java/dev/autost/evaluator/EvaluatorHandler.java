@@ -3,12 +3,10 @@ package dev.autost.evaluator;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.autost.domain.evaluation.ParetoFront;
 import dev.autost.domain.evaluation.RankCorrelation;
-import dev.autost.domain.genome.Genome;
 import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.ExperimentPlan;
-import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
@@ -106,7 +104,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
             return deadLetters.reject(
                     record, "experiment_id " + ExperimentPlan.ID_RULE + ", got '" + s.getExperimentId() + "'", null);
         }
-        String problem = scoreProblem(s);
+        String problem = ScoreMessages.problem(s);
         if (problem != null) {
             return deadLetters.reject(record, problem, null);
         }
@@ -315,30 +313,6 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         ParetoFront.front(pool, up, s -> (double) s.getParams()).stream()
                 .limit(MAX_FRONT)
                 .forEach(s -> r.addParetoParams(s.getGenomeHash()));
-    }
-
-    /**
-     * Why a score cannot enter a leaderboard, or null: its genome must be one the scorer could
-     * have scored (a 100 000-layer genome made every report of its experiment too large to
-     * publish) and match its hash, and its numbers must be finite (NaN sorts first).
-     */
-    static String scoreProblem(Score s) {
-        Genome g;
-        try {
-            g = GenomeMessages.toDomain(s.getGenome());
-        } catch (RuntimeException e) {
-            return "score with an invalid genome: " + e.getMessage();
-        }
-        if (!g.hash().equals(s.getGenomeHash())) {
-            return "genome_hash '" + s.getGenomeHash() + "' does not match the genome's hash '" + g.hash() + "'";
-        }
-        if (!Double.isFinite(s.getFlopsSyops())
-                || !Double.isFinite(s.getFlopsFull())
-                || !Double.isFinite(s.getEnergyPj())) {
-            return "score with a number that is not finite (flops_syops " + s.getFlopsSyops() + ", flops_full "
-                    + s.getFlopsFull() + ", energy_pj " + s.getEnergyPj() + ")";
-        }
-        return null;
     }
 
     /**

@@ -303,14 +303,14 @@ class EvaluatorHandlerTest {
                 .setEmbedDim(8)
                 .build();
 
-        assertEquals(null, EvaluatorHandler.scoreProblem(good));
-        assertTrue(
-                EvaluatorHandler.scoreProblem(good.toBuilder().setGenome(deep).build())
-                        .startsWith("score with an invalid genome: depth must be in"));
-        assertTrue(EvaluatorHandler.scoreProblem(
+        assertEquals(null, dev.autost.messaging.codec.ScoreMessages.problem(good));
+        assertTrue(dev.autost.messaging.codec.ScoreMessages.problem(
+                        good.toBuilder().setGenome(deep).build())
+                .startsWith("score with an invalid genome: depth must be in"));
+        assertTrue(dev.autost.messaging.codec.ScoreMessages.problem(
                         good.toBuilder().setGenomeHash(h("b")).build())
                 .contains("does not match"));
-        assertTrue(EvaluatorHandler.scoreProblem(
+        assertTrue(dev.autost.messaging.codec.ScoreMessages.problem(
                         good.toBuilder().setFlopsSyops(Double.NaN).build())
                 .startsWith("score with a number that is not finite"));
     }

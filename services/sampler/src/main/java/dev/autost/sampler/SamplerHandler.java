@@ -211,6 +211,10 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (!SchemaVersions.isKnown(score.getSchemaVersion())) {
             return deadLetters.unknownVersion(record, score.getSchemaVersion());
         }
+        String problem = ScoreMessages.problem(score);
+        if (problem != null) {
+            return deadLetters.reject(record, problem, null); // the candidate's real score still counts
+        }
         if (replaying) {
             replayedScores
                     .computeIfAbsent(score.getExperimentId(), k -> new HashMap<>())

@@ -273,4 +273,30 @@ class SamplerHandlerTest {
         assertEquals(Topics.DEAD_LETTERS, bad.get(0).topic());
         assertEquals(3, h.deadLettered());
     }
+
+    /** A score the search cannot use (NaN) used to fail the handler; now it is refused by name and the real one counts. */
+    @Test
+    void onRecord_nanScoreForAnOutstandingCandidate_deadLetteredAndTheRealScoreCounts() throws Exception {
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        List<CandidateMessage> gen =
+                candidates(h.onRecord(in(Topics.EXPERIMENTS, "e5", spec("e5", 0).toByteArray()), false));
+        CandidateMessage first = gen.get(0);
+        byte[] nan = dev.autost.proto.v1.Score.parseFrom(score(first)).toBuilder()
+                .setFlopsSyops(Double.NaN)
+                .build()
+                .toByteArray();
+
+        List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(Topics.SCORES, "e5/x", nan), false);
+
+        assertEquals(Topics.DEAD_LETTERS, out.get(0).topic());
+        assertTrue(dev.autost.proto.v1.DeadLetter.parseFrom(out.get(0).value())
+                .getReason()
+                .contains("not finite"));
+        List<ProducerRecord<byte[], byte[]>> next = new ArrayList<>();
+        for (CandidateMessage c : gen) {
+            next.addAll(h.onRecord(in(Topics.SCORES, "e5/" + c.getGenomeHash(), score(c)), false));
+        }
+        assertEquals(10, candidates(next).size(), "the generation completed with the real scores");
+    }
 }

@@ -104,4 +104,28 @@ public final class ScoreMessages {
         m.put("energy_pj", s.getEnergyPj());
         return m;
     }
+
+    /**
+     * Why a score cannot be used (told to a search, ranked on a leaderboard), or null: its genome must be one the scorer could
+     * have scored (a 100 000-layer genome made every report of its experiment too large to
+     * publish) and match its hash, and its numbers must be finite (NaN sorts first).
+     */
+    public static String problem(Score s) {
+        Genome g;
+        try {
+            g = GenomeMessages.toDomain(s.getGenome());
+        } catch (RuntimeException e) {
+            return "score with an invalid genome: " + e.getMessage();
+        }
+        if (!g.hash().equals(s.getGenomeHash())) {
+            return "genome_hash '" + s.getGenomeHash() + "' does not match the genome's hash '" + g.hash() + "'";
+        }
+        if (!Double.isFinite(s.getFlopsSyops())
+                || !Double.isFinite(s.getFlopsFull())
+                || !Double.isFinite(s.getEnergyPj())) {
+            return "score with a number that is not finite (flops_syops " + s.getFlopsSyops() + ", flops_full "
+                    + s.getFlopsFull() + ", energy_pj " + s.getEnergyPj() + ")";
+        }
+        return null;
+    }
 }
