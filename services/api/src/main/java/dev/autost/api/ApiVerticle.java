@@ -168,6 +168,21 @@ public final class ApiVerticle extends LoopVerticle {
 
     Router router() {
         Router r = Router.router(vertx);
+        // Refusals the router makes itself answer like the API's own: JSON naming the problem
+        // (Vert.x's defaults are an empty 405 and an HTML 404). A 500 says nothing of its cause.
+        r.errorHandler(
+                404, ctx -> error(ctx, 404, "no such resource: " + ctx.request().path()));
+        r.errorHandler(
+                405,
+                ctx -> error(
+                        ctx,
+                        405,
+                        ctx.request().method() + " is not allowed on "
+                                + ctx.request().path()));
+        r.errorHandler(500, ctx -> {
+            LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+            error(ctx, 500, "internal error; the API's log has the details");
+        });
         // On every answer, before any route: the page may run only its own script and load only
         // its own resources, and nothing it serves is sniffed into another type.
         r.route()
