@@ -49,7 +49,7 @@ class KilledTrainerProcessIT {
     Path dir;
 
     private EmbeddedKafkaBroker broker;
-    private final List<TrainerProcesses> processes = new ArrayList<>();
+    private final List<ServiceProcesses> processes = new ArrayList<>();
 
     @BeforeEach
     void startBroker() {
@@ -62,7 +62,7 @@ class KilledTrainerProcessIT {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (TrainerProcesses p : processes) {
+        for (ServiceProcesses p : processes) {
             p.kill();
         }
         if (broker != null) {
@@ -72,7 +72,7 @@ class KilledTrainerProcessIT {
 
     @Test
     void trainerKilledInItsSecondEpoch_successorResumes_toTheUninterruptedResult() throws Exception {
-        TrainerProcesses first = trainer("killed-a");
+        ServiceProcesses first = trainer("killed-a");
         send(request("killed", 3));
         // Epoch 1 checkpointed; let epoch 2 get under way, then kill without warning.
         read(Topics.TRAIN_PROGRESS, "killed/", l -> !l.isEmpty());
@@ -116,9 +116,10 @@ class KilledTrainerProcessIT {
     }
 
     /** {@code autost service trainer} in a child JVM with this test's classpath, logging to DIR/NAME/trainer-2.log. */
-    private TrainerProcesses trainer(String name) throws Exception {
-        TrainerProcesses p = TrainerProcesses.start(
+    private ServiceProcesses trainer(String name) throws Exception {
+        ServiceProcesses p = ServiceProcesses.start(
                 1,
+                "trainer",
                 broker.bootstrapServers(),
                 List.of(
                         "--checkpoint-dir",

@@ -8,21 +8,23 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Trainer workers as child JVMs ({@code autost service trainer}), for tests that kill a trainer
- * process. Each child's output goes to its own log file; closing stops them (SIGTERM: a running
- * job stops after its epoch's checkpoint and stays uncommitted, so it is redelivered).
+ * Services as child JVMs ({@code autost service NAME}), for tests that kill a process. Each
+ * child's output goes to its own log file; closing stops them (SIGTERM: a trainer's running job
+ * stops after its epoch's checkpoint and stays uncommitted, so it is redelivered).
  */
-public final class TrainerProcesses implements AutoCloseable {
+public final class ServiceProcesses implements AutoCloseable {
     private final List<Process> children = new ArrayList<>();
 
     /**
-     * @param trainerArgs {@code service trainer} options after the bootstrap servers (device, data,
+     * @param service     {@code trainer}, {@code scorer}, ...
+     * @param serviceArgs options after the bootstrap servers (a trainer's device, data,
      *                    checkpoints, limits)
-     * @param logs        folder for {@code trainer-N.log}
+     * @param logs        folder for {@code SERVICE-N.log}
      */
-    public static TrainerProcesses start(int count, String bootstrapServers, List<String> trainerArgs, Path logs)
+    public static ServiceProcesses start(
+            int count, String service, String bootstrapServers, List<String> serviceArgs, Path logs)
             throws IOException {
-        TrainerProcesses p = new TrainerProcesses();
+        ServiceProcesses p = new ServiceProcesses();
         Files.createDirectories(logs);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try {
@@ -34,13 +36,13 @@ public final class TrainerProcesses implements AutoCloseable {
                         System.getProperty("java.class.path"),
                         "dev.autost.cli.Main",
                         "service",
-                        "trainer",
+                        service,
                         "--bootstrap-servers",
                         bootstrapServers,
                         "--http-port",
                         "0"));
-                cmd.addAll(trainerArgs);
-                Path log = logs.resolve("trainer-" + (i + 2) + ".log");
+                cmd.addAll(serviceArgs);
+                Path log = logs.resolve(service + "-" + (i + 2) + ".log");
                 p.children.add(new ProcessBuilder(cmd)
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
