@@ -120,6 +120,17 @@ class DashboardAndComposeTest {
             assertTrue(args.contains("--bootstrap-servers"), e.getKey());
         }
         assertEquals(Set.of("sampler", "scorer", "evaluator"), names);
+        // Plaintext Kafka, metrics and Grafana stay on this host: every published port is bound to loopback.
+        for (Map.Entry<String, Map<String, Object>> e : services.entrySet()) {
+            Object ports = e.getValue().get("ports");
+            if (ports instanceof List<?> list) {
+                for (Object p : list) {
+                    assertTrue(
+                            String.valueOf(p).startsWith("127.0.0.1:"),
+                            e.getKey() + " publishes " + p + " on every interface");
+                }
+            }
+        }
         String scrape = Files.readString(DEPLOY.resolve("compose/prometheus.yml"));
         assertTrue(scrape.contains("metrics_path: " + Endpoints.METRICS));
         for (String n : names) {
