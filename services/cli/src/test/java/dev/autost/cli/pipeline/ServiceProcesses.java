@@ -24,6 +24,18 @@ public final class ServiceProcesses implements AutoCloseable {
     public static ServiceProcesses start(
             int count, String service, String bootstrapServers, List<String> serviceArgs, Path logs)
             throws IOException {
+        return start(count, service, bootstrapServers, serviceArgs, logs, java.util.Map.of());
+    }
+
+    /** {@link #start(int, String, String, List, Path)} with more environment variables for the children. */
+    public static ServiceProcesses start(
+            int count,
+            String service,
+            String bootstrapServers,
+            List<String> serviceArgs,
+            Path logs,
+            java.util.Map<String, String> env)
+            throws IOException {
         ServiceProcesses p = new ServiceProcesses();
         Files.createDirectories(logs);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -43,10 +55,10 @@ public final class ServiceProcesses implements AutoCloseable {
                         "0"));
                 cmd.addAll(serviceArgs);
                 Path log = logs.resolve(service + "-" + (i + 2) + ".log");
-                p.children.add(new ProcessBuilder(cmd)
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start());
+                ProcessBuilder b =
+                        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+                b.environment().putAll(env);
+                p.children.add(b.start());
             }
         } catch (IOException | RuntimeException e) {
             p.close();
@@ -60,6 +72,18 @@ public final class ServiceProcesses implements AutoCloseable {
         for (Process c : children) {
             c.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** Waits up to {@code timeout} for every child to exit; their exit codes, or null if one still runs. */
+    public List<Integer> awaitExit(java.time.Duration timeout) throws InterruptedException {
+        List<Integer> codes = new ArrayList<>();
+        for (Process c : children) {
+            if (!c.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return null;
+            }
+            codes.add(c.exitValue());
+        }
+        return codes;
     }
 
     /** Whether every child still runs. */
