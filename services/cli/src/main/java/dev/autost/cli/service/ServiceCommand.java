@@ -94,7 +94,9 @@ public final class ServiceCommand implements Callable<Integer> {
                         local.bootstrapServers(),
                         observability == null
                                 ? ""
-                                : ", metrics on http://localhost:" + observability.port() + Endpoints.METRICS);
+                                // Bound on every interface (probes and scrapes reach a pod from outside).
+                                : ", metrics on port " + observability.port() + " of every interface ("
+                                        + Endpoints.METRICS + ", /health, /ready)");
         spec.commandLine().getErr().flush();
         if (maxRequests > 0 && services.contains(LocalServices.Service.TRAINER)) {
             // A one-shot worker: exit once its requests are done (the shutdown hook cleans up).
