@@ -100,9 +100,9 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         if (!SchemaVersions.isKnown(s.getSchemaVersion())) {
             return deadLetters.unknownVersion(record, s.getSchemaVersion());
         }
-        if (!ExperimentPlan.isValidId(s.getExperimentId())) {
-            return deadLetters.reject(
-                    record, "experiment_id " + ExperimentPlan.ID_RULE + ", got '" + s.getExperimentId() + "'", null);
+        String idProblem = ExperimentPlan.idProblem(s.getExperimentId());
+        if (idProblem != null) {
+            return deadLetters.reject(record, idProblem, null);
         }
         String problem = ScoreMessages.problem(s);
         if (problem != null) {
@@ -117,9 +117,9 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         if (!SchemaVersions.isKnown(r.getSchemaVersion())) {
             return deadLetters.unknownVersion(record, r.getSchemaVersion());
         }
-        if (!ExperimentPlan.isValidId(r.getExperimentId())) {
-            return deadLetters.reject(
-                    record, "experiment_id " + ExperimentPlan.ID_RULE + ", got '" + r.getExperimentId() + "'", null);
+        String idProblem = ExperimentPlan.idProblem(r.getExperimentId());
+        if (idProblem != null) {
+            return deadLetters.reject(record, idProblem, null);
         }
         if (r.getPhase() == Report.Phase.UNRECOGNIZED || r.getPhase() == Report.Phase.PHASE_UNSPECIFIED) {
             // Kept as the search state, it would fail every later report of the experiment.
@@ -148,9 +148,9 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         if (!SchemaVersions.isKnown(r.getSchemaVersion())) {
             return deadLetters.unknownVersion(record, r.getSchemaVersion());
         }
-        if (!ExperimentPlan.isValidId(r.getExperimentId())) {
-            return deadLetters.reject(
-                    record, "experiment_id " + ExperimentPlan.ID_RULE + ", got '" + r.getExperimentId() + "'", null);
+        String idProblem = ExperimentPlan.idProblem(r.getExperimentId());
+        if (idProblem != null) {
+            return deadLetters.reject(record, idProblem, null);
         }
         if (r.getStatus() == TrainResult.Status.UNRECOGNIZED
                 || r.getStatus() == TrainResult.Status.STATUS_UNSPECIFIED) {
@@ -324,17 +324,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
 
     /** The metrics AutoST itself produces come first, then others by name, up to the cap. */
     static List<String> correlated(java.util.Set<String> names) {
-        List<String> known = List.of(
-                "flops_syops",
-                "flops_full",
-                "params",
-                "energy_pj",
-                ScoreMessages.EXTRA_ENERGY_FULL_PJ,
-                ScoreMessages.EXTRA_AC_OPS,
-                ScoreMessages.EXTRA_MAC_OPS,
-                "naswot",
-                "sahd",
-                "energy_init_pj");
+        List<String> known = ScoreMessages.OWN_METRICS;
         List<String> out = new ArrayList<>();
         known.stream().filter(names::contains).forEach(out::add);
         names.stream().filter(n -> !known.contains(n) && n.length() <= 64).forEach(out::add);

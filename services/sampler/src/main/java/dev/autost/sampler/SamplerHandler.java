@@ -327,17 +327,17 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private List<ProducerRecord<byte[], byte[]>> finish(ExperimentPlan plan, ExperimentRun run) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         List<Trial> ranking = run.ranking();
-        List<Trial> picked = plan.trainSelection().pick(ranking, plan.trainTopK());
+        List<Integer> picked = plan.trainSelection().positions(ranking, plan.trainTopK());
         int k = picked.size();
-        for (Trial t : picked) {
-            Genome g = t.candidate().genome();
+        for (int i : picked) {
+            Genome g = ranking.get(i).candidate().genome();
             out.add(record(
                     Topics.TRAIN_REQUESTS,
                     Topics.genomeKey(plan.experimentId(), g.hash()),
-                    plan.trainRequest(g, ranking.indexOf(t) + 1).toByteArray()));
+                    plan.trainRequest(g, i + 1).toByteArray()));
         }
         // The final report's top reaches down to the last trained pick, so every request's rank is in it.
-        int deepest = picked.isEmpty() ? 0 : ranking.indexOf(picked.get(k - 1)) + 1;
+        int deepest = picked.isEmpty() ? 0 : picked.get(k - 1) + 1;
         out.add(report(plan, run, Report.Phase.SEARCH_DONE, deepest));
         finalOutputsPublished.add(plan.experimentId());
         LOG.info(

@@ -72,9 +72,9 @@ public final class ScoreFunction {
             return new ScoreResult.Rejected("unknown schema_version " + Integer.toUnsignedString(version), null);
         }
         String experimentId = candidate.getExperimentId();
-        if (!ExperimentPlan.isValidId(experimentId)) {
-            return new ScoreResult.Rejected(
-                    "experiment_id " + ExperimentPlan.ID_RULE + ", got '" + experimentId + "'", null);
+        String idProblem = ExperimentPlan.idProblem(experimentId);
+        if (idProblem != null) {
+            return new ScoreResult.Rejected(idProblem, null);
         }
         if (!candidate.hasGenome()) {
             return new ScoreResult.Rejected("candidate has no genome", null);

@@ -20,11 +20,9 @@ final class JobAttempts {
 
     static final String FILE = "attempts";
 
-    private final Path dir;
     private final Path file;
 
     JobAttempts(Path checkpointDir) {
-        this.dir = checkpointDir;
         this.file = checkpointDir.resolve(FILE);
     }
 
@@ -34,9 +32,8 @@ final class JobAttempts {
      * @return the starts before this one that never ended
      */
     int begin() throws IOException {
-        Files.createDirectories(dir);
         int earlier = earlier();
-        // Never through a planted link: a fresh file renamed over this one.
+        // Never through a planted link: a fresh file renamed over this one (folders made as needed).
         AtomicFile.write(file, out -> out.writeBytes(Integer.toString(earlier + 1)));
         return earlier;
     }

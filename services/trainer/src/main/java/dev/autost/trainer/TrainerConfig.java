@@ -90,59 +90,33 @@ public record TrainerConfig(
 
     /** This worker's place: the cluster it joins and its id (results' {@code worker_id}, client ids). */
     public TrainerConfig withInstance(String bootstrap, String id) {
-        return new TrainerConfig(
-                bootstrap,
-                id,
-                groupId,
-                device,
-                dataDir,
-                checkpointRoot,
-                recipe,
-                limitTrain,
-                limitTest,
-                maxRequests,
-                concurrency,
-                memoryBudget);
+        return with(c -> {
+            c.bootstrapServers = bootstrap;
+            c.trainerId = id;
+        });
     }
 
     public TrainerConfig withMaxRequests(int n) {
-        return new TrainerConfig(
-                bootstrapServers,
-                trainerId,
-                groupId,
-                device,
-                dataDir,
-                checkpointRoot,
-                recipe,
-                limitTrain,
-                limitTest,
-                n,
-                concurrency,
-                memoryBudget);
+        return with(c -> c.maxRequests = n);
     }
 
     /** The same settings training {@code k} jobs at once. */
     public TrainerConfig withConcurrency(int k) {
-        return new TrainerConfig(
-                bootstrapServers,
-                trainerId,
-                groupId,
-                device,
-                dataDir,
-                checkpointRoot,
-                recipe,
-                limitTrain,
-                limitTest,
-                maxRequests,
-                k,
-                memoryBudget);
+        return with(c -> c.concurrency = k);
     }
 
     /** The same settings with this process-wide memory budget in bytes (0 = no limit). */
     public TrainerConfig withMemoryBudget(long bytes) {
+        return with(c -> c.memoryBudget = bytes);
+    }
+
+    /** A copy with {@code change} applied, validated like any config. */
+    private TrainerConfig with(java.util.function.Consumer<Fields> change) {
+        Fields c = new Fields(this);
+        change.accept(c);
         return new TrainerConfig(
-                bootstrapServers,
-                trainerId,
+                c.bootstrapServers,
+                c.trainerId,
                 groupId,
                 device,
                 dataDir,
@@ -150,9 +124,26 @@ public record TrainerConfig(
                 recipe,
                 limitTrain,
                 limitTest,
-                maxRequests,
-                concurrency,
-                bytes);
+                c.maxRequests,
+                c.concurrency,
+                c.memoryBudget);
+    }
+
+    /** The fields the withers change, the one place that copies them. */
+    private static final class Fields {
+        String bootstrapServers;
+        String trainerId;
+        int maxRequests;
+        int concurrency;
+        long memoryBudget;
+
+        Fields(TrainerConfig c) {
+            bootstrapServers = c.bootstrapServers;
+            trainerId = c.trainerId;
+            maxRequests = c.maxRequests;
+            concurrency = c.concurrency;
+            memoryBudget = c.memoryBudget;
+        }
     }
 
     /**

@@ -105,22 +105,15 @@ final class TrainingHandler implements CommittingLoop.Handler {
             throw new IllegalArgumentException("a train request needs experiment_id, genome_hash and genome");
         }
         // Both name the checkpoint folder: neither may leave the checkpoint root.
-        if (!ExperimentPlan.isValidId(req.getExperimentId())) {
-            throw new IllegalArgumentException(
-                    "experiment_id " + ExperimentPlan.ID_RULE + ", got '" + req.getExperimentId() + "'");
+        String idProblem = ExperimentPlan.idProblem(req.getExperimentId());
+        if (idProblem != null) {
+            throw new IllegalArgumentException(idProblem);
         }
         if (!req.getGenomeHash().matches("[0-9a-f]{1,64}")) {
             throw new IllegalArgumentException("genome_hash must be lower-case hex, got '" + req.getGenomeHash() + "'");
         }
-        // uint32 on the wire: compared unsigned.
-        if (Integer.compareUnsigned(req.getEpochs(), ExperimentPlan.MAX_EPOCHS) > 0) {
-            throw new IllegalArgumentException("epochs must be at most " + ExperimentPlan.MAX_EPOCHS + ", got "
-                    + Integer.toUnsignedString(req.getEpochs()));
-        }
-        if (Integer.compareUnsigned(req.getTimeSteps(), MAX_TIME_STEPS) > 0) {
-            throw new IllegalArgumentException("time_steps must be at most " + MAX_TIME_STEPS + ", got "
-                    + Integer.toUnsignedString(req.getTimeSteps()));
-        }
+        ExperimentPlan.requireAtMost("epochs", req.getEpochs(), ExperimentPlan.MAX_EPOCHS);
+        ExperimentPlan.requireAtMost("time_steps", req.getTimeSteps(), MAX_TIME_STEPS);
     }
 
     private static ProducerRecord<byte[], byte[]> progress(TrainProgress p) {

@@ -159,12 +159,7 @@ public final class LocalServices implements AutoCloseable {
         };
         List<String> ids = new ArrayList<>();
         for (io.vertx.core.Deployable v : verticles) {
-            String deployment = await(vertx.deployVerticle(v));
-            deployments.add(deployment);
-            ids.add(deployment);
-            if (v instanceof dev.autost.messaging.LoopVerticle loop) {
-                loop.done().thenRun(() -> loop.failure().ifPresent(failed::complete));
-            }
+            ids.add(deploy(v));
         }
         deployed.put(service, ids);
         return ids.get(0);

@@ -50,30 +50,33 @@ public enum TrainingSelection {
 
     /** Up to {@code k} trials of {@code ranking} (best first), in rank order. */
     public List<Trial> pick(List<Trial> ranking, int k) {
+        return positions(ranking, k).stream().map(ranking::get).toList();
+    }
+
+    /**
+     * Where in {@code ranking} (0 = best) the picks of {@link #pick} stand, ascending: a trained
+     * candidate's rank is its position + 1.
+     */
+    public List<Integer> positions(List<Trial> ranking, int k) {
         Objects.requireNonNull(ranking, "ranking");
-        if (k <= 0) {
-            return List.of();
+        int n = Math.min(Math.max(k, 0), ranking.size());
+        if (this == TOP_K || n == ranking.size()) {
+            return java.util.stream.IntStream.range(0, n).boxed().toList();
         }
-        if (this == TOP_K) {
-            return List.copyOf(ranking.subList(0, Math.min(k, ranking.size())));
-        }
-        List<Trial> picked = new ArrayList<>(k);
-        List<Trial> skipped = new ArrayList<>();
+        List<Integer> picked = new ArrayList<>(n);
+        List<Integer> skipped = new ArrayList<>();
         Set<List<Object>> shapes = new HashSet<>();
-        for (Trial t : ranking) {
-            if (picked.size() == k) {
-                break;
-            }
-            if (shapes.add(shape(t.candidate().genome()))) {
-                picked.add(t);
-            } else if (skipped.size() < k) {
-                skipped.add(t);
+        for (int i = 0; i < ranking.size() && picked.size() < n; i++) {
+            if (shapes.add(shape(ranking.get(i).candidate().genome()))) {
+                picked.add(i);
+            } else if (skipped.size() < n) {
+                skipped.add(i);
             }
         }
-        for (int i = 0; picked.size() < k && i < skipped.size(); i++) {
+        for (int i = 0; picked.size() < n && i < skipped.size(); i++) {
             picked.add(skipped.get(i));
         }
-        picked.sort(java.util.Comparator.comparingInt(ranking::indexOf));
+        picked.sort(null);
         return List.copyOf(picked);
     }
 

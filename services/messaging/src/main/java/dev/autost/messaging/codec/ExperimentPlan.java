@@ -79,8 +79,9 @@ public record ExperimentPlan(
                     "unknown schema_version " + Integer.toUnsignedString(spec.getSchemaVersion()));
         }
         String id = spec.getExperimentId();
-        if (!isValidId(id)) {
-            throw new InvalidExperimentException("experiment_id " + ID_RULE + ", got '" + id + "'");
+        String idProblem = idProblem(id);
+        if (idProblem != null) {
+            throw new InvalidExperimentException(idProblem);
         }
         SearchSpace space;
         try {
@@ -93,12 +94,15 @@ public record ExperimentPlan(
             throw new InvalidExperimentException("strategy '" + strategyName + "' is not one of " + Strategy.NAMES);
         }
         Strategy strategy = Strategy.parse(strategyName);
-        // uint32 on the wire: compare unsigned, so 2^32-1 is not read as -1.
-        requireAtMost("population", spec.getPopulation(), MAX_POPULATION);
-        requireAtMost("generations", spec.getGenerations(), MAX_GENERATIONS);
-        requireAtMost("train_top_k", spec.getTrainTopK(), MAX_TRAIN_TOP_K);
-        requireAtMost("epochs", spec.getEpochs(), MAX_EPOCHS);
-        requireAtMost("parents", spec.getParents(), MAX_POPULATION);
+        try {
+            requireAtMost("population", spec.getPopulation(), MAX_POPULATION);
+            requireAtMost("generations", spec.getGenerations(), MAX_GENERATIONS);
+            requireAtMost("train_top_k", spec.getTrainTopK(), MAX_TRAIN_TOP_K);
+            requireAtMost("epochs", spec.getEpochs(), MAX_EPOCHS);
+            requireAtMost("parents", spec.getParents(), MAX_POPULATION);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidExperimentException(e.getMessage());
+        }
         int population = spec.getPopulation() == 0 ? DEFAULT_POPULATION : spec.getPopulation();
         int generations = spec.getGenerations() == 0 ? DEFAULT_GENERATIONS : spec.getGenerations();
         EvolutionSettings.Builder b = EvolutionSettings.builder()
@@ -127,9 +131,15 @@ public record ExperimentPlan(
                 spec.getDataset().isEmpty() ? "fashion-mnist" : spec.getDataset());
     }
 
-    private static void requireAtMost(String field, int unsigned, int max) {
+    /**
+     * Refuses a uint32 field of a message over {@code max}, compared unsigned so that 2^32-1 is
+     * not read as -1.
+     *
+     * @throws IllegalArgumentException naming the field, the limit and the value
+     */
+    public static void requireAtMost(String field, int unsigned, int max) {
         if (Integer.compareUnsigned(unsigned, max) > 0) {
-            throw new InvalidExperimentException(
+            throw new IllegalArgumentException(
                     field + " must be at most " + max + ", got " + Integer.toUnsignedString(unsigned));
         }
     }
@@ -180,6 +190,11 @@ public record ExperimentPlan(
      * folder on the trainers, so an id must be one safe path segment: non-empty, at most 200
      * characters, no separators or control characters, not {@code .} or {@code ..}.
      */
+    /** Why {@code id} is not a valid experiment id (the reason records are refused with), or null. */
+    public static String idProblem(String id) {
+        return isValidId(id) ? null : "experiment_id " + ID_RULE + ", got '" + id + "'";
+    }
+
     public static boolean isValidId(String id) {
         if (id == null || id.isEmpty() || id.length() > 200 || id.equals(".") || id.equals("..")) {
             return false;

@@ -90,6 +90,22 @@ public final class ScoreMessages {
     }
 
     /**
+     * Every metric AutoST itself produces, by the names {@link #metrics} gives them: the score's
+     * fields, the scorer's extras, the trainers' proxies at initialisation.
+     */
+    public static final java.util.List<String> OWN_METRICS = java.util.List.of(
+            "flops_syops",
+            "flops_full",
+            "params",
+            "energy_pj",
+            EXTRA_ENERGY_FULL_PJ,
+            EXTRA_AC_OPS,
+            EXTRA_MAC_OPS,
+            "naswot",
+            "sahd",
+            "energy_init_pj");
+
+    /**
      * Training-free metrics of a score, by the names used in reports and docs: its own fields and
      * extras, plus the proxies a trainer measured at initialisation ({@code result} may be null).
      */

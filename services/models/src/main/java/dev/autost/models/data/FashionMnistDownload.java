@@ -45,19 +45,18 @@ public final class FashionMnistDownload {
 
     private FashionMnistDownload() {}
 
-    private static void copyAtMost(InputStream in, Path target, long max, URI from) throws IOException {
-        try (java.io.OutputStream out = Files.newOutputStream(target)) {
-            byte[] buf = new byte[1 << 16];
-            long total = 0;
-            for (int n; (n = in.read(buf)) > 0; ) {
-                total += n;
-                if (total > max) {
-                    throw new IOException(
-                            from + " sent more than " + (max >> 20) + " MB; no Fashion-MNIST file is" + " that large");
-                }
-                out.write(buf, 0, n);
+    /** Copies {@code in} to {@code out}; false, having stopped, once more than {@link #MAX_FILE_BYTES} came. */
+    private static boolean copyAtMost(InputStream in, java.io.OutputStream out) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        for (int n; (n = in.read(buf)) > 0; ) {
+            total += n;
+            if (total > MAX_FILE_BYTES) {
+                return false;
             }
+            out.write(buf, 0, n);
         }
+        return true;
     }
 
     /** The cache the loader also searches: {@code ~/.cache/autost/fashion-mnist}. */
@@ -94,7 +93,12 @@ public final class FashionMnistDownload {
                             throw new UncheckedIOException(
                                     new IOException("GET " + uri + " answered HTTP " + r.statusCode()));
                         }
-                        copyAtMost(body, tmp, MAX_FILE_BYTES, uri);
+                        try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
+                            if (!copyAtMost(body, out)) {
+                                throw new IOException(uri + " sent more than " + (MAX_FILE_BYTES >> 20)
+                                        + " MB; no Fashion-MNIST file is that large");
+                            }
+                        }
                     }
                     String got = sha256OfGunzipped(tmp);
                     if (!f.getValue().equals(got)) {
@@ -126,13 +130,8 @@ public final class FashionMnistDownload {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
         try (InputStream in = new DigestInputStream(new GZIPInputStream(Files.newInputStream(gz), 1 << 16), sha)) {
-            byte[] buf = new byte[1 << 16];
-            long total = 0;
-            for (int n; (n = in.read(buf)) > 0; ) {
-                total += n;
-                if (total > MAX_FILE_BYTES) {
-                    return "over-" + (MAX_FILE_BYTES >> 20) + "-MB-unpacked";
-                }
+            if (!copyAtMost(in, java.io.OutputStream.nullOutputStream())) {
+                return "over-" + (MAX_FILE_BYTES >> 20) + "-MB-unpacked";
             }
         } catch (java.util.zip.ZipException e) {
             return "not-gzip";
