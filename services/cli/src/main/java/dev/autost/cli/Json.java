@@ -38,6 +38,18 @@ public final class Json {
         return d.scale() < 0 ? d.setScale(0) : d;
     }
 
+    /**
+     * Puts {@code v} as a plain decimal, or, when it is not finite (a probe's minus infinity), as its
+     * Java name in a string: JSON has no infinities.
+     */
+    public static void putPlain(ObjectNode row, String field, double v) {
+        if (Double.isFinite(v)) {
+            row.put(field, plain(v));
+        } else {
+            row.put(field, Double.toString(v));
+        }
+    }
+
     /** Energy to a tenth of a picojoule, as a plain decimal: finer digits are noise from the rate assumption. */
     public static java.math.BigDecimal round(double pj) {
         return java.math.BigDecimal.valueOf(pj).setScale(1, java.math.RoundingMode.HALF_EVEN);

@@ -108,7 +108,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         if (problem != null) {
             return deadLetters.reject(record, problem, null);
         }
-        board(s.getExperimentId()).scores.put(s.getGenomeHash(), s);
+        board(s.getExperimentId()).scores.merge(s.getGenomeHash(), s, ScoreMessages::keep);
         return List.of();
     }
 

@@ -20,6 +20,8 @@ public final class AutostMeters {
     public static final String CANDIDATES_PRODUCED = "autost.candidates.produced";
     public static final String CANDIDATES_SCORED = "autost.candidates.scored";
     public static final String SCORING = "autost.scoring";
+    public static final String CANDIDATES_PROBED = "autost.candidates.probed";
+    public static final String PROBING = "autost.probing";
     public static final String DEAD_LETTERS = "autost.dead.letters";
     public static final String SEARCH_GENERATION = "autost.search.generation";
     public static final String SEARCH_BEST_SCORE = "autost.search.best.score";
@@ -64,6 +66,22 @@ public final class AutostMeters {
     /** Time to score one candidate (decode, check, cost model, encode). */
     public Timer scoring() {
         return Timer.builder(SCORING).description("Time to score one candidate").register(registry);
+    }
+
+    /** Candidates the prober measured the proxies of, by device. */
+    public Counter candidatesProbed(String device) {
+        return Counter.builder(CANDIDATES_PROBED)
+                .description("Candidates whose untrained network the prober measured")
+                .tag("device", device)
+                .register(registry);
+    }
+
+    /** Time to probe one candidate (build and initialise its network, one forward pass, the kernels). */
+    public Timer probing(String device) {
+        return Timer.builder(PROBING)
+                .description("Time to probe one candidate")
+                .tag("device", device)
+                .register(registry);
     }
 
     /** Records sent to the dead-letter topic by {@code service}, by the topic they came from. */
@@ -136,6 +154,8 @@ public final class AutostMeters {
         m.candidatesProduced();
         m.candidatesScored();
         m.scoring();
+        m.candidatesProbed("cpu");
+        m.probing("cpu");
         m.deadLetters("example", "example");
         m.searchGeneration("example", 0);
         m.searchBestScore("example", 0);

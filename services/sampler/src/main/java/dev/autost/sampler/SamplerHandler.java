@@ -67,6 +67,8 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private final Map<String, Map<String, Score>> replayedScores = new HashMap<>();
     private final Set<String> finalOutputsPublished = new HashSet<>();
     private final Set<String> stopped = new HashSet<>();
+    /** Experiments whose wait for the prober was logged. */
+    private final Set<String> waitingForProbes = new HashSet<>();
     /** Experiments whose FAILED report is published (known from the replay or sent by this instance). */
     private final Set<String> failed = new HashSet<>();
     /** Specs refused while replaying; {@link #onCaughtUp} reports those not reported before. */
@@ -218,7 +220,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (replaying) {
             replayedScores
                     .computeIfAbsent(score.getExperimentId(), k -> new HashMap<>())
-                    .put(score.getGenomeHash(), score);
+                    .merge(score.getGenomeHash(), score, ScoreMessages::keep);
             return List.of();
         }
         ExperimentRun run = runs.get(score.getExperimentId());
@@ -226,7 +228,16 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (run == null || plan == null || run.isFinished() || stopped.contains(score.getExperimentId())) {
             return List.of(); // another experiment's late duplicate, or one this sampler never ran
         }
-        Outcome outcome = ScoreMessages.outcome(score, plan.space().setting().syopsBatch());
+        Outcome outcome = ScoreMessages.outcome(score, plan.space().setting().syopsBatch(), plan.objective());
+        if (outcome == null) {
+            if (waitingForProbes.add(plan.experimentId())) {
+                LOG.info(
+                        "experiment {}: objective {} waits for the prober's measurements (autost service prober)",
+                        plan.experimentId(),
+                        plan.objective());
+            }
+            return List.of(); // the prober's enriched score of this candidate follows
+        }
         if (run.onScore(score.getGenomeHash(), outcome).isEmpty()) {
             return List.of(); // duplicate delivery
         }
@@ -283,10 +294,12 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     /** Rebuilds one experiment's run from the replayed scores and returns what is still to publish. */
     private List<ProducerRecord<byte[], byte[]>> resume(ExperimentPlan plan) {
         Map<String, Outcome> known = new HashMap<>();
-        replayedScores
-                .getOrDefault(plan.experimentId(), Map.of())
-                .forEach((hash, s) -> known.put(
-                        hash, ScoreMessages.outcome(s, plan.space().setting().syopsBatch())));
+        replayedScores.getOrDefault(plan.experimentId(), Map.of()).forEach((hash, s) -> {
+            Outcome o = ScoreMessages.outcome(s, plan.space().setting().syopsBatch(), plan.objective());
+            if (o != null) { // not probed yet: republished, scored and probed again
+                known.put(hash, o);
+            }
+        });
         ExperimentRun.Replayed r =
                 ExperimentRun.replay(plan.experimentId(), plan.space(), plan.strategy(), plan.settings(), known);
         ExperimentRun run = r.run();

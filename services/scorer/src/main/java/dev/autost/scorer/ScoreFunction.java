@@ -7,6 +7,7 @@ import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.InvalidGenomeException;
 import dev.autost.domain.model.ModelSetting;
+import dev.autost.messaging.ExperimentPlans;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
@@ -22,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Checks, in order: the bytes decode; {@code schema_version} is known; {@code experiment_id}
  * is a valid key part; the genome is present and valid; {@code genome_hash} equals the hash the
- * domain computes; the experiment's model setting is known ({@link ExperimentSettings}); the
+ * domain computes; the experiment's model setting is known ({@link ExperimentPlans}); the
  * cost model can build the network. The first failing check is the dead-letter reason.
  *
  * <p>Deterministic: equal input gives an equal score, so a redelivered candidate produces the
@@ -33,16 +34,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ScoreFunction {
 
     private final String scorerId;
-    private final ExperimentSettings settings;
+    private final ExperimentPlans plans;
     private final ConcurrentHashMap<ModelSetting, CostModel> costModels = new ConcurrentHashMap<>();
 
     /**
      * @param scorerId written to {@link Score#getScorerId()}, e.g. {@code scorer-1/0.1.0}
-     * @param settings the model setting per experiment
+     * @param plans the plan (and so the model setting) per experiment
      */
-    public ScoreFunction(String scorerId, ExperimentSettings settings) {
+    public ScoreFunction(String scorerId, ExperimentPlans plans) {
         this.scorerId = Objects.requireNonNull(scorerId, "scorerId");
-        this.settings = Objects.requireNonNull(settings, "settings");
+        this.plans = Objects.requireNonNull(plans, "plans");
     }
 
     /** Scores the candidate serialized in {@code value}; never throws for bad input. */
@@ -92,7 +93,7 @@ public final class ScoreFunction {
                             + genome.canonicalJson() + ")",
                     null);
         }
-        ModelSetting setting = settings.settingOf(experimentId);
+        ModelSetting setting = plans.planOf(experimentId).space().modelSetting();
         CostEstimate cost;
         try {
             cost = costModels.computeIfAbsent(setting, CostModel::new).estimate(genome);

@@ -2,6 +2,8 @@ package dev.autost.scorer;
 
 import dev.autost.messaging.CommittingLoop;
 import dev.autost.messaging.DeadLetters;
+import dev.autost.messaging.ExperimentCache;
+import dev.autost.messaging.ExperimentReader;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.LoopVerticle;
 import dev.autost.messaging.ServiceLoop;

@@ -2,6 +2,7 @@ package dev.autost.scorer;
 
 import dev.autost.messaging.CommittingLoop;
 import dev.autost.messaging.DeadLetters;
+import dev.autost.messaging.ExperimentReader;
 import dev.autost.messaging.Topics;
 import dev.autost.observability.AutostMeters;
 import io.micrometer.core.instrument.Counter;

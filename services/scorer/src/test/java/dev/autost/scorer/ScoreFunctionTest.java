@@ -12,6 +12,9 @@ import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.InvalidGenomeException;
 import dev.autost.domain.model.ModelSetting;
 import dev.autost.domain.space.SearchSpaces;
+import dev.autost.messaging.ExperimentCache;
+import dev.autost.messaging.UnknownExperimentException;
+import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.CandidateMessage;
@@ -29,7 +32,11 @@ class ScoreFunctionTest {
     private final ScoreFunction function = new ScoreFunction("scorer-test", cache);
 
     ScoreFunctionTest() {
-        cache.put(EXPERIMENT, SMALL);
+        cache.put(
+                EXPERIMENT,
+                ExperimentPlan.fromSpec(
+                        ExperimentPlan.specBuilder(EXPERIMENT, SearchSpaces.builtIn("small"), "evolution", 1, 0, 0, 0)
+                                .build()));
     }
 
     private static CandidateMessage.Builder candidate(Genome genome) {

@@ -8,7 +8,10 @@ import dev.autost.domain.genome.Genome;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.messaging.CommittingLoop;
 import dev.autost.messaging.DeadLetters;
+import dev.autost.messaging.ExperimentCache;
+import dev.autost.messaging.ExperimentReader;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
@@ -59,7 +62,11 @@ class ScoringHandlerTest {
         candidates.schedulePollTask(() -> candidates.rebalance(List.of(CANDIDATES)));
 
         ExperimentCache cache = new ExperimentCache();
-        cache.put("e", SearchSpaces.builtIn("small").modelSetting());
+        cache.put(
+                "e",
+                ExperimentPlan.fromSpec(
+                        ExperimentPlan.specBuilder("e", SearchSpaces.builtIn("small"), "evolution", 1, 0, 0, 0)
+                                .build()));
         ScorerConfig config = new ScorerConfig("h:1", "g", "s", 100, Duration.ofMillis(10), Duration.ofSeconds(5));
         ExperimentReader experiments = new ExperimentReader(experimentsConsumer, cache, Duration.ofSeconds(5));
         handler = new ScoringHandler(

@@ -190,10 +190,7 @@ record TrainingJob(TrainerConfig config, Datasets datasets, AutostMeters meters)
             if (o.stopped()) {
                 return null;
             }
-            o.proxies()
-                    .ifPresent(p -> result.putProxies("naswot", p.naswot())
-                            .putProxies("sahd", p.sahd())
-                            .putProxies("energy_init_pj", run.energyPj(p.firingRates())));
+            o.proxies().ifPresent(p -> result.putAllProxies(p.metrics(run.energyPj(p.firingRates()))));
             return result.setStatus(TrainResult.Status.OK)
                     .setTestAccuracy(o.fit().testAccuracy())
                     .setTrainLoss(o.fit().trainLoss())

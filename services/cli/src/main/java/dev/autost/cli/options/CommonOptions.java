@@ -2,6 +2,7 @@ package dev.autost.cli.options;
 
 import dev.autost.domain.model.Backbone;
 import dev.autost.domain.search.EvolutionSettings;
+import dev.autost.domain.search.Objective;
 import dev.autost.domain.search.TrainingSelection;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
@@ -133,6 +134,33 @@ public final class CommonOptions {
             @Override
             public TrainingSelection convert(String value) {
                 return TrainingSelection.parse(value);
+            }
+        }
+    }
+
+    /** {@code --objective}: the metric a search maximises. */
+    public static final class ObjectiveOption {
+        @Option(
+                names = "--objective",
+                paramLabel = "METRIC",
+                description =
+                        "The metric the search maximises: flops_syops (the paper's), flops_full, params, energy_pj"
+                                + " (cost model), or sahd, naswot, energy_init_pj (measured on the untrained network: the"
+                                + " prober service through Kafka, in process with --offline; --device and --data-dir apply)."
+                                + " Default: ${DEFAULT-VALUE}.",
+                defaultValue = Objective.FLOPS_SYOPS,
+                converter = Converter.class)
+        Objective objective;
+
+        public Objective objective() {
+            return objective;
+        }
+
+        /** The domain's names and error message. */
+        static final class Converter implements picocli.CommandLine.ITypeConverter<Objective> {
+            @Override
+            public Objective convert(String value) {
+                return Objective.parse(value);
             }
         }
     }

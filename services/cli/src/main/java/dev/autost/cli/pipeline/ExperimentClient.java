@@ -146,7 +146,7 @@ public final class ExperimentClient implements AutoCloseable {
                 try {
                     if (r.topic().equals(Topics.SCORES) && key.startsWith(experimentId + "/")) {
                         Score s = Score.parseFrom(r.value());
-                        scores.put(s.getGenomeHash(), s);
+                        scores.merge(s.getGenomeHash(), s, ScoreMessages::keep);
                     } else if (r.topic().equals(Topics.REPORTS) && key.equals(Topics.experimentKey(experimentId))) {
                         search = Report.parseFrom(r.value());
                     } else if (r.topic().equals(Topics.REPORTS) && key.equals(evalKey)) {

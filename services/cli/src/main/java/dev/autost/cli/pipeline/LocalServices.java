@@ -5,6 +5,8 @@ import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
 import dev.autost.observability.AutostMeters;
 import dev.autost.observability.Observability;
+import dev.autost.prober.ProberConfig;
+import dev.autost.prober.ProberVerticle;
 import dev.autost.sampler.SamplerVerticle;
 import dev.autost.scorer.ScorerConfig;
 import dev.autost.scorer.ScorerVerticle;
@@ -21,7 +23,7 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The services of one JVM: a Kafka broker (embedded unless bootstrap servers are given), the
- * topics, and the sampler, scorer and evaluator verticles. What {@code autost search} and
+ * topics, and the sampler, scorer, evaluator, prober and trainer verticles. What {@code autost search} and
  * {@code autost serve} start; tests use it to stop and restart single services.
  */
 public final class LocalServices implements AutoCloseable {
@@ -30,7 +32,8 @@ public final class LocalServices implements AutoCloseable {
         SAMPLER,
         SCORER,
         EVALUATOR,
-        TRAINER;
+        TRAINER,
+        PROBER;
 
         /** The lower-case name used on the command line. */
         public String id() {
@@ -45,7 +48,7 @@ public final class LocalServices implements AutoCloseable {
                 return valueOf(name.toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
-                        "unknown service '" + name + "' (expected sampler, scorer, evaluator or trainer)");
+                        "unknown service '" + name + "' (expected sampler, scorer, evaluator, trainer or prober)");
             }
         }
     }
@@ -151,6 +154,14 @@ public final class LocalServices implements AutoCloseable {
                 List.of(new ScorerVerticle(
                         ScorerConfig.of(bootstrapServers).withScorerId(id), java.time.Clock.systemUTC(), meters));
             case EVALUATOR -> List.of(new EvaluatorVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));
+            case PROBER ->
+                List.of(new ProberVerticle(
+                        ProberConfig.of(bootstrapServers)
+                                .withProberId(id)
+                                .withDevice(trainerTemplate.device())
+                                .withDataDir(trainerTemplate.dataDir()),
+                        java.time.Clock.systemUTC(),
+                        meters));
             case TRAINER -> {
                 lastTrainers = TrainerVerticle.workers(
                         trainerTemplate.withInstance(bootstrapServers, id), java.time.Clock.systemUTC(), meters);
@@ -173,7 +184,7 @@ public final class LocalServices implements AutoCloseable {
         return failed;
     }
 
-    /** How trainers started from now on train (device, data, checkpoints, limits, recipe). */
+    /** How trainers started from now on train (device, data, checkpoints, limits, recipe); probers take its device and data. */
     public LocalServices trainerSettings(TrainerConfig template) {
         this.trainerTemplate = Objects.requireNonNull(template, "template");
         return this;

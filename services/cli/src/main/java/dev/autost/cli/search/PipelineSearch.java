@@ -9,6 +9,8 @@ import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.search.Candidate;
 import dev.autost.domain.search.EvolutionSettings;
+import dev.autost.domain.search.Objective;
+import dev.autost.domain.search.Outcome;
 import dev.autost.domain.search.TrainingSelection;
 import dev.autost.domain.search.Trial;
 import dev.autost.domain.space.SearchSpace;
@@ -46,6 +48,7 @@ final class PipelineSearch {
             EvolutionSettings settings,
             String strategy,
             String experimentId,
+            Objective objective,
             int trainTopK,
             TrainingSelection trainSelection,
             int epochs,
@@ -103,6 +106,7 @@ final class PipelineSearch {
                         settings.population(),
                         settings.generations(),
                         settings.parents())
+                .setObjective(request.objective().id())
                 .setTrainTopK(request.trainTopK())
                 .setTrainSelection(request.trainSelection().id())
                 .setEpochs(request.epochs())
@@ -123,10 +127,14 @@ final class PipelineSearch {
                         obs)) {
             long t1 = System.nanoTime();
             if (cluster.localServices()) {
+                services.trainerSettings(request.trainer());
                 services.start(
                         LocalServices.Service.SCORER, LocalServices.Service.SAMPLER, LocalServices.Service.EVALUATOR);
+                if (request.objective().needsProbes()) {
+                    services.start(LocalServices.Service.PROBER);
+                }
                 if (request.trainTopK() > 0) {
-                    services.trainerSettings(request.trainer()).start(LocalServices.Service.TRAINER);
+                    services.start(LocalServices.Service.TRAINER);
                 }
                 startApi(services, obs, err);
             }
@@ -204,14 +212,19 @@ final class PipelineSearch {
         return String.format("training: %d/%d trained%s%s", p.trained(), p.trainExpected(), epoch, p.runningLine());
     }
 
-    private List<Trial> trials(List<Score> ranked) {
-        List<Trial> out = new ArrayList<>(ranked.size());
-        for (Score s : ranked) {
+    /** The scores as trials under the objective, best first (as the sampler ranked them). */
+    private List<Trial> trials(List<Score> scores) {
+        List<Trial> out = new ArrayList<>(scores.size());
+        for (Score s : scores) {
             Genome g = GenomeMessages.toDomain(s.getGenome());
-            out.add(new Trial(
-                    new Candidate(s.getSequence(), s.getGeneration(), g),
-                    ScoreMessages.outcome(s, request.space().setting().syopsBatch())));
+            Outcome o = ScoreMessages.outcome(s, request.space().setting().syopsBatch(), request.objective());
+            if (o == null) {
+                throw new IllegalStateException("the search finished but candidate " + s.getGenomeHash() + " has no "
+                        + request.objective() + " on " + dev.autost.messaging.Topics.SCORES);
+            }
+            out.add(new Trial(new Candidate(s.getSequence(), s.getGeneration(), g), o));
         }
+        out.sort(Trial.BEST_FIRST);
         return out;
     }
 }

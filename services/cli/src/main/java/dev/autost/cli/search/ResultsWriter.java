@@ -50,7 +50,7 @@ final class ResultsWriter {
             CostEstimate c = t.outcome().cost();
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("RANK", i + 1);
-            extra.put("SCORE", Json.plain(t.score()));
+            extra.put("SCORE", Double.isFinite(t.score()) ? Json.plain(t.score()) : Double.toString(t.score()));
             extra.put("PARAMS", c.params());
             extra.put("FLOPS", c.flopsSyopsExact());
             extra.put("FLOPS_FULL", c.flopsFull());
@@ -140,7 +140,8 @@ final class ResultsWriter {
 
     static ObjectNode row(Trial t) {
         ObjectNode row = Json.row(t.candidate().genome(), t.outcome().cost());
-        row.put("score", Json.plain(t.score()));
+        Json.putPlain(row, "score", t.score());
+        new java.util.TreeMap<>(t.outcome().probes()).forEach((name, v) -> Json.putPlain(row, name, v));
         row.put("generation", t.candidate().generation());
         return row;
     }

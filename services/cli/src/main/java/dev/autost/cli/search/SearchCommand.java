@@ -7,6 +7,7 @@ import dev.autost.cli.options.ApiOptions;
 import dev.autost.cli.options.CommonOptions.ConcurrencyOption;
 import dev.autost.cli.options.CommonOptions.DatasetOptions;
 import dev.autost.cli.options.CommonOptions.EvolutionOptions;
+import dev.autost.cli.options.CommonOptions.ObjectiveOption;
 import dev.autost.cli.options.CommonOptions.OutputOption;
 import dev.autost.cli.options.CommonOptions.PipelineOptions;
 import dev.autost.cli.options.CommonOptions.ProgressOption;
@@ -21,11 +22,16 @@ import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Feasibility;
 import dev.autost.domain.search.GenerationalSearch;
+import dev.autost.domain.search.Objective;
 import dev.autost.domain.search.OfflineSearch;
 import dev.autost.domain.search.ParetoEvolutionSearch;
 import dev.autost.domain.search.Strategy;
 import dev.autost.domain.search.Trial;
 import dev.autost.domain.space.SearchSpace;
+import dev.autost.messaging.codec.ExperimentPlan;
+import dev.autost.models.train.TrainingRun;
+import dev.autost.prober.ExperimentProbe;
+import dev.autost.trainer.TrainerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -71,6 +77,9 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Mixin
     TrainSelectionOption trainSelection;
+
+    @Mixin
+    ObjectiveOption objective;
 
     @Mixin
     DatasetOptions training;
@@ -146,7 +155,7 @@ public final class SearchCommand implements Callable<Integer> {
         if (offline) {
             CostModel costs = new CostModel(s.modelSetting());
             GenerationalSearch search = Strategy.parse(strategy).create(new Feasibility(s, costs), settings);
-            ranking = OfflineSearch.run(search, OfflineSearch.flopsObjective(costs), null);
+            ranking = OfflineSearch.run(search, offlineObjective(s, settings, costs), null);
             if (search instanceof ParetoEvolutionSearch p) {
                 ArrayNode front = summary.putArray("pareto_front");
                 p.paretoFront().forEach(t -> front.add(ResultsWriter.row(t)));
@@ -173,10 +182,11 @@ public final class SearchCommand implements Callable<Integer> {
         int generationsRun =
                 ranking.stream().mapToInt(t -> t.candidate().generation()).max().orElse(0) + 1;
         o.printf(
-                "space %s (%s), strategy %s, seed %d%s: %d candidates scored in %d generations, %.1f ms%n",
+                "space %s (%s), strategy %s, objective %s, seed %d%s: %d candidates scored in %d generations, %.1f ms%n",
                 s.name(),
                 s.size(),
                 strategy,
+                objective.objective(),
                 seed,
                 offline ? ", in process" : ", through Kafka",
                 ranking.size(),
@@ -188,6 +198,7 @@ public final class SearchCommand implements Callable<Integer> {
         summary.put("mode", offline ? "offline" : "kafka");
         summary.put("space", s.name());
         summary.put("strategy", strategy);
+        summary.put("objective", objective.objective().id());
         summary.put("seed", seed);
         summary.put("population", settings.population());
         summary.put("generations", settings.generations());
@@ -206,6 +217,26 @@ public final class SearchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The objective in process: the cost model, and for a probe metric the prober's own probe
+     * (same dataset, backbone, T, seed and images as the service), so both modes rank alike.
+     */
+    private java.util.function.Function<dev.autost.domain.genome.Genome, dev.autost.domain.search.Outcome>
+            offlineObjective(SearchSpace s, EvolutionSettings settings, CostModel costs) {
+        Objective o = objective.objective();
+        if (!o.needsProbes()) {
+            return OfflineSearch.objective(costs, o, g -> java.util.Map.of());
+        }
+        ExperimentPlan plan = ExperimentPlan.fromSpec(ExperimentPlan.specBuilder(
+                        "offline", s, strategy, settings.seed(), settings.population(), settings.generations(), parents)
+                .setObjective(o.id())
+                .setDataset(training.dataset())
+                .build());
+        TrainerConfig t = trainer.template();
+        ExperimentProbe probe = new ExperimentProbe(t.device(), t.dataDir(), TrainingRun.DEFAULT_PROXY_IMAGES);
+        return OfflineSearch.objective(costs, o, g -> probe.measure(plan, g));
+    }
+
     /** The options a search through Kafka reads, checked before anything starts. */
     private PipelineSearch.Request pipelineRequest(SearchSpace s, EvolutionSettings settings) {
         cluster.check();
@@ -217,6 +248,7 @@ public final class SearchCommand implements Callable<Integer> {
                 experimentId != null
                         ? experimentId
                         : "search-" + s.name() + "-" + settings.seed() + "-" + System.currentTimeMillis(),
+                objective.objective(),
                 trainTopK,
                 trainSelection.selection(),
                 training.epochs(),

@@ -34,7 +34,10 @@ import picocli.CommandLine.Spec;
             "in a container), the OpenAPI document at /openapi.yaml."
         })
 public final class ServeCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", paramLabel = "SERVICE", description = "sampler, scorer, evaluator (default: all).")
+    @Parameters(
+            arity = "0..*",
+            paramLabel = "SERVICE",
+            description = "sampler, scorer, evaluator, prober (default: all four).")
     List<String> names = new ArrayList<>();
 
     @Mixin
@@ -55,7 +58,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         List<LocalServices.Service> services =
-                ServiceRun.parse(names.isEmpty() ? List.of("sampler", "scorer", "evaluator") : names);
+                ServiceRun.parse(names.isEmpty() ? List.of("sampler", "scorer", "evaluator", "prober") : names);
         // Checked before anything starts: a bad token option fails at once.
         ApiOptions.Token token = api.enabled() ? api.token() : null;
         Observability obs = Observability.withoutServer();

@@ -27,15 +27,16 @@ import picocli.CommandLine.Spec;
         name = "service",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs one or more services (sampler, scorer, evaluator, trainer) until stopped.",
+            "Runs one or more services (sampler, scorer, evaluator, trainer, prober) until stopped.",
             "Each instance creates missing topics, replays its state from Kafka and then serves.",
-            "Scale the scorer by starting more instances: they share the candidates through a consumer group.",
+            "Scale the scorer (and the prober) by starting more instances: they share the work through a consumer group.",
+            "The prober takes the trainer's --device and --data-dir.",
             "Without --bootstrap-servers an embedded broker is started (for a laptop; it dies with the process).",
             "Serves /metrics (Prometheus), /health and /ready on --http-port."
         })
 public final class ServiceCommand implements Callable<Integer> {
     // Public so deploy/checks can read this command's options and keep the manifests honest.
-    @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "sampler, scorer, evaluator or trainer.")
+    @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "sampler, scorer, evaluator, trainer or prober.")
     List<String> names;
 
     @Mixin

@@ -4,6 +4,7 @@ import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -19,6 +20,22 @@ public final class OfflineSearch {
         return g -> {
             CostEstimate c = model.estimate(g);
             return new Outcome(c.flopsSyops(), c);
+        };
+    }
+
+    /**
+     * {@code objective} over the cost model and, when it needs them, the probe metrics {@code
+     * probe} measures for a genome (not called otherwise).
+     */
+    public static Function<Genome, Outcome> objective(
+            CostModel model, Objective objective, Function<Genome, Map<String, Double>> probe) {
+        return g -> {
+            CostEstimate c = model.estimate(g);
+            Outcome o = objective.outcome(c, objective.needsProbes() ? probe.apply(g) : Map.of());
+            if (o == null) {
+                throw new IllegalStateException("the probe of " + g.hash() + " did not measure " + objective);
+            }
+            return o;
         };
     }
 

@@ -4,6 +4,7 @@ import dev.autost.domain.AutostException;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Feasibility;
+import dev.autost.domain.search.Objective;
 import dev.autost.domain.search.SearchExhaustedException;
 import dev.autost.domain.search.Strategy;
 import dev.autost.domain.search.TrainingSelection;
@@ -26,6 +27,7 @@ import java.util.Objects;
  * @param trainSelection which of the ranking those are (top-k or distinct shapes)
  * @param epochs       training epochs per trained candidate
  * @param dataset      training dataset name
+ * @param objective    the metric the search maximises (default flops_syops, the paper's)
  */
 public record ExperimentPlan(
         String experimentId,
@@ -35,7 +37,8 @@ public record ExperimentPlan(
         int trainTopK,
         TrainingSelection trainSelection,
         int epochs,
-        String dataset) {
+        String dataset,
+        Objective objective) {
 
     /** ExperimentSpec option that, on a re-announced spec, stops the experiment. */
     public static final String STOPPED_OPTION = "stopped";
@@ -66,6 +69,7 @@ public record ExperimentPlan(
         Objects.requireNonNull(space, "space");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(trainSelection, "trainSelection");
+        Objects.requireNonNull(objective, "objective");
     }
 
     /**
@@ -114,9 +118,11 @@ public record ExperimentPlan(
         }
         EvolutionSettings settings;
         TrainingSelection selection;
+        Objective objective;
         try {
             settings = b.build();
             selection = TrainingSelection.parse(spec.getTrainSelection());
+            objective = Objective.parse(spec.getObjective());
         } catch (IllegalArgumentException e) {
             throw new InvalidExperimentException(e.getMessage());
         }
@@ -128,7 +134,8 @@ public record ExperimentPlan(
                 spec.getTrainTopK(),
                 selection,
                 spec.getEpochs(),
-                spec.getDataset().isEmpty() ? "fashion-mnist" : spec.getDataset());
+                spec.getDataset().isEmpty() ? "fashion-mnist" : spec.getDataset(),
+                objective);
     }
 
     /**

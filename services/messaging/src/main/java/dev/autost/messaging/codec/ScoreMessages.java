@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.evaluation.Ranking;
 import dev.autost.domain.genome.Genome;
+import dev.autost.domain.search.Objective;
 import dev.autost.domain.search.Outcome;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.CandidateMessage;
@@ -11,6 +12,7 @@ import dev.autost.proto.v1.RankedCandidate;
 import dev.autost.proto.v1.Score;
 import dev.autost.proto.v1.TrainResult;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -90,6 +92,47 @@ public final class ScoreMessages {
     }
 
     /**
+     * The outcome under an experiment's objective, with the probe metrics the score carries; null
+     * while the objective's metric is missing (a probe metric on a score the prober has not
+     * enriched yet). For {@code flops_syops} the same as {@link #outcome(Score, int)}.
+     *
+     * @throws IllegalArgumentException if the objective's metric is NaN
+     */
+    public static Outcome outcome(Score s, int syopsBatch, Objective objective) {
+        return objective.outcome(outcome(s, syopsBatch).cost(), probes(s));
+    }
+
+    /** The probe metrics ({@link Objective#PROBE_METRICS}) a score carries, by name; empty if not probed. */
+    public static Map<String, Double> probes(Score s) {
+        Map<String, Double> m = new TreeMap<>();
+        for (String name : Objective.PROBE_METRICS) {
+            if (s.containsExtra(name)) {
+                m.put(name, s.getExtraOrThrow(name));
+            }
+        }
+        return m;
+    }
+
+    /** Whether the prober has enriched this score (it carries every probe metric). */
+    public static boolean isProbed(Score s) {
+        return Objective.PROBE_METRICS.stream().allMatch(s::containsExtra);
+    }
+
+    /**
+     * Which of two scores of one candidate to keep, {@code next} arriving later: the later one,
+     * unless only the earlier one is probed (the candidate was scored again after the prober
+     * enriched it, and the probe metrics must not be lost).
+     */
+    public static Score keep(Score before, Score next) {
+        return before != null && isProbed(before) && !isProbed(next) ? before : next;
+    }
+
+    /** The score enriched with the probe metrics measured on its untrained network. */
+    public static Score probed(Score s, Map<String, Double> probes) {
+        return s.toBuilder().putAllExtra(probes).build();
+    }
+
+    /**
      * Every metric AutoST itself produces, by the names {@link #metrics} gives them: the score's
      * fields, the scorer's extras, the trainers' proxies at initialisation.
      */
@@ -101,9 +144,9 @@ public final class ScoreMessages {
             EXTRA_ENERGY_FULL_PJ,
             EXTRA_AC_OPS,
             EXTRA_MAC_OPS,
-            "naswot",
-            "sahd",
-            "energy_init_pj");
+            Objective.NASWOT,
+            Objective.SAHD,
+            Objective.ENERGY_INIT_PJ);
 
     /**
      * Training-free metrics of a score, by the names used in reports and docs: its own fields and
@@ -141,6 +184,11 @@ public final class ScoreMessages {
                 || !Double.isFinite(s.getEnergyPj())) {
             return "score with a number that is not finite (flops_syops " + s.getFlopsSyops() + ", flops_full "
                     + s.getFlopsFull() + ", energy_pj " + s.getEnergyPj() + ")";
+        }
+        for (Map.Entry<String, Double> p : probes(s).entrySet()) {
+            if (p.getValue().isNaN()) { // -infinity is a real log-determinant (a singular kernel)
+                return "score with probe metric " + p.getKey() + " = NaN";
+            }
         }
         return null;
     }

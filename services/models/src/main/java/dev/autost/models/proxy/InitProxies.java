@@ -1,5 +1,6 @@
 package dev.autost.models.proxy;
 
+import dev.autost.domain.search.Objective;
 import java.util.Map;
 
 /**
@@ -13,5 +14,13 @@ import java.util.Map;
 public record InitProxies(double naswot, double sahd, Map<String, Double> firingRates, int batch) {
     public InitProxies {
         firingRates = Map.copyOf(firingRates);
+    }
+
+    /**
+     * The proxies by the names scores, results and objectives use ({@link Objective#PROBE_METRICS}),
+     * with the energy the cost model gives for these firing rates.
+     */
+    public Map<String, Double> metrics(double energyInitPj) {
+        return Map.of(Objective.NASWOT, naswot, Objective.SAHD, sahd, Objective.ENERGY_INIT_PJ, energyInitPj);
     }
 }

@@ -109,6 +109,11 @@ public final class TrainingRun {
 
     /** The cost model's energy of this genome with measured firing rates (others at the default rate). */
     public double energyPj(Map<String, Double> firingRates) {
+        return energyPj(genome, setting, firingRates);
+    }
+
+    /** The cost model's energy of {@code genome} in {@code setting} with measured firing rates (others at the default rate). */
+    static double energyPj(Genome genome, ModelSetting setting, Map<String, Double> firingRates) {
         return new CostModel(setting)
                 .withRates(FiringRates.perLayer(firingRates, FiringRates.DEFAULT_RATE))
                 .estimate(genome)

@@ -1,4 +1,4 @@
-package dev.autost.scorer;
+package dev.autost.messaging;
 
 import dev.autost.domain.AutostException;
 

@@ -1,7 +1,6 @@
-package dev.autost.scorer;
+package dev.autost.messaging;
 
 import dev.autost.domain.AutostException;
-import dev.autost.domain.model.ModelSetting;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.ExperimentSpec;
@@ -12,20 +11,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model setting per experiment, built from the records of the compacted {@code
+ * The plan per experiment, built from the records of the compacted {@code
  * autost.experiments} topic (key = experiment id, value = {@link ExperimentSpec}).
  *
  * <p>A spec that cannot be used (undecodable, unknown schema_version, invalid space YAML) is
- * remembered with its reason, so candidates of that experiment are dead-lettered with the real
+ * remembered with its reason, so records of that experiment are dead-lettered with the real
  * cause rather than "unknown experiment". A tombstone (null value) forgets the experiment. The
  * last record per key wins, as in the compacted topic. Thread-safe.
  */
-public final class ExperimentCache implements ExperimentSettings {
+public final class ExperimentCache implements ExperimentPlans {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentCache.class);
 
-    /** Either a setting or the reason the spec is unusable. */
-    private record Entry(ModelSetting setting, String problem) {}
+    /** Either a plan or the reason the spec is unusable. */
+    private record Entry(ExperimentPlan plan, String problem) {}
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
@@ -61,15 +60,15 @@ public final class ExperimentCache implements ExperimentSettings {
         }
         try {
             // The same spec -> plan conversion as the sampler's, so both agree on what is valid.
-            put(id, ExperimentPlan.fromSpec(spec).space().modelSetting());
+            put(id, ExperimentPlan.fromSpec(spec));
         } catch (AutostException e) {
             remember(id, "its spec is invalid: " + e.getMessage());
         }
     }
 
-    /** Registers a setting directly (tests, or a space given on the command line). */
-    public void put(String experimentId, ModelSetting setting) {
-        entries.put(experimentId, new Entry(setting, null));
+    /** Registers a plan directly (tests). */
+    public void put(String experimentId, ExperimentPlan plan) {
+        entries.put(experimentId, new Entry(plan, null));
     }
 
     /** Whether a spec (usable or not) was seen for {@code experimentId}. */
@@ -82,17 +81,16 @@ public final class ExperimentCache implements ExperimentSettings {
     }
 
     @Override
-    public ModelSetting settingOf(String experimentId) {
+    public ExperimentPlan planOf(String experimentId) {
         Entry entry = entries.get(experimentId);
         if (entry == null) {
             throw new UnknownExperimentException(
                     "unknown experiment '" + experimentId + "': no ExperimentSpec on autost.experiments");
         }
         if (entry.problem != null) {
-            throw new UnknownExperimentException(
-                    "experiment '" + experimentId + "' cannot be scored: " + entry.problem);
+            throw new UnknownExperimentException("experiment '" + experimentId + "' cannot be used: " + entry.problem);
         }
-        return entry.setting;
+        return entry.plan;
     }
 
     private void remember(String id, String problem) {

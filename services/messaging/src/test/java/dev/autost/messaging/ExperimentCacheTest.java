@@ -1,4 +1,4 @@
-package dev.autost.scorer;
+package dev.autost.messaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,31 +37,39 @@ class ExperimentCacheTest {
     }
 
     @Test
-    void settingOf_afterValidSpec_returnsSpaceSetting() {
+    void planOf_afterValidSpec_returnsSpaceSetting() {
         cache.apply(key("e1"), spec("e1", SchemaVersions.CURRENT, SMALL_YAML));
 
-        assertEquals(SearchSpaces.parse(SMALL_YAML).modelSetting(), cache.settingOf("e1"));
+        assertEquals(
+                SearchSpaces.parse(SMALL_YAML).modelSetting(),
+                cache.planOf("e1").space().modelSetting());
     }
 
     @Test
-    void settingOf_unknownExperiment_throwsNamingIt() {
-        var e = assertThrows(UnknownExperimentException.class, () -> cache.settingOf("e9"));
+    void planOf_unknownExperiment_throwsNamingIt() {
+        var e = assertThrows(
+                UnknownExperimentException.class,
+                () -> cache.planOf("e9").space().modelSetting());
         assertTrue(e.getMessage().contains("unknown experiment 'e9'"), e.getMessage());
     }
 
     @Test
-    void settingOf_specWithInvalidYaml_throwsWithYamlProblem() {
+    void planOf_specWithInvalidYaml_throwsWithYamlProblem() {
         cache.apply(key("e1"), spec("e1", SchemaVersions.CURRENT, "depth: 3"));
 
-        var e = assertThrows(UnknownExperimentException.class, () -> cache.settingOf("e1"));
+        var e = assertThrows(
+                UnknownExperimentException.class,
+                () -> cache.planOf("e1").space().modelSetting());
         assertTrue(e.getMessage().contains("space_yaml"), e.getMessage());
     }
 
     @Test
-    void settingOf_specWithUnknownSchemaVersion_throwsNamingVersion() {
+    void planOf_specWithUnknownSchemaVersion_throwsNamingVersion() {
         cache.apply(key("e1"), spec("e1", 9, SMALL_YAML));
 
-        var e = assertThrows(UnknownExperimentException.class, () -> cache.settingOf("e1"));
+        var e = assertThrows(
+                UnknownExperimentException.class,
+                () -> cache.planOf("e1").space().modelSetting());
         assertTrue(e.getMessage().contains("unknown schema_version 9"), e.getMessage());
     }
 
@@ -69,7 +77,9 @@ class ExperimentCacheTest {
     void apply_undecodableSpec_remembersProblemUnderKey() {
         cache.apply(key("e1"), "not a protobuf".getBytes(StandardCharsets.UTF_8));
 
-        var e = assertThrows(UnknownExperimentException.class, () -> cache.settingOf("e1"));
+        var e = assertThrows(
+                UnknownExperimentException.class,
+                () -> cache.planOf("e1").space().modelSetting());
         assertTrue(e.getMessage().contains("cannot be decoded"), e.getMessage());
     }
 
@@ -88,6 +98,8 @@ class ExperimentCacheTest {
 
         cache.apply(key("e1"), spec("e1", SchemaVersions.CURRENT, SMALL_YAML));
 
-        assertEquals(SearchSpaces.parse(SMALL_YAML).modelSetting(), cache.settingOf("e1"));
+        assertEquals(
+                SearchSpaces.parse(SMALL_YAML).modelSetting(),
+                cache.planOf("e1").space().modelSetting());
     }
 }

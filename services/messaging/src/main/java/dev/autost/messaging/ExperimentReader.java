@@ -1,9 +1,6 @@
-package dev.autost.scorer;
+package dev.autost.messaging;
 
-import dev.autost.domain.model.ModelSetting;
-import dev.autost.messaging.MessagingException;
-import dev.autost.messaging.TopicReader;
-import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.ExperimentPlan;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -20,13 +17,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why read-to-end on a miss: the sampler publishes an experiment's spec before its first
  * candidate, but the two topics are read by different fetches, so a candidate can arrive
- * before the scorer has fetched the spec. A candidate of an unknown experiment is therefore
- * dead-lettered only after this reader has caught up to the end offsets taken at that moment;
- * anything the sampler wrote before the candidate is then known.
+ * before the scorer (or a score before the prober) has fetched the spec. A record of an unknown
+ * experiment is therefore dead-lettered only after this reader has caught up to the end offsets
+ * taken at that moment; anything the sampler wrote before the candidate is then known.
  *
- * <p>Not thread-safe: the Kafka consumer is used only from the scorer's loop thread.
+ * <p>Not thread-safe: the Kafka consumer is used only from the owning service's loop thread.
  */
-final class ExperimentReader implements ExperimentSettings {
+public final class ExperimentReader implements ExperimentPlans {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentReader.class);
 
@@ -39,7 +36,7 @@ final class ExperimentReader implements ExperimentSettings {
      * @param consumer a consumer without group id and without auto commit
      * @param timeout bound of one catch-up (metadata, end offsets and fetching)
      */
-    ExperimentReader(Consumer<byte[], byte[]> consumer, ExperimentCache cache, Duration timeout) {
+    public ExperimentReader(Consumer<byte[], byte[]> consumer, ExperimentCache cache, Duration timeout) {
         this.consumer = Objects.requireNonNull(consumer, "consumer");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -51,14 +48,14 @@ final class ExperimentReader implements ExperimentSettings {
      * @throws dev.autost.messaging.MessagingException if the topic does not exist
      * @throws dev.autost.messaging.MessagingException if it cannot be read in time
      */
-    void start() {
+    public void start() {
         reader = TopicReader.fromStart(consumer, List.of(Topics.EXPERIMENTS), timeout);
         catchUp();
         LOG.info("Read {} to its end: {} experiment(s) known", Topics.EXPERIMENTS, cache.size());
     }
 
     /** Applies whatever is already fetched or arrives at once; never waits. */
-    void pollNow() {
+    public void pollNow() {
         apply(consumer.poll(Duration.ZERO));
     }
 
@@ -67,7 +64,7 @@ final class ExperimentReader implements ExperimentSettings {
      *
      * @throws dev.autost.messaging.MessagingException if that takes longer than the timeout
      */
-    void catchUp() {
+    public void catchUp() {
         try {
             reader.readToEnd(this::apply, () -> true);
         } catch (InterruptedException e) {
@@ -77,18 +74,18 @@ final class ExperimentReader implements ExperimentSettings {
     }
 
     @Override
-    public ModelSetting settingOf(String experimentId) {
+    public ExperimentPlan planOf(String experimentId) {
         if (!cache.knows(experimentId)) {
             catchUp();
         }
-        return cache.settingOf(experimentId);
+        return cache.planOf(experimentId);
     }
 
-    void wakeup() {
+    public void wakeup() {
         consumer.wakeup();
     }
 
-    void close(Duration closeTimeout) {
+    public void close(Duration closeTimeout) {
         consumer.close(CloseOptions.timeout(closeTimeout));
     }
 

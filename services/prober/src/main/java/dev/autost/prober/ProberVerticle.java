@@ -1,0 +1,83 @@
+package dev.autost.prober;
+
+import dev.autost.messaging.CommittingLoop;
+import dev.autost.messaging.DeadLetters;
+import dev.autost.messaging.ExperimentCache;
+import dev.autost.messaging.ExperimentReader;
+import dev.autost.messaging.KafkaClients;
+import dev.autost.messaging.LoopVerticle;
+import dev.autost.messaging.ServiceLoop;
+import dev.autost.observability.AutostMeters;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/**
+ * The prober service: consumes {@code autost.scores} in its own consumer group, measures the
+ * training-free proxies (SAHD, NASWOT, energy with the firing rates at initialisation) of the
+ * candidates whose experiment's objective needs them, and publishes the enriched scores back to
+ * {@code autost.scores}. Scales by partitions like the scorer, independently of it and of the
+ * trainers; runs on CPU or GPU ({@link ProberConfig#device()}). Start completes once the consumer is
+ * subscribed and {@code autost.experiments} was read to its end.
+ */
+public final class ProberVerticle extends LoopVerticle {
+    /** Service name in dead letters. */
+    public static final String SERVICE = "prober";
+
+    private final ProberConfig config;
+    private final Clock clock;
+    private final AutostMeters meters;
+    private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
+    private ProbingHandler handler;
+
+    /** @param meters where probe counts, latency, dead letters and Kafka client metrics go */
+    public ProberVerticle(ProberConfig config, Clock clock, AutostMeters meters) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.meters = Objects.requireNonNull(meters, "meters");
+    }
+
+    @Override
+    protected ServiceLoop createLoop() {
+        String id = config.proberId();
+        ExperimentReader experiments = new ExperimentReader(
+                KafkaClients.replayingConsumer(config.bootstrapServers(), id + "-experiments"),
+                new ExperimentCache(),
+                config.startTimeout());
+        KafkaConsumer<byte[], byte[]> scores = KafkaClients.groupConsumer(
+                config.bootstrapServers(),
+                config.groupId(),
+                id + "-scores",
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords()));
+        KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.bootstrapServers(), id + "-producer");
+        for (KafkaClientMetrics m : List.of(new KafkaClientMetrics(scores), new KafkaClientMetrics(producer))) {
+            m.bindTo(meters.registry());
+            clientMetrics.add(m);
+        }
+        handler = new ProbingHandler(
+                experiments,
+                experiments,
+                new ExperimentProbe(config.device(), config.dataDir(), config.images())::measure,
+                new DeadLetters(SERVICE, clock, meters.deadLetterCounter(SERVICE)),
+                meters,
+                config.device());
+        return new CommittingLoop("prober " + id, scores, producer, handler, ProbingHandler.settings(config));
+    }
+
+    @Override
+    protected void afterStop() {
+        clientMetrics.forEach(KafkaClientMetrics::close);
+        clientMetrics.clear();
+    }
+
+    /** Scores published probed and acknowledged so far (tests, metrics). */
+    public long probed() {
+        return handler == null ? 0 : handler.probed();
+    }
+}
