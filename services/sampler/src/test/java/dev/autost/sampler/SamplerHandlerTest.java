@@ -14,11 +14,13 @@ import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.CandidateMessage;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Report;
+import dev.autost.proto.v1.Score;
 import dev.autost.proto.v1.TrainRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -298,5 +300,85 @@ class SamplerHandlerTest {
             next.addAll(h.onRecord(in(Topics.SCORES, "e5/" + c.getGenomeHash(), score(c)), false));
         }
         assertEquals(10, candidates(next).size(), "the generation completed with the real scores");
+    }
+
+    private static byte[] probedScore(CandidateMessage c) throws Exception {
+        Score plain = Score.parseFrom(score(c));
+        // A made-up SAHD that orders candidates differently from FLOPs: the reverse of the sequence.
+        return ScoreMessages.probed(plain, Map.of("sahd", -1.0 * c.getSequence(), "naswot", 1.0, "energy_init_pj", 2.0))
+                .toByteArray();
+    }
+
+    @Test
+    void onRecord_probeObjective_waitsForTheProbedScoreAndRanksByIt() throws Exception {
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        ExperimentSpec spec =
+                spec("ep", 0).toBuilder().setGenerations(1).setObjective("sahd").build();
+        List<CandidateMessage> gen = candidates(h.onRecord(in(Topics.EXPERIMENTS, "ep", spec.toByteArray()), false));
+        for (CandidateMessage c : gen) {
+            assertTrue(
+                    h.onRecord(in(Topics.SCORES, "ep/" + c.getGenomeHash(), score(c)), false)
+                            .isEmpty(),
+                    "a score without sahd is not told");
+        }
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (CandidateMessage c : gen) {
+            out.addAll(h.onRecord(in(Topics.SCORES, "ep/" + c.getGenomeHash(), probedScore(c)), false));
+        }
+        assertEquals(10, candidates(out).size(), "the second generation follows the probed scores");
+    }
+
+    @Test
+    void onCaughtUp_probeObjective_scoredAgainAfterProbing_keepsTheProbedScore() throws Exception {
+        SamplerHandler live = handler();
+        live.onCaughtUp();
+        ExperimentSpec spec =
+                spec("eq", 0).toBuilder().setGenerations(1).setObjective("sahd").build();
+        List<CandidateMessage> gen = candidates(live.onRecord(in(Topics.EXPERIMENTS, "eq", spec.toByteArray()), false));
+
+        SamplerHandler restarted = handler();
+        restarted.onRecord(in(Topics.EXPERIMENTS, "eq", spec.toByteArray()), true);
+        for (CandidateMessage c : gen) {
+            restarted.onRecord(in(Topics.SCORES, "eq/" + c.getGenomeHash(), probedScore(c)), true);
+            // The same candidate scored again later (republished by an earlier restart), not probed.
+            restarted.onRecord(in(Topics.SCORES, "eq/" + c.getGenomeHash(), score(c)), true);
+        }
+        List<ProducerRecord<byte[], byte[]>> out = restarted.onCaughtUp();
+        List<CandidateMessage> next = candidates(out);
+        assertEquals(10, next.size(), "generation 0 replayed from its probed scores, generation 1 published");
+        assertTrue(next.stream().allMatch(c -> c.getGeneration() == 1), "nothing of generation 0 republished");
+    }
+
+    @Test
+    void onCaughtUp_probeObjective_unprobedScore_republishesTheCandidate() throws Exception {
+        SamplerHandler live = handler();
+        live.onCaughtUp();
+        ExperimentSpec spec =
+                spec("er", 0).toBuilder().setGenerations(1).setObjective("sahd").build();
+        List<CandidateMessage> gen = candidates(live.onRecord(in(Topics.EXPERIMENTS, "er", spec.toByteArray()), false));
+
+        SamplerHandler restarted = handler();
+        restarted.onRecord(in(Topics.EXPERIMENTS, "er", spec.toByteArray()), true);
+        for (CandidateMessage c : gen.subList(1, gen.size())) {
+            restarted.onRecord(in(Topics.SCORES, "er/" + c.getGenomeHash(), probedScore(c)), true);
+        }
+        CandidateMessage unprobed = gen.get(0);
+        restarted.onRecord(in(Topics.SCORES, "er/" + unprobed.getGenomeHash(), score(unprobed)), true);
+        List<CandidateMessage> again = candidates(restarted.onCaughtUp());
+        assertEquals(
+                List.of(unprobed.getGenomeHash()),
+                again.stream().map(CandidateMessage::getGenomeHash).toList());
+    }
+
+    @Test
+    void onRecord_unknownObjective_failsTheExperimentNamingIt() throws Exception {
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        ExperimentSpec spec = spec("eo", 0).toBuilder().setObjective("accuracy").build();
+        List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(Topics.EXPERIMENTS, "eo", spec.toByteArray()), false);
+        Report failed = decoded(out, Topics.REPORTS, Report::parseFrom).get(0);
+        assertEquals(Report.Phase.FAILED, failed.getPhase());
+        assertTrue(failed.getFailureReason().contains("accuracy"), failed.getFailureReason());
     }
 }
