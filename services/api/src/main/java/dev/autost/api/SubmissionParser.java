@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.autost.domain.AutostException;
+import dev.autost.domain.search.Objective;
 import dev.autost.domain.search.TrainingSelection;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
@@ -27,6 +28,7 @@ import java.util.UUID;
  * parents: 10
  * train_top_k: 0
  * train_selection: distinct-shapes   # or top-k (the paper's rule)
+ * objective: flops_syops  # or flops_full, params, energy_pj, sahd, naswot, energy_init_pj
  * epochs: 1
  * dataset: fashion-mnist
  * experiment_id: my-run   # optional; generated when absent
@@ -44,6 +46,7 @@ public final class SubmissionParser {
             "parents",
             "train_top_k",
             "train_selection",
+            "objective",
             "epochs",
             "dataset",
             "experiment_id");
@@ -112,6 +115,7 @@ public final class SubmissionParser {
                         (int) number(root, "parents", 0, 100_000))
                 .setTrainTopK((int) number(root, "train_top_k", 0, 10_000))
                 .setTrainSelection(text(root, "train_selection", TrainingSelection.DEFAULT.id()))
+                .setObjective(text(root, "objective", Objective.DEFAULT.id()))
                 .setEpochs((int) number(root, "epochs", 1, 10_000))
                 .setDataset(text(root, "dataset", "fashion-mnist"))
                 .setCreatedAtMs(clock.millis())

@@ -338,6 +338,12 @@ class ApiVerticleIT {
         assertEquals(400, badSeed.statusCode());
         assertTrue(badSeed.body().contains("seed"), badSeed.body());
         assertEquals(400, post("/api/experiments", "[1, 2", TOKEN).statusCode());
+        HttpResponse<String> badObjective =
+                post("/api/experiments", "{\"space\": \"small\", \"objective\": \"accuracy\"}", TOKEN);
+        assertEquals(400, badObjective.statusCode());
+        assertTrue(
+                new JsonObject(badObjective.body()).getString("error").startsWith("objective 'accuracy'"),
+                badObjective.body());
         // Well-formed, but no architecture of the space fits the window: the sampler could never start it.
         HttpResponse<String> infeasible = post(
                 "/api/experiments",

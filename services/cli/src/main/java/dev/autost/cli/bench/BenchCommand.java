@@ -9,7 +9,12 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measures throughput and prints the figures recorded in docs/benchmarks.md.",
-        subcommands = {BenchScoreCommand.class, BenchPipelineCommand.class, BenchTrainCommand.class})
+        subcommands = {
+            BenchScoreCommand.class,
+            BenchPipelineCommand.class,
+            BenchTrainCommand.class,
+            BenchProbeCommand.class
+        })
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

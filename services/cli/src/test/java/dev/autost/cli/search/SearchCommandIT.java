@@ -3,6 +3,8 @@ package dev.autost.cli.search;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autost.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,5 +47,57 @@ class SearchCommandIT {
                     b.map(p -> p.getFileName().toString()).sorted().toList(),
                     a.map(p -> p.getFileName().toString()).sorted().toList());
         }
+    }
+
+    /**
+     * A search on SAHD: through Kafka the prober measures every candidate, in process the same probe
+     * runs inline; both rank by SAHD with identical figures.
+     */
+    @Test
+    void search_sahdObjective_ranksBySahdThroughKafkaAsOffline() throws Exception {
+        Path kafka = dir.resolve("sahd-kafka");
+        Path offline = dir.resolve("sahd-offline");
+        String[] search = {
+            "search",
+            "--space",
+            "fashion-micro",
+            "--objective",
+            "sahd",
+            "--seed",
+            "1",
+            "--population",
+            "6",
+            "--generations",
+            "1",
+            "--no-progress",
+            "--http-port",
+            "0"
+        };
+        CliRun k = CliRun.run(null, concat(search, "--out", kafka.toString()));
+        assertEquals(0, k.exitCode(), k.err());
+        assertTrue(k.out().contains("objective sahd"), k.out());
+        CliRun o = CliRun.run(null, concat(search, "--offline", "--out", offline.toString()));
+        assertEquals(0, o.exitCode(), o.err());
+        assertEquals(
+                Files.readString(offline.resolve("results.json")), Files.readString(kafka.resolve("results.json")));
+
+        JsonNode results =
+                new ObjectMapper().readTree(kafka.resolve("results.json").toFile());
+        assertEquals(12, results.size());
+        double previous = Double.POSITIVE_INFINITY;
+        for (JsonNode entry : results) {
+            double sahd = entry.get("sahd").asDouble();
+            assertTrue(entry.get("sahd").isNumber() && Double.isFinite(sahd), entry.toString());
+            assertEquals(entry.get("sahd").decimalValue(), entry.get("score").decimalValue(), entry.toString());
+            assertTrue(sahd <= previous, "ranked by SAHD: " + entry);
+            previous = sahd;
+            assertTrue(entry.has("naswot") && entry.has("energy_init_pj"), entry.toString());
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 }
