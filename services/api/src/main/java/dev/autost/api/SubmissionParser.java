@@ -29,6 +29,7 @@ import java.util.UUID;
  * train_top_k: 0
  * train_selection: distinct-shapes   # or top-k (the paper's rule)
  * objective: flops_syops  # or flops_full, params, energy_pj, sahd, naswot, energy_init_pj
+ * probe_fraction: 1       # with a probe objective: the best fraction of a generation probed
  * epochs: 1
  * dataset: fashion-mnist
  * experiment_id: my-run   # optional; generated when absent
@@ -47,6 +48,7 @@ public final class SubmissionParser {
             "train_top_k",
             "train_selection",
             "objective",
+            "probe_fraction",
             "epochs",
             "dataset",
             "experiment_id");
@@ -116,6 +118,7 @@ public final class SubmissionParser {
                 .setTrainTopK((int) number(root, "train_top_k", 0, 10_000))
                 .setTrainSelection(text(root, "train_selection", TrainingSelection.DEFAULT.id()))
                 .setObjective(text(root, "objective", Objective.DEFAULT.id()))
+                .setProbeFraction(fraction(root, "probe_fraction"))
                 .setEpochs((int) number(root, "epochs", 1, 10_000))
                 .setDataset(text(root, "dataset", "fashion-mnist"))
                 .setCreatedAtMs(clock.millis())
@@ -126,6 +129,18 @@ public final class SubmissionParser {
             throw new BadSubmissionException(e.getMessage());
         }
         return spec;
+    }
+
+    /** A number in (0, 1], or 1 when absent. */
+    private static double fraction(JsonNode root, String key) {
+        JsonNode v = root.get(key);
+        if (v == null || v.isNull()) {
+            return 1.0;
+        }
+        if (!v.isNumber() || !(v.asDouble() > 0 && v.asDouble() <= 1)) {
+            throw new BadSubmissionException(key + ": must be a number in (0, 1], got " + v);
+        }
+        return v.asDouble();
     }
 
     private static String text(JsonNode root, String key, String dflt) {

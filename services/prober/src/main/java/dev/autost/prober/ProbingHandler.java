@@ -139,8 +139,8 @@ final class ProbingHandler implements CommittingLoop.Handler {
         } catch (UnknownExperimentException e) {
             return List.of(); // the scorer scored it, so the spec existed: a deleted experiment
         }
-        if (!plan.objective().needsProbes()) {
-            return List.of();
+        if (!plan.objective().needsProbes() || score.getSkipProbe()) {
+            return List.of(); // a cost-model objective, or gated out: the sampler ranks it without a probe
         }
         Genome genome = GenomeMessages.toDomain(score.getGenome());
         long t0 = System.nanoTime();

@@ -139,4 +139,11 @@ class ProbingHandlerTest {
         assertTrue(ScoreMessages.isProbed(last), "the sampler can tell it and go on");
         assertTrue(handle(last).isEmpty(), "not probed again");
     }
+
+    @Test
+    void handle_candidateOutsideTheProbeGate_isNotProbed() {
+        assertTrue(
+                handle(score("sahd-exp").toBuilder().setSkipProbe(true).build()).isEmpty());
+        assertTrue(probed.isEmpty());
+    }
 }

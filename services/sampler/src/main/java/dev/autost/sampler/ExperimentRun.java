@@ -6,16 +6,19 @@ import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Feasibility;
 import dev.autost.domain.search.GenerationalSearch;
 import dev.autost.domain.search.Outcome;
+import dev.autost.domain.search.ProbeGate;
 import dev.autost.domain.search.Strategy;
 import dev.autost.domain.search.Trial;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.messaging.codec.ExperimentPlan;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One experiment's search as the sampler sees it: candidates go out keyed by genome
@@ -34,35 +37,58 @@ import java.util.Optional;
 public final class ExperimentRun {
     private final String experimentId;
     private final GenerationalSearch strategy;
+    private final Feasibility feasibility;
+    private final ProbeGate gate;
     private final Map<String, Candidate> outstanding = new HashMap<>();
+    private final Set<Long> skipProbe = new HashSet<>();
 
-    private ExperimentRun(String experimentId, GenerationalSearch strategy) {
+    private ExperimentRun(
+            String experimentId,
+            Strategy strategy,
+            Feasibility feasibility,
+            EvolutionSettings settings,
+            ProbeGate gate) {
         this.experimentId = Objects.requireNonNull(experimentId, "experimentId");
-        this.strategy = strategy;
+        this.strategy = strategy.create(feasibility, settings);
+        this.feasibility = feasibility;
+        this.gate = gate;
     }
 
-    /** A fresh run; nothing asked yet. */
+    /** A fresh run; nothing asked yet. Probes are gated by the plan's gate when its objective needs them. */
     public static ExperimentRun start(ExperimentPlan plan) {
-        return start(plan.experimentId(), plan.space(), plan.strategy(), plan.settings());
+        return new ExperimentRun(
+                plan.experimentId(),
+                plan.strategy(),
+                Feasibility.of(plan.space()),
+                plan.settings(),
+                plan.objective().needsProbes() ? plan.probeGate() : ProbeGate.ALL);
     }
 
-    /** A fresh run; nothing asked yet. */
+    /** A fresh run that probes everything it asks (or needs no probe); nothing asked yet. */
     public static ExperimentRun start(
             String experimentId, SearchSpace space, Strategy strategy, EvolutionSettings settings) {
-        return new ExperimentRun(experimentId, strategy.create(Feasibility.of(space), settings));
+        return new ExperimentRun(experimentId, strategy, Feasibility.of(space), settings, ProbeGate.ALL);
     }
 
     /**
      * Rebuilds a run from scores already known by hash, and returns it with the
      * candidates that still need a score (to publish again).
      */
+    public static Replayed replay(ExperimentPlan plan, Map<String, Outcome> knownScores) {
+        return replay(start(plan), knownScores);
+    }
+
+    /** {@link #replay(ExperimentPlan, Map)} for a run that probes everything (or needs no probe). */
     public static Replayed replay(
             String experimentId,
             SearchSpace space,
             Strategy strategy,
             EvolutionSettings settings,
             Map<String, Outcome> knownScores) {
-        ExperimentRun run = start(experimentId, space, strategy, settings);
+        return replay(start(experimentId, space, strategy, settings), knownScores);
+    }
+
+    private static Replayed replay(ExperimentRun run, Map<String, Outcome> knownScores) {
         int replayed = 0;
         while (!run.isFinished()) {
             List<Candidate> batch = run.ask();
@@ -100,7 +126,14 @@ public final class ExperimentRun {
         for (Candidate c : batch) {
             outstanding.put(c.genome().hash(), c);
         }
+        // One ask is one whole generation, so the gate sees the generation it ranks.
+        skipProbe.addAll(gate.skipped(batch, feasibility.costModel()));
         return batch;
+    }
+
+    /** Whether the probe gate leaves this asked candidate unprobed. */
+    public boolean skipsProbe(Candidate c) {
+        return skipProbe.contains(c.id());
     }
 
     /**

@@ -162,7 +162,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             return refuse(new Refused(record, plan.experimentId(), ExperimentPlan.infeasible(e), e));
         }
         runs.put(plan.experimentId(), run);
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, first));
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, run, first));
         out.add(report(plan, run, Report.Phase.RUNNING));
         return out;
     }
@@ -300,8 +300,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 known.put(hash, o);
             }
         });
-        ExperimentRun.Replayed r =
-                ExperimentRun.replay(plan.experimentId(), plan.space(), plan.strategy(), plan.settings(), known);
+        ExperimentRun.Replayed r = ExperimentRun.replay(plan, known);
         ExperimentRun run = r.run();
         runs.put(plan.experimentId(), run);
         if (stopped.contains(plan.experimentId())) {
@@ -319,7 +318,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 run.generation(),
                 r.replayedScores(),
                 r.pending().size());
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, r.pending()));
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, run, r.pending()));
         out.add(report(plan, run, Report.Phase.RUNNING));
         return out;
     }
@@ -332,7 +331,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (next.isEmpty()) {
             return List.of(); // the generation is still being scored
         }
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, next));
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, run, next));
         out.add(report(plan, run, Report.Phase.RUNNING));
         return out;
     }
@@ -361,13 +360,15 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         return out;
     }
 
-    private List<ProducerRecord<byte[], byte[]>> publish(ExperimentPlan plan, List<Candidate> candidates) {
+    private List<ProducerRecord<byte[], byte[]>> publish(
+            ExperimentPlan plan, ExperimentRun run, List<Candidate> candidates) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(candidates.size());
         for (Candidate c : candidates) {
             out.add(record(
                     Topics.CANDIDATES,
                     Topics.genomeKey(plan.experimentId(), c.genome().hash()),
-                    CandidateMessages.toProto(plan.experimentId(), c).toByteArray()));
+                    CandidateMessages.toProto(plan.experimentId(), c, run.skipsProbe(c))
+                            .toByteArray()));
         }
         candidatesPublished.addAndGet(candidates.size());
         produced.increment(candidates.size());

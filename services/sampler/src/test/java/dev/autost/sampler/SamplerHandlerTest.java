@@ -381,4 +381,35 @@ class SamplerHandlerTest {
         assertEquals(Report.Phase.FAILED, failed.getPhase());
         assertTrue(failed.getFailureReason().contains("accuracy"), failed.getFailureReason());
     }
+
+    @Test
+    void onRecord_probeFraction_marksTheLowerFlopsHalfAndTellsItWithoutAProbe() throws Exception {
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        ExperimentSpec spec = spec("eg", 0).toBuilder()
+                .setGenerations(1)
+                .setObjective("sahd")
+                .setProbeFraction(0.5)
+                .build();
+        List<CandidateMessage> gen = candidates(h.onRecord(in(Topics.EXPERIMENTS, "eg", spec.toByteArray()), false));
+        List<CandidateMessage> skipped =
+                gen.stream().filter(CandidateMessage::getSkipProbe).toList();
+        assertEquals(5, skipped.size(), "half of the 10 candidates are gated out");
+        double lowestProbed = gen.stream()
+                .filter(c -> !c.getSkipProbe())
+                .mapToDouble(c ->
+                        MODEL.estimate(GenomeMessages.toDomain(c.getGenome())).flopsSyops())
+                .min()
+                .orElseThrow();
+        for (CandidateMessage c : skipped) {
+            assertTrue(MODEL.estimate(GenomeMessages.toDomain(c.getGenome())).flopsSyops() <= lowestProbed);
+        }
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (CandidateMessage c : gen) {
+            // What the scorer publishes: the candidate's flag copied into the score.
+            byte[] value = c.getSkipProbe() ? score(c) : probedScore(c);
+            out.addAll(h.onRecord(in(Topics.SCORES, "eg/" + c.getGenomeHash(), value), false));
+        }
+        assertEquals(10, candidates(out).size(), "gated candidates did not hold the generation back");
+    }
 }

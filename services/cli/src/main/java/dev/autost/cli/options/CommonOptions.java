@@ -3,6 +3,7 @@ package dev.autost.cli.options;
 import dev.autost.domain.model.Backbone;
 import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Objective;
+import dev.autost.domain.search.ProbeGate;
 import dev.autost.domain.search.TrainingSelection;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
@@ -152,8 +153,26 @@ public final class CommonOptions {
                 converter = Converter.class)
         Objective objective;
 
+        @Option(
+                names = "--probe-fraction",
+                paramLabel = "F",
+                description = "With a probe objective: probe only the best fraction F (0 < F <= 1) of each generation"
+                        + " by flops_syops; the rest rank below every probed candidate (default: ${DEFAULT-VALUE},"
+                        + " probe all).",
+                defaultValue = "1")
+        double probeFraction;
+
         public Objective objective() {
             return objective;
+        }
+
+        /** The gate, checked: a fraction outside (0, 1] is refused naming the option. */
+        public ProbeGate probeGate() {
+            try {
+                return new ProbeGate(probeFraction);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--probe-fraction must be in (0, 1], got " + probeFraction);
+            }
         }
 
         /** The domain's names and error message. */

@@ -11,6 +11,7 @@ import dev.autost.domain.search.Candidate;
 import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Objective;
 import dev.autost.domain.search.Outcome;
+import dev.autost.domain.search.ProbeGate;
 import dev.autost.domain.search.TrainingSelection;
 import dev.autost.domain.search.Trial;
 import dev.autost.domain.space.SearchSpace;
@@ -49,6 +50,7 @@ final class PipelineSearch {
             String strategy,
             String experimentId,
             Objective objective,
+            ProbeGate probeGate,
             int trainTopK,
             TrainingSelection trainSelection,
             int epochs,
@@ -107,6 +109,7 @@ final class PipelineSearch {
                         settings.generations(),
                         settings.parents())
                 .setObjective(request.objective().id())
+                .setProbeFraction(request.probeGate().fraction())
                 .setTrainTopK(request.trainTopK())
                 .setTrainSelection(request.trainSelection().id())
                 .setEpochs(request.epochs())

@@ -25,6 +25,7 @@ import dev.autost.domain.search.GenerationalSearch;
 import dev.autost.domain.search.Objective;
 import dev.autost.domain.search.OfflineSearch;
 import dev.autost.domain.search.ParetoEvolutionSearch;
+import dev.autost.domain.search.ProbeGate;
 import dev.autost.domain.search.Strategy;
 import dev.autost.domain.search.Trial;
 import dev.autost.domain.space.SearchSpace;
@@ -155,7 +156,7 @@ public final class SearchCommand implements Callable<Integer> {
         if (offline) {
             CostModel costs = new CostModel(s.modelSetting());
             GenerationalSearch search = Strategy.parse(strategy).create(new Feasibility(s, costs), settings);
-            ranking = OfflineSearch.run(search, offlineObjective(s, settings, costs), null);
+            ranking = OfflineSearch.runGenerations(search, offlineObjective(s, settings, costs), null);
             if (search instanceof ParetoEvolutionSearch p) {
                 ArrayNode front = summary.putArray("pareto_front");
                 p.paretoFront().forEach(t -> front.add(ResultsWriter.row(t)));
@@ -199,6 +200,7 @@ public final class SearchCommand implements Callable<Integer> {
         summary.put("space", s.name());
         summary.put("strategy", strategy);
         summary.put("objective", objective.objective().id());
+        summary.put("probe_fraction", objective.probeGate().fraction());
         summary.put("seed", seed);
         summary.put("population", settings.population());
         summary.put("generations", settings.generations());
@@ -221,11 +223,13 @@ public final class SearchCommand implements Callable<Integer> {
      * The objective in process: the cost model, and for a probe metric the prober's own probe
      * (same dataset, backbone, T, seed and images as the service), so both modes rank alike.
      */
-    private java.util.function.Function<dev.autost.domain.genome.Genome, dev.autost.domain.search.Outcome>
+    private java.util.function.Function<
+                    List<dev.autost.domain.search.Candidate>, List<dev.autost.domain.search.Outcome>>
             offlineObjective(SearchSpace s, EvolutionSettings settings, CostModel costs) {
         Objective o = objective.objective();
+        ProbeGate gate = objective.probeGate();
         if (!o.needsProbes()) {
-            return OfflineSearch.objective(costs, o, g -> java.util.Map.of());
+            return OfflineSearch.objective(costs, o, gate, g -> java.util.Map.of());
         }
         ExperimentPlan plan = ExperimentPlan.fromSpec(ExperimentPlan.specBuilder(
                         "offline", s, strategy, settings.seed(), settings.population(), settings.generations(), parents)
@@ -234,7 +238,7 @@ public final class SearchCommand implements Callable<Integer> {
                 .build());
         TrainerConfig t = trainer.template();
         ExperimentProbe probe = new ExperimentProbe(t.device(), t.dataDir(), TrainingRun.DEFAULT_PROXY_IMAGES);
-        return OfflineSearch.objective(costs, o, g -> probe.measure(plan, g));
+        return OfflineSearch.objective(costs, o, gate, g -> probe.measure(plan, g));
     }
 
     /** The options a search through Kafka reads, checked before anything starts. */
@@ -249,6 +253,7 @@ public final class SearchCommand implements Callable<Integer> {
                         ? experimentId
                         : "search-" + s.name() + "-" + settings.seed() + "-" + System.currentTimeMillis(),
                 objective.objective(),
+                objective.probeGate(),
                 trainTopK,
                 trainSelection.selection(),
                 training.epochs(),

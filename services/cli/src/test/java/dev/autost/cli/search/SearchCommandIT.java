@@ -95,6 +95,46 @@ class SearchCommandIT {
         }
     }
 
+    /** Probes gated to half of each generation: the same ranking both ways, 3 of 6 probed per generation. */
+    @Test
+    void search_sahdObjectiveWithProbeFraction_probesHalfOfEachGenerationAsOffline() throws Exception {
+        Path kafka = dir.resolve("gated-kafka");
+        Path offline = dir.resolve("gated-offline");
+        String[] search = {
+            "search",
+            "--space",
+            "fashion-micro",
+            "--objective",
+            "sahd",
+            "--probe-fraction",
+            "0.5",
+            "--seed",
+            "1",
+            "--population",
+            "6",
+            "--generations",
+            "1",
+            "--no-progress",
+            "--http-port",
+            "0"
+        };
+        CliRun k = CliRun.run(null, concat(search, "--out", kafka.toString()));
+        assertEquals(0, k.exitCode(), k.err());
+        CliRun o = CliRun.run(null, concat(search, "--offline", "--out", offline.toString()));
+        assertEquals(0, o.exitCode(), o.err());
+        assertEquals(
+                Files.readString(offline.resolve("results.json")), Files.readString(kafka.resolve("results.json")));
+        JsonNode results =
+                new ObjectMapper().readTree(kafka.resolve("results.json").toFile());
+        assertEquals(12, results.size());
+        for (int i = 0; i < results.size(); i++) {
+            JsonNode e = results.get(i);
+            // The probed six rank first; the gated six after them, with no probe metric.
+            assertEquals(i < 6, e.has("sahd"), e.toString());
+            assertEquals(i < 6, e.get("score").isNumber(), e.toString());
+        }
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);

@@ -93,6 +93,14 @@ public record Objective(String metric) {
         return new Outcome(v, cost, probes);
     }
 
+    /**
+     * The outcome of a candidate a {@link ProbeGate} left unprobed: below every probed one (minus
+     * infinity; ties keep ask order).
+     */
+    public Outcome unprobed(CostEstimate cost) {
+        return new Outcome(Double.NEGATIVE_INFINITY, cost, Map.of());
+    }
+
     @Override
     public String toString() {
         return metric;

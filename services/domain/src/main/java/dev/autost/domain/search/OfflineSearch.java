@@ -3,8 +3,10 @@ package dev.autost.domain.search;
 import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -25,18 +27,55 @@ public final class OfflineSearch {
 
     /**
      * {@code objective} over the cost model and, when it needs them, the probe metrics {@code
-     * probe} measures for a genome (not called otherwise).
+     * probe} measures for a genome: for the candidates of each generation that {@code gate} lets
+     * through; the others get {@link Objective#unprobed}. {@code probe} is not called for a
+     * cost-model objective.
      */
-    public static Function<Genome, Outcome> objective(
-            CostModel model, Objective objective, Function<Genome, Map<String, Double>> probe) {
-        return g -> {
-            CostEstimate c = model.estimate(g);
-            Outcome o = objective.outcome(c, objective.needsProbes() ? probe.apply(g) : Map.of());
-            if (o == null) {
-                throw new IllegalStateException("the probe of " + g.hash() + " did not measure " + objective);
+    public static Function<List<Candidate>, List<Outcome>> objective(
+            CostModel model, Objective objective, ProbeGate gate, Function<Genome, Map<String, Double>> probe) {
+        return generation -> {
+            Set<Long> skipped = objective.needsProbes() ? gate.skipped(generation, model) : Set.of();
+            List<Outcome> out = new ArrayList<>(generation.size());
+            for (Candidate c : generation) {
+                CostEstimate cost = model.estimate(c.genome());
+                if (skipped.contains(c.id())) {
+                    out.add(objective.unprobed(cost));
+                    continue;
+                }
+                Outcome o = objective.outcome(cost, objective.needsProbes() ? probe.apply(c.genome()) : Map.of());
+                if (o == null) {
+                    throw new IllegalStateException(
+                            "the probe of " + c.genome().hash() + " did not measure " + objective);
+                }
+                out.add(o);
             }
-            return o;
+            return out;
         };
+    }
+
+    /**
+     * Drives {@code strategy} to the end, evaluating each generation at once with {@code
+     * evaluation} (one outcome per candidate, in order).
+     *
+     * @param onGeneration called with the generation index after each generation is told
+     * @return the ranking, best first
+     */
+    public static List<Trial> runGenerations(
+            SearchStrategy strategy,
+            Function<List<Candidate>, List<Outcome>> evaluation,
+            Consumer<Integer> onGeneration) {
+        while (!strategy.isFinished()) {
+            int gen = strategy.generation();
+            List<Candidate> batch = strategy.ask();
+            List<Outcome> outcomes = evaluation.apply(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                strategy.tell(batch.get(i).id(), outcomes.get(i));
+            }
+            if (onGeneration != null) {
+                onGeneration.accept(gen);
+            }
+        }
+        return strategy.ranking();
     }
 
     /**
@@ -47,15 +86,9 @@ public final class OfflineSearch {
      */
     public static List<Trial> run(
             SearchStrategy strategy, Function<Genome, Outcome> objective, Consumer<Integer> onGeneration) {
-        while (!strategy.isFinished()) {
-            int gen = strategy.generation();
-            for (Candidate c : strategy.ask()) {
-                strategy.tell(c.id(), objective.apply(c.genome()));
-            }
-            if (onGeneration != null) {
-                onGeneration.accept(gen);
-            }
-        }
-        return strategy.ranking();
+        return runGenerations(
+                strategy,
+                batch -> batch.stream().map(c -> objective.apply(c.genome())).toList(),
+                onGeneration);
     }
 }

@@ -10,6 +10,11 @@ public final class CandidateMessages {
 
     /** The message the sampler publishes for {@code candidate} of {@code experimentId}. */
     public static CandidateMessage toProto(String experimentId, Candidate candidate) {
+        return toProto(experimentId, candidate, false);
+    }
+
+    /** As above; {@code skipProbe}: a probe gate leaves this candidate unprobed. */
+    public static CandidateMessage toProto(String experimentId, Candidate candidate, boolean skipProbe) {
         return CandidateMessage.newBuilder()
                 .setSchemaVersion(SchemaVersions.CURRENT)
                 .setExperimentId(experimentId)
@@ -17,6 +22,7 @@ public final class CandidateMessages {
                 .setGenome(GenomeMessages.toProto(candidate.genome()))
                 .setGeneration(candidate.generation())
                 .setSequence(candidate.id())
+                .setSkipProbe(skipProbe)
                 .build();
     }
 }

@@ -5,6 +5,7 @@ import dev.autost.domain.genome.Genome;
 import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Feasibility;
 import dev.autost.domain.search.Objective;
+import dev.autost.domain.search.ProbeGate;
 import dev.autost.domain.search.SearchExhaustedException;
 import dev.autost.domain.search.Strategy;
 import dev.autost.domain.search.TrainingSelection;
@@ -28,6 +29,7 @@ import java.util.Objects;
  * @param epochs       training epochs per trained candidate
  * @param dataset      training dataset name
  * @param objective    the metric the search maximises (default flops_syops, the paper's)
+ * @param probeGate    with a probe objective, which fraction of each generation is probed
  */
 public record ExperimentPlan(
         String experimentId,
@@ -38,7 +40,8 @@ public record ExperimentPlan(
         TrainingSelection trainSelection,
         int epochs,
         String dataset,
-        Objective objective) {
+        Objective objective,
+        ProbeGate probeGate) {
 
     /** ExperimentSpec option that, on a re-announced spec, stops the experiment. */
     public static final String STOPPED_OPTION = "stopped";
@@ -70,6 +73,7 @@ public record ExperimentPlan(
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(trainSelection, "trainSelection");
         Objects.requireNonNull(objective, "objective");
+        Objects.requireNonNull(probeGate, "probeGate");
     }
 
     /**
@@ -119,10 +123,12 @@ public record ExperimentPlan(
         EvolutionSettings settings;
         TrainingSelection selection;
         Objective objective;
+        ProbeGate gate;
         try {
             settings = b.build();
             selection = TrainingSelection.parse(spec.getTrainSelection());
             objective = Objective.parse(spec.getObjective());
+            gate = ProbeGate.of(spec.getProbeFraction());
         } catch (IllegalArgumentException e) {
             throw new InvalidExperimentException(e.getMessage());
         }
@@ -135,7 +141,8 @@ public record ExperimentPlan(
                 selection,
                 spec.getEpochs(),
                 spec.getDataset().isEmpty() ? "fashion-mnist" : spec.getDataset(),
-                objective);
+                objective,
+                gate);
     }
 
     /**

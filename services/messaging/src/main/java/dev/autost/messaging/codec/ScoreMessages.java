@@ -50,6 +50,7 @@ public final class ScoreMessages {
                 .putExtra(EXTRA_AC_OPS, cost.acOps())
                 .putExtra(EXTRA_MAC_OPS, cost.macOps())
                 .setScorerId(scorerId)
+                .setSkipProbe(candidate.getSkipProbe())
                 .build();
     }
 
@@ -94,12 +95,17 @@ public final class ScoreMessages {
     /**
      * The outcome under an experiment's objective, with the probe metrics the score carries; null
      * while the objective's metric is missing (a probe metric on a score the prober has not
-     * enriched yet). For {@code flops_syops} the same as {@link #outcome(Score, int)}.
+     * enriched yet); minus infinity for a candidate its probe gate skips. For {@code flops_syops}
+     * the same as {@link #outcome(Score, int)}.
      *
      * @throws IllegalArgumentException if the objective's metric is NaN
      */
     public static Outcome outcome(Score s, int syopsBatch, Objective objective) {
-        return objective.outcome(outcome(s, syopsBatch).cost(), probes(s));
+        CostEstimate cost = outcome(s, syopsBatch).cost();
+        if (objective.needsProbes() && s.getSkipProbe()) {
+            return objective.unprobed(cost); // gated out: told at once, below every probed candidate
+        }
+        return objective.outcome(cost, probes(s));
     }
 
     /** The probe metrics ({@link Objective#PROBE_METRICS}) a score carries, by name; empty if not probed. */
