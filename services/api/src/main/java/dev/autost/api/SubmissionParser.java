@@ -28,7 +28,7 @@ import java.util.UUID;
  * parents: 10
  * train_top_k: 0
  * train_selection: distinct-shapes   # or top-k (the paper's rule)
- * objective: flops_syops  # or flops_full, params, energy_pj, sahd, naswot, energy_init_pj
+ * objective: flops_syops  # or flops_full, params, energy_pj, sahd, naswot, energy_init_pj, rank-mean:A,B
  * probe_fraction: 1       # with a probe objective: the best fraction of a generation probed
  * epochs: 1
  * dataset: fashion-mnist

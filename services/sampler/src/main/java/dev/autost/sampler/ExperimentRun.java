@@ -5,7 +5,9 @@ import dev.autost.domain.search.Candidate;
 import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Feasibility;
 import dev.autost.domain.search.GenerationalSearch;
-import dev.autost.domain.search.Outcome;
+import dev.autost.domain.search.Objective;
+import dev.autost.domain.search.ObjectiveScorer;
+import dev.autost.domain.search.ObjectiveScorer.Measurement;
 import dev.autost.domain.search.ProbeGate;
 import dev.autost.domain.search.Strategy;
 import dev.autost.domain.search.Trial;
@@ -17,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -39,6 +40,7 @@ public final class ExperimentRun {
     private final GenerationalSearch strategy;
     private final Feasibility feasibility;
     private final ProbeGate gate;
+    private final ObjectiveScorer scorer;
     private final Map<String, Candidate> outstanding = new HashMap<>();
     private final Set<Long> skipProbe = new HashSet<>();
 
@@ -47,10 +49,12 @@ public final class ExperimentRun {
             Strategy strategy,
             Feasibility feasibility,
             EvolutionSettings settings,
+            Objective objective,
             ProbeGate gate) {
         this.experimentId = Objects.requireNonNull(experimentId, "experimentId");
         this.strategy = strategy.create(feasibility, settings);
         this.feasibility = feasibility;
+        this.scorer = new ObjectiveScorer(objective);
         this.gate = gate;
     }
 
@@ -61,40 +65,42 @@ public final class ExperimentRun {
                 plan.strategy(),
                 Feasibility.of(plan.space()),
                 plan.settings(),
+                plan.objective(),
                 plan.objective().needsProbes() ? plan.probeGate() : ProbeGate.ALL);
     }
 
-    /** A fresh run that probes everything it asks (or needs no probe); nothing asked yet. */
+    /** A fresh run on the paper's objective (flops_syops); nothing asked yet. */
     public static ExperimentRun start(
             String experimentId, SearchSpace space, Strategy strategy, EvolutionSettings settings) {
-        return new ExperimentRun(experimentId, strategy, Feasibility.of(space), settings, ProbeGate.ALL);
+        return new ExperimentRun(
+                experimentId, strategy, Feasibility.of(space), settings, Objective.DEFAULT, ProbeGate.ALL);
     }
 
     /**
      * Rebuilds a run from scores already known by hash, and returns it with the
      * candidates that still need a score (to publish again).
      */
-    public static Replayed replay(ExperimentPlan plan, Map<String, Outcome> knownScores) {
+    public static Replayed replay(ExperimentPlan plan, Map<String, Measurement> knownScores) {
         return replay(start(plan), knownScores);
     }
 
-    /** {@link #replay(ExperimentPlan, Map)} for a run that probes everything (or needs no probe). */
+    /** {@link #replay(ExperimentPlan, Map)} for a run on the paper's objective. */
     public static Replayed replay(
             String experimentId,
             SearchSpace space,
             Strategy strategy,
             EvolutionSettings settings,
-            Map<String, Outcome> knownScores) {
+            Map<String, Measurement> knownScores) {
         return replay(start(experimentId, space, strategy, settings), knownScores);
     }
 
-    private static Replayed replay(ExperimentRun run, Map<String, Outcome> knownScores) {
+    private static Replayed replay(ExperimentRun run, Map<String, Measurement> knownScores) {
         int replayed = 0;
         while (!run.isFinished()) {
             List<Candidate> batch = run.ask();
             List<Candidate> missing = new ArrayList<>();
             for (Candidate c : batch) {
-                Outcome known = knownScores.get(c.genome().hash());
+                Measurement known = knownScores.get(c.genome().hash());
                 if (known == null) {
                     missing.add(c);
                 } else {
@@ -126,8 +132,9 @@ public final class ExperimentRun {
         for (Candidate c : batch) {
             outstanding.put(c.genome().hash(), c);
         }
-        // One ask is one whole generation, so the gate sees the generation it ranks.
+        // One ask is one whole generation, so the gate and the objective see the generation.
         skipProbe.addAll(gate.skipped(batch, feasibility.costModel()));
+        scorer.asked(batch);
         return batch;
     }
 
@@ -137,20 +144,30 @@ public final class ExperimentRun {
     }
 
     /**
-     * Records a score. Returns the trial, or empty when the hash is not outstanding
-     * (a duplicate delivery, or a score from before a restart that was already told).
+     * Records what is known of an outstanding candidate and tells the strategy every outcome that
+     * became known: usually this candidate's, none while the measurement lacks the objective's
+     * metric (the candidate stays outstanding) or a rank-mean objective waits for the rest of its
+     * reference generation, and that whole generation when its last member arrives. Empty too when
+     * the hash is not outstanding (a duplicate delivery, or a score already told before a restart).
+     *
+     * @return the trials told now
      */
-    public Optional<Trial> onScore(String genomeHash, Outcome outcome) {
-        Candidate c = outstanding.remove(genomeHash);
-        if (c == null) {
-            return Optional.empty();
+    public List<Trial> onScore(String genomeHash, Measurement m) {
+        Candidate c = outstanding.get(genomeHash);
+        if (c == null || !scorer.complete(m)) {
+            return List.of();
         }
-        return Optional.of(strategy.tell(c.id(), outcome));
+        outstanding.remove(genomeHash);
+        List<Trial> told = new ArrayList<>();
+        for (ObjectiveScorer.Told t : scorer.offer(c.id(), m)) {
+            told.add(strategy.tell(t.candidateId(), t.outcome()));
+        }
+        return told;
     }
 
-    /** {@link #onScore(String, Outcome)} with the official objective: score = flops_syops. */
-    public Optional<Trial> onScore(String genomeHash, CostEstimate cost) {
-        return onScore(genomeHash, new Outcome(cost.flopsSyops(), cost));
+    /** {@link #onScore(String, Measurement)} of the cost model alone. */
+    public List<Trial> onScore(String genomeHash, CostEstimate cost) {
+        return onScore(genomeHash, Measurement.ofCost(cost));
     }
 
     public boolean isFinished() {

@@ -4,7 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.autost.domain.AutostException;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.search.Candidate;
-import dev.autost.domain.search.Outcome;
+import dev.autost.domain.search.ObjectiveScorer;
 import dev.autost.domain.search.SearchExhaustedException;
 import dev.autost.domain.search.Trial;
 import dev.autost.messaging.DeadLetters;
@@ -228,8 +228,9 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (run == null || plan == null || run.isFinished() || stopped.contains(score.getExperimentId())) {
             return List.of(); // another experiment's late duplicate, or one this sampler never ran
         }
-        Outcome outcome = ScoreMessages.outcome(score, plan.space().setting().syopsBatch(), plan.objective());
-        if (outcome == null) {
+        ObjectiveScorer.Measurement measured =
+                ScoreMessages.measurement(score, plan.space().setting().syopsBatch());
+        if (plan.objective().needsProbes() && !score.getSkipProbe() && !ScoreMessages.isProbed(score)) {
             if (waitingForProbes.add(plan.experimentId())) {
                 LOG.info(
                         "experiment {}: objective {} waits for the prober's measurements (autost service prober)",
@@ -238,8 +239,8 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             }
             return List.of(); // the prober's enriched score of this candidate follows
         }
-        if (run.onScore(score.getGenomeHash(), outcome).isEmpty()) {
-            return List.of(); // duplicate delivery
+        if (run.onScore(score.getGenomeHash(), measured).isEmpty()) {
+            return List.of(); // a duplicate delivery, or a rank-mean reference not complete yet
         }
         try {
             return advance(plan, run);
@@ -293,11 +294,13 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
 
     /** Rebuilds one experiment's run from the replayed scores and returns what is still to publish. */
     private List<ProducerRecord<byte[], byte[]>> resume(ExperimentPlan plan) {
-        Map<String, Outcome> known = new HashMap<>();
+        Map<String, ObjectiveScorer.Measurement> known = new HashMap<>();
+        ObjectiveScorer completeness = new ObjectiveScorer(plan.objective());
         replayedScores.getOrDefault(plan.experimentId(), Map.of()).forEach((hash, s) -> {
-            Outcome o = ScoreMessages.outcome(s, plan.space().setting().syopsBatch(), plan.objective());
-            if (o != null) { // not probed yet: republished, scored and probed again
-                known.put(hash, o);
+            ObjectiveScorer.Measurement m =
+                    ScoreMessages.measurement(s, plan.space().setting().syopsBatch());
+            if (completeness.complete(m)) { // not probed yet: republished, scored and probed again
+                known.put(hash, m);
             }
         });
         ExperimentRun.Replayed r = ExperimentRun.replay(plan, known);

@@ -8,7 +8,7 @@ import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.search.Candidate;
 import dev.autost.domain.search.EvolutionSettings;
-import dev.autost.domain.search.Outcome;
+import dev.autost.domain.search.ObjectiveScorer.Measurement;
 import dev.autost.domain.search.Strategy;
 import dev.autost.domain.search.Trial;
 import dev.autost.domain.space.SearchSpace;
@@ -41,18 +41,18 @@ class ExperimentRunTest {
 
         // Score 7 generations and part of the 8th, remembering what was "published" as scores.
         ExperimentRun first = ExperimentRun.start("e2", SMALL, Strategy.EVOLUTION, SETTINGS);
-        Map<String, Outcome> published = new HashMap<>();
+        Map<String, Measurement> published = new HashMap<>();
         while (first.generation() < 7) {
             for (Candidate c : first.ask()) {
                 CostEstimate cost = MODEL.estimate(c.genome());
-                published.put(c.genome().hash(), new Outcome(cost.flopsSyops(), cost));
+                published.put(c.genome().hash(), Measurement.ofCost(cost));
                 first.onScore(c.genome().hash(), cost);
             }
         }
         List<Candidate> eighth = first.ask();
         for (Candidate c : eighth.subList(0, 20)) {
             CostEstimate cost = MODEL.estimate(c.genome());
-            published.put(c.genome().hash(), new Outcome(cost.flopsSyops(), cost));
+            published.put(c.genome().hash(), Measurement.ofCost(cost));
         }
 
         ExperimentRun.Replayed replayed = ExperimentRun.replay("e2", SMALL, Strategy.EVOLUTION, SETTINGS, published);

@@ -6,11 +6,10 @@ import dev.autost.cli.options.ApiOptions;
 import dev.autost.cli.options.CommonOptions.ProgressOption;
 import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.cli.pipeline.LocalServices;
-import dev.autost.domain.genome.Genome;
 import dev.autost.domain.search.Candidate;
 import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Objective;
-import dev.autost.domain.search.Outcome;
+import dev.autost.domain.search.ObjectiveScorer;
 import dev.autost.domain.search.ProbeGate;
 import dev.autost.domain.search.TrainingSelection;
 import dev.autost.domain.search.Trial;
@@ -215,17 +214,40 @@ final class PipelineSearch {
         return String.format("training: %d/%d trained%s%s", p.trained(), p.trainExpected(), epoch, p.runningLine());
     }
 
-    /** The scores as trials under the objective, best first (as the sampler ranked them). */
+    /**
+     * The scores as trials under the objective, best first (as the sampler ranked them): told to an
+     * {@link ObjectiveScorer} generation by generation in ask order, as the sampler told them.
+     */
     private List<Trial> trials(List<Score> scores) {
-        List<Trial> out = new ArrayList<>(scores.size());
+        java.util.SortedMap<Integer, List<Score>> byGeneration = new java.util.TreeMap<>();
         for (Score s : scores) {
-            Genome g = GenomeMessages.toDomain(s.getGenome());
-            Outcome o = ScoreMessages.outcome(s, request.space().setting().syopsBatch(), request.objective());
-            if (o == null) {
-                throw new IllegalStateException("the search finished but candidate " + s.getGenomeHash() + " has no "
-                        + request.objective() + " on " + dev.autost.messaging.Topics.SCORES);
+            byGeneration
+                    .computeIfAbsent(s.getGeneration(), g -> new ArrayList<>())
+                    .add(s);
+        }
+        ObjectiveScorer scorer = new ObjectiveScorer(request.objective());
+        java.util.Map<Long, Candidate> candidates = new java.util.HashMap<>();
+        List<Trial> out = new ArrayList<>(scores.size());
+        for (List<Score> generation : byGeneration.values()) {
+            generation.sort(java.util.Comparator.comparingLong(Score::getSequence));
+            List<Candidate> asked = new ArrayList<>();
+            for (Score s : generation) {
+                Candidate c = new Candidate(s.getSequence(), s.getGeneration(), GenomeMessages.toDomain(s.getGenome()));
+                asked.add(c);
+                candidates.put(c.id(), c);
             }
-            out.add(new Trial(new Candidate(s.getSequence(), s.getGeneration(), g), o));
+            scorer.asked(asked);
+            for (Score s : generation) {
+                ObjectiveScorer.Measurement m =
+                        ScoreMessages.measurement(s, request.space().setting().syopsBatch());
+                if (!scorer.complete(m)) {
+                    throw new IllegalStateException("the search finished but candidate " + s.getGenomeHash()
+                            + " has no " + request.objective() + " on " + dev.autost.messaging.Topics.SCORES);
+                }
+                for (ObjectiveScorer.Told t : scorer.offer(s.getSequence(), m)) {
+                    out.add(new Trial(candidates.get(t.candidateId()), t.outcome()));
+                }
+            }
         }
         out.sort(Trial.BEST_FIRST);
         return out;

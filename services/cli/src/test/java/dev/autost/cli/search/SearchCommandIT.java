@@ -95,9 +95,12 @@ class SearchCommandIT {
         }
     }
 
-    /** Probes gated to half of each generation: the same ranking both ways, 3 of 6 probed per generation. */
+    /**
+     * A rank-mean objective with probes gated to half of each generation: the same ranking both
+     * ways, 3 of 6 probed per generation and ranked first, scored by mean percentile.
+     */
     @Test
-    void search_sahdObjectiveWithProbeFraction_probesHalfOfEachGenerationAsOffline() throws Exception {
+    void search_rankMeanWithProbeFraction_probesHalfOfEachGenerationAsOffline() throws Exception {
         Path kafka = dir.resolve("gated-kafka");
         Path offline = dir.resolve("gated-offline");
         String[] search = {
@@ -105,7 +108,7 @@ class SearchCommandIT {
             "--space",
             "fashion-micro",
             "--objective",
-            "sahd",
+            "rank-mean:sahd,flops_syops",
             "--probe-fraction",
             "0.5",
             "--seed",
@@ -132,6 +135,10 @@ class SearchCommandIT {
             // The probed six rank first; the gated six after them, with no probe metric.
             assertEquals(i < 6, e.has("sahd"), e.toString());
             assertEquals(i < 6, e.get("score").isNumber(), e.toString());
+            if (i < 6) {
+                double score = e.get("score").asDouble();
+                assertTrue(score >= 0 && score <= 1, "a mean percentile: " + e);
+            }
         }
     }
 

@@ -1,22 +1,31 @@
 package dev.autost.domain.search;
 
 import dev.autost.domain.cost.CostEstimate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
- * The training-free metric a search maximises. Every metric is read the way the paper reads
- * FLOPs: a predictor of trained accuracy, so bigger is better (energy included; to trade accuracy
- * against energy use the {@code pareto} strategy).
+ * What a search maximises: one training-free metric, or the mean rank of several. Every metric is
+ * read the way the paper reads FLOPs: a predictor of trained accuracy, so bigger is better (energy
+ * included; to trade accuracy against energy use the {@code pareto} strategy).
  *
  * <p>Cost metrics come from the closed-form cost model, for every scored candidate. Probe metrics
  * are measured on the untrained network with one batch of real images (the prober service, or the
  * in-process probe of an offline search), so a search on one of them waits for the probe.
  *
- * @param metric the metric's name as in scores and reports
+ * <p>{@code rank-mean:a,b,...} scores a candidate by the mean, over the metrics, of its percentile
+ * among the experiment's first generation (a uniform sample of the feasible space): metrics on
+ * scales as different as FLOPs and log-determinants count alike, and a candidate's score never
+ * changes once given. {@link ObjectiveScorer} holds that reference.
+ *
+ * @param id      the name in specs, the API and the CLI: a metric, or {@code rank-mean:} and metrics
+ * @param metrics the metrics it reads (one, or at least two for rank-mean)
  */
-public record Objective(String metric) {
+public record Objective(String id, List<String> metrics) {
     /** FLOPs as the syops counter reports them: the paper's score. */
     public static final String FLOPS_SYOPS = "flops_syops";
 
@@ -35,48 +44,69 @@ public record Objective(String metric) {
     /** Metrics measured on the untrained network by a probe. */
     public static final List<String> PROBE_METRICS = List.of(SAHD, NASWOT, ENERGY_INIT_PJ);
 
+    /** Prefix of a rank-mean objective. */
+    public static final String RANK_MEAN = "rank-mean:";
+
     /** The paper's objective, and the default of every experiment. */
-    public static final Objective DEFAULT = new Objective(FLOPS_SYOPS);
+    public static final Objective DEFAULT = parse(FLOPS_SYOPS);
 
     public Objective {
-        Objects.requireNonNull(metric, "metric");
-        if (!COST_METRICS.contains(metric) && !PROBE_METRICS.contains(metric)) {
-            throw new IllegalArgumentException("objective '" + metric + "' is not one of " + String.join(", ", ids()));
-        }
+        Objects.requireNonNull(id, "id");
+        metrics = List.copyOf(metrics);
     }
 
     /**
-     * @param id a metric name; empty or null means {@link #DEFAULT}
+     * @param id a metric name or {@code rank-mean:a,b,...}; empty or null means {@link #DEFAULT}
      * @throws IllegalArgumentException naming the accepted values
      */
     public static Objective parse(String id) {
-        return id == null || id.isEmpty() ? DEFAULT : new Objective(id);
+        if (id == null || id.isEmpty()) {
+            return DEFAULT;
+        }
+        if (!id.startsWith(RANK_MEAN)) {
+            requireMetric(id, id);
+            return new Objective(id, List.of(id));
+        }
+        List<String> names = new ArrayList<>();
+        for (String part : id.substring(RANK_MEAN.length()).split(",", -1)) {
+            requireMetric(part.trim(), id);
+            names.add(part.trim());
+        }
+        if (new LinkedHashSet<>(names).size() != names.size() || names.size() < 2) {
+            throw new IllegalArgumentException("objective '" + id
+                    + "': rank-mean needs at least two different metrics, e.g. rank-mean:sahd,flops_syops");
+        }
+        return new Objective(RANK_MEAN + String.join(",", names), names);
     }
 
-    /** Every accepted objective name, cost metrics first. */
+    private static void requireMetric(String name, String id) {
+        if (!COST_METRICS.contains(name) && !PROBE_METRICS.contains(name)) {
+            throw new IllegalArgumentException("objective '" + id + "' is not one of " + String.join(", ", ids())
+                    + " or rank-mean:METRIC,METRIC[,...] of them");
+        }
+    }
+
+    /** Every metric an objective can name, cost metrics first. */
     public static List<String> ids() {
-        return java.util.stream.Stream.concat(COST_METRICS.stream(), PROBE_METRICS.stream())
-                .toList();
+        return Stream.concat(COST_METRICS.stream(), PROBE_METRICS.stream()).toList();
     }
 
-    /** The name in specs, the API and the CLI. */
-    public String id() {
-        return metric;
+    /** Whether this is a mean of ranks (which needs its experiment's first generation as reference). */
+    public boolean isRankMean() {
+        return id.startsWith(RANK_MEAN);
     }
 
     /** Whether a candidate's value needs a probe of the untrained network, not only the cost model. */
     public boolean needsProbes() {
-        return PROBE_METRICS.contains(metric);
+        return metrics.stream().anyMatch(PROBE_METRICS::contains);
     }
 
     /**
-     * The candidate's outcome under this objective, or {@code null} while its metric is not known
-     * yet (a probe metric before the probe answered).
+     * One metric of a candidate: the cost model's, or a probe's ({@code null} while not probed).
      *
-     * @param probes the probe metrics measured so far, by name
-     * @throws IllegalArgumentException if the metric is there but NaN (it would rank first)
+     * @throws IllegalArgumentException if the metric is NaN (it would rank first)
      */
-    public Outcome outcome(CostEstimate cost, Map<String, Double> probes) {
+    public static Double value(String metric, CostEstimate cost, Map<String, Double> probes) {
         Double v = switch (metric) {
             case FLOPS_SYOPS -> cost.flopsSyops();
             case "flops_full" -> (double) cost.flopsFull();
@@ -84,13 +114,25 @@ public record Objective(String metric) {
             case "energy_pj" -> cost.energyPj();
             default -> probes.get(metric);
         };
-        if (v == null) {
-            return null;
+        if (v != null && v.isNaN()) {
+            throw new IllegalArgumentException("metric " + metric + " is NaN");
         }
-        if (v.isNaN()) {
-            throw new IllegalArgumentException("objective " + metric + " is NaN");
+        return v;
+    }
+
+    /**
+     * The candidate's outcome under a single-metric objective, or {@code null} while its metric is
+     * not known yet (a probe metric before the probe answered).
+     *
+     * @throws IllegalStateException for a rank-mean objective (use {@link ObjectiveScorer})
+     * @throws IllegalArgumentException if the metric is NaN
+     */
+    public Outcome outcome(CostEstimate cost, Map<String, Double> probes) {
+        if (isRankMean()) {
+            throw new IllegalStateException(id + " scores against its experiment's first generation");
         }
-        return new Outcome(v, cost, probes);
+        Double v = value(metrics.get(0), cost, probes);
+        return v == null ? null : new Outcome(v, cost, probes);
     }
 
     /**
@@ -103,6 +145,6 @@ public record Objective(String metric) {
 
     @Override
     public String toString() {
-        return metric;
+        return id;
     }
 }

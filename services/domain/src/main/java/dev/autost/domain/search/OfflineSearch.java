@@ -3,7 +3,7 @@ package dev.autost.domain.search;
 import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,27 +29,23 @@ public final class OfflineSearch {
      * {@code objective} over the cost model and, when it needs them, the probe metrics {@code
      * probe} measures for a genome: for the candidates of each generation that {@code gate} lets
      * through; the others get {@link Objective#unprobed}. {@code probe} is not called for a
-     * cost-model objective.
+     * cost-model objective. One {@link ObjectiveScorer} per returned function: use it for one run.
      */
     public static Function<List<Candidate>, List<Outcome>> objective(
             CostModel model, Objective objective, ProbeGate gate, Function<Genome, Map<String, Double>> probe) {
+        ObjectiveScorer scorer = new ObjectiveScorer(objective);
         return generation -> {
+            scorer.asked(generation);
             Set<Long> skipped = objective.needsProbes() ? gate.skipped(generation, model) : Set.of();
-            List<Outcome> out = new ArrayList<>(generation.size());
+            Map<Long, Outcome> told = new HashMap<>();
             for (Candidate c : generation) {
-                CostEstimate cost = model.estimate(c.genome());
-                if (skipped.contains(c.id())) {
-                    out.add(objective.unprobed(cost));
-                    continue;
-                }
-                Outcome o = objective.outcome(cost, objective.needsProbes() ? probe.apply(c.genome()) : Map.of());
-                if (o == null) {
-                    throw new IllegalStateException(
-                            "the probe of " + c.genome().hash() + " did not measure " + objective);
-                }
-                out.add(o);
+                boolean skip = skipped.contains(c.id());
+                Map<String, Double> probes = objective.needsProbes() && !skip ? probe.apply(c.genome()) : Map.of();
+                ObjectiveScorer.Measurement m =
+                        new ObjectiveScorer.Measurement(model.estimate(c.genome()), probes, skip);
+                scorer.offer(c.id(), m).forEach(t -> told.put(t.candidateId(), t.outcome()));
             }
-            return out;
+            return generation.stream().map(c -> told.get(c.id())).toList();
         };
     }
 

@@ -82,4 +82,30 @@ class ObjectiveTest {
                 () -> Objective.parse("sahd").outcome(COST, Map.of("sahd", Double.NaN)));
         assertTrue(e.getMessage().contains("sahd"), e.getMessage());
     }
+
+    @Test
+    void parse_rankMean_isCanonicalAndNeedsProbesWhenAnyMetricDoes() {
+        Objective o = Objective.parse("rank-mean: sahd ,flops_syops");
+        assertEquals("rank-mean:sahd,flops_syops", o.id());
+        assertEquals(java.util.List.of("sahd", "flops_syops"), o.metrics());
+        assertTrue(o.isRankMean());
+        assertTrue(o.needsProbes());
+        assertFalse(Objective.parse("rank-mean:params,flops_full").needsProbes());
+    }
+
+    @Test
+    void parse_rankMeanOfOneRepeatedOrUnknownMetric_isRefusedNamingIt() {
+        for (String bad :
+                new String[] {"rank-mean:sahd", "rank-mean:sahd,sahd", "rank-mean:sahd,accuracy", "rank-mean:"}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> Objective.parse(bad), bad);
+            assertTrue(e.getMessage().contains(bad), e.getMessage());
+        }
+    }
+
+    @Test
+    void outcome_rankMean_needsTheScorersReference() {
+        assertThrows(
+                IllegalStateException.class,
+                () -> Objective.parse("rank-mean:params,flops_full").outcome(COST, Map.of()));
+    }
 }

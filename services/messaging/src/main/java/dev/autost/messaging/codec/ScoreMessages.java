@@ -5,6 +5,7 @@ import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.evaluation.Ranking;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.search.Objective;
+import dev.autost.domain.search.ObjectiveScorer;
 import dev.autost.domain.search.Outcome;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.CandidateMessage;
@@ -93,19 +94,12 @@ public final class ScoreMessages {
     }
 
     /**
-     * The outcome under an experiment's objective, with the probe metrics the score carries; null
-     * while the objective's metric is missing (a probe metric on a score the prober has not
-     * enriched yet); minus infinity for a candidate its probe gate skips. For {@code flops_syops}
-     * the same as {@link #outcome(Score, int)}.
-     *
-     * @throws IllegalArgumentException if the objective's metric is NaN
+     * What a score says of its candidate, for an {@link ObjectiveScorer}: the cost model's estimate
+     * (as {@link #outcome(Score, int)} rebuilds it), the probe metrics it carries and whether a
+     * probe gate skipped it.
      */
-    public static Outcome outcome(Score s, int syopsBatch, Objective objective) {
-        CostEstimate cost = outcome(s, syopsBatch).cost();
-        if (objective.needsProbes() && s.getSkipProbe()) {
-            return objective.unprobed(cost); // gated out: told at once, below every probed candidate
-        }
-        return objective.outcome(cost, probes(s));
+    public static ObjectiveScorer.Measurement measurement(Score s, int syopsBatch) {
+        return new ObjectiveScorer.Measurement(outcome(s, syopsBatch).cost(), probes(s), s.getSkipProbe());
     }
 
     /** The probe metrics ({@link Objective#PROBE_METRICS}) a score carries, by name; empty if not probed. */

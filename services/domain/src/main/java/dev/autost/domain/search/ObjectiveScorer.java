@@ -1,0 +1,166 @@
+package dev.autost.domain.search;
+
+import dev.autost.domain.cost.CostEstimate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * One experiment's {@link Objective} applied to its candidates' measurements, in the order they
+ * arrive: the sampler's, the offline search's and the results writer's single way to turn metrics
+ * into outcomes, so all three rank alike.
+ *
+ * <p>A single-metric objective scores a candidate as soon as its metric is there. A rank-mean
+ * objective first needs its reference, the experiment's first generation (a uniform sample of
+ * the feasible space): those candidates are held until all of them are measured, then scored
+ * together; every later candidate is scored against the same reference as it arrives. Scores
+ * never change once given, and depend only on the measurements, not their order.
+ *
+ * <p>Not thread-safe; one per run.
+ */
+public final class ObjectiveScorer {
+    /**
+     * What is known of one candidate.
+     *
+     * @param cost         the cost model's estimate
+     * @param probes       probe metrics by name (empty until probed)
+     * @param probeSkipped a {@link ProbeGate} left it unprobed on purpose
+     */
+    public record Measurement(CostEstimate cost, Map<String, Double> probes, boolean probeSkipped) {
+        public Measurement {
+            Objects.requireNonNull(cost, "cost");
+            probes = Map.copyOf(probes);
+        }
+
+        /** A measurement of the cost model alone. */
+        public static Measurement ofCost(CostEstimate cost) {
+            return new Measurement(cost, Map.of(), false);
+        }
+    }
+
+    /** A candidate's outcome, ready to be told. */
+    public record Told(long candidateId, Outcome outcome) {}
+
+    private final Objective objective;
+    private Set<Long> referenceIds;
+    private final Map<Long, Measurement> held = new TreeMap<>();
+    private Map<String, double[]> reference;
+
+    public ObjectiveScorer(Objective objective) {
+        this.objective = Objects.requireNonNull(objective, "objective");
+    }
+
+    public Objective objective() {
+        return objective;
+    }
+
+    /** Call with every generation as it is asked, before its measurements arrive. */
+    public void asked(List<Candidate> generation) {
+        if (referenceIds == null && !generation.isEmpty()) {
+            referenceIds = generation.stream().map(Candidate::id).collect(Collectors.toUnmodifiableSet());
+        }
+    }
+
+    /**
+     * Whether a measurement holds what the objective reads: a candidate of a probe objective is
+     * complete once probed or skipped by the gate.
+     */
+    public boolean complete(Measurement m) {
+        if (m.probeSkipped()) {
+            return true;
+        }
+        return objective.metrics().stream().allMatch(name -> Objective.value(name, m.cost(), m.probes()) != null);
+    }
+
+    /**
+     * Takes a complete measurement of an asked candidate and returns the outcomes that are now
+     * known: this candidate's, none while a rank-mean objective waits for the rest of its
+     * reference generation, or the whole reference generation at once (ascending ids).
+     *
+     * @throws IllegalArgumentException if the measurement is not {@linkplain #complete complete} or a
+     *     metric is NaN
+     */
+    public List<Told> offer(long candidateId, Measurement m) {
+        if (!complete(m)) {
+            throw new IllegalArgumentException("candidate " + candidateId + " has no " + objective + " yet");
+        }
+        if (!objective.isRankMean()) {
+            Outcome o = m.probeSkipped() && objective.needsProbes()
+                    ? objective.unprobed(m.cost())
+                    : objective.outcome(m.cost(), m.probes());
+            return List.of(new Told(candidateId, o));
+        }
+        if (reference != null) {
+            return List.of(new Told(candidateId, rankMean(m)));
+        }
+        if (referenceIds == null || !referenceIds.contains(candidateId)) {
+            throw new IllegalStateException(
+                    "candidate " + candidateId + " arrived before the reference generation was complete");
+        }
+        held.put(candidateId, m);
+        if (held.size() < referenceIds.size()) {
+            return List.of();
+        }
+        reference = new HashMap<>();
+        for (String name : objective.metrics()) {
+            reference.put(
+                    name,
+                    held.values().stream()
+                            .filter(r -> !(r.probeSkipped() && Objective.PROBE_METRICS.contains(name)))
+                            .map(r -> Objective.value(name, r.cost(), r.probes()))
+                            .filter(Objects::nonNull)
+                            .mapToDouble(Double::doubleValue)
+                            .sorted()
+                            .toArray());
+        }
+        List<Told> out = new ArrayList<>(held.size());
+        held.forEach((id, r) -> out.add(new Told(id, rankMean(r))));
+        held.clear();
+        return out;
+    }
+
+    /** Mean over the metrics of the candidate's mid-rank percentile in the reference (0..1). */
+    private Outcome rankMean(Measurement m) {
+        if (m.probeSkipped() && objective.needsProbes()) {
+            return objective.unprobed(m.cost());
+        }
+        double sum = 0;
+        for (String name : objective.metrics()) {
+            sum += percentile(reference.get(name), Objective.value(name, m.cost(), m.probes()));
+        }
+        return new Outcome(sum / objective.metrics().size(), m.cost(), m.probes());
+    }
+
+    /** (values below + half the values equal) / all; 0.5 with no reference values. */
+    static double percentile(double[] sorted, double v) {
+        if (sorted.length == 0) {
+            return 0.5;
+        }
+        int below = lowerBound(sorted, v);
+        int notAbove = lowerBound(sorted, Math.nextUp(v));
+        if (v == Double.POSITIVE_INFINITY) {
+            notAbove = sorted.length;
+        }
+        return (below + 0.5 * (notAbove - below)) / sorted.length;
+    }
+
+    /** Index of the first value >= v. */
+    private static int lowerBound(double[] sorted, double v) {
+        int lo = 0;
+        int hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < v) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+}
