@@ -7,13 +7,13 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every AutoST-specific meter, named once. Micrometer names with dots become Prometheus names
  * with underscores, base units and {@code _total} on counters: {@code autost.candidates.scored}
  * is scraped as {@code autost_candidates_scored_total}. Labels are low-cardinality: service,
- * topic, device, and the experiment id (a handful per cluster) on the per-experiment gauges.
+ * topic, device, and on the per-experiment gauges the experiment id of at most {@link
+ * #EXPERIMENT_SERIES} experiments (the most recently updated; older series are removed).
  * Thread-safe.
  */
 public final class AutostMeters {
@@ -30,14 +30,23 @@ public final class AutostMeters {
     public static final String TRAINER_EPOCH = "autost.trainer.epoch";
     public static final String TRAINER_IMAGES_PER_SECOND = "autost.trainer.images.per.second";
 
+    /** Experiments with per-experiment series at once: a dashboard's worth, whatever the history. */
+    public static final int EXPERIMENT_SERIES = 50;
+
     private final MeterRegistry registry;
-    private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
-    private final Map<String, double[]> bestScores = new ConcurrentHashMap<>();
-    private final Map<String, double[]> bestAccuracies = new ConcurrentHashMap<>();
+    private final BoundedGauges generations;
+    private final BoundedGauges bestScores;
+    private final BoundedGauges bestAccuracies;
     private final Map<String, double[]> imagesPerSecond = new ConcurrentHashMap<>();
 
     public AutostMeters(MeterRegistry registry) {
         this.registry = registry;
+        this.generations = new BoundedGauges(
+                registry, SEARCH_GENERATION, "Generation of the experiment's search", "experiment", EXPERIMENT_SERIES);
+        this.bestScores = new BoundedGauges(
+                registry, SEARCH_BEST_SCORE, "Best training-free score so far", "experiment", EXPERIMENT_SERIES);
+        this.bestAccuracies = new BoundedGauges(
+                registry, TRAIN_ACCURACY_BEST, "Best test accuracy so far", "experiment", EXPERIMENT_SERIES);
     }
 
     /** Meters that go nowhere: for code run without an HTTP endpoint (tests, the CLI's offline modes). */
@@ -100,27 +109,17 @@ public final class AutostMeters {
 
     /** The generation an experiment's search is in. */
     public void searchGeneration(String experiment, long generation) {
-        generations
-                .computeIfAbsent(experiment, e -> {
-                    AtomicLong v = new AtomicLong();
-                    Gauge.builder(SEARCH_GENERATION, v, AtomicLong::get)
-                            .description("Generation of the experiment's search")
-                            .tag("experiment", e)
-                            .register(registry);
-                    return v;
-                })
-                .set(generation);
+        generations.set(experiment, generation);
     }
 
     /** The best training-free score an experiment found so far. */
     public void searchBestScore(String experiment, double score) {
-        holder(bestScores, SEARCH_BEST_SCORE, "Best training-free score so far", "experiment", experiment)[0] = score;
+        bestScores.set(experiment, score);
     }
 
     /** The best test accuracy among an experiment's trained candidates. */
     public void bestAccuracy(String experiment, double accuracy) {
-        holder(bestAccuracies, TRAIN_ACCURACY_BEST, "Best test accuracy so far", "experiment", experiment)[0] =
-                accuracy;
+        bestAccuracies.set(experiment, accuracy);
     }
 
     /** Training images processed on {@code device} (cpu, gpu). */

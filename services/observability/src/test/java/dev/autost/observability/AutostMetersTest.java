@@ -1,0 +1,44 @@
+package dev.autost.observability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+class AutostMetersTest {
+    @Test
+    void perExperimentGauges_keepOnlyTheMostRecentlyUpdatedExperiments() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AutostMeters meters = new AutostMeters(registry);
+        int experiments = AutostMeters.EXPERIMENT_SERIES + 30;
+        for (int i = 0; i < experiments; i++) {
+            meters.searchGeneration("e" + i, i);
+            meters.searchBestScore("e" + i, i);
+            meters.searchGeneration("e0", 7); // the first experiment keeps running
+        }
+        assertEquals(
+                AutostMeters.EXPERIMENT_SERIES,
+                registry.find(AutostMeters.SEARCH_GENERATION).gauges().size());
+        assertEquals(
+                AutostMeters.EXPERIMENT_SERIES,
+                registry.find(AutostMeters.SEARCH_BEST_SCORE).gauges().size());
+        assertEquals(
+                7.0,
+                registry.get(AutostMeters.SEARCH_GENERATION)
+                        .tag("experiment", "e0")
+                        .gauge()
+                        .value());
+        assertEquals(
+                experiments - 1.0,
+                registry.get(AutostMeters.SEARCH_GENERATION)
+                        .tag("experiment", "e" + (experiments - 1))
+                        .gauge()
+                        .value());
+        assertNull(
+                registry.find(AutostMeters.SEARCH_GENERATION)
+                        .tag("experiment", "e1")
+                        .gauge(),
+                "evicted");
+    }
+}
