@@ -68,13 +68,17 @@ public final class TrainerVerticle extends LoopVerticle {
     @Override
     protected ServiceLoop createLoop() {
         DjlSettings.applyDefaults();
+        TrainedResults trained = new TrainedResults(
+                KafkaClients.replayingConsumer(config.bootstrapServers(), config.trainerId() + "-results"),
+                java.time.Duration.ofSeconds(30));
         TrainingHandler handler = new TrainingHandler(
                 config,
-                new TrainingJob(config, datasets, meters),
+                new TrainingJob(config, datasets, meters, trained::find),
                 new DeadLetters(
                         SERVICE,
                         clock,
-                        topic -> meters.deadLetters(SERVICE, topic).increment()));
+                        topic -> meters.deadLetters(SERVICE, topic).increment()),
+                trained);
         loop = new CommittingLoop(
                 "trainer " + config.trainerId(),
                 KafkaClients.groupConsumer(

@@ -43,14 +43,33 @@ final class TrainingHandler implements CommittingLoop.Handler {
             ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
             "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
 
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
     private final TrainerConfig config;
     private final TrainingJob job;
     private final DeadLetters deadLetters;
+    private final TrainedResults trained;
 
-    TrainingHandler(TrainerConfig config, TrainingJob job, DeadLetters deadLetters) {
+    /** @param trained the results the job may reuse (started here), or null for none */
+    TrainingHandler(TrainerConfig config, TrainingJob job, DeadLetters deadLetters, TrainedResults trained) {
         this.config = Objects.requireNonNull(config, "config");
         this.job = Objects.requireNonNull(job, "job");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.trained = trained;
+    }
+
+    @Override
+    public void onStart() {
+        if (trained != null) {
+            trained.start();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (trained != null) {
+            trained.close(CLOSE_TIMEOUT);
+        }
     }
 
     /** One request at a time, worked off the loop thread, committed synchronously; stops after max-requests. */

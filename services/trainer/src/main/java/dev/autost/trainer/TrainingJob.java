@@ -18,9 +18,11 @@ import dev.autost.proto.v1.TrainProgress;
 import dev.autost.proto.v1.TrainRequest;
 import dev.autost.proto.v1.TrainResult;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +30,13 @@ import org.slf4j.LoggerFactory;
  * Trains the architecture of one {@link TrainRequest} and turns every outcome into a
  * {@link TrainResult}: OK with accuracy, loss, images/s and firing rates, or FAILED with the
  * reason (a diverging loss, a genome that cannot be built, missing data, a job that ended its
- * process {@value JobAttempts#MAX} times: {@link JobAttempts}). Runs on the thread that calls it:
- * the DJL trainer is bound to one thread.
+ * process {@value JobAttempts#MAX} times: {@link JobAttempts}). A request whose training the
+ * cluster already holds (same {@linkplain #trainingKey training key}, found by {@code trained}) is
+ * not trained again: its result is that one's, with {@code reused_from} naming the experiment that
+ * trained it. Runs on the thread that calls it: the DJL trainer is bound to one thread.
  */
-record TrainingJob(TrainerConfig config, Datasets datasets, AutostMeters meters) {
+record TrainingJob(
+        TrainerConfig config, Datasets datasets, AutostMeters meters, Function<String, Optional<TrainResult>> trained) {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
     /** In-epoch progress at most this often per job: enough to watch, few records. */
     static final java.time.Duration PROGRESS_INTERVAL = java.time.Duration.ofSeconds(10);
@@ -119,6 +124,21 @@ record TrainingJob(TrainerConfig config, Datasets datasets, AutostMeters meters)
                     .optCheckpointDir(checkpointDir)
                     .optProxyImages(TrainingRun.DEFAULT_PROXY_IMAGES)
                     .build();
+            String key = trainingKey(req, run, config.limitTrain(), config.limitTest());
+            result.setTrainingKey(key);
+            Optional<TrainResult> earlier = earlierTraining(key);
+            if (earlier.isPresent()) {
+                LOG.info(
+                        "{}/{}: reusing the training of {} (same genome, data, backbone, T and recipe)",
+                        req.getExperimentId(),
+                        req.getGenomeHash(),
+                        earlier.get().getExperimentId());
+                return earlier.get().toBuilder()
+                        .setExperimentId(req.getExperimentId())
+                        .setGenomeHash(req.getGenomeHash())
+                        .setReusedFrom(earlier.get().getExperimentId())
+                        .build();
+            }
             MemoryEstimate memory = MemoryEstimate.of(genome, run.setting(), run.recipe());
             if (config.jobMemoryBudget() > 0 && memory.jobBytes() > config.jobMemoryBudget()) {
                 // Refused before anything is built: a genome too large for the pod would otherwise
@@ -211,6 +231,40 @@ record TrainingJob(TrainerConfig config, Datasets datasets, AutostMeters meters)
             // A linkage or assertion error is this job's, not the process's: fail the job, go on.
             LOG.error("training {}/{} failed with an error", req.getExperimentId(), req.getGenomeHash(), e);
             return failed(result, "unexpected error: " + e);
+        }
+    }
+
+    /** The cluster's result with this key, if any; a lookup that fails trains anyway (reuse only saves time). */
+    private Optional<TrainResult> earlierTraining(String key) {
+        try {
+            return trained.apply(key);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot look up earlier trainings ({}); training anyway", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * What a request trains, as 16 hex digits of SHA-256 over the genome hash, the dataset and the
+     * worker's limits on it, the backbone, T and the whole recipe as it runs (epochs, seed,
+     * schedule, augmentation): equal keys train the same network the same way. The device is not
+     * in it: a result trained on a GPU serves a CPU lab and back.
+     */
+    static String trainingKey(TrainRequest req, TrainingRun run, int limitTrain, int limitTest) {
+        String canonical = String.join(
+                "|",
+                req.getGenomeHash(),
+                req.getDataset().isEmpty() ? "fashion-mnist" : req.getDataset(),
+                "limit_train=" + limitTrain,
+                "limit_test=" + limitTest,
+                run.setting().toString(),
+                run.recipe().toString());
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 

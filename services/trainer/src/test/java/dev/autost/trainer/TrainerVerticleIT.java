@@ -310,4 +310,36 @@ class TrainerVerticleIT {
         }
         return out;
     }
+
+    @Test
+    void sameTrainingForAnotherExperiment_isReusedNotTrainedAgain() throws Exception {
+        deploy(new TrainerVerticle(config("t-reuse", "it-reuse")));
+        send("reuse-a/" + GENOME.hash(), request("reuse-a", 1).toByteArray());
+        TrainResult a = TrainResult.parseFrom(
+                read(Topics.TRAIN_RESULTS, "reuse-a/", l -> !l.isEmpty()).get(0).value());
+        assertEquals(TrainResult.Status.OK, a.getStatus(), a.getFailureReason());
+        assertEquals("", a.getReusedFrom());
+        assertEquals(16, a.getTrainingKey().length(), a.getTrainingKey());
+
+        send("reuse-b/" + GENOME.hash(), request("reuse-b", 1).toByteArray());
+        send("reuse-c/" + GENOME.hash(), request("reuse-c", 2).toByteArray()); // another recipe: 2 epochs
+        TrainResult b = TrainResult.parseFrom(
+                read(Topics.TRAIN_RESULTS, "reuse-b/", l -> !l.isEmpty()).get(0).value());
+        TrainResult c = TrainResult.parseFrom(
+                read(Topics.TRAIN_RESULTS, "reuse-c/", l -> !l.isEmpty()).get(0).value());
+        assertEquals("reuse-a", b.getReusedFrom());
+        assertEquals("reuse-b", b.getExperimentId());
+        assertEquals(a.getTrainingKey(), b.getTrainingKey());
+        assertEquals(a.getTestAccuracy(), b.getTestAccuracy());
+        assertEquals("", c.getReusedFrom(), "2 epochs are another training");
+        assertTrue(!c.getTrainingKey().equals(a.getTrainingKey()));
+        // reuse-b was never trained: the only progress of this genome is reuse-a's and reuse-c's.
+        List<ConsumerRecord<byte[], byte[]>> progress =
+                read(Topics.TRAIN_PROGRESS, "reuse-", l -> l.stream().anyMatch(r -> keyOf(r).startsWith("reuse-c/")));
+        assertTrue(progress.stream().noneMatch(r -> keyOf(r).startsWith("reuse-b/")), "reuse-b trained nothing");
+    }
+
+    private static String keyOf(ConsumerRecord<byte[], byte[]> r) {
+        return new String(r.key(), StandardCharsets.UTF_8);
+    }
 }

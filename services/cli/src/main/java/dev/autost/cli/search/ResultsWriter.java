@@ -96,6 +96,9 @@ final class ResultsWriter {
                 row.put("failure_reason", r.getFailureReason());
             }
             row.put("worker", r.getWorkerId());
+            if (!r.getReusedFrom().isEmpty()) {
+                row.put("reused_from", r.getReusedFrom()); // trained once, for that experiment
+            }
             rows.add(row);
         }
         ArrayNode corr = root.putArray("correlations");
@@ -133,7 +136,9 @@ final class ResultsWriter {
                         String.format("%,.0f", t.score()),
                         ok ? String.format("%.4f", r.getTestAccuracy()) : "-",
                         ok ? String.format("%.0f", r.getImagesPerSecond()) : "-",
-                        ok ? "ok" : "failed: " + r.getFailureReason());
+                        !ok
+                                ? "failed: " + r.getFailureReason()
+                                : r.getReusedFrom().isEmpty() ? "ok" : "ok, reused from " + r.getReusedFrom());
             }
         }
     }
