@@ -11,6 +11,8 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads whole topics with a group-less consumer: every partition assigned, read from the
@@ -20,6 +22,10 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class TopicReader {
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final Logger LOG = LoggerFactory.getLogger(TopicReader.class);
+
+    /** How often a long read says how far it got. */
+    static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(10);
 
     /** What to do with each poll's records; may send outputs, hence may be interrupted. */
     @FunctionalInterface
@@ -41,7 +47,7 @@ public final class TopicReader {
      * Assigns every partition of {@code topics} to {@code consumer} and seeks to the beginning.
      *
      * @param consumer a consumer without group id and without auto commit
-     * @param timeout  bound of metadata calls and of one {@link #readToEnd}
+     * @param timeout  bound of metadata calls, and of a stall (no record) in {@link #readToEnd}
      * @throws MessagingException if a topic does not exist
      */
     public static TopicReader fromStart(
@@ -81,20 +87,51 @@ public final class TopicReader {
 
     /**
      * Polls until every partition reaches the end offsets taken now, handing each poll's
-     * records to {@code sink}.
+     * records to {@code sink}. The timeout bounds a stall, not the read: each poll that brings
+     * records starts it again, so a service with months of history replays however long that
+     * takes, while a broker that stops answering is still noticed. Long reads log their progress
+     * every {@link #PROGRESS_LOG_INTERVAL}.
      *
      * @param keepGoing polled between polls; false ends the read early (a service stopping)
-     * @throws MessagingException if the end is not reached within the timeout
+     * @throws MessagingException if no record arrives for the timeout before the end is reached
      */
     public void readToEnd(Sink sink, BooleanSupplier keepGoing) throws InterruptedException {
         Map<TopicPartition, Long> end = endOffsets();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long stallDeadline = start + timeout.toNanos();
+        long nextLog = start + PROGRESS_LOG_INTERVAL.toNanos();
+        long read = 0;
         while (keepGoing.getAsBoolean() && !reached(end)) {
-            if (System.nanoTime() > deadline) {
+            long now = System.nanoTime();
+            if (now > stallDeadline) {
                 throw new MessagingException(
-                        "could not read " + partitions + " to their end offsets " + end + " within " + timeout, null);
+                        "no record for " + timeout + " while reading " + partitions + " to their end offsets " + end
+                                + " (" + read + " records read, " + remaining(end) + " to go)",
+                        null);
             }
-            sink.accept(consumer.poll(POLL));
+            if (now > nextLog) {
+                LOG.info("reading {}: {} records read, {} to go", topicNames(), read, remaining(end));
+                nextLog = now + PROGRESS_LOG_INTERVAL.toNanos();
+            }
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+            if (!records.isEmpty()) {
+                read += records.count();
+                stallDeadline = System.nanoTime() + timeout.toNanos();
+            }
+            sink.accept(records);
         }
+    }
+
+    /** Records between the consumer's positions and {@code end}. */
+    private long remaining(Map<TopicPartition, Long> end) {
+        long n = 0;
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            n += Math.max(0, e.getValue() - consumer.position(e.getKey(), timeout));
+        }
+        return n;
+    }
+
+    private List<String> topicNames() {
+        return partitions.stream().map(TopicPartition::topic).distinct().toList();
     }
 }
