@@ -1,5 +1,9 @@
 package dev.autost.prober;
 
+import static dev.autost.messaging.ConfigChecks.requireBootstrapServers;
+import static dev.autost.messaging.ConfigChecks.requirePositive;
+import static dev.autost.messaging.ConfigChecks.requireText;
+
 import dev.autost.models.train.TrainingRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +46,7 @@ public record ProberConfig(
     public static final int MAX_POLL_RECORDS_LIMIT = 256;
 
     public ProberConfig {
-        bootstrapServers = requireText(bootstrapServers, "bootstrapServers");
+        bootstrapServers = requireBootstrapServers(bootstrapServers);
         groupId = requireText(groupId, "groupId");
         proberId = requireText(proberId, "proberId");
         device = requireText(device, "device");
@@ -85,20 +89,5 @@ public record ProberConfig(
     public ProberConfig withDataDir(Optional<Path> value) {
         return new ProberConfig(
                 bootstrapServers, groupId, proberId, device, images, value, maxPollRecords, pollTimeout, startTimeout);
-    }
-
-    private static String requireText(String value, String field) {
-        Objects.requireNonNull(value, field);
-        if (value.isBlank()) {
-            throw new IllegalArgumentException(field + " must not be blank but was '" + value + "'");
-        }
-        return value.trim();
-    }
-
-    private static void requirePositive(Duration value, String field) {
-        Objects.requireNonNull(value, field);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(field + " must be positive but was " + value);
-        }
     }
 }

@@ -1,7 +1,10 @@
 package dev.autost.scorer;
 
+import static dev.autost.messaging.ConfigChecks.requireBootstrapServers;
+import static dev.autost.messaging.ConfigChecks.requirePositive;
+import static dev.autost.messaging.ConfigChecks.requireText;
+
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Settings of one scorer instance. Immutable; validated when built, with messages naming the
@@ -38,14 +41,7 @@ public record ScorerConfig(
     public static final int MAX_POLL_RECORDS_LIMIT = 10_000;
 
     public ScorerConfig {
-        bootstrapServers = requireText(bootstrapServers, "bootstrapServers");
-        for (String server : bootstrapServers.split(",")) {
-            int colon = server.trim().lastIndexOf(':');
-            if (colon <= 0 || !isPort(server.trim().substring(colon + 1))) {
-                throw new IllegalArgumentException(
-                        "bootstrapServers must be host:port[,host:port...] but was '" + bootstrapServers + "'");
-            }
-        }
+        bootstrapServers = requireBootstrapServers(bootstrapServers);
         groupId = requireText(groupId, "groupId");
         scorerId = requireText(scorerId, "scorerId");
         if (maxPollRecords < 1 || maxPollRecords > MAX_POLL_RECORDS_LIMIT) {
@@ -77,29 +73,5 @@ public record ScorerConfig(
 
     public ScorerConfig withMaxPollRecords(int value) {
         return new ScorerConfig(bootstrapServers, groupId, scorerId, value, pollTimeout, startTimeout);
-    }
-
-    private static String requireText(String value, String field) {
-        Objects.requireNonNull(value, field);
-        if (value.isBlank()) {
-            throw new IllegalArgumentException(field + " must not be blank but was '" + value + "'");
-        }
-        return value.trim();
-    }
-
-    private static void requirePositive(Duration value, String field) {
-        Objects.requireNonNull(value, field);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(field + " must be positive but was " + value);
-        }
-    }
-
-    private static boolean isPort(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            return port > 0 && port <= 65_535;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 }

@@ -55,34 +55,7 @@ class SearchCommandIT {
      */
     @Test
     void search_sahdObjective_ranksBySahdThroughKafkaAsOffline() throws Exception {
-        Path kafka = dir.resolve("sahd-kafka");
-        Path offline = dir.resolve("sahd-offline");
-        String[] search = {
-            "search",
-            "--space",
-            "fashion-micro",
-            "--objective",
-            "sahd",
-            "--seed",
-            "1",
-            "--population",
-            "6",
-            "--generations",
-            "1",
-            "--no-progress",
-            "--http-port",
-            "0"
-        };
-        CliRun k = CliRun.run(null, concat(search, "--out", kafka.toString()));
-        assertEquals(0, k.exitCode(), k.err());
-        assertTrue(k.out().contains("objective sahd"), k.out());
-        CliRun o = CliRun.run(null, concat(search, "--offline", "--out", offline.toString()));
-        assertEquals(0, o.exitCode(), o.err());
-        assertEquals(
-                Files.readString(offline.resolve("results.json")), Files.readString(kafka.resolve("results.json")));
-
-        JsonNode results =
-                new ObjectMapper().readTree(kafka.resolve("results.json").toFile());
+        JsonNode results = searchBothWays("sahd", "--objective", "sahd");
         assertEquals(12, results.size());
         double previous = Double.POSITIVE_INFINITY;
         for (JsonNode entry : results) {
@@ -101,34 +74,8 @@ class SearchCommandIT {
      */
     @Test
     void search_rankMeanWithProbeFraction_probesHalfOfEachGenerationAsOffline() throws Exception {
-        Path kafka = dir.resolve("gated-kafka");
-        Path offline = dir.resolve("gated-offline");
-        String[] search = {
-            "search",
-            "--space",
-            "fashion-micro",
-            "--objective",
-            "rank-mean:sahd,flops_syops",
-            "--probe-fraction",
-            "0.5",
-            "--seed",
-            "1",
-            "--population",
-            "6",
-            "--generations",
-            "1",
-            "--no-progress",
-            "--http-port",
-            "0"
-        };
-        CliRun k = CliRun.run(null, concat(search, "--out", kafka.toString()));
-        assertEquals(0, k.exitCode(), k.err());
-        CliRun o = CliRun.run(null, concat(search, "--offline", "--out", offline.toString()));
-        assertEquals(0, o.exitCode(), o.err());
-        assertEquals(
-                Files.readString(offline.resolve("results.json")), Files.readString(kafka.resolve("results.json")));
         JsonNode results =
-                new ObjectMapper().readTree(kafka.resolve("results.json").toFile());
+                searchBothWays("gated", "--objective", "rank-mean:sahd,flops_syops", "--probe-fraction", "0.5");
         assertEquals(12, results.size());
         for (int i = 0; i < results.size(); i++) {
             JsonNode e = results.get(i);
@@ -140,6 +87,25 @@ class SearchCommandIT {
                 assertTrue(score >= 0 && score <= 1, "a mean percentile: " + e);
             }
         }
+    }
+
+    /**
+     * A small fashion-micro search (seed 1, 6 x 2 generations) with {@code options}, through Kafka
+     * and in process: asserts both succeed with the same results.json and returns it.
+     */
+    private JsonNode searchBothWays(String name, String... options) throws Exception {
+        Path kafka = dir.resolve(name + "-kafka");
+        Path offline = dir.resolve(name + "-offline");
+        String[] search = concat(
+                new String[] {"search", "--space", "fashion-micro", "--seed", "1", "--population", "6"},
+                concat(options, "--generations", "1", "--no-progress", "--http-port", "0"));
+        CliRun k = CliRun.run(null, concat(search, "--out", kafka.toString()));
+        assertEquals(0, k.exitCode(), k.err());
+        CliRun o = CliRun.run(null, concat(search, "--offline", "--out", offline.toString()));
+        assertEquals(0, o.exitCode(), o.err());
+        assertEquals(
+                Files.readString(offline.resolve("results.json")), Files.readString(kafka.resolve("results.json")));
+        return new ObjectMapper().readTree(kafka.resolve("results.json").toFile());
     }
 
     private static String[] concat(String[] a, String... b) {
