@@ -6,6 +6,7 @@ import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.ServiceLoop;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.ExperimentPlan;
+import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
@@ -332,13 +333,13 @@ public final class ApiVerticle extends LoopVerticle {
         withExperiment(ctx, e -> {
             int limit = intParam(ctx, "limit", 50);
             String by = Optional.ofNullable(ctx.request().getParam("by")).orElse("score");
-            List<Score> ranking = e.ranking();
+            List<ScoreMessages.Ranked> ranking = e.ranking();
             Map<String, TrainResult> results = e.results();
             if (by.equals("accuracy")) {
                 ranking = ranking.stream()
-                        .filter(s -> ok(results.get(s.getGenomeHash())))
-                        .sorted(java.util.Comparator.comparingDouble(
-                                (Score s) -> -results.get(s.getGenomeHash()).getTestAccuracy()))
+                        .filter(r -> ok(results.get(r.score().getGenomeHash())))
+                        .sorted(java.util.Comparator.comparingDouble((ScoreMessages.Ranked r) ->
+                                -results.get(r.score().getGenomeHash()).getTestAccuracy()))
                         .toList();
             } else if (!by.equals("score")) {
                 error(ctx, 400, "by: expected score or accuracy, got " + by);
@@ -346,11 +347,25 @@ public final class ApiVerticle extends LoopVerticle {
             }
             JsonArray rows = new JsonArray();
             for (int i = 0; i < Math.min(limit, ranking.size()); i++) {
-                rows.add(ApiResponses.row(
-                        i + 1, ranking.get(i), results.get(ranking.get(i).getGenomeHash())));
+                ScoreMessages.Ranked r = ranking.get(i);
+                rows.add(
+                        ApiResponses.row(i + 1, r.score(), results.get(r.score().getGenomeHash()))
+                                .put("score", jsonNumber(r.outcome().score())));
             }
-            json(ctx, 200, new JsonObject().put("id", e.id()).put("by", by).put("rows", rows));
+            json(
+                    ctx,
+                    200,
+                    new JsonObject()
+                            .put("id", e.id())
+                            .put("by", by)
+                            .put("objective", e.objective().id())
+                            .put("rows", rows));
         });
+    }
+
+    /** JSON has no infinities: a gated or failed probe's minus infinity becomes null. */
+    private static Double jsonNumber(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     private void pareto(RoutingContext ctx) {
@@ -366,7 +381,7 @@ public final class ApiVerticle extends LoopVerticle {
                         ev.getCorrelationsCount() > 0
                                         || results.values().stream().anyMatch(ApiVerticle::ok)
                                 ? "test_accuracy"
-                                : "flops_syops");
+                                : e.objective().id()); // the evaluator's front before training
                 o.put("energy", rows(e, ev.getParetoEnergyList(), results));
                 o.put("params", rows(e, ev.getParetoParamsList(), results));
             }

@@ -70,7 +70,7 @@ public final class Charts {
     }
 
     static XYChart scoreVsParams(ExperimentStore.Experiment e) {
-        List<Score> all = e.ranking();
+        List<Score> all = e.scores();
         XYChart c = chart("Training-free score against parameters: " + e.id(), "parameters (M)", "flops_syops (G)");
         scatter(c, "candidates", all, s -> s.getParams() / 1e6, s -> s.getFlopsSyops() / 1e9, new Color(120, 150, 200));
         List<Score> front = ParetoFront.front(all, Score::getFlopsSyops, s -> (double) s.getParams());
@@ -89,7 +89,7 @@ public final class Charts {
 
     static XYChart bestPerGeneration(ExperimentStore.Experiment e) {
         Map<Integer, Double> best = new TreeMap<>();
-        for (Score s : e.ranking()) {
+        for (Score s : e.scores()) {
             best.merge(s.getGeneration(), s.getFlopsSyops(), Math::max);
         }
         List<Double> x = new ArrayList<>();
@@ -109,7 +109,7 @@ public final class Charts {
 
     static XYChart accuracyVs(ExperimentStore.Experiment e, String metric) {
         Map<String, TrainResult> results = e.results();
-        List<Score> trained = e.ranking().stream()
+        List<Score> trained = e.scores().stream()
                 .filter(s -> {
                     TrainResult r = results.get(s.getGenomeHash());
                     return r != null && r.getStatus() == TrainResult.Status.OK;

@@ -2,8 +2,11 @@ package dev.autost.api;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.autost.domain.AutostException;
+import dev.autost.domain.model.ModelSetting;
+import dev.autost.domain.search.Objective;
 import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.proto.v1.ExperimentSpec;
@@ -11,7 +14,6 @@ import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
 import dev.autost.proto.v1.TrainResult;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +40,10 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
     public static final class Experiment {
         private final String id;
         private volatile ExperimentSpec spec;
+        /** From the spec; the paper's until a usable spec is seen. */
+        private volatile Objective objective = Objective.DEFAULT;
+
+        private volatile int syopsBatch = ModelSetting.OFFICIAL.syopsBatch();
         private volatile Report search;
         private volatile Report evaluation;
         private final Map<String, Score> scores = new ConcurrentHashMap<>();
@@ -85,11 +91,22 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
             return scores.size();
         }
 
-        /** Every score, best first (score down, ask order up). */
-        public List<Score> ranking() {
-            List<Score> out = new ArrayList<>(scores.values());
-            out.sort(ScoreMessages.BEST_FIRST);
-            return out;
+        /**
+         * The scores ranked under the experiment's objective, best first (score down, ask order
+         * up), as its sampler ranks them; a candidate joins once its objective value is known.
+         */
+        public List<ScoreMessages.Ranked> ranking() {
+            return ScoreMessages.rank(scores.values(), objective, syopsBatch);
+        }
+
+        /** Every score, in no particular order. */
+        public List<Score> scores() {
+            return List.copyOf(scores.values());
+        }
+
+        /** What the experiment maximises. */
+        public Objective objective() {
+            return objective;
         }
 
         /** The most advanced phase known: the evaluator's final word wins over the sampler's. */
@@ -130,7 +147,15 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                 case Topics.EXPERIMENTS -> {
                     ExperimentSpec spec = ExperimentSpec.parseFrom(r.value());
                     if (!spec.getExperimentId().isEmpty()) {
-                        get(spec.getExperimentId()).spec = spec;
+                        Experiment e = get(spec.getExperimentId());
+                        e.spec = spec;
+                        try {
+                            ExperimentPlan plan = ExperimentPlan.fromSpec(spec);
+                            e.objective = plan.objective();
+                            e.syopsBatch = plan.space().setting().syopsBatch();
+                        } catch (AutostException ignored) {
+                            // The sampler refuses it and reports it FAILED; nothing to rank.
+                        }
                     }
                 }
                 case Topics.SCORES -> {
@@ -138,7 +163,7 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                     // Every response built from a score reads its genome: check it once here, so
                     // one bad record cannot turn the experiment's calls into errors.
                     GenomeMessages.toDomain(s.getGenome());
-                    get(s.getExperimentId()).scores.put(s.getGenomeHash(), s);
+                    get(s.getExperimentId()).scores.merge(s.getGenomeHash(), s, ScoreMessages::keep);
                 }
                 case Topics.TRAIN_RESULTS -> {
                     TrainResult t = TrainResult.parseFrom(r.value());

@@ -357,6 +357,33 @@ class ApiVerticleIT {
                 infeasible.body());
     }
 
+    /** An experiment on another objective: the leaderboard ranks by it and gives each row its score. */
+    @Test
+    void submit_paramsObjective_leaderboardRanksByParamsWithTheScore() throws Exception {
+        HttpResponse<String> created = post(
+                "/api/experiments",
+                "{\"space\": \"small\", \"seed\": 4, \"generations\": 1, \"population\": 8,"
+                        + " \"objective\": \"params\", \"experiment_id\": \"by-params\"}",
+                TOKEN);
+        assertEquals(201, created.statusCode(), created.body());
+        waitForPhase("by-params", "finished");
+        JsonObject board = new JsonObject(
+                get("/api/experiments/by-params/leaderboard?limit=16").body());
+        assertEquals("params", board.getString("objective"));
+        JsonArray rows = board.getJsonArray("rows");
+        assertEquals(16, rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            JsonObject row = rows.getJsonObject(i);
+            assertEquals(row.getLong("params").doubleValue(), row.getDouble("score"), row.encode());
+            if (i > 0) {
+                assertTrue(rows.getJsonObject(i - 1).getLong("params") >= row.getLong("params"), rows.encode());
+            }
+        }
+        assertEquals(
+                "params",
+                new JsonObject(get("/api/experiments/by-params/pareto").body()).getString("objective"));
+    }
+
     @Test
     void submit_oversizedBody_is413() throws Exception {
         String big = "space: small\n#" + "x".repeat(ApiVerticle.BODY_LIMIT + 10) + "\n";

@@ -3,6 +3,8 @@ package dev.autost.evaluator;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.autost.domain.evaluation.ParetoFront;
 import dev.autost.domain.evaluation.RankCorrelation;
+import dev.autost.domain.model.ModelSetting;
+import dev.autost.domain.search.Objective;
 import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
@@ -10,6 +12,7 @@ import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.MetricCorrelation;
 import dev.autost.proto.v1.RankedCandidate;
 import dev.autost.proto.v1.Report;
@@ -30,7 +33,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The evaluator's reaction to scores, the sampler's reports and training results: it keeps a
  * leaderboard per experiment and publishes an evaluation report (key
- * {@code experimentId/evaluation}) when training results arrive and, once the search is done
+ * {@code experimentId/evaluation}), ranked under the experiment's objective, when training results arrive and, once the search is done
  * and every expected result is in, a FINISHED report. Idempotent per (experiment, hash): a
  * redelivered score or result replaces the same entry. Not thread-safe: loop thread only.
  */
@@ -65,6 +68,10 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         final String experimentId;
         final Map<String, Score> scores = new HashMap<>();
         final Map<String, TrainResult> results = new HashMap<>();
+        /** From the experiment's spec; the paper's until a usable spec is seen. */
+        Objective objective = Objective.DEFAULT;
+
+        int syopsBatch = ModelSetting.OFFICIAL.syopsBatch();
         Report searchState;
         boolean finishedPublished;
 
@@ -86,6 +93,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         }
         try {
             return switch (record.topic()) {
+                case Topics.EXPERIMENTS -> onSpec(record.value());
                 case Topics.SCORES -> onScore(Score.parseFrom(record.value()), record);
                 case Topics.REPORTS -> onReport(Report.parseFrom(record.value()), record, replaying);
                 case Topics.TRAIN_RESULTS -> onResult(TrainResult.parseFrom(record.value()), record, replaying);
@@ -94,6 +102,19 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         } catch (InvalidProtocolBufferException e) {
             return deadLetters.reject(record, "cannot decode " + record.topic() + " record: " + e.getMessage(), e);
         }
+    }
+
+    /** Learns the experiment's objective; a spec it cannot use is the sampler's to refuse and report. */
+    private List<ProducerRecord<byte[], byte[]>> onSpec(byte[] value) {
+        try {
+            ExperimentPlan plan = ExperimentPlan.fromSpec(ExperimentSpec.parseFrom(value));
+            Leaderboard b = board(plan.experimentId());
+            b.objective = plan.objective();
+            b.syopsBatch = plan.space().setting().syopsBatch();
+        } catch (InvalidProtocolBufferException | dev.autost.domain.AutostException | IllegalArgumentException e) {
+            // The sampler dead-letters it and publishes the experiment's FAILED report.
+        }
+        return List.of();
     }
 
     private List<ProducerRecord<byte[], byte[]>> onScore(Score s, ConsumerRecord<byte[], byte[]> record) {
@@ -230,8 +251,23 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     }
 
     private ProducerRecord<byte[], byte[]> report(Leaderboard b, Report.Phase phase) {
-        List<Score> ranked = new ArrayList<>(b.scores.values());
-        ranked.sort(ScoreMessages.BEST_FIRST);
+        // Under the experiment's objective, as the sampler ranks; scores whose value is not known
+        // yet (not probed) follow in FLOPs order, so every candidate stays counted.
+        List<ScoreMessages.Ranked> byObjective = ScoreMessages.rank(b.scores.values(), b.objective, b.syopsBatch);
+        Map<String, Double> objectiveScore = new HashMap<>();
+        List<Score> ranked = new ArrayList<>(b.scores.size());
+        for (ScoreMessages.Ranked x : byObjective) {
+            objectiveScore.put(x.score().getGenomeHash(), x.outcome().score());
+            ranked.add(x.score());
+        }
+        b.scores.values().stream()
+                .filter(s -> !objectiveScore.containsKey(s.getGenomeHash()))
+                .sorted(ScoreMessages.BEST_FIRST)
+                .forEach(ranked::add);
+        Map<String, Integer> position = new HashMap<>();
+        for (int i = 0; i < ranked.size(); i++) {
+            position.put(ranked.get(i).getGenomeHash(), i);
+        }
         Report.Builder r = Report.newBuilder()
                 .setSchemaVersion(SchemaVersions.CURRENT)
                 .setExperimentId(b.experimentId)
@@ -245,8 +281,9 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
                     .setTrainExpected(b.searchState.getTrainExpected())
                     .setFailureReason(phase == Report.Phase.FAILED ? b.searchState.getFailureReason() : "");
         }
-        if (!ranked.isEmpty()) {
-            r.setBestScore(ranked.get(0).getFlopsSyops());
+        if (!byObjective.isEmpty()
+                && Double.isFinite(byObjective.get(0).outcome().score())) {
+            r.setBestScore(byObjective.get(0).outcome().score());
         }
         // Trained candidates first (best accuracy first), then the rest by score.
         List<Score> top = new ArrayList<>(ranked);
@@ -254,7 +291,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
                 .thenComparingDouble(s -> isOk(b.results.get(s.getGenomeHash()))
                         ? -b.results.get(s.getGenomeHash()).getTestAccuracy()
                         : 0)
-                .thenComparing(ScoreMessages.BEST_FIRST));
+                .thenComparingInt(s -> position.get(s.getGenomeHash())));
         for (Score s : top.subList(0, Math.min(top.size(), Math.min(MAX_TOP, Math.max(TOP, b.results.size()))))) {
             RankedCandidate.Builder c = ScoreMessages.ranked(s);
             TrainResult tr = b.results.get(s.getGenomeHash());
@@ -263,14 +300,15 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
             }
             r.addTop(c);
         }
-        addEvaluation(b, ranked, r);
+        addEvaluation(b, ranked, objectiveScore, r);
         String key = Topics.evaluationKey(b.experimentId);
         return new ProducerRecord<>(
                 Topics.REPORTS, key.getBytes(StandardCharsets.UTF_8), r.build().toByteArray());
     }
 
     /** Correlations of accuracy with every metric, and the Pareto fronts. */
-    private void addEvaluation(Leaderboard b, List<Score> ranked, Report.Builder r) {
+    private void addEvaluation(
+            Leaderboard b, List<Score> ranked, Map<String, Double> objectiveScore, Report.Builder r) {
         List<Score> trained = ranked.stream()
                 .filter(s -> isOk(b.results.get(s.getGenomeHash())))
                 .toList();
@@ -303,7 +341,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         // Before any training the front is of the training-free score; after, of test accuracy.
         List<Score> pool = trained.isEmpty() ? ranked : trained;
         java.util.function.ToDoubleFunction<Score> up = trained.isEmpty()
-                ? Score::getFlopsSyops
+                ? s -> objectiveScore.getOrDefault(s.getGenomeHash(), Double.NEGATIVE_INFINITY)
                 : s -> b.results.get(s.getGenomeHash()).getTestAccuracy();
         // Bounded: score and energy rise together, so a front can hold most candidates of a large
         // run; a report must stay far below Kafka's 1 MB record limit.

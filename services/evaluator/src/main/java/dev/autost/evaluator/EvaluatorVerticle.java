@@ -7,8 +7,8 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * The evaluator service: leaderboards per experiment from the compacted scores, reports and
- * train-results topics, rebuilt by replay at every start.
+ * The evaluator service: leaderboards per experiment from the compacted experiments (for each
+ * one's objective), scores, reports and train-results topics, rebuilt by replay at every start.
  */
 public final class EvaluatorVerticle extends ReplayingVerticle {
     /** @param meters where the service's progress and dead letters are counted */
@@ -17,7 +17,7 @@ public final class EvaluatorVerticle extends ReplayingVerticle {
                 EvaluatorHandler.SERVICE,
                 bootstrapServers,
                 evaluatorId,
-                List.of(Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS),
+                List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS),
                 clock,
                 meters.deadLetterCounter(EvaluatorHandler.SERVICE),
                 deadLetters -> new EvaluatorHandler(deadLetters, meters));

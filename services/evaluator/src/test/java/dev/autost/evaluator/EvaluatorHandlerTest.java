@@ -314,4 +314,36 @@ class EvaluatorHandlerTest {
                         good.toBuilder().setFlopsSyops(Double.NaN).build())
                 .startsWith("score with a number that is not finite"));
     }
+
+    /**
+     * An experiment on SAHD: the evaluation ranks as its sampler does, by SAHD (here the reverse of
+     * FLOPs), and its best score is SAHD's, not the FLOPs count.
+     */
+    @Test
+    void sahdExperiment_leaderboardAndBestScoreFollowTheObjective() throws Exception {
+        EvaluatorHandler h = handler();
+        byte[] spec = dev.autost.messaging.codec.ExperimentPlan.specBuilder(
+                        "e", dev.autost.domain.space.SearchSpaces.builtIn("small"), "evolution", 1, 3, 1, 0)
+                .setObjective("sahd")
+                .build()
+                .toByteArray();
+        h.onRecord(in(Topics.EXPERIMENTS, "e", spec), false);
+        double[] flops = {10, 20, 30};
+        double[] sahd = {300, 200, 100};
+        for (int i = 0; i < 3; i++) {
+            String hash = String.valueOf((char) ('a' + i));
+            Score probed = Score.parseFrom(score(hash, flops[i], i)).toBuilder()
+                    .putExtra("sahd", sahd[i])
+                    .putExtra("naswot", 1)
+                    .putExtra("energy_init_pj", 1)
+                    .build();
+            h.onRecord(in(Topics.SCORES, "e/" + hash, probed.toByteArray()), false);
+        }
+        Report r = Report.parseFrom(
+                h.onRecord(in(Topics.REPORTS, "e", searchDone(0)), false).get(0).value());
+        assertEquals(
+                h(List.of("a", "b", "c")),
+                r.getTopList().stream().map(x -> x.getGenomeHash()).toList());
+        assertEquals(300.0, r.getBestScore());
+    }
 }

@@ -9,7 +9,6 @@ import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.domain.search.Candidate;
 import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Objective;
-import dev.autost.domain.search.ObjectiveScorer;
 import dev.autost.domain.search.ProbeGate;
 import dev.autost.domain.search.TrainingSelection;
 import dev.autost.domain.search.Trial;
@@ -214,42 +213,21 @@ final class PipelineSearch {
         return String.format("training: %d/%d trained%s%s", p.trained(), p.trainExpected(), epoch, p.runningLine());
     }
 
-    /**
-     * The scores as trials under the objective, best first (as the sampler ranked them): told to an
-     * {@link ObjectiveScorer} generation by generation in ask order, as the sampler told them.
-     */
+    /** The scores as trials under the objective, best first, as the sampler ranked them. */
     private List<Trial> trials(List<Score> scores) {
-        java.util.SortedMap<Integer, List<Score>> byGeneration = new java.util.TreeMap<>();
-        for (Score s : scores) {
-            byGeneration
-                    .computeIfAbsent(s.getGeneration(), g -> new ArrayList<>())
-                    .add(s);
+        List<ScoreMessages.Ranked> ranked = ScoreMessages.rank(
+                scores, request.objective(), request.space().setting().syopsBatch());
+        if (ranked.size() != scores.size()) {
+            throw new IllegalStateException("the search finished but " + (scores.size() - ranked.size())
+                    + " candidate(s) have no " + request.objective() + " on " + dev.autost.messaging.Topics.SCORES);
         }
-        ObjectiveScorer scorer = new ObjectiveScorer(request.objective());
-        java.util.Map<Long, Candidate> candidates = new java.util.HashMap<>();
-        List<Trial> out = new ArrayList<>(scores.size());
-        for (List<Score> generation : byGeneration.values()) {
-            generation.sort(java.util.Comparator.comparingLong(Score::getSequence));
-            List<Candidate> asked = new ArrayList<>();
-            for (Score s : generation) {
-                Candidate c = new Candidate(s.getSequence(), s.getGeneration(), GenomeMessages.toDomain(s.getGenome()));
-                asked.add(c);
-                candidates.put(c.id(), c);
-            }
-            scorer.asked(asked);
-            for (Score s : generation) {
-                ObjectiveScorer.Measurement m =
-                        ScoreMessages.measurement(s, request.space().setting().syopsBatch());
-                if (!scorer.complete(m)) {
-                    throw new IllegalStateException("the search finished but candidate " + s.getGenomeHash()
-                            + " has no " + request.objective() + " on " + dev.autost.messaging.Topics.SCORES);
-                }
-                for (ObjectiveScorer.Told t : scorer.offer(s.getSequence(), m)) {
-                    out.add(new Trial(candidates.get(t.candidateId()), t.outcome()));
-                }
-            }
+        List<Trial> out = new ArrayList<>(ranked.size());
+        for (ScoreMessages.Ranked r : ranked) {
+            Score s = r.score();
+            out.add(new Trial(
+                    new Candidate(s.getSequence(), s.getGeneration(), GenomeMessages.toDomain(s.getGenome())),
+                    r.outcome()));
         }
-        out.sort(Trial.BEST_FIRST);
         return out;
     }
 }

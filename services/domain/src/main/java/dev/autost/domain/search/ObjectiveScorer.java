@@ -66,6 +66,11 @@ public final class ObjectiveScorer {
         }
     }
 
+    /** True while a rank-mean objective holds first-generation candidates for its reference. */
+    public boolean waitingForReference() {
+        return objective.isRankMean() && reference == null && referenceIds != null;
+    }
+
     /**
      * Whether a measurement holds what the objective reads: a candidate of a probe objective is
      * complete once probed or skipped by the gate.

@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.evaluation.Ranking;
 import dev.autost.domain.genome.Genome;
+import dev.autost.domain.search.Candidate;
 import dev.autost.domain.search.Objective;
 import dev.autost.domain.search.ObjectiveScorer;
 import dev.autost.domain.search.Outcome;
@@ -12,7 +13,11 @@ import dev.autost.proto.v1.CandidateMessage;
 import dev.autost.proto.v1.RankedCandidate;
 import dev.autost.proto.v1.Score;
 import dev.autost.proto.v1.TrainResult;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -100,6 +105,49 @@ public final class ScoreMessages {
      */
     public static ObjectiveScorer.Measurement measurement(Score s, int syopsBatch) {
         return new ObjectiveScorer.Measurement(outcome(s, syopsBatch).cost(), probes(s), s.getSkipProbe());
+    }
+
+    /** A score with its outcome under its experiment's objective. */
+    public record Ranked(Score score, Outcome outcome) {}
+
+    /**
+     * One experiment's scores ranked under its objective, best first (equal scores in ask order),
+     * as the sampler ranks them: told to an {@link ObjectiveScorer} generation by generation in ask
+     * order. Scores whose value is not known yet (not probed; under rank-mean, anything before the
+     * first generation is complete) are left out, so a live view shows a candidate once it counts.
+     */
+    public static List<Ranked> rank(Collection<Score> scores, Objective objective, int syopsBatch) {
+        SortedMap<Integer, List<Score>> byGeneration = new TreeMap<>();
+        for (Score s : scores) {
+            byGeneration
+                    .computeIfAbsent(s.getGeneration(), g -> new ArrayList<>())
+                    .add(s);
+        }
+        ObjectiveScorer scorer = new ObjectiveScorer(objective);
+        Map<Long, Score> bySequence = new HashMap<>();
+        List<Ranked> out = new ArrayList<>(scores.size());
+        for (List<Score> generation : byGeneration.values()) {
+            generation.sort(Comparator.comparingLong(Score::getSequence));
+            List<Candidate> asked = new ArrayList<>(generation.size());
+            for (Score s : generation) {
+                asked.add(new Candidate(s.getSequence(), s.getGeneration(), GenomeMessages.toDomain(s.getGenome())));
+                bySequence.put(s.getSequence(), s);
+            }
+            scorer.asked(asked);
+            for (Score s : generation) {
+                ObjectiveScorer.Measurement m = measurement(s, syopsBatch);
+                if (scorer.complete(m)) {
+                    scorer.offer(s.getSequence(), m)
+                            .forEach(t -> out.add(new Ranked(bySequence.get(t.candidateId()), t.outcome())));
+                }
+            }
+            if (scorer.waitingForReference()) {
+                break; // later generations score against a reference that is not complete yet
+            }
+        }
+        out.sort(Ranking.bestFirst(
+                (Ranked r) -> r.outcome().score(), r -> r.score().getSequence()));
+        return out;
     }
 
     /** The probe metrics ({@link Objective#PROBE_METRICS}) a score carries, by name; empty if not probed. */
