@@ -33,7 +33,25 @@ public final class KafkaClients {
      * @throws IllegalArgumentException naming the file when it cannot be read
      */
     public static void useConfigFile(Path file) {
-        fileProperties = Map.copyOf(KafkaClientProperties.load(file));
+        useConfig(KafkaClientProperties.load(file));
+    }
+
+    /**
+     * Replaces the file properties of every client this process builds from now on: what an
+     * embedded secure broker's services use (its client properties), and what tests restore.
+     */
+    public static void useConfig(Map<String, String> properties) {
+        fileProperties = Map.copyOf(properties);
+    }
+
+    /** The file properties in use ({@link #useConfigFile}, {@link #useConfig}), without the environment's. */
+    public static Map<String, String> config() {
+        return fileProperties;
+    }
+
+    /** The {@code security.protocol} every client of this process uses (PLAINTEXT unless configured). */
+    static String securityProtocol() {
+        return String.valueOf(operatorProperties().getOrDefault("security.protocol", "PLAINTEXT"));
     }
 
     /** Idempotent, acks=all: an acknowledged record is durable and never duplicated by retries. */
