@@ -62,7 +62,8 @@ class SecureSearchIT {
     @Test
     void search_secure_runsThroughItsSaslSslBrokerAndRanksAsOffline() throws Exception {
         Path data = dir.resolve("kafka-data");
-        CliRun k = search(dir.resolve("kafka"), "--secure", "--kafka-data", data.toString());
+        CliRun k = search(
+                dir.resolve("kafka"), "--secure", "--kafka-data", data.toString(), "--experiment-id", "secure-run");
         assertEquals(0, k.exitCode(), k.err());
         Path clientProperties = data.toAbsolutePath().resolve("client.properties");
         assertTrue(
@@ -73,6 +74,19 @@ class SecureSearchIT {
         String password = passwordIn(clientProperties);
         assertFalse(k.err().contains(password) || k.out().contains(password), "the password is never printed");
         assertEquals(Map.of(), KafkaClients.config(), "the broker's client properties end with the search");
+
+        // The data dir restarts secure without --secure (same CA, user and port), so report reads it.
+        CliRun report = CliRun.run(
+                null,
+                "report",
+                "--kafka-data",
+                data.toString(),
+                "--experiment",
+                "secure-run",
+                "--out",
+                dir.resolve("charts").toString());
+        assertEquals(0, report.exitCode(), report.err());
+        assertTrue(report.out().contains("for secure-run (60 candidates"), report.out());
 
         CliRun o = search(dir.resolve("offline"), "--offline");
         assertEquals(0, o.exitCode(), o.err());
