@@ -6,9 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -105,8 +107,8 @@ final class BrokerSecurity {
         p.put("sasl.enabled.mechanisms", MECHANISM);
         p.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
         p.put(
-                "listener.name." + LISTENER.toLowerCase(java.util.Locale.ROOT) + "."
-                        + MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                "listener.name." + LISTENER.toLowerCase(Locale.ROOT) + "." + MECHANISM.toLowerCase(Locale.ROOT)
+                        + ".sasl.jaas.config",
                 jaas(BROKER_USER, brokerPassword));
         p.put("ssl.keystore.location", securityDir.resolve(KEYSTORE).toString());
         p.put("ssl.keystore.type", "PKCS12");
@@ -254,7 +256,7 @@ final class BrokerSecurity {
     }
 
     private static String[] concat(String[] a, String[] b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
