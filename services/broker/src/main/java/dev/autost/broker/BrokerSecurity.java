@@ -147,13 +147,13 @@ final class BrokerSecurity {
         return dataDir.resolve(CLIENT_PROPERTIES);
     }
 
+    /** Written plainly rather than by {@link Properties#store} (which escapes every '='): people copy from it. */
     private void writeClientProperties() {
-        Properties p = new Properties();
-        p.putAll(clientProperties());
-        OwnerOnlyFiles.writeProperties(
-                clientPropertiesFile(),
-                p,
-                "Client properties of the AutoST embedded broker's SASL_SSL listener (owner-only): --kafka-config");
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("# Client properties of the AutoST embedded broker's SASL_SSL listener (owner-only):");
+        lines.add("# autost ... --bootstrap-servers 127.0.0.1:PORT --kafka-config " + clientPropertiesFile());
+        clientProperties().forEach((k, v) -> lines.add(k + "=" + v));
+        OwnerOnlyFiles.writeLines(clientPropertiesFile(), lines);
     }
 
     /**

@@ -251,6 +251,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (wasSecure && !secureRequested) {
             LOG.info("{} holds a secure broker: starting it secure", dataDir);
         }
+        // The topics and the metadata log (which holds the users' salted SCRAM credentials) are
+        // the owner's alone too.
+        OwnerOnlyFiles.directory(dataDir);
         security = BrokerSecurity.loadOrCreate(dataDir);
     }
 

@@ -55,6 +55,22 @@ final class OwnerOnlyFiles {
         }
     }
 
+    /**
+     * Writes {@code lines} to {@code file} as they are, owner-only from the first byte (a
+     * properties file meant to be read and copied by people: no escaping).
+     */
+    static void writeLines(Path file, java.util.List<String> lines) {
+        try {
+            if (!Files.exists(file) && POSIX) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE));
+            }
+            restrict(file, FILE);
+            Files.write(file, lines, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+    }
+
     /** Makes an existing file owner-only (e.g. a keystore keytool wrote with the umask's permissions). */
     static void restrict(Path file) {
         try {

@@ -54,6 +54,19 @@ class ClusterCheckTest {
         assertEquals("PLAINTEXT", KafkaClients.securityProtocol());
     }
 
+    @Test
+    void admin_truststoreThatDoesNotLoad_failsInOneLineNamingTheFile() {
+        KafkaClients.useConfig(Map.of(
+                "security.protocol", "SSL",
+                "ssl.truststore.location", "/nonexistent/truststore.p12",
+                "ssl.truststore.type", "PKCS12",
+                "ssl.truststore.password", "x"));
+        MessagingException e = assertThrows(MessagingException.class, () -> KafkaClients.admin("127.0.0.1:1"));
+        assertTrue(
+                e.getMessage().startsWith("cannot make a Kafka admin client from the client settings"), e.getMessage());
+        assertTrue(e.getMessage().contains("/nonexistent/truststore.p12"), e.getMessage());
+    }
+
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();

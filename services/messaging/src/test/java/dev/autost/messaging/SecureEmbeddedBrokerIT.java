@@ -81,6 +81,7 @@ class SecureEmbeddedBrokerIT {
         assertEquals(broker.clientConfig(), props);
 
         assertEquals("rw-------", permissions(clientProperties));
+        assertEquals("rwx------", permissions(dataDir), "the data dir (topics, metadata log)");
         assertEquals("rw-------", permissions(dataDir.resolve("server.properties")));
         Path security = dataDir.resolve("security");
         assertEquals("rwx------", permissions(security));
