@@ -63,7 +63,7 @@ class KafkaSecurityManifestsTest {
                     Set.of(TRAIN_REQUESTS),
                     Set.of(TRAIN_PROGRESS, TRAIN_RESULTS, DEAD_LETTERS),
                     Set.of(DeployManifestsTest.TRAINER_GROUP)),
-            // ExperimentClient (search, report) and the API: submit specs, follow everything a search reports.
+            // ExperimentClient (search --no-local-services) and report: submit specs, follow what a search reports.
             "autost-api",
             new Access(
                     Set.of(EXPERIMENTS, SCORES, REPORTS, TRAIN_PROGRESS, TRAIN_RESULTS),
