@@ -3,7 +3,6 @@ package dev.autost.broker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -13,10 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +53,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>{@link Builder#optSecure()} replaces the PLAINTEXT listener by a SASL_SSL one with
+ * SCRAM-SHA-512 and a self-made CA ({@link BrokerSecurity}); clients then need the properties
+ * of {@link #clientProperties()}. A configured data dir that was secure once stays secure.
+ *
  * <p>Caveat: a fatal error inside the broker makes Kafka call {@code Exit.halt}, which ends
  * this JVM; that is Kafka's behaviour and is not intercepted here.
  */
@@ -69,8 +76,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path tempDirParent;
     private final Map<String, String> overrides;
     private final Duration startTimeout;
+    private final boolean secureRequested;
 
     private Path dataDir;
+    private BrokerSecurity security;
     private boolean deleteOnClose;
     private KafkaRaftServer server;
     private String bootstrapServers;
@@ -81,6 +90,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.tempDirParent = builder.tempDirParent;
         this.overrides = Map.copyOf(builder.overrides);
         this.startTimeout = builder.startTimeout;
+        this.secureRequested = builder.secure;
     }
 
     public static Builder builder() {
@@ -101,6 +111,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         long begin = System.nanoTime();
         try {
             prepareDataDir();
+            prepareSecurity();
             int[] recorded = recordedPorts();
             for (int attempt = 1; ; attempt++) {
                 int brokerPort = recorded != null ? recorded[0] : freePort();
@@ -139,19 +150,42 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     : new IllegalStateException("Embedded Kafka broker did not start: " + e, e);
         }
         LOG.info(
-                "Embedded Kafka broker at {} started in {} ms (data {})",
+                "Embedded Kafka broker at {} started in {} ms (data {}{})",
                 bootstrapServers,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
-                dataDir);
+                dataDir,
+                // The path of the credentials, never the credentials: logs are read by others.
+                security == null ? "" : "; SASL_SSL, client properties in " + security.clientPropertiesFile());
         return this;
     }
 
-    /** {@code host:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */
+    /** {@code host:port} of the client listener (PLAINTEXT, or SASL_SSL when secure), for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         if (bootstrapServers == null || closed) {
             throw new IllegalStateException("broker is not running");
         }
         return bootstrapServers;
+    }
+
+    /** Whether clients must use the SASL_SSL listener (asked for, or a data dir that was secure before). */
+    public boolean secure() {
+        return security != null;
+    }
+
+    /**
+     * The owner-only client properties file of the SASL_SSL listener ({@code DATA_DIR/client.properties}:
+     * security.protocol, sasl.*, ssl.truststore.*), for {@code --kafka-config}; empty when not secure.
+     */
+    public Optional<Path> clientProperties() {
+        if (dataDir == null) {
+            throw new IllegalStateException("broker was not started");
+        }
+        return Optional.ofNullable(security).map(BrokerSecurity::clientPropertiesFile);
+    }
+
+    /** The content of {@link #clientProperties()}, or an empty map when not secure. */
+    public Map<String, String> clientConfig() {
+        return security == null ? Map.of() : security.clientProperties();
     }
 
     /** The directory holding the log and metadata directories. */
@@ -200,6 +234,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Secure when asked or when an earlier run in the configured data dir was; a data dir
+     * formatted without security cannot become secure: KRaft takes SCRAM users only at format time.
+     */
+    private void prepareSecurity() {
+        boolean wasSecure = configuredDataDir != null && BrokerSecurity.presentIn(dataDir);
+        if (!secureRequested && !wasSecure) {
+            return;
+        }
+        if (!wasSecure && Files.isRegularFile(dataDir.resolve("logs").resolve("meta.properties"))) {
+            throw new IllegalStateException("Embedded Kafka broker did not start: " + dataDir
+                    + " holds a broker formatted without security, and KRaft registers SCRAM users only when it"
+                    + " formats: use a new data folder for a secure broker");
+        }
+        if (wasSecure && !secureRequested) {
+            LOG.info("{} holds a secure broker: starting it secure", dataDir);
+        }
+        // The topics and the metadata log (which holds the users' salted SCRAM credentials) are
+        // the owner's alone too.
+        OwnerOnlyFiles.directory(dataDir);
+        security = BrokerSecurity.loadOrCreate(dataDir);
+    }
+
     private Properties serverProperties(int brokerPort, int controllerPort) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
@@ -231,6 +288,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // Thread pools sized for 2-core machines rather than the server defaults (8 I/O threads).
         p.put("num.io.threads", "2");
         p.put("num.network.threads", "2");
+        if (security != null) {
+            p.putAll(security.brokerProperties(brokerPort, controllerPort));
+        }
         p.putAll(overrides);
         Properties props = new Properties();
         props.putAll(p);
@@ -254,7 +314,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new UncheckedIOException("Cannot read " + file, e);
         }
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                        "PLAINTEXT://127\\.0\\.0\\.1:(\\d+),CONTROLLER://127\\.0\\.0\\.1:(\\d+)")
+                        "(?:PLAINTEXT|SASL_SSL)://127\\.0\\.0\\.1:(\\d+),CONTROLLER://127\\.0\\.0\\.1:(\\d+)")
                 .matcher(stored.getProperty("listeners", ""));
         if (!m.matches()) {
             LOG.warn("{} has no listeners this broker wrote; picking new ports", file);
@@ -266,16 +326,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Same code path as {@code kafka-storage.sh format -t <id> -c <file> --ignore-formatted}. */
     private void formatStorage(Properties props) {
         Path file = dataDir.resolve(SERVER_PROPERTIES);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            props.store(out, "AutoST embedded broker");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + file, e);
+        // Owner-only: a secure broker's configuration holds its keystore and SCRAM passwords.
+        OwnerOnlyFiles.writeProperties(file, props, "AutoST embedded broker");
+        List<String> args =
+                new ArrayList<>(List.of("format", "-t", clusterId(), "-c", file.toString(), "--ignore-formatted"));
+        if (security != null) {
+            args.addAll(security.formatArguments());
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exit;
         try (PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            exit = StorageTool.execute(
-                    new String[] {"format", "-t", clusterId(), "-c", file.toString(), "--ignore-formatted"}, printer);
+            exit = StorageTool.execute(args.toArray(String[]::new), printer);
         } catch (Exception e) { // Scala code may throw undeclared checked exceptions
             throw new IllegalStateException(
                     "Formatting broker storage failed: " + e + " "
@@ -310,10 +371,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private void awaitReady(long deadline) {
-        Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        Map<String, Object> config = new HashMap<>(clientConfig());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
         Throwable lastError = null;
         try (Admin admin = Admin.create(config)) {
             while (System.nanoTime() < deadline) {
@@ -393,8 +454,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private Path tempDirParent;
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private Duration startTimeout = Duration.ofSeconds(60);
+        private boolean secure;
 
         private Builder() {}
+
+        /**
+         * A SASL_SSL listener with SCRAM-SHA-512 instead of PLAINTEXT: certificates, users and
+         * {@code client.properties} are made in the data dir at the first start and reused after.
+         */
+        public Builder optSecure() {
+            this.secure = true;
+            return this;
+        }
 
         /** Keep the data in {@code dir} (created if missing, kept on close, reused on restart). */
         public Builder optDataDir(Path dir) {

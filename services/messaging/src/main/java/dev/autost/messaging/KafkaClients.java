@@ -3,12 +3,14 @@ package dev.autost.messaging;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -33,12 +35,30 @@ public final class KafkaClients {
      * @throws IllegalArgumentException naming the file when it cannot be read
      */
     public static void useConfigFile(Path file) {
-        fileProperties = Map.copyOf(KafkaClientProperties.load(file));
+        useConfig(KafkaClientProperties.load(file));
+    }
+
+    /**
+     * Replaces the file properties of every client this process builds from now on: what an
+     * embedded secure broker's services use (its client properties), and what tests restore.
+     */
+    public static void useConfig(Map<String, String> properties) {
+        fileProperties = Map.copyOf(properties);
+    }
+
+    /** The file properties in use ({@link #useConfigFile}, {@link #useConfig}), without the environment's. */
+    public static Map<String, String> config() {
+        return fileProperties;
+    }
+
+    /** The {@code security.protocol} every client of this process uses (PLAINTEXT unless configured). */
+    static String securityProtocol() {
+        return String.valueOf(operatorProperties().getOrDefault("security.protocol", "PLAINTEXT"));
     }
 
     /** Idempotent, acks=all: an acknowledged record is durable and never duplicated by retries. */
     public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers, String clientId) {
-        return new KafkaProducer<>(producerConfig(bootstrapServers, clientId));
+        return build("producer", () -> new KafkaProducer<>(producerConfig(bootstrapServers, clientId)));
     }
 
     static Map<String, Object> producerConfig(String bootstrapServers, String clientId) {
@@ -58,12 +78,12 @@ public final class KafkaClients {
     public static Admin admin(String bootstrapServers) {
         Map<String, Object> config = operatorProperties();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return Admin.create(config);
+        return build("admin client", () -> Admin.create(config));
     }
 
     /** A group-less consumer for {@link ReplayingLoop} and {@link TopicReader}: assigned, never commits. */
     public static KafkaConsumer<byte[], byte[]> replayingConsumer(String bootstrapServers, String clientId) {
-        return new KafkaConsumer<>(consumerConfig(bootstrapServers, clientId));
+        return build("consumer", () -> new KafkaConsumer<>(consumerConfig(bootstrapServers, clientId)));
     }
 
     /**
@@ -83,7 +103,35 @@ public final class KafkaClients {
         config.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
         config.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MS / 3);
         config.putAll(settings);
-        return new KafkaConsumer<>(config);
+        return build("consumer", () -> new KafkaConsumer<>(config));
+    }
+
+    /**
+     * A client, or one line naming what in the operator's settings it could not use (a truststore
+     * that does not load, a wrong store password, an unknown mechanism) instead of a stack trace.
+     *
+     * @throws MessagingException when Kafka refuses to build the client from the settings
+     */
+    private static <T> T build(String what, Supplier<T> client) {
+        try {
+            return client.get();
+        } catch (KafkaException e) {
+            String reason = e.getMessage();
+            Throwable root = e;
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof KafkaException) {
+                    reason = t.getMessage();
+                }
+                root = t;
+            }
+            String detail = root == e || root.getMessage() == null || reason.contains(root.getMessage())
+                    ? reason
+                    : reason + ": " + root.getMessage();
+            throw new MessagingException(
+                    "cannot make a Kafka " + what + " from the client settings (--kafka-config, "
+                            + KafkaClientProperties.ENV_PREFIX + "*): " + detail,
+                    e);
+        }
     }
 
     /**

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,8 @@ public final class TopicAdmin {
 
     /**
      * Creates the missing topics of {@code specs} and returns once every partition of every topic
-     * answers a {@code listOffsets(latest)} request. Existing topics are left as they are.
+     * answers a {@code listOffsets(latest)} request. Existing topics are left as they are; a
+     * topic this client may not create (ACLs without Create) is expected to exist already.
      *
      * @return the names of the topics this call created (empty if all existed)
      * @throws MessagingException if a topic cannot be created or is not ready within {@code
@@ -84,7 +86,12 @@ public final class TopicAdmin {
                 entry.getValue().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
                 created.add(topic);
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
+                if (e.getCause() instanceof TopicAuthorizationException) {
+                    // A client allowed to use topics but not to create them (a KafkaUser's ACLs):
+                    // the cluster's own topic resources make them; the readiness wait below
+                    // names any that are missing.
+                    LOG.info("Not allowed to create topic {}; expecting it to exist", topic);
+                } else if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new MessagingException("Could not create topic " + topic + ": " + e.getCause(), e.getCause());
                 }
             } catch (TimeoutException e) {

@@ -86,11 +86,26 @@ public final class CommonOptions {
                 description = "Keep the embedded broker's data here (for autost report); default: a temporary folder.")
         Path kafkaData;
 
+        @Option(
+                names = "--secure",
+                description = "Embedded broker: a SASL_SSL listener with SCRAM-SHA-512 and a self-made CA; its client"
+                        + " properties are written to DATA_DIR/client.properties (owner-only).")
+        boolean secure;
+
         /** Refuses contradictory options before anything starts. */
         public void check() {
             if (noLocalServices && cluster.bootstrapServers() == null) {
                 throw new IllegalArgumentException("--no-local-services needs --bootstrap-servers");
             }
+            if (secure && cluster.bootstrapServers() != null) {
+                throw new IllegalArgumentException(
+                        "--secure is for the embedded broker; with --bootstrap-servers pass --kafka-config instead");
+            }
+        }
+
+        /** Whether the embedded broker gets a SASL_SSL listener. */
+        public boolean secure() {
+            return secure;
         }
 
         /** The cluster, or {@code null} for an embedded broker. */

@@ -1,6 +1,8 @@
 package dev.autost.cli.pipeline;
 
 import dev.autost.evaluator.EvaluatorVerticle;
+import dev.autost.messaging.ClusterCheck;
+import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
 import dev.autost.observability.AutostMeters;
@@ -72,8 +74,16 @@ public final class LocalServices implements AutoCloseable {
     private final boolean ownsVertx;
     private final AutostMeters meters;
 
-    private LocalServices(EmbeddedBroker broker, String bootstrapServers, Observability obs) {
+    /** The client properties this process had before a secure embedded broker replaced them; restored on close. */
+    private final java.util.Map<String, String> previousClientConfig;
+
+    private LocalServices(
+            EmbeddedBroker broker,
+            String bootstrapServers,
+            Observability obs,
+            java.util.Map<String, String> previousClientConfig) {
         this.broker = broker;
+        this.previousClientConfig = previousClientConfig;
         this.bootstrapServers = bootstrapServers;
         this.ownsVertx = obs == null;
         this.vertx = obs == null ? Vertx.vertx() : obs.vertx();
@@ -108,21 +118,51 @@ public final class LocalServices implements AutoCloseable {
             int partitions,
             short replication,
             Observability observability) {
+        return connect(bootstrapServers, kafkaData, false, partitions, replication, observability);
+    }
+
+    /**
+     * As above; {@code secure} gives an embedded broker a SASL_SSL listener with SCRAM-SHA-512
+     * (ignored with {@code bootstrapServers}), and every Kafka client of this process, the
+     * services' included, then uses the broker's client properties until {@link #close()}.
+     *
+     * @throws dev.autost.messaging.ClusterRefusedException when the cluster refuses this
+     *     process's clients (TLS or SASL), naming the address
+     */
+    public static LocalServices connect(
+            String bootstrapServers,
+            java.nio.file.Path kafkaData,
+            boolean secure,
+            int partitions,
+            short replication,
+            Observability observability) {
         EmbeddedBroker broker = null;
         String bootstrap = bootstrapServers;
+        java.util.Map<String, String> previous = KafkaClients.config();
         if (bootstrap == null) {
-            broker = EmbeddedBroker.start(kafkaData);
+            broker = EmbeddedBroker.start(kafkaData, secure);
             bootstrap = broker.bootstrapServers();
+            if (!broker.clientConfig().isEmpty()) {
+                // The in-process services go through the secure listener like any other client.
+                KafkaClients.useConfig(broker.clientConfig());
+            }
         }
-        try (Admin admin = dev.autost.messaging.KafkaClients.admin(bootstrap)) {
+        try (Admin admin = KafkaClients.admin(bootstrap)) {
+            ClusterCheck.awaitCluster(admin, bootstrap, TIMEOUT);
             TopicAdmin.ensureTopics(admin, Topics.defaults(partitions, replication), TIMEOUT);
         } catch (RuntimeException e) {
             if (broker != null) {
+                KafkaClients.useConfig(previous);
                 broker.close();
             }
             throw e;
         }
-        return new LocalServices(broker, bootstrap, observability);
+        return new LocalServices(broker, bootstrap, observability, previous);
+    }
+
+    /** The client properties file of a secure embedded broker ({@code DATA_DIR/client.properties}), or empty. */
+    public java.util.Optional<java.nio.file.Path> clientProperties() {
+        return broker == null ? java.util.Optional.empty() : broker.clientProperties();
     }
 
     public String bootstrapServers() {
@@ -247,6 +287,7 @@ public final class LocalServices implements AutoCloseable {
         } finally {
             if (broker != null) {
                 broker.close();
+                KafkaClients.useConfig(previousClientConfig);
             }
         }
     }

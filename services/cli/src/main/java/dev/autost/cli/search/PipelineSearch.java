@@ -72,7 +72,13 @@ final class PipelineSearch {
      * (its data in {@code kafkaData}, or a temporary folder when {@code null}); topics this run
      * creates get {@code partitions} and {@code replication}.
      */
-    record Cluster(String bootstrapServers, Path kafkaData, boolean localServices, int partitions, short replication) {}
+    record Cluster(
+            String bootstrapServers,
+            Path kafkaData,
+            boolean secure,
+            boolean localServices,
+            int partitions,
+            short replication) {}
 
     /** The HTTP API during the search. */
     record Api(ApiServerConfig server, ApiOptions.Token token) {}
@@ -123,10 +129,16 @@ final class PipelineSearch {
                 LocalServices services = LocalServices.connect(
                         cluster.bootstrapServers(),
                         cluster.kafkaData(),
+                        cluster.secure(),
                         cluster.partitions(),
                         cluster.replication(),
                         obs)) {
             long t1 = System.nanoTime();
+            // The path, never the credentials: output ends up in logs that others read.
+            services.clientProperties()
+                    .ifPresent(f -> err.printf(
+                            "autost search: embedded broker on SASL_SSL at %s; client properties in %s%n",
+                            services.bootstrapServers(), f));
             if (cluster.localServices()) {
                 services.trainerSettings(request.trainer());
                 services.start(

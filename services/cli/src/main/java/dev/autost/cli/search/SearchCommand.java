@@ -263,6 +263,7 @@ public final class SearchCommand implements Callable<Integer> {
                 new PipelineSearch.Cluster(
                         cluster.bootstrapServers(),
                         cluster.kafkaData(),
+                        cluster.secure(),
                         cluster.localServices(),
                         topics.partitions(),
                         topics.replication()),

@@ -46,6 +46,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--kafka-data", paramLabel = "DIR", description = "Data folder of the embedded broker (kept).")
     Path kafkaData;
 
+    @Option(
+            names = "--secure",
+            description = "Embedded broker: a SASL_SSL listener with SCRAM-SHA-512 and a self-made CA, used by the"
+                    + " services of this process too; clients elsewhere take DATA_DIR/client.properties"
+                    + " (owner-only, its path is printed) with --kafka-config.")
+    boolean secure;
+
     @Mixin
     TopicOptions topics;
 
@@ -59,13 +66,17 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         List<LocalServices.Service> services =
                 ServiceRun.parse(names.isEmpty() ? List.of("sampler", "scorer", "evaluator", "prober") : names);
+        if (secure && cluster.bootstrapServers() != null) {
+            throw new IllegalArgumentException(
+                    "--secure is for the embedded broker; with --bootstrap-servers pass --kafka-config instead");
+        }
         // Checked before anything starts: a bad token option fails at once.
         ApiOptions.Token token = api.enabled() ? api.token() : null;
         Observability obs = Observability.withoutServer();
         services.forEach(s -> obs.health().expect(s.id()));
         LocalServices local = ServiceRun.connect(
                 () -> LocalServices.connect(
-                        cluster.bootstrapServers(), kafkaData, topics.partitions(), topics.replication(), obs),
+                        cluster.bootstrapServers(), kafkaData, secure, topics.partitions(), topics.replication(), obs),
                 obs);
         CountDownLatch stopped = ServiceRun.startUntilShutdown(local, services, obs);
         var err = spec.commandLine().getErr();
@@ -83,6 +94,12 @@ public final class ServeCommand implements Callable<Integer> {
                                     + "--api-token-file or $%s to choose one)%n",
                             f, ApiOptions.TOKEN_ENV));
         }
+        // The path of the credentials, never the credentials: output ends up in logs that others read.
+        local.clientProperties()
+                .ifPresent(f -> err.printf(
+                        "autost serve: embedded broker on SASL_SSL (SCRAM-SHA-512); client properties in %s"
+                                + " (owner-only: --kafka-config %s)%n",
+                        f, f));
         err.printf(
                 "autost serve: %s running against %s%s; Ctrl-C stops%n",
                 services, local.bootstrapServers(), local.embeddedBroker() ? " (embedded broker)" : "");

@@ -175,7 +175,12 @@ public final class StudyCommand implements Callable<Integer> {
         Path out = output.dir();
         long t0 = System.nanoTime();
         try (LocalServices services = LocalServices.connect(
-                cluster.bootstrapServers(), cluster.kafkaData(), Defaults.PARTITIONS, Defaults.REPLICATION)) {
+                cluster.bootstrapServers(),
+                cluster.kafkaData(),
+                cluster.secure(),
+                Defaults.PARTITIONS,
+                Defaults.REPLICATION,
+                null)) {
             if (cluster.localServices()) {
                 services.start(LocalServices.SEARCH);
                 services.trainerSettings(trainerSettings);
