@@ -11,6 +11,7 @@ import dev.autost.cli.service.ServiceCommand;
 import dev.autost.messaging.TopicSpec;
 import dev.autost.messaging.Topics;
 import dev.autost.observability.Endpoints;
+import dev.autost.prober.ProberConfig;
 import dev.autost.scorer.ScorerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,6 +137,23 @@ class DeployManifestsTest {
         assertTrue(
                 scorer.path("spec").path("maxReplicaCount").asInt() <= partitions,
                 source + ": more scorers than partitions sit idle");
+
+        JsonNode prober = m.one("ScaledObject", "autost-prober");
+        JsonNode pt = kafkaTrigger(prober);
+        assertEquals(ProberConfig.DEFAULT_GROUP_ID, pt.path("consumerGroup").asText(), source);
+        assertEquals(Topics.SCORES, pt.path("topic").asText(), source);
+        assertEquals(bootstrap, pt.path("bootstrapServers").asText(), source);
+        JsonNode proberDeployment = m.one(
+                "Deployment",
+                prober.path("spec").path("scaleTargetRef").path("name").asText());
+        assertEquals(
+                List.of("service", "prober"),
+                args(proberDeployment.path("spec").path("template")).subList(0, 2),
+                source + ": the ScaledObject scales the prober");
+        assertTrue(proberDeployment.path("spec").path("replicas").isMissingNode(), source);
+        assertTrue(
+                prober.path("spec").path("maxReplicaCount").asInt() <= partitions,
+                source + ": more probers than partitions sit idle");
 
         JsonNode trainer = m.one("ScaledJob", "autost-trainer");
         JsonNode tt = kafkaTrigger(trainer);

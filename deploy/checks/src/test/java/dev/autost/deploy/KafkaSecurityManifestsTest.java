@@ -57,12 +57,17 @@ class KafkaSecurityManifestsTest {
                     Set.of(SCORES, DEAD_LETTERS),
                     Set.of(ScorerConfig.DEFAULT_GROUP_ID)),
             "autost-evaluator",
-            new Access(Set.of(SCORES, REPORTS, TRAIN_RESULTS), Set.of(REPORTS, DEAD_LETTERS), Set.of()),
+            new Access(Set.of(EXPERIMENTS, SCORES, REPORTS, TRAIN_RESULTS), Set.of(REPORTS, DEAD_LETTERS), Set.of()),
             "autost-trainer",
             new Access(
-                    Set.of(TRAIN_REQUESTS),
+                    Set.of(TRAIN_REQUESTS, TRAIN_RESULTS),
                     Set.of(TRAIN_PROGRESS, TRAIN_RESULTS, DEAD_LETTERS),
                     Set.of(DeployManifestsTest.TRAINER_GROUP)),
+            "autost-prober",
+            new Access(
+                    Set.of(EXPERIMENTS, SCORES),
+                    Set.of(SCORES, DEAD_LETTERS),
+                    Set.of(dev.autost.prober.ProberConfig.DEFAULT_GROUP_ID)),
             // ExperimentClient (search --no-local-services) and report: submit specs, follow what a search reports.
             "autost-api",
             new Access(

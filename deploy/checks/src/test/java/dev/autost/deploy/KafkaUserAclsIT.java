@@ -118,7 +118,7 @@ class KafkaUserAclsIT {
     void search_eachServiceInItsOwnProcessAsItsOwnUser_runsEndToEnd() throws Exception {
         List<Process> services = new ArrayList<>();
         try {
-            for (String service : List.of("sampler", "scorer", "evaluator")) {
+            for (String service : List.of("sampler", "scorer", "evaluator", "prober")) {
                 services.add(startService(service));
             }
             Search search = search(
@@ -130,8 +130,11 @@ class KafkaUserAclsIT {
                     "--no-local-services",
                     "--space",
                     "fashion-micro",
+                    // A probe objective: the prober reads scores and writes them back as its own user.
+                    "--objective",
+                    "sahd",
                     "--population",
-                    "20",
+                    "8",
                     "--generations",
                     "2",
                     "--timeout",
@@ -140,7 +143,7 @@ class KafkaUserAclsIT {
                     "--out",
                     dir.resolve("out").toString());
             assertEquals(0, search.exitCode(), search.err() + logs());
-            assertTrue(search.out().contains("through Kafka: 60 candidates scored in 3 generations"), search.out());
+            assertTrue(search.out().contains("through Kafka: 24 candidates scored in 3 generations"), search.out());
             for (Process p : services) {
                 assertTrue(p.isAlive(), "a service stopped:" + logs());
             }
@@ -186,12 +189,15 @@ class KafkaUserAclsIT {
     void kedaUser_readsLagButNoRecords() throws Exception {
         KafkaClients.useConfigFile(awaitUser("autost-keda"));
         try (Admin admin = KafkaClients.admin(broker.bootstrapServers())) {
-            for (String group : List.of(ScorerConfig.DEFAULT_GROUP_ID, DeployManifestsTest.TRAINER_GROUP)) {
+            for (String group : List.of(
+                    ScorerConfig.DEFAULT_GROUP_ID,
+                    DeployManifestsTest.TRAINER_GROUP,
+                    dev.autost.prober.ProberConfig.DEFAULT_GROUP_ID)) {
                 admin.listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata()
                         .get(30, TimeUnit.SECONDS);
             }
-            for (String topic : List.of(Topics.CANDIDATES, Topics.TRAIN_REQUESTS)) {
+            for (String topic : List.of(Topics.CANDIDATES, Topics.TRAIN_REQUESTS, Topics.SCORES)) {
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
                 for (int p = 0; p < Topics.DEFAULT_PARTITIONS; p++) {
                     latest.put(new TopicPartition(topic, p), OffsetSpec.latest());

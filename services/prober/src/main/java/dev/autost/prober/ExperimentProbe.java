@@ -3,6 +3,7 @@ package dev.autost.prober;
 import dev.autost.domain.genome.Genome;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.models.data.Datasets;
+import dev.autost.models.train.DjlSettings;
 import dev.autost.models.train.ProxyProbe;
 import dev.autost.models.train.SpikingTrainer;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ public final class ExperimentProbe {
      * @throws IllegalArgumentException if the device is not available
      */
     public ExperimentProbe(String device, Optional<Path> dataDir, int images) {
+        DjlSettings.applyDefaults(); // before the engine loads: offline, one intra-op thread
         if (!device.equals("cpu")) {
             SpikingTrainer.device(device); // fails the start, not every probe
         }

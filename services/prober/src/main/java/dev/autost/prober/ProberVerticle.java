@@ -7,6 +7,7 @@ import dev.autost.messaging.ExperimentReader;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.LoopVerticle;
 import dev.autost.messaging.ServiceLoop;
+import dev.autost.models.train.DjlSettings;
 import dev.autost.observability.AutostMeters;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
@@ -45,6 +46,7 @@ public final class ProberVerticle extends LoopVerticle {
 
     @Override
     protected ServiceLoop createLoop() {
+        DjlSettings.applyDefaults();
         String id = config.proberId();
         ExperimentReader experiments = new ExperimentReader(
                 KafkaClients.replayingConsumer(config.bootstrapServers(), id + "-experiments"),

@@ -7,6 +7,7 @@ import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.models.data.Datasets;
 import dev.autost.models.data.SyntheticImages;
+import dev.autost.models.train.DjlSettings;
 import dev.autost.models.train.ProxyProbe;
 import dev.autost.models.train.TrainingRun;
 import java.io.PrintWriter;
@@ -65,6 +66,7 @@ final class BenchProbeCommand implements Callable<Integer> {
         if (candidates < 1) {
             throw new IllegalArgumentException("--candidates must be at least 1, got " + candidates);
         }
+        DjlSettings.applyDefaults(); // as the prober: offline, one intra-op thread
         PrintWriter out = spec.commandLine().getOut();
         int images = TrainingRun.DEFAULT_PROXY_IMAGES;
         out.printf(
