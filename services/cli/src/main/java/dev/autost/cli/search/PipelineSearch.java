@@ -2,7 +2,7 @@ package dev.autost.cli.search;
 
 import dev.autost.api.ApiServerConfig;
 import dev.autost.api.ApiVerticle;
-import dev.autost.cli.options.ApiOptions;
+import dev.autost.cli.options.ApiTokenOptions;
 import dev.autost.cli.options.CommonOptions.ProgressOption;
 import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.cli.pipeline.LocalServices;
@@ -81,7 +81,7 @@ final class PipelineSearch {
             short replication) {}
 
     /** The HTTP API during the search. */
-    record Api(ApiServerConfig server, ApiOptions.Token token) {}
+    record Api(ApiServerConfig server, ApiTokenOptions.Token token) {}
 
     /**
      * What the search gave: the ranking, the experiment's outcome (scores, training results,

@@ -2,6 +2,7 @@ package dev.autost.cli.service;
 
 import dev.autost.api.ApiVerticle;
 import dev.autost.cli.options.ApiOptions;
+import dev.autost.cli.options.ApiTokenOptions;
 import dev.autost.cli.options.CommonOptions.ClusterOption;
 import dev.autost.cli.options.CommonOptions.TopicOptions;
 import dev.autost.cli.pipeline.LocalServices;
@@ -71,7 +72,7 @@ public final class ServeCommand implements Callable<Integer> {
                     "--secure is for the embedded broker; with --bootstrap-servers pass --kafka-config instead");
         }
         // Checked before anything starts: a bad token option fails at once.
-        ApiOptions.Token token = api.enabled() ? api.token() : null;
+        ApiTokenOptions.Token token = api.enabled() ? api.token() : null;
         Observability obs = Observability.withoutServer();
         services.forEach(s -> obs.health().expect(s.id()));
         LocalServices local = ServiceRun.connect(
@@ -92,7 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .ifPresent(f -> err.printf(
                             "autost serve: API token for this run in %s (owner-only, deleted at exit; "
                                     + "--api-token-file or $%s to choose one)%n",
-                            f, ApiOptions.TOKEN_ENV));
+                            f, ApiTokenOptions.TOKEN_ENV));
         }
         // The path of the credentials, never the credentials: output ends up in logs that others read.
         local.clientProperties()

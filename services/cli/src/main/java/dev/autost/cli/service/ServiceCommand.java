@@ -1,5 +1,8 @@
 package dev.autost.cli.service;
 
+import dev.autost.api.ApiServerConfig;
+import dev.autost.api.ApiVerticle;
+import dev.autost.cli.options.ApiTokenOptions;
 import dev.autost.cli.options.CommonOptions.ClusterOption;
 import dev.autost.cli.options.CommonOptions.ConcurrencyOption;
 import dev.autost.cli.options.CommonOptions.TopicOptions;
@@ -27,16 +30,23 @@ import picocli.CommandLine.Spec;
         name = "service",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs one or more services (sampler, scorer, evaluator, trainer, prober) until stopped.",
+            "Runs one or more services (sampler, scorer, evaluator, trainer, prober, api) until stopped.",
             "Each instance creates missing topics, replays its state from Kafka and then serves.",
             "Scale the scorer (and the prober) by starting more instances: they share the work through a consumer group.",
             "The prober takes the trainer's --device and --data-dir.",
             "Without --bootstrap-servers an embedded broker is started (for a laptop; it dies with the process).",
-            "Serves /metrics (Prometheus), /health and /ready on --http-port."
+            "Serves /metrics (Prometheus), /health and /ready on --http-port; with `api`, the HTTP API and page",
+            "serve there too (on --bind; its token from --api-token-file or $AUTOST_API_TOKEN)."
         })
 public final class ServiceCommand implements Callable<Integer> {
+    /** The service name of the HTTP API (not a loop of its own: a verticle over its read model). */
+    static final String API = "api";
+
     // Public so deploy/checks can read this command's options and keep the manifests honest.
-    @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "sampler, scorer, evaluator, trainer or prober.")
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "SERVICE",
+            description = "sampler, scorer, evaluator, trainer, prober or api.")
     List<String> names;
 
     @Mixin
@@ -56,6 +66,17 @@ public final class ServiceCommand implements Callable<Integer> {
     @Mixin
     TrainerOptions trainer;
 
+    @Option(
+            names = "--bind",
+            paramLabel = "HOST",
+            description = "With `api`: the address the API, its page and the endpoints listen on (default:"
+                    + " ${DEFAULT-VALUE}, this machine only; 0.0.0.0 in a container).",
+            defaultValue = ApiServerConfig.DEFAULT_HOST)
+    String bind;
+
+    @Mixin
+    ApiTokenOptions apiToken;
+
     @Mixin
     ConcurrencyOption concurrency;
 
@@ -71,12 +92,27 @@ public final class ServiceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        List<LocalServices.Service> services = ServiceRun.parse(names);
+        boolean api = names.contains(API);
+        List<LocalServices.Service> services =
+                ServiceRun.parse(names.stream().filter(n -> !n.equals(API)).toList());
         // Built (and so validated) before anything starts: a bad option fails at once.
         TrainerConfig trainerSettings =
                 trainer.template().withMaxRequests(maxRequests).withConcurrency(concurrency.concurrency());
+        ApiTokenOptions.Token token = null;
+        if (api) {
+            if (httpPort == 0) {
+                throw new IllegalArgumentException("the api service needs an --http-port to serve on");
+            }
+            token = apiToken.token();
+        }
         // Endpoints first: liveness answers and readiness says 503 while the services replay.
-        Observability observability = httpPort == 0 ? null : startObservability(services);
+        // With the API they are mounted on its router instead, on the same port.
+        Observability observability =
+                api ? Observability.withoutServer() : httpPort == 0 ? null : startObservability(services);
+        if (api) {
+            services.forEach(svc -> observability.health().expect(svc.id()));
+            observability.health().expect(API); // ready once its read model has replayed
+        }
         LocalServices local = ServiceRun.connect(
                 () -> LocalServices.connect(
                                 cluster.bootstrapServers(),
@@ -87,13 +123,31 @@ public final class ServiceCommand implements Callable<Integer> {
                         .trainerSettings(trainerSettings),
                 observability);
         CountDownLatch stopped = ServiceRun.startUntilShutdown(local, services, observability);
+        if (api) {
+            ApiVerticle verticle = new ApiVerticle(
+                    local.bootstrapServers(),
+                    ApiServerConfig.of(bind, httpPort),
+                    token.value(),
+                    java.time.Clock.systemUTC(),
+                    observability::mountOn);
+            local.deploy(verticle); // returns once its read model has replayed the topics
+            observability.health().started(API);
+            spec.commandLine()
+                    .getErr()
+                    .printf("autost service: API and page on %s (OpenAPI at /openapi.yaml)%n", verticle.url());
+            // The path, never the token: output ends up in logs that others read.
+            token.generatedFile()
+                    .ifPresent(f -> spec.commandLine()
+                            .getErr()
+                            .printf("autost service: API token in %s (owner-only, deleted at exit)%n", f));
+        }
         spec.commandLine()
                 .getErr()
                 .printf(
                         "autost service: %s running against %s%s; Ctrl-C stops%n",
                         names,
                         local.bootstrapServers(),
-                        observability == null
+                        observability == null || api
                                 ? ""
                                 // Bound on every interface (probes and scrapes reach a pod from outside).
                                 : ", metrics on port " + observability.port() + " of every interface ("

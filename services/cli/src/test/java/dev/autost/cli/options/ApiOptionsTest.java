@@ -54,8 +54,8 @@ class ApiOptionsTest {
     @Test
     void token_fromFile_isItsFirstLineStripped() throws Exception {
         Path f = Files.writeString(dir.resolve("token"), "  s3cret-from-file \nignored second line\n");
-        ApiOptions.Token t = parse("--api-token-file", f.toString()).token(NO_ENV::get, dir);
-        assertEquals(new ApiOptions.Token("s3cret-from-file", Optional.empty()), t);
+        ApiTokenOptions.Token t = parse("--api-token-file", f.toString()).tokens.token(NO_ENV::get, dir);
+        assertEquals(new ApiTokenOptions.Token("s3cret-from-file", Optional.empty()), t);
     }
 
     @Test
@@ -64,7 +64,8 @@ class ApiOptionsTest {
         assertEquals(
                 "from-file",
                 parse("--api-token-file", f.toString())
-                        .token(Map.of(ApiOptions.TOKEN_ENV, "from-env")::get, dir)
+                        .tokens
+                        .token(Map.of(ApiTokenOptions.TOKEN_ENV, "from-env")::get, dir)
                         .value());
     }
 
@@ -73,16 +74,16 @@ class ApiOptionsTest {
         Path f = Files.writeString(dir.resolve("token"), "\n\n");
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> parse("--api-token-file", f.toString()).token(NO_ENV::get, dir));
+                () -> parse("--api-token-file", f.toString()).tokens.token(NO_ENV::get, dir));
         assertTrue(e.getMessage().contains(f + " has no token"), e.getMessage());
     }
 
     @Test
     void token_hugeFile_isRefused() throws Exception {
-        Path f = Files.writeString(dir.resolve("token"), "x".repeat(ApiOptions.MAX_TOKEN_FILE_BYTES + 1));
+        Path f = Files.writeString(dir.resolve("token"), "x".repeat(ApiTokenOptions.MAX_TOKEN_FILE_BYTES + 1));
         assertThrows(
                 IllegalArgumentException.class,
-                () -> parse("--api-token-file", f.toString()).token(NO_ENV::get, dir));
+                () -> parse("--api-token-file", f.toString()).tokens.token(NO_ENV::get, dir));
     }
 
     @Test
@@ -91,27 +92,29 @@ class ApiOptionsTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> parse("--api-token", "b", "--api-token-file", f.toString())
+                        .tokens
                         .token(NO_ENV::get, dir));
     }
 
     @Test
     void token_environmentSetButBlank_isRefused() {
         IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class, () -> parse().token(Map.of(ApiOptions.TOKEN_ENV, " ")::get, dir));
+                IllegalArgumentException.class,
+                () -> parse().tokens.token(Map.of(ApiTokenOptions.TOKEN_ENV, " ")::get, dir));
         assertTrue(e.getMessage().contains("set but empty"), e.getMessage());
     }
 
     @Test
     void token_fromEnvironment_isUsedWithoutAFile() {
         assertEquals(
-                new ApiOptions.Token("env-token", Optional.empty()),
-                parse().token(Map.of(ApiOptions.TOKEN_ENV, "env-token")::get, dir));
+                new ApiTokenOptions.Token("env-token", Optional.empty()),
+                parse().tokens.token(Map.of(ApiTokenOptions.TOKEN_ENV, "env-token")::get, dir));
     }
 
     @Test
     void token_noneGiven_isRandomInAnOwnerOnlyFile() throws Exception {
-        ApiOptions.Token a = parse().token(NO_ENV::get, dir);
-        ApiOptions.Token b = parse().token(NO_ENV::get, dir);
+        ApiTokenOptions.Token a = parse().tokens.token(NO_ENV::get, dir);
+        ApiTokenOptions.Token b = parse().tokens.token(NO_ENV::get, dir);
         Path f = a.generatedFile().orElseThrow();
         assertEquals(dir, f.getParent());
         assertEquals(a.value() + "\n", Files.readString(f));
