@@ -177,8 +177,10 @@ class DeployManifestsTest {
     @MethodSource("manifests")
     void containerArgs_areRealServiceCommandOptions(String source, Manifests m) {
         CommandSpec cli = new CommandLine(new ServiceCommand()).getCommandSpec();
-        Set<String> services = Stream.of(LocalServices.Service.values())
-                .map(s -> s.name().toLowerCase(Locale.ROOT))
+        Set<String> services = Stream.concat(
+                        Stream.of(LocalServices.Service.values())
+                                .map(s -> s.name().toLowerCase(Locale.ROOT)),
+                        Stream.of(ServiceCommand.API))
                 .collect(Collectors.toSet());
         for (Manifests.PodTemplate pod : m.podTemplates()) {
             List<String> args = args(pod.template());
@@ -378,5 +380,116 @@ class DeployManifestsTest {
         Set<String> names = new HashSet<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void apiDeployment_servesOnEveryInterfaceWithTheTokenFromTheSecret(String source, Manifests m) {
+        JsonNode api = m.one("Deployment", "autost-api");
+        JsonNode template = api.path("spec").path("template");
+        List<String> args = args(template);
+        assertEquals(List.of("service", ServiceCommand.API), args.subList(0, 2), source);
+        assertEquals("0.0.0.0", args.get(args.indexOf("--bind") + 1), source + ": the Service reaches it from outside");
+        JsonNode token = null;
+        for (JsonNode e : template.path("spec").path("containers").path(0).path("env")) {
+            if (e.path("name").asText().equals(dev.autost.cli.options.ApiTokenOptions.TOKEN_ENV)) {
+                token = e.path("valueFrom").path("secretKeyRef");
+            }
+        }
+        assertTrue(token != null, source + ": the API's token comes from a Secret");
+        assertEquals("autost-secrets", token.path("name").asText(), source);
+        assertEquals("api-token", token.path("key").asText(), source);
+        JsonNode service = m.one("Service", "autost-api");
+        assertEquals(
+                "autost-api",
+                service.path("spec")
+                        .path("selector")
+                        .path("app.kubernetes.io/name")
+                        .asText(),
+                source);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void networkPolicies_letOnlyTheServicesReachKafkaAndOnlyTheIngressReachTheApi(String source, Manifests m) {
+        JsonNode listener = m.one("Kafka", "autost")
+                .path("spec")
+                .path("kafka")
+                .path("listeners")
+                .path(0);
+        List<String> peers = new ArrayList<>();
+        listener.path("networkPolicyPeers").forEach(p -> peers.add(p.toString()));
+        assertTrue(
+                peers.stream().anyMatch(p -> p.contains("\"app.kubernetes.io/part-of\":\"autost\"")),
+                source + ": Kafka's listener admits AutoST's pods, " + peers);
+        assertEquals(2, peers.size(), source + ": and KEDA, nobody else: " + peers);
+
+        JsonNode api = m.one("NetworkPolicy", "autost-api").path("spec");
+        assertEquals(
+                "autost-api",
+                api.path("podSelector")
+                        .path("matchLabels")
+                        .path("app.kubernetes.io/name")
+                        .asText());
+        for (JsonNode rule : api.path("ingress")) {
+            assertFalse(rule.path("from").isEmpty(), source + ": an ingress rule without `from` admits everyone");
+            rule.path("from")
+                    .forEach(f -> assertTrue(
+                            f.has("namespaceSelector") && !f.has("ipBlock"),
+                            source + ": the API admits namespaces only"));
+            assertEquals(
+                    Endpoints.PORT_NAME, rule.path("ports").path(0).path("port").asText(), source);
+        }
+        Set<String> fenced = new HashSet<>();
+        m.one("NetworkPolicy", "autost-services")
+                .path("spec")
+                .path("podSelector")
+                .path("matchExpressions")
+                .path(0)
+                .path("values")
+                .forEach(v -> fenced.add(v.asText()));
+        for (Manifests.PodTemplate pod : m.podTemplates()) {
+            String component = pod.template()
+                    .path("metadata")
+                    .path("labels")
+                    .path("app.kubernetes.io/component")
+                    .asText();
+            assertTrue(
+                    fenced.contains(component) || component.equals(ServiceCommand.API),
+                    source + ": " + pod.owner() + " is under no NetworkPolicy");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void pods_haveCpuAndMemoryLimitsAndBoundedScratchSpace(String source, Manifests m) {
+        for (Manifests.PodTemplate pod : m.podTemplates()) {
+            String where = source + ": " + pod.owner();
+            JsonNode limits = pod.container().path("resources").path("limits");
+            assertTrue(limits.has("cpu") && limits.has("memory"), where + ": limits " + limits);
+            pod.template().path("spec").path("volumes").forEach(v -> {
+                if (v.has("emptyDir")) {
+                    assertTrue(
+                            v.path("emptyDir").has("sizeLimit"), where + ": emptyDir " + v.path("name") + " unbounded");
+                }
+            });
+        }
+    }
+
+    @Test
+    void gpuOverlay_routesItsIngressToTheApi() {
+        Assumptions.assumeTrue(KUBECTL.isPresent(), "kubectl not on PATH: overlays not rendered");
+        Manifests gpu = Manifests.render(KUBECTL.get(), "gpu");
+        JsonNode backend = gpu.one("Ingress", "autost-api")
+                .path("spec")
+                .path("rules")
+                .path(0)
+                .path("http")
+                .path("paths")
+                .path(0)
+                .path("backend")
+                .path("service");
+        assertEquals("autost-api", backend.path("name").asText());
+        assertEquals(Endpoints.PORT_NAME, backend.path("port").path("name").asText());
     }
 }

@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
         })
 public final class ServiceCommand implements Callable<Integer> {
     /** The service name of the HTTP API (not a loop of its own: a verticle over its read model). */
-    static final String API = "api";
+    public static final String API = "api";
 
     // Public so deploy/checks can read this command's options and keep the manifests honest.
     @Parameters(
