@@ -7,6 +7,8 @@ let selected = null;
 const CHARTS = ['score-params', 'best-score', 'accuracy-flops_syops', 'accuracy-energy_pj'];
 
 const fmt = (v, d) => v == null ? '' : Number(v).toLocaleString('en', {maximumFractionDigits: d});
+// Objectives range from percentiles (0..1) and log-determinants to FLOPs counts in the billions.
+const score = v => v == null ? '' : fmt(v, Math.abs(v) >= 1000 ? 0 : 4);
 
 /** A table cell holding `text` as text, with an optional class. */
 function cell(text, cls) {
@@ -34,7 +36,7 @@ async function refresh() {
     if (e.failure_reason) phase.title = e.failure_reason;
     tr.append(
       cell(e.id, 'l'), phase, cell(e.strategy), cell(e.generation), cell(e.candidates_scored),
-      cell(fmt(e.best_score, 0)), cell(e.trained + '/' + e.train_expected));
+      cell(score(e.best_score)), cell(e.trained + '/' + e.train_expected));
     tr.addEventListener('click', () => { selected = e.id; refresh().catch(console.error); });
     return tr;
   });
@@ -46,6 +48,7 @@ async function detail(id) {
   const board = await getJson(`/api/experiments/${encodeURIComponent(id)}/leaderboard?limit=20`);
   document.getElementById('detail').hidden = false;
   document.getElementById('title').textContent = 'Leaderboard: ' + id;
+  document.getElementById('objective').textContent = board.objective || 'score';
   const rows = board.rows.map(r => {
     const tr = document.createElement('tr');
     tr.className = 'row';
@@ -53,6 +56,7 @@ async function detail(id) {
       cell(r.rank), cell(r.hash, 'l hash'), cell(r.depth), cell(r.embed_dim),
       cell((r.mlp_ratios || []).join(','), 'l'), cell((r.num_heads || []).join(','), 'l'),
       cell(fmt(r.params, 0)), cell(fmt(r.flops_syops, 0)), cell(fmt(r.energy_pj / 1e6, 1)),
+      cell(score(r.score)),
       cell(r.test_accuracy == null ? '' : fmt(r.test_accuracy, 4)));
     return tr;
   });
