@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autost.broker.EmbeddedKafkaBroker;
 import dev.autost.broker.TopicProbe;
-import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.search.Objective;
 import dev.autost.domain.space.SearchSpaces;
@@ -13,15 +12,12 @@ import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.ExperimentPlan;
-import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.models.data.Datasets;
 import dev.autost.models.proxy.InitProxies;
 import dev.autost.models.train.Recipe;
 import dev.autost.models.train.TrainingRun;
 import dev.autost.observability.AutostMeters;
-import dev.autost.proto.SchemaVersions;
-import dev.autost.proto.v1.CandidateMessage;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Score;
 import io.vertx.core.Vertx;
@@ -78,14 +74,7 @@ class ProberVerticleIT {
     }
 
     private static Score score(String experiment) {
-        CandidateMessage c = CandidateMessage.newBuilder()
-                .setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId(experiment)
-                .setGenomeHash(GENOME.hash())
-                .setGenome(GenomeMessages.toProto(GENOME))
-                .build();
-        CostModel model = new CostModel(SearchSpaces.builtIn("fashion-micro").modelSetting());
-        return ScoreMessages.score(c, GENOME, model.estimate(GENOME), "scorer-it");
+        return FashionMicroScores.score(experiment, GENOME);
     }
 
     private static void send(String topic, String key, byte[] value) throws Exception {

@@ -3,7 +3,6 @@ package dev.autost.prober;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.messaging.CommittingLoop;
@@ -11,11 +10,8 @@ import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.ExperimentCache;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.ExperimentPlan;
-import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.observability.AutostMeters;
-import dev.autost.proto.SchemaVersions;
-import dev.autost.proto.v1.CandidateMessage;
 import dev.autost.proto.v1.DeadLetter;
 import dev.autost.proto.v1.Score;
 import java.nio.charset.StandardCharsets;
@@ -65,14 +61,7 @@ class ProbingHandlerTest {
     }
 
     private static Score score(String experiment) {
-        CandidateMessage c = CandidateMessage.newBuilder()
-                .setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId(experiment)
-                .setGenomeHash(GENOME.hash())
-                .setGenome(GenomeMessages.toProto(GENOME))
-                .build();
-        CostModel model = new CostModel(SearchSpaces.builtIn("fashion-micro").modelSetting());
-        return ScoreMessages.score(c, GENOME, model.estimate(GENOME), "scorer-test");
+        return FashionMicroScores.score(experiment, GENOME);
     }
 
     private List<ProducerRecord<byte[], byte[]>> handle(Score s) {
