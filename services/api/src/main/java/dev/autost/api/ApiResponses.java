@@ -1,10 +1,15 @@
 package dev.autost.api;
 
+import dev.autost.domain.cost.CostBreakdown;
+import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
+import dev.autost.domain.genome.GenomeCodec;
 import dev.autost.messaging.codec.GenomeMessages;
+import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.proto.v1.MetricCorrelation;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
+import dev.autost.proto.v1.TrainProgress;
 import dev.autost.proto.v1.TrainResult;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -37,6 +42,82 @@ final class ApiResponses {
         JsonObject o = summary(e);
         e.spec().ifPresent(s -> o.put("space_yaml", s.getSpaceYaml()).put("dataset", s.getDataset()));
         return o;
+    }
+
+    /**
+     * One candidate in full, for its view on the page: the leaderboard row, its training curve
+     * (one point per finished epoch) and the epoch running now, its cost per layer in the
+     * experiment's setting (as {@code autost explain}), its proxies and firing rates, and where its
+     * RETRAIN YAML is.
+     */
+    static JsonObject candidate(ExperimentStore.Experiment e, Score s) {
+        TrainResult result = e.results().get(s.getGenomeHash());
+        JsonObject o = row(0, s, result);
+        JsonArray curve = new JsonArray();
+        for (TrainProgress p : e.curve(s.getGenomeHash())) {
+            curve.add(new JsonObject()
+                    .put("epoch", p.getEpoch())
+                    .put("epochs", p.getEpochs())
+                    .put("train_loss", finite(p.getTrainLoss()))
+                    .put("train_accuracy", finite(p.getTrainAccuracy()))
+                    .put("test_accuracy", finite(p.getTestAccuracy())));
+        }
+        o.put("curve", curve);
+        e.running(s.getGenomeHash())
+                .ifPresent(p -> o.put(
+                        "running",
+                        new JsonObject()
+                                .put("epoch", p.getEpoch())
+                                .put("epochs", p.getEpochs())
+                                .put("step", p.getStep())
+                                .put("steps", p.getSteps())
+                                .put("train_loss", finite(p.getTrainLoss()))
+                                .put("seconds_left", finite(p.getSecondsLeft()))));
+        JsonArray layers = new JsonArray();
+        for (CostBreakdown.Layer l : new CostModel(e.setting())
+                .explain(GenomeMessages.toDomain(s.getGenome()))
+                .layers()) {
+            layers.add(new JsonObject()
+                    .put("name", l.name())
+                    .put("params", l.params())
+                    .put("flops_syops", l.syops())
+                    .put("flops_full", l.full()));
+        }
+        o.put("layers", layers);
+        JsonObject proxies = new JsonObject();
+        ScoreMessages.probes(s).forEach((k, v) -> proxies.put(k, finite(v)));
+        JsonObject rates = new JsonObject();
+        if (result != null) {
+            result.getProxiesMap().forEach((k, v) -> proxies.put(k, finite(v)));
+            new java.util.TreeMap<>(result.getFiringRatesMap()).forEach((k, v) -> rates.put(k, finite(v)));
+            if (!result.getReusedFrom().isEmpty()) {
+                o.put("reused_from", result.getReusedFrom());
+            }
+        }
+        o.put("proxies", proxies);
+        o.put("firing_rates", rates);
+        o.put(
+                "retrain_yaml",
+                "/api/experiments/" + urlPart(e.id()) + "/candidates/" + urlPart(s.getGenomeHash()) + "/retrain.yaml");
+        return o;
+    }
+
+    /** The candidate as an official RETRAIN YAML file, with its costs as comments-like extras. */
+    static String retrainYaml(Score s) {
+        java.util.Map<String, Object> extra = new java.util.LinkedHashMap<>();
+        extra.put("PARAMS", s.getParams());
+        extra.put("FLOPS", s.getFlopsSyops());
+        extra.put("HASH", s.getGenomeHash());
+        return GenomeCodec.toOfficialYaml(GenomeMessages.toDomain(s.getGenome()), extra);
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null; // JSON has no NaN or infinity
+    }
+
+    private static String urlPart(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
     }
 
     static JsonObject row(int rank, Score s, TrainResult result) {

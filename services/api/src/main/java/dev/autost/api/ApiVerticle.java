@@ -111,7 +111,7 @@ public final class ApiVerticle extends LoopVerticle {
         return ReplayingLoop.readOnly(
                 "api",
                 KafkaClients.replayingConsumer(bootstrapServers, "autost-api-in"),
-                List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS),
+                List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS, Topics.TRAIN_PROGRESS),
                 store,
                 Duration.ofMillis(200),
                 Duration.ofSeconds(60));
@@ -219,6 +219,7 @@ public final class ApiVerticle extends LoopVerticle {
         r.get("/api/experiments/:id/pareto").handler(this::pareto);
         r.get("/api/experiments/:id/correlation").handler(this::correlation);
         r.get("/api/experiments/:id/candidates/:hash").handler(this::candidate);
+        r.get("/api/experiments/:id/candidates/:hash/retrain.yaml").handler(this::retrainYaml);
         r.get("/api/experiments/:id/charts/:name").handler(this::chart);
         r.post("/api/experiments/:id/stop").handler(this::authorized).handler(this::stopExperiment);
         r.get("/openapi.yaml").handler(ctx -> resource(ctx, "openapi.yaml", "application/yaml"));
@@ -425,7 +426,25 @@ public final class ApiVerticle extends LoopVerticle {
                 error(ctx, 404, "no candidate " + hash + " in experiment " + e.id());
                 return;
             }
-            json(ctx, 200, ApiResponses.row(0, s.get(), e.results().get(hash)));
+            json(ctx, 200, ApiResponses.candidate(e, s.get()));
+        });
+    }
+
+    /** The candidate in the official RETRAIN format, as a download. */
+    private void retrainYaml(RoutingContext ctx) {
+        withExperiment(ctx, e -> {
+            String hash = ctx.pathParam("hash");
+            Optional<Score> s = e.score(hash);
+            if (s.isEmpty()) {
+                error(ctx, 404, "no candidate " + hash + " in experiment " + e.id());
+                return;
+            }
+            ctx.response()
+                    .putHeader("Content-Type", "application/yaml; charset=utf-8")
+                    .putHeader(
+                            "Content-Disposition",
+                            "attachment; filename=\"retrain-" + s.get().getGenomeHash() + ".yaml\"")
+                    .end(ApiResponses.retrainYaml(s.get()));
         });
     }
 

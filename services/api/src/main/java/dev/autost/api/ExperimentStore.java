@@ -12,6 +12,7 @@ import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
+import dev.autost.proto.v1.TrainProgress;
 import dev.autost.proto.v1.TrainResult;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -44,6 +45,12 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
         private volatile Objective objective = Objective.DEFAULT;
 
         private volatile int syopsBatch = ModelSetting.OFFICIAL.syopsBatch();
+
+        private volatile ModelSetting setting = ModelSetting.OFFICIAL;
+        /** Epoch reports per trained candidate (bounded by its epochs), and the last in-epoch one. */
+        private final Map<String, java.util.NavigableMap<Integer, TrainProgress>> curves = new ConcurrentHashMap<>();
+
+        private final Map<String, TrainProgress> running = new ConcurrentHashMap<>();
         private volatile Report search;
         private volatile Report evaluation;
         private final Map<String, Score> scores = new ConcurrentHashMap<>();
@@ -109,6 +116,35 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
             return objective;
         }
 
+        /** The network setting its candidates are scored in (for their per-layer costs). */
+        public ModelSetting setting() {
+            return setting;
+        }
+
+        /** A candidate's training so far: one report per finished epoch, in epoch order. */
+        public List<TrainProgress> curve(String hash) {
+            java.util.NavigableMap<Integer, TrainProgress> c = curves.get(hash);
+            return c == null ? List.of() : List.copyOf(c.values());
+        }
+
+        /** The last report from inside the epoch a candidate is training, if it is. */
+        public Optional<TrainProgress> running(String hash) {
+            return Optional.ofNullable(running.get(hash));
+        }
+
+        void onProgress(TrainProgress p) {
+            if (p.getStep() > 0) {
+                running.put(p.getGenomeHash(), p);
+                return;
+            }
+            curves.computeIfAbsent(p.getGenomeHash(), h -> new java.util.concurrent.ConcurrentSkipListMap<>())
+                    .put(p.getEpoch(), p);
+            TrainProgress inside = running.get(p.getGenomeHash());
+            if (inside != null && inside.getEpoch() <= p.getEpoch()) {
+                running.remove(p.getGenomeHash()); // that epoch is over
+            }
+        }
+
         /** The most advanced phase known: the evaluator's final word wins over the sampler's. */
         public Report.Phase phase() {
             Report e = evaluation;
@@ -153,6 +189,7 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                             ExperimentPlan plan = ExperimentPlan.fromSpec(spec);
                             e.objective = plan.objective();
                             e.syopsBatch = plan.space().setting().syopsBatch();
+                            e.setting = plan.space().modelSetting();
                         } catch (AutostException ignored) {
                             // The sampler refuses it and reports it FAILED; nothing to rank.
                         }
@@ -168,6 +205,13 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                 case Topics.TRAIN_RESULTS -> {
                     TrainResult t = TrainResult.parseFrom(r.value());
                     get(t.getExperimentId()).results.put(t.getGenomeHash(), t);
+                    get(t.getExperimentId()).running.remove(t.getGenomeHash());
+                }
+                case Topics.TRAIN_PROGRESS -> {
+                    TrainProgress p = TrainProgress.parseFrom(r.value());
+                    if (!p.getExperimentId().isEmpty() && !p.getGenomeHash().isEmpty() && p.getEpoch() <= 100_000) {
+                        get(p.getExperimentId()).onProgress(p);
+                    }
                 }
                 case Topics.REPORTS -> {
                     Report rep = Report.parseFrom(r.value());

@@ -3,7 +3,10 @@
 // never as markup. The Content-Security-Policy allows only this file as script.
 'use strict';
 
-let selected = null;
+// The page's place, in the address: #experiment=ID&candidate=HASH (both optional).
+const place = new URLSearchParams(location.hash.slice(1));
+let selected = place.get('experiment');
+let candidate = place.get('candidate');
 const CHARTS = ['score-params', 'best-score', 'accuracy-flops_syops', 'accuracy-energy_pj'];
 
 const fmt = (v, d) => v == null ? '' : Number(v).toLocaleString('en', {maximumFractionDigits: d});
@@ -37,7 +40,7 @@ async function refresh() {
     tr.append(
       cell(e.id, 'l'), phase, cell(e.strategy), cell(e.generation), cell(e.candidates_scored),
       cell(score(e.best_score)), cell(e.trained + '/' + e.train_expected));
-    tr.addEventListener('click', () => { selected = e.id; refresh().catch(console.error); });
+    tr.addEventListener('click', () => { selected = e.id; candidate = null; go(); });
     return tr;
   });
   document.querySelector('#experiments tbody').replaceChildren(...rows);
@@ -51,7 +54,8 @@ async function detail(id) {
   document.getElementById('objective').textContent = board.objective || 'score';
   const rows = board.rows.map(r => {
     const tr = document.createElement('tr');
-    tr.className = 'row';
+    tr.className = 'row' + (r.hash === candidate ? ' sel' : '');
+    tr.addEventListener('click', () => { candidate = r.hash; go(); });
     tr.append(
       cell(r.rank), cell(r.hash, 'l hash'), cell(r.depth), cell(r.embed_dim),
       cell((r.mlp_ratios || []).join(','), 'l'), cell((r.num_heads || []).join(','), 'l'),
@@ -61,6 +65,7 @@ async function detail(id) {
     return tr;
   });
   document.querySelector('#leaderboard tbody').replaceChildren(...rows);
+  await candidateView(id, candidate);
   const charts = document.getElementById('charts');
   if (charts.dataset.id !== id || Date.now() - (charts.dataset.at || 0) > 10000) {
     charts.dataset.id = id;
@@ -72,6 +77,81 @@ async function detail(id) {
       return img;
     }));
   }
+}
+
+/** Puts the selection in the address (so a view can be linked) and redraws. */
+function go() {
+  const p = new URLSearchParams();
+  if (selected) p.set('experiment', selected);
+  if (candidate) p.set('candidate', candidate);
+  history.replaceState(null, '', '#' + p.toString());
+  refresh().catch(console.error);
+}
+
+const svg = (name, attrs) => {
+  const el = document.createElementNS('http://www.w3.org/2000/svg', name);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+};
+
+/** Test accuracy (green) and train loss (grey, own scale) per epoch, as SVG lines. */
+function drawCurve(points) {
+  const box = document.getElementById('curve');
+  const w = 640, h = 240, pad = 30;
+  const children = [svg('rect', {x: 0, y: 0, width: w, height: h, fill: 'white', stroke: '#ccc'})];
+  if (points.length) {
+    const n = Math.max(...points.map(p => p.epochs || p.epoch), 1);
+    const x = e => pad + (w - 2 * pad) * (n === 1 ? 0.5 : (e - 1) / (n - 1));
+    const losses = points.map(p => p.train_loss || 0);
+    const lmax = Math.max(...losses, 1e-9);
+    const line = (ys, color, cls) => svg('polyline', {
+      points: points.map((p, i) => `${x(p.epoch)},${h - pad - (h - 2 * pad) * ys[i]}`).join(' '),
+      fill: 'none', stroke: color, 'stroke-width': 2, class: cls});
+    children.push(line(points.map(p => p.test_accuracy || 0), '#287840', 'test-accuracy'));
+    children.push(line(losses.map(l => l / lmax), '#888', 'train-loss'));
+    for (const p of points) {
+      children.push(svg('circle', {cx: x(p.epoch), cy: h - pad - (h - 2 * pad) * (p.test_accuracy || 0), r: 3,
+        fill: '#287840'}));
+    }
+  }
+  box.replaceChildren(...children);
+}
+
+async function candidateView(id, hash) {
+  const view = document.getElementById('candidate');
+  if (!hash) { view.hidden = true; return; }
+  const url = `/api/experiments/${encodeURIComponent(id)}/candidates/${encodeURIComponent(hash)}`;
+  const c = await getJson(url);
+  view.hidden = false;
+  document.getElementById('candidate-title').textContent = 'Candidate ' + c.hash + ' of ' + id;
+  document.getElementById('candidate-genome').textContent =
+    `depth ${c.depth}, D ${c.embed_dim}, mlp ratios ${(c.mlp_ratios || []).join(',')}, ` +
+    `heads ${(c.num_heads || []).join(',')}, ${fmt(c.params, 0)} params` +
+    (c.test_accuracy == null ? '' : `, test accuracy ${fmt(c.test_accuracy, 4)}`) +
+    (c.reused_from ? ` (training reused from ${c.reused_from})` : '');
+  document.getElementById('candidate-yaml').href = c.retrain_yaml;
+  const r = c.running;
+  document.getElementById('candidate-running').textContent = r
+    ? `training epoch ${r.epoch}/${r.epochs}: step ${r.step}/${r.steps}, loss ${fmt(r.train_loss, 4)}, ` +
+      `about ${fmt(r.seconds_left, 0)} s left`
+    : (c.curve.length ? `${c.curve.length} epoch(s) trained` : 'Not trained: only the candidates sent to training get a curve.');
+  drawCurve(c.curve);
+  document.querySelector('#curve-table tbody').replaceChildren(...c.curve.map(p => {
+    const tr = document.createElement('tr');
+    tr.append(cell(p.epoch), cell(fmt(p.train_loss, 4)), cell(fmt(p.train_accuracy, 4)), cell(fmt(p.test_accuracy, 4)));
+    return tr;
+  }));
+  document.querySelector('#layers tbody').replaceChildren(...c.layers.map(l => {
+    const tr = document.createElement('tr');
+    tr.append(cell(l.name, 'l'), cell(fmt(l.params, 0)), cell(fmt(l.flops_syops, 0)), cell(fmt(l.flops_full, 0)));
+    return tr;
+  }));
+  const metrics = [...Object.entries(c.proxies), ...Object.entries(c.firing_rates).map(([k, v]) => ['rate ' + k, v])];
+  document.querySelector('#candidate-metrics tbody').replaceChildren(...metrics.map(([k, v]) => {
+    const tr = document.createElement('tr');
+    tr.append(cell(k, 'l'), cell(score(v)));
+    return tr;
+  }));
 }
 
 refresh().catch(console.error);

@@ -18,6 +18,7 @@ import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Score;
+import dev.autost.proto.v1.TrainProgress;
 import dev.autost.sampler.SamplerVerticle;
 import dev.autost.scorer.ScorerConfig;
 import dev.autost.scorer.ScorerVerticle;
@@ -95,6 +96,39 @@ class WebPageIT {
                         dom.contains(top), "leaderboard's best candidate " + top + " missing from the rendered page");
                 assertTrue(dom.contains("score-params.png"), "charts missing");
 
+                // A trained candidate's view, live: two finished epochs and one running.
+                try (KafkaProducer<byte[], byte[]> p =
+                        dev.autost.messaging.KafkaClients.producer(bootstrap, "page-progress")) {
+                    byte[] key = Topics.genomeKey("page-run", top).getBytes(StandardCharsets.UTF_8);
+                    for (TrainProgress progress : List.of(
+                            progress(top, 1, 0, 1.9, 0.41),
+                            progress(top, 2, 0, 1.2, 0.63),
+                            progress(top, 3, 7, 1.1, 0))) {
+                        p.send(new ProducerRecord<>(Topics.TRAIN_PROGRESS, key, progress.toByteArray()))
+                                .get();
+                    }
+                }
+                String view = base + "/#experiment=page-run&candidate=" + top;
+                String candidateDom = "";
+                for (int attempt = 0; attempt < 10 && !candidateDom.contains("0.63"); attempt++) {
+                    candidateDom = run(browser, "--dump-dom", view);
+                }
+                assertTrue(
+                        candidateDom.contains("Candidate " + top + " of page-run"),
+                        "no candidate view:\n" + candidateDom);
+                assertTrue(candidateDom.contains("<td>0.63</td>"), "epoch 2's test accuracy missing:\n" + candidateDom);
+                assertTrue(candidateDom.contains("training epoch 3/3: step 7/10"), "the running epoch missing");
+                assertTrue(candidateDom.contains("class=\"test-accuracy\""), "no training curve drawn");
+                assertTrue(candidateDom.contains("blocks.0.attn"), "no per-layer costs");
+                assertTrue(candidateDom.contains("/candidates/" + top + "/retrain.yaml"), "no RETRAIN YAML link");
+                HttpResponse<String> yaml = http.send(
+                        HttpRequest.newBuilder(URI.create(
+                                        base + "/api/experiments/page-run/candidates/" + top + "/retrain.yaml"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, yaml.statusCode());
+                assertTrue(yaml.body().contains("HASH: " + top), yaml.body());
+
                 Path shot = dir.resolve("page.png");
                 run(browser, "--screenshot=" + shot, "--window-size=1280,1000", base + "/");
                 BufferedImage img = ImageIO.read(shot.toFile());
@@ -106,6 +140,22 @@ class WebPageIT {
                 await(vertx.close());
             }
         }
+    }
+
+    private static TrainProgress progress(String hash, int epoch, int step, double loss, double accuracy) {
+        TrainProgress.Builder b = TrainProgress.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId("page-run")
+                .setGenomeHash(hash)
+                .setEpoch(epoch)
+                .setEpochs(3)
+                .setTrainLoss(loss);
+        if (step > 0) {
+            b.setStep(step).setSteps(10).setSecondsLeft(12);
+        } else {
+            b.setTestAccuracy(accuracy).setTrainAccuracy(accuracy);
+        }
+        return b.build();
     }
 
     @Test

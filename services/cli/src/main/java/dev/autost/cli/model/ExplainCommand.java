@@ -59,7 +59,7 @@ public final class ExplainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Map<String, double[]> groups = new LinkedHashMap<>();
         for (LayerCost m : b.modules()) {
-            String key = modules ? m.name() : group(m.name());
+            String key = modules ? m.name() : CostBreakdown.layerOf(m.name());
             double[] acc = groups.computeIfAbsent(key, k -> new double[5]);
             acc[0] += m.params();
             acc[1] += m.syops();
@@ -121,14 +121,6 @@ public final class ExplainCommand implements Callable<Integer> {
                 "energy: %.3f uJ (official count), %.3f uJ (full count); AC %.1f pJ, MAC %.1f pJ%n",
                 t.energyPj() / 1e6, t.energyFullPj() / 1e6, 0.9, 4.6);
         return 0;
-    }
-
-    static String group(String module) {
-        if (module.startsWith("blocks.")) {
-            String[] parts = module.split("\\.");
-            return parts[0] + "." + parts[1] + "." + parts[2];
-        }
-        return module.substring(0, module.indexOf('.'));
     }
 
     /** A genome from JSON on the command line, or from a file holding JSON or the official YAML. */
