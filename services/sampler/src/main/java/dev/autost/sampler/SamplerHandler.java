@@ -137,6 +137,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 return List.of();
             }
             finalOutputsPublished.add(plan.experimentId());
+            runs.remove(plan.experimentId());
             LOG.info(
                     "experiment {}: stopped at generation {} after {} candidates",
                     plan.experimentId(),
@@ -294,6 +295,11 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
 
     /** Rebuilds one experiment's run from the replayed scores and returns what is still to publish. */
     private List<ProducerRecord<byte[], byte[]>> resume(ExperimentPlan plan) {
+        if (finalOutputsPublished.contains(plan.experimentId())) {
+            // Done (SEARCH_DONE or STOPPED published): nothing to publish again, so its search is
+            // neither re-run nor kept; a restart with many finished experiments stays quick and small.
+            return List.of();
+        }
         Map<String, ObjectiveScorer.Measurement> known = new HashMap<>();
         ObjectiveScorer completeness = new ObjectiveScorer(plan.objective());
         replayedScores.getOrDefault(plan.experimentId(), Map.of()).forEach((hash, s) -> {
@@ -307,13 +313,12 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         ExperimentRun run = r.run();
         runs.put(plan.experimentId(), run);
         if (stopped.contains(plan.experimentId())) {
-            if (!finalOutputsPublished.add(plan.experimentId())) {
-                return List.of();
-            }
+            finalOutputsPublished.add(plan.experimentId());
+            runs.remove(plan.experimentId());
             return List.of(report(plan, run, Report.Phase.STOPPED));
         }
         if (run.isFinished()) {
-            return finalOutputsPublished.contains(plan.experimentId()) ? List.of() : finish(plan, run);
+            return finish(plan, run);
         }
         LOG.info(
                 "experiment {}: resumed at generation {} ({} scores replayed, {} candidates republished)",
@@ -355,6 +360,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         int deepest = picked.isEmpty() ? 0 : picked.get(k - 1) + 1;
         out.add(report(plan, run, Report.Phase.SEARCH_DONE, deepest));
         finalOutputsPublished.add(plan.experimentId());
+        runs.remove(plan.experimentId()); // its search state is no longer needed: the report holds the top
         LOG.info(
                 "experiment {}: search done, {} candidates scored, {} train requests",
                 plan.experimentId(),
@@ -438,6 +444,11 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     /** Candidates published so far (metrics, tests). */
     public long candidatesPublished() {
         return candidatesPublished.get();
+    }
+
+    /** Experiments whose search state this sampler holds: the unfinished ones. */
+    public int runsHeld() {
+        return runs.size();
     }
 
     /** Records dead-lettered so far. */

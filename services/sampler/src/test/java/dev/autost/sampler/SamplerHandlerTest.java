@@ -412,4 +412,37 @@ class SamplerHandlerTest {
         }
         assertEquals(10, candidates(out).size(), "gated candidates did not hold the generation back");
     }
+
+    @Test
+    void finishedExperiment_isNotKeptLiveNorReplayedAfterARestart() throws Exception {
+        SamplerHandler live = handler();
+        live.onCaughtUp();
+        ExperimentSpec spec = spec("done", 1);
+        List<byte[]> scores = new ArrayList<>();
+        List<CandidateMessage> gen =
+                candidates(live.onRecord(in(Topics.EXPERIMENTS, "done", spec.toByteArray()), false));
+        List<ProducerRecord<byte[], byte[]>> last = List.of();
+        while (!gen.isEmpty()) {
+            List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+            for (CandidateMessage c : gen) {
+                scores.add(score(c));
+                out.addAll(live.onRecord(in(Topics.SCORES, "done/" + c.getGenomeHash(), score(c)), false));
+            }
+            gen = candidates(out);
+            last = out;
+        }
+        Report done = decoded(last, Topics.REPORTS, Report::parseFrom).get(0);
+        assertEquals(Report.Phase.SEARCH_DONE, done.getPhase());
+        assertEquals(0, live.runsHeld(), "a finished search holds no state");
+
+        SamplerHandler restarted = handler();
+        restarted.onRecord(in(Topics.EXPERIMENTS, "done", spec.toByteArray()), true);
+        for (byte[] s : scores) {
+            Score parsed = Score.parseFrom(s);
+            restarted.onRecord(in(Topics.SCORES, "done/" + parsed.getGenomeHash(), s), true);
+        }
+        restarted.onRecord(in(Topics.REPORTS, "done", done.toByteArray()), true);
+        assertTrue(restarted.onCaughtUp().isEmpty(), "nothing published again");
+        assertEquals(0, restarted.runsHeld(), "and its search not rebuilt");
+    }
 }
