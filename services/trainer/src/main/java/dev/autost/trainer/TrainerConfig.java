@@ -25,6 +25,9 @@ import java.util.Optional;
  * @param memoryBudget     resident bytes this process may use for training (0 = no limit): a job
  *                         whose {@link MemoryEstimate} exceeds its share
  *                         ({@link #jobMemoryBudget}) fails before its model is built
+ * @param reuseTrainings   hand a request the cluster's earlier result of the same training
+ *                         instead of training again (default); off to train every request (to
+ *                         measure, or to compare a training with itself)
  */
 public record TrainerConfig(
         String bootstrapServers,
@@ -38,7 +41,8 @@ public record TrainerConfig(
         int limitTest,
         int maxRequests,
         int concurrency,
-        long memoryBudget) {
+        long memoryBudget,
+        boolean reuseTrainings) {
     public static final String DEFAULT_GROUP_ID = "autost-trainer";
     /** Most jobs one process trains at once. */
     public static final int MAX_CONCURRENCY = 64;
@@ -85,7 +89,8 @@ public record TrainerConfig(
                 0,
                 0,
                 1,
-                0);
+                0,
+                true);
     }
 
     /** This worker's place: the cluster it joins and its id (results' {@code worker_id}, client ids). */
@@ -103,6 +108,11 @@ public record TrainerConfig(
     /** The same settings training {@code k} jobs at once. */
     public TrainerConfig withConcurrency(int k) {
         return with(c -> c.concurrency = k);
+    }
+
+    /** The same settings, reusing earlier trainings of the cluster or not. */
+    public TrainerConfig withReuseTrainings(boolean reuse) {
+        return with(c -> c.reuseTrainings = reuse);
     }
 
     /** The same settings with this process-wide memory budget in bytes (0 = no limit). */
@@ -126,7 +136,8 @@ public record TrainerConfig(
                 limitTest,
                 c.maxRequests,
                 c.concurrency,
-                c.memoryBudget);
+                c.memoryBudget,
+                c.reuseTrainings);
     }
 
     /** The fields the withers change, the one place that copies them. */
@@ -136,6 +147,7 @@ public record TrainerConfig(
         int maxRequests;
         int concurrency;
         long memoryBudget;
+        boolean reuseTrainings;
 
         Fields(TrainerConfig c) {
             bootstrapServers = c.bootstrapServers;
@@ -143,6 +155,7 @@ public record TrainerConfig(
             maxRequests = c.maxRequests;
             concurrency = c.concurrency;
             memoryBudget = c.memoryBudget;
+            reuseTrainings = c.reuseTrainings;
         }
     }
 

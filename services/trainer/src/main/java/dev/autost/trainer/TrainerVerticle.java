@@ -68,12 +68,15 @@ public final class TrainerVerticle extends LoopVerticle {
     @Override
     protected ServiceLoop createLoop() {
         DjlSettings.applyDefaults();
-        TrainedResults trained = new TrainedResults(
-                KafkaClients.replayingConsumer(config.bootstrapServers(), config.trainerId() + "-results"),
-                java.time.Duration.ofSeconds(30));
+        TrainedResults trained = config.reuseTrainings()
+                ? new TrainedResults(
+                        KafkaClients.replayingConsumer(config.bootstrapServers(), config.trainerId() + "-results"),
+                        java.time.Duration.ofSeconds(30))
+                : null;
         TrainingHandler handler = new TrainingHandler(
                 config,
-                new TrainingJob(config, datasets, meters, trained::find),
+                new TrainingJob(
+                        config, datasets, meters, trained == null ? key -> java.util.Optional.empty() : trained::find),
                 new DeadLetters(
                         SERVICE,
                         clock,

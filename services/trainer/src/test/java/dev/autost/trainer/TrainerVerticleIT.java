@@ -74,9 +74,10 @@ class TrainerVerticleIT {
         return config(id, group, Recipe.SHORT);
     }
 
+    /** A worker that trains every request: the tests compare trainings with each other. */
     private TrainerConfig config(String id, String group, Recipe recipe) {
         return new TrainerConfig(
-                bootstrap, id, group, "cpu", java.util.Optional.empty(), checkpoints, recipe, 256, 256, 0, 1, 0);
+                bootstrap, id, group, "cpu", java.util.Optional.empty(), checkpoints, recipe, 256, 256, 0, 1, 0, false);
     }
 
     private static TrainRequest request(String experiment, int epochs) {
@@ -193,6 +194,7 @@ class TrainerVerticleIT {
                 .get(0)
                 .value());
         assertEquals(TrainResult.Status.OK, straight.getStatus(), straight.getFailureReason());
+        assertEquals("", straight.getReusedFrom(), "the reference was trained, not reused");
         assertEquals(straight.getTrainLoss(), r.getTrainLoss(), "train loss, uninterrupted vs resumed");
         assertEquals(straight.getTestAccuracy(), r.getTestAccuracy(), "test accuracy, uninterrupted vs resumed");
         assertEquals(straight.getProxiesMap(), r.getProxiesMap());
@@ -313,7 +315,7 @@ class TrainerVerticleIT {
 
     @Test
     void sameTrainingForAnotherExperiment_isReusedNotTrainedAgain() throws Exception {
-        deploy(new TrainerVerticle(config("t-reuse", "it-reuse")));
+        deploy(new TrainerVerticle(config("t-reuse", "it-reuse").withReuseTrainings(true)));
         send("reuse-a/" + GENOME.hash(), request("reuse-a", 1).toByteArray());
         TrainResult a = TrainResult.parseFrom(
                 read(Topics.TRAIN_RESULTS, "reuse-a/", l -> !l.isEmpty()).get(0).value());

@@ -54,6 +54,12 @@ public final class TrainerOptions {
         limits = new LimitOptions(limitTrain, limitTest);
     }
 
+    @Option(
+            names = "--no-reuse",
+            description = "Train every request, even one whose training (same genome, data, backbone, T and recipe)"
+                    + " the cluster already holds; by default that result is reused.")
+    boolean noReuse;
+
     public String device() {
         return host.device();
     }
@@ -81,6 +87,7 @@ public final class TrainerOptions {
                 limits.limitTest(),
                 d.maxRequests(),
                 d.concurrency(),
-                MemoryBudget.parse(memoryBudget));
+                MemoryBudget.parse(memoryBudget),
+                !noReuse);
     }
 }

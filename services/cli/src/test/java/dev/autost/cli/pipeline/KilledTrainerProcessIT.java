@@ -103,6 +103,7 @@ class KilledTrainerProcessIT {
         send(request("straight", 3));
         TrainResult straight = result("straight");
         assertEquals(TrainResult.Status.OK, straight.getStatus(), straight.getFailureReason());
+        assertEquals("", straight.getReusedFrom(), "the reference was trained, not reused");
         assertEquals(
                 straight.getTrainLoss(), resumed.getTrainLoss(), "train loss, uninterrupted vs killed and resumed");
         assertEquals(
@@ -127,7 +128,9 @@ class KilledTrainerProcessIT {
                         "--limit-train",
                         "640",
                         "--limit-test",
-                        "256"),
+                        "256",
+                        // The reference training below must really train, not reuse the killed one's.
+                        "--no-reuse"),
                 dir.resolve(name));
         processes.add(p);
         return p;
