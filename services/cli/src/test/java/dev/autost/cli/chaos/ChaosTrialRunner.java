@@ -33,7 +33,12 @@ import java.util.function.BooleanSupplier;
  */
 final class ChaosTrialRunner {
     static final int POPULATION = 20;
-    static final int GENERATIONS = 5;
+    /**
+     * A generation is scored in well under 100 ms here, so a 6-generation search ends before a kill
+     * at a random point can land in it; 41 generations (820 candidates) last a few seconds.
+     */
+    static final int GENERATIONS = 40;
+
     static final int CANDIDATES = POPULATION * (GENERATIONS + 1);
     static final int EPOCHS = 2;
 
@@ -130,7 +135,8 @@ final class ChaosTrialRunner {
         Watch w = new Watch();
         // Half of the SIGTERM trials stop everything during the search, half during training.
         boolean duringTraining = target == Target.TRAINER || (target == Target.EVERYTHING && trial % 2 == 0);
-        int killAtScored = 10 + rnd.nextInt(CANDIDATES - 30);
+        // Ten generations or more left after the trigger: the kill lands while the search runs.
+        int killAtScored = POPULATION + rnd.nextInt(CANDIDATES - 11 * POPULATION);
         long jitterMs = rnd.nextInt(250);
         long trainingDelayMs = (long) ((0.1 + 0.6 * rnd.nextDouble()) * ref.trainMs());
         AtomicReference<String> killAt = new AtomicReference<>("never");

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class KillAndRestartChaosIT {
     private static final int TRIALS = Integer.getInteger("autost.chaos.trials", 5);
     private static final long SUITE_SEED = Long.getLong("autost.chaos.seed", 20261129L);
-    /** Trainer data: 15 steps of 64 images per epoch, so an epoch lasts seconds and can be hit mid-way. */
-    private static final ChaosCluster.TrainerLimits LIMITS = new ChaosCluster.TrainerLimits(960, 256);
+    /** Trainer data: 10 steps of 64 images per epoch, so an epoch lasts seconds and can be hit mid-way. */
+    private static final ChaosCluster.TrainerLimits LIMITS = new ChaosCluster.TrainerLimits(640, 256);
 
     private static final Path OUT = Path.of("target", "chaos");
 
