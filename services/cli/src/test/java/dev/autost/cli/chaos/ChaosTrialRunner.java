@@ -211,7 +211,10 @@ final class ChaosTrialRunner {
             w.finished = true;
             killer.join(TimeUnit.MINUTES.toMillis(3));
             if (w.killedAt == 0) {
-                problems.add("the experiment ended before the kill point (" + killAtScored + " scored)");
+                problems.add(
+                        duringTraining
+                                ? "the training ended before the kill point (" + trainingDelayMs + " ms into the job)"
+                                : "the experiment ended before the kill point (" + killAtScored + " scored)");
             } else {
                 doneAfterKillMs = TimeUnit.NANOSECONDS.toMillis(end - w.killedAt);
             }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The chaos suite (issue 15 item 4; {@code mvn -B verify -Pchaos -pl services/cli}, not in the
+ * The chaos suite (issue 15 item 4; {@code mvn -B verify -Pchaos -pl services/cli -am}, not in the
  * default build): the broker and every service as their own processes on one host; per target,
  * {@code autost.chaos.trials} trials (default 5) with different seeds and seeded random kill
  * points. After each trial no candidate may be lost or counted twice, the ranking must equal the
