@@ -17,7 +17,8 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The pipeline as separate processes on one host: a broker ({@link BrokerMain}) and a sampler,
- * two scorers, an evaluator and a trainer ({@code autost service NAME}), each its own JVM. Like
+ * two scorers, an evaluator, a trainer and a prober ({@code autost service NAME}), each its own
+ * JVM (the prober only works for searches on a probe metric). Like
  * a supervisor (systemd, a Kubernetes Deployment), it starts a replacement for a process that
  * was killed, and restarts any process that exits by itself (noted as an unexpected exit: the
  * trial reports it).
@@ -30,7 +31,8 @@ final class ChaosCluster implements AutoCloseable {
         SCORER_A,
         SCORER_B,
         EVALUATOR,
-        TRAINER;
+        TRAINER,
+        PROBER;
 
         String id() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

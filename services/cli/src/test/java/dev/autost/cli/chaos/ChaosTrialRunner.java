@@ -41,6 +41,11 @@ final class ChaosTrialRunner {
 
     static final int CANDIDATES = POPULATION * (GENERATIONS + 1);
     static final int EPOCHS = 2;
+    /** A search on SAHD probes every candidate (about 2 a second here): 10 x 4 generations. */
+    static final int PROBED_POPULATION = 10;
+
+    static final int PROBED_GENERATIONS = 3;
+    static final int PROBED_CANDIDATES = PROBED_POPULATION * (PROBED_GENERATIONS + 1);
 
     /**
      * fashion-micro with a 60 000-parameter cap: the winner (depth 4, width 32) trains an epoch of
@@ -79,10 +84,10 @@ final class ChaosTrialRunner {
     private final Map<Long, Reference> trainedReferences;
 
     /**
-     * @param trainedReferences the uninterrupted runs with training, by seed, made beforehand on
-     *                          another cluster ({@link #uninterrupted}); a trainer may reuse a
-     *                          result its cluster already has, so a trial must not find its
-     *                          reference's result in its own cluster
+     * @param trainedReferences the uninterrupted runs with training or probes, by seed, made
+     *                          beforehand on another cluster ({@link #uninterrupted}); a trainer may
+     *                          reuse a result its cluster already has, so a trial must not find
+     *                          its reference's result in its own cluster
      */
     ChaosTrialRunner(ChaosCluster cluster, String runTag, Map<Long, Reference> trainedReferences) {
         this.cluster = cluster;
@@ -91,17 +96,22 @@ final class ChaosTrialRunner {
     }
 
     /**
-     * The uninterrupted run of {@code seed} with training on {@code cluster}; its ranking must equal
-     * the in-process one, else no trial of that seed could be judged.
+     * The uninterrupted run of {@code seed} for {@code target} on {@code cluster}. With training, its
+     * ranking must equal the in-process one, else no trial of that seed could be judged; on a probe
+     * metric, the ranking is this run's (the prober gives the in-process figures by design:
+     * ProberVerticleIT), with each candidate's SAHD.
      */
-    static Reference uninterrupted(ChaosCluster cluster, String runTag, long seed) {
-        ExperimentSpec spec = spec(runTag, "reference", 0, seed, true);
-        List<String> offline = inProcess(spec);
+    static Reference uninterrupted(ChaosCluster cluster, String runTag, long seed, Target target) {
+        ExperimentSpec spec = spec(runTag, "reference", 0, seed, target);
         Watch w = new Watch();
         try (ExperimentClient client = new ExperimentClient(cluster.bootstrapServers())) {
             client.submit(spec);
             ExperimentClient.FollowedExperiment o = client.follow(spec.getExperimentId(), TIMEOUT, w::update);
-            if (!offline.equals(viaKafka(o))) {
+            if (target.probes()) {
+                return new Reference(viaKafka(o, true), Map.of(), 0);
+            }
+            List<String> offline = inProcess(spec);
+            if (!offline.equals(viaKafka(o, false))) {
                 throw new IllegalStateException("the uninterrupted Kafka run of seed " + seed
                         + " differs from the in-process search; no trial can be judged");
             }
@@ -115,28 +125,33 @@ final class ChaosTrialRunner {
         }
     }
 
-    private Reference reference(long seed, boolean trains) {
-        if (!trains) {
-            return new Reference(inProcess(spec(runTag, "reference", 0, seed, false)), Map.of(), 0);
+    private Reference reference(long seed, Target target) {
+        if (!target.trains() && !target.probes()) {
+            return new Reference(inProcess(spec(runTag, "reference", 0, seed, target)), Map.of(), 0);
         }
         Reference r = trainedReferences.get(seed);
         if (r == null) {
-            throw new IllegalStateException("no uninterrupted training was made for seed " + seed);
+            throw new IllegalStateException("no uninterrupted run was made for seed " + seed);
         }
         return r;
     }
 
     /** One trial: {@code rnd} picks the kill point (logged in the row). */
     TrialRow run(Target target, int trial, long seed, SplittableRandom rnd) {
-        Reference ref = reference(seed, target.trains());
+        Reference ref = reference(seed, target);
         cluster.drainUnexpectedExits();
-        ExperimentSpec spec = spec(runTag, target.name().toLowerCase(Locale.ROOT), trial, seed, target.trains());
+        ExperimentSpec spec = spec(runTag, target.name().toLowerCase(Locale.ROOT), trial, seed, target);
+        int population = target.probes() ? PROBED_POPULATION : POPULATION;
+        int candidates = target.probes() ? PROBED_CANDIDATES : CANDIDATES;
         String experimentId = spec.getExperimentId();
         Watch w = new Watch();
         // Half of the SIGTERM trials stop everything during the search, half during training.
         boolean duringTraining = target == Target.TRAINER || (target == Target.EVERYTHING && trial % 2 == 0);
-        // Ten generations or more left after the trigger: the kill lands while the search runs.
-        int killAtScored = POPULATION + rnd.nextInt(CANDIDATES - 11 * POPULATION);
+        // Ten generations or more left after the trigger: the kill lands while the search runs (on a
+        // probe metric a generation takes seconds: one or more left).
+        int killAtScored = target.probes()
+                ? population + rnd.nextInt(candidates - 2 * population)
+                : population + rnd.nextInt(candidates - 11 * population);
         long jitterMs = rnd.nextInt(250);
         long trainingDelayMs = (long) ((0.1 + 0.6 * rnd.nextDouble()) * ref.trainMs());
         AtomicReference<String> killAt = new AtomicReference<>("never");
@@ -175,7 +190,7 @@ final class ChaosTrialRunner {
                                     (System.nanoTime() - jobStartedAt[0]) / 1e9,
                                     Math.min(w.epochsDone + 1, EPOCHS),
                                     EPOCHS)
-                            : w.scored + "/" + CANDIDATES + " scored";
+                            : w.scored + "/" + candidates + " scored";
                     if (w.trained > 0) {
                         where += " (after the training ended)";
                     }
@@ -225,7 +240,7 @@ final class ChaosTrialRunner {
             expected.removeAll(scored);
             lost = expected.size();
             countedTwice = (int) o.evaluation().getCandidatesScored() - scored.size();
-            rankingEqual = ref.ranking().equals(viaKafka(o));
+            rankingEqual = ref.ranking().equals(viaKafka(o, target.probes()));
             if (lost != 0) {
                 problems.add(lost + " candidate(s) lost");
             }
@@ -252,8 +267,9 @@ final class ChaosTrialRunner {
         long pauseMs = -1;
         if (duringTraining) {
             pauseMs = w.pauseNs > 0 ? TimeUnit.NANOSECONDS.toMillis(w.pauseNs) : -1;
-        } else if (target != Target.EVALUATOR && w.killedAt != 0 && w.longestPauseNs >= 0) {
-            // Scoring does not wait for the evaluator: no pause to measure there.
+        } else if (target != Target.EVALUATOR && target != Target.PROBER && w.killedAt != 0 && w.longestPauseNs >= 0) {
+            // Scoring does not wait for the evaluator; after the prober it waits for a whole
+            // generation's probes too, which is no pause: neither is measured.
             pauseMs = TimeUnit.NANOSECONDS.toMillis(w.longestPauseNs);
         }
         if ((target == Target.SCORER || target == Target.TRAINER) && pauseMs > RESUME_LIMIT.toMillis()) {
@@ -308,16 +324,17 @@ final class ChaosTrialRunner {
         return out.toString();
     }
 
-    private static ExperimentSpec spec(String runTag, String what, int trial, long seed, boolean trains) {
+    private static ExperimentSpec spec(String runTag, String what, int trial, long seed, Target target) {
         return ExperimentPlan.specBuilder(
                         "chaos-" + runTag + "-" + what + "-" + trial + "-" + seed,
                         SPACE,
                         "evolution",
                         seed,
-                        POPULATION,
-                        GENERATIONS,
+                        target.probes() ? PROBED_POPULATION : POPULATION,
+                        target.probes() ? PROBED_GENERATIONS : GENERATIONS,
                         0)
-                .setTrainTopK(trains ? 1 : 0)
+                .setObjective(target.probes() ? "sahd" : "")
+                .setTrainTopK(target.trains() ? 1 : 0)
                 .setEpochs(EPOCHS)
                 .setDataset("fashion-mnist")
                 .setCreatedAtMs(System.currentTimeMillis())
@@ -337,10 +354,16 @@ final class ChaosTrialRunner {
                 .toList();
     }
 
-    private static List<String> viaKafka(ExperimentClient.FollowedExperiment o) {
+    /**
+     * (hash, ask position) of every score, in the client's order (flops_syops, then ask position);
+     * with {@code probed}, each with its SAHD: equal lists mean the same candidates asked in the
+     * same order with the same measurements, hence the same ranking under SAHD.
+     */
+    private static List<String> viaKafka(ExperimentClient.FollowedExperiment o, boolean probed) {
         List<String> out = new ArrayList<>();
         for (Score s : o.scores()) {
-            out.add(s.getGenomeHash() + "@" + s.getSequence());
+            out.add(s.getGenomeHash() + "@" + s.getSequence()
+                    + (probed ? ":sahd=" + s.getExtraOrDefault("sahd", Double.NaN) : ""));
         }
         return out;
     }

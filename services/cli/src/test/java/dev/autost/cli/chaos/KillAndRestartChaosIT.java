@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The chaos suite (issue 15 item 4; {@code mvn -B verify -Pchaos -pl services/cli -am}, not in the
- * default build): the broker and every service as their own processes on one host; per target,
+ * default build): the broker and every service (the prober too) as their own processes on one host; per target,
  * {@code autost.chaos.trials} trials (default 5) with different seeds and seeded random kill
  * points. After each trial no candidate may be lost or counted twice, the ranking must equal the
  * uninterrupted run of the same seed, and a trained winner must equal its uninterrupted training
@@ -81,23 +81,26 @@ class KillAndRestartChaosIT {
                         LIMITS.testImages(),
                         ChaosTrialRunner.EPOCHS,
                         work));
-        Map<Long, ChaosTrialRunner.Reference> references = uninterruptedTrainings(work.resolve("reference"), runTag);
+        Map<Long, ChaosTrialRunner.Reference> references = uninterruptedRuns(work.resolve("reference"), runTag);
         cluster = ChaosCluster.start(work.resolve("chaos"), LIMITS);
         runner = new ChaosTrialRunner(cluster, runTag, references);
     }
 
-    /** The uninterrupted runs of every training trial's seed, on a cluster of their own (then stopped). */
-    private Map<Long, ChaosTrialRunner.Reference> uninterruptedTrainings(Path work, String runTag) throws IOException {
+    /**
+     * The uninterrupted runs of every training or probing trial's seed, on a cluster of their own
+     * (then stopped).
+     */
+    private Map<Long, ChaosTrialRunner.Reference> uninterruptedRuns(Path work, String runTag) throws IOException {
         Map<Long, ChaosTrialRunner.Reference> out = new HashMap<>();
         StringBuilder md = new StringBuilder(
                 "| seed | winner | test accuracy | train loss | training (s) |\n|---|---|---|---|---|\n");
         try (ChaosCluster reference = ChaosCluster.start(work, LIMITS)) {
             for (Target t : Target.values()) {
-                if (!t.trains()) {
+                if (!t.trains() && !t.probes()) {
                     continue;
                 }
                 for (long seed : seeds.get(t)) {
-                    ChaosTrialRunner.Reference ref = ChaosTrialRunner.uninterrupted(reference, runTag, seed);
+                    ChaosTrialRunner.Reference ref = ChaosTrialRunner.uninterrupted(reference, runTag, seed, t);
                     out.put(seed, ref);
                     ref.trained()
                             .forEach((hash, result) -> md.append(String.format(
@@ -158,6 +161,12 @@ class KillAndRestartChaosIT {
     @Order(6)
     void everythingStoppedWithSigterm_andRestarted_sameRankingAndTraining() {
         trials(Target.EVERYTHING);
+    }
+
+    @Test
+    @Order(7)
+    void proberKilled_replacementProbesTheRest_sameCandidatesAndSahd() {
+        trials(Target.PROBER);
     }
 
     private void trials(Target target) {
