@@ -153,11 +153,15 @@ final class ChaosTrialRunner {
                 ? population + rnd.nextInt(candidates - 2 * population)
                 : population + rnd.nextInt(candidates - 11 * population);
         long jitterMs = rnd.nextInt(250);
-        long trainingDelayMs = (long) ((0.1 + 0.6 * rnd.nextDouble()) * ref.trainMs());
+        // Odd trials kill in epoch 1 (no checkpoint yet: the job starts over), even ones in epoch 2
+        // (it resumes from epoch 1's checkpoint): 10-60 % of an uninterrupted epoch into it.
+        int killEpoch = trial % 2 == 0 ? 2 : 1;
+        long trainingDelayMs = (long) ((0.1 + 0.5 * rnd.nextDouble()) * ref.trainMs() / EPOCHS);
         AtomicReference<String> killAt = new AtomicReference<>("never");
         List<String> problems = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         long[] jobStartedAt = {0};
+        long[] epochStartedAt = {0};
         String jobLine = "training " + experimentId + "/";
 
         BooleanSupplier trigger = duringTraining
@@ -166,8 +170,11 @@ final class ChaosTrialRunner {
                             && cluster.current(ChaosCluster.Role.TRAINER).logContains(jobLine)) {
                         jobStartedAt[0] = System.nanoTime();
                     }
-                    return jobStartedAt[0] != 0
-                            && System.nanoTime() - jobStartedAt[0] >= TimeUnit.MILLISECONDS.toNanos(trainingDelayMs);
+                    if (epochStartedAt[0] == 0 && jobStartedAt[0] != 0 && w.epochsDone >= killEpoch - 1) {
+                        epochStartedAt[0] = System.nanoTime();
+                    }
+                    return epochStartedAt[0] != 0
+                            && System.nanoTime() - epochStartedAt[0] >= TimeUnit.MILLISECONDS.toNanos(trainingDelayMs);
                 }
                 : () -> w.scored >= killAtScored;
         Thread killer = new Thread(
@@ -228,7 +235,8 @@ final class ChaosTrialRunner {
             if (w.killedAt == 0) {
                 problems.add(
                         duringTraining
-                                ? "the training ended before the kill point (" + trainingDelayMs + " ms into the job)"
+                                ? "the training ended before the kill point (" + trainingDelayMs + " ms into epoch "
+                                        + killEpoch + ")"
                                 : "the experiment ended before the kill point (" + killAtScored + " scored)");
             } else {
                 doneAfterKillMs = TimeUnit.NANOSECONDS.toMillis(end - w.killedAt);
