@@ -71,7 +71,10 @@ public final class CommittingLoop extends ServiceLoop {
         /** False once the loop is stopping: long work should end at its next safe point. */
         boolean running();
 
-        /** Sends a side output now without waiting for it (progress): losing one is acceptable. */
+        /**
+         * Sends a side output (progress) without waiting for it, in the order given, on a thread of
+         * its own: never blocks, even when the broker is gone. Losing one is acceptable.
+         */
         void publish(ProducerRecord<byte[], byte[]> record);
     }
 
@@ -107,9 +110,24 @@ public final class CommittingLoop extends ServiceLoop {
 
         @Override
         public void publish(ProducerRecord<byte[], byte[]> record) {
-            producer.send(record);
+            // KafkaProducer.send itself blocks (up to max.block.ms, a minute) when the broker is
+            // gone, e.g. on a host shutdown: a side output must never hold up the work.
+            try {
+                sideOutputs.execute(() -> {
+                    try {
+                        producer.send(record);
+                    } catch (RuntimeException e) {
+                        LOG.debug("side output to {} dropped: {}", record.topic(), e.toString());
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // The loop is closing: a lost side output is acceptable.
+            }
         }
     };
+
+    /** Sends side outputs in order, off the threads that do the work. */
+    private final ExecutorService sideOutputs;
 
     /**
      * @param consumer a group consumer without auto commit
@@ -127,6 +145,11 @@ public final class CommittingLoop extends ServiceLoop {
         this.handler = Objects.requireNonNull(handler, "handler");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.worker = settings.offLoop() ? Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-work")) : null;
+        this.sideOutputs = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name + "-side");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Batches handled: outputs acknowledged and offsets committed. */
@@ -241,6 +264,8 @@ public final class CommittingLoop extends ServiceLoop {
                 Thread.currentThread().interrupt();
             }
         }
+        // Side outputs still queued are dropped; one stuck in send is interrupted.
+        sideOutputs.shutdownNow();
         // Producer first: its close flushes, and nothing sent but unacknowledged is committed.
         closeQuietly("producer", () -> producer.close(CLOSE_TIMEOUT));
         closeQuietly("consumer", () -> consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT)));

@@ -60,7 +60,12 @@ class FuzzedRecordsIT {
     void spoiledRecordsOnEveryInputTopic_noServiceStops_searchGivesTheInProcessRanking() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
                 LocalServices s = LocalServices.connect(broker.bootstrapServers(), 3, (short) 1)
-                        .start(LocalServices.SEARCH);
+                        // The prober reads the scores topic too, spoiled records included.
+                        .start(
+                                LocalServices.Service.SAMPLER,
+                                LocalServices.Service.SCORER,
+                                LocalServices.Service.EVALUATOR,
+                                LocalServices.Service.PROBER);
                 ExperimentClient client = new ExperimentClient(s.bootstrapServers());
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(s.bootstrapServers(), "it-fuzz")) {
             // The API's read model consumes the same topics; its answers are checked at the end.

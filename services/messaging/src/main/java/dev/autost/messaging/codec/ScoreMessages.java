@@ -118,10 +118,18 @@ public final class ScoreMessages {
      */
     public static List<Ranked> rank(Collection<Score> scores, Objective objective, int syopsBatch) {
         SortedMap<Integer, List<Score>> byGeneration = new TreeMap<>();
+        java.util.Set<Long> sequences = new java.util.HashSet<>();
         for (Score s : scores) {
-            byGeneration
-                    .computeIfAbsent(s.getGeneration(), g -> new ArrayList<>())
-                    .add(s);
+            // What no sampler publishes (a broken genome, a number that is not finite, a position
+            // out of range or taken twice) is left out, as the sampler and the evaluator refuse it.
+            if (problem(s) == null
+                    && s.getGeneration() >= 0
+                    && s.getSequence() >= 0
+                    && sequences.add(s.getSequence())) {
+                byGeneration
+                        .computeIfAbsent(s.getGeneration(), g -> new ArrayList<>())
+                        .add(s);
+            }
         }
         ObjectiveScorer scorer = new ObjectiveScorer(objective);
         Map<Long, Score> bySequence = new HashMap<>();
