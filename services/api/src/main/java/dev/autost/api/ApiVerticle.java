@@ -419,32 +419,16 @@ public final class ApiVerticle extends LoopVerticle {
     }
 
     private void candidate(RoutingContext ctx) {
-        withExperiment(ctx, e -> {
-            String hash = ctx.pathParam("hash");
-            Optional<Score> s = e.score(hash);
-            if (s.isEmpty()) {
-                error(ctx, 404, "no candidate " + hash + " in experiment " + e.id());
-                return;
-            }
-            json(ctx, 200, ApiResponses.candidate(e, s.get()));
-        });
+        withCandidate(ctx, (e, s) -> json(ctx, 200, ApiResponses.candidate(e, s)));
     }
 
     /** The candidate in the official RETRAIN format, as a download. */
     private void retrainYaml(RoutingContext ctx) {
-        withExperiment(ctx, e -> {
-            String hash = ctx.pathParam("hash");
-            Optional<Score> s = e.score(hash);
-            if (s.isEmpty()) {
-                error(ctx, 404, "no candidate " + hash + " in experiment " + e.id());
-                return;
-            }
+        withCandidate(ctx, (e, s) -> {
             ctx.response()
                     .putHeader("Content-Type", "application/yaml; charset=utf-8")
-                    .putHeader(
-                            "Content-Disposition",
-                            "attachment; filename=\"retrain-" + s.get().getGenomeHash() + ".yaml\"")
-                    .end(ApiResponses.retrainYaml(s.get()));
+                    .putHeader("Content-Disposition", "attachment; filename=\"retrain-" + s.getGenomeHash() + ".yaml\"")
+                    .end(ApiResponses.retrainYaml(s));
         });
     }
 
@@ -457,6 +441,20 @@ public final class ApiVerticle extends LoopVerticle {
                             .end(io.vertx.core.buffer.Buffer.buffer(png)))
                     .onFailure(
                             err -> error(ctx, err instanceof IllegalArgumentException ? 404 : 500, err.getMessage()));
+        });
+    }
+
+    /** {@link #withExperiment}, then the candidate {@code :hash} of it, or 404 naming both. */
+    private void withCandidate(
+            RoutingContext ctx, java.util.function.BiConsumer<ExperimentStore.Experiment, Score> then) {
+        withExperiment(ctx, e -> {
+            String hash = ctx.pathParam("hash");
+            Optional<Score> s = e.score(hash);
+            if (s.isEmpty()) {
+                error(ctx, 404, "no candidate " + hash + " in experiment " + e.id());
+                return;
+            }
+            then.accept(e, s.get());
         });
     }
 

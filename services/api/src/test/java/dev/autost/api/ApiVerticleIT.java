@@ -456,9 +456,10 @@ class ApiVerticleIT {
                 .setGenome(broken)
                 .setParams(1000)
                 .build();
+        Genome sound = Genome.uniform(2, 4.0, 4, 64);
         Score good = bad.toBuilder()
-                .setGenomeHash("600d600d600d600d")
-                .setGenome(GenomeMessages.toProto(Genome.uniform(2, 4.0, 4, 64)))
+                .setGenomeHash(sound.hash())
+                .setGenome(GenomeMessages.toProto(sound))
                 .build();
         Report evaluation = Report.newBuilder()
                 .setSchemaVersion(SchemaVersions.CURRENT)
