@@ -7,6 +7,7 @@ import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.GenomeCodec;
+import dev.autost.domain.search.Objective;
 import dev.autost.domain.search.Trial;
 import dev.autost.proto.v1.TrainResult;
 import java.io.IOException;
@@ -151,11 +152,14 @@ final class ResultsWriter {
         return row;
     }
 
-    /** The ranked table printed at the end of a search. */
-    static void printTable(java.io.PrintWriter out, List<Trial> ranking, int topK) {
-        String fmt = "%4s  %-16s %5s %4s  %-22s %-22s %10s %15s %15s %10s%n";
-        out.printf(
-                fmt,
+    /**
+     * The ranked table printed at the end of a search; under another objective than the paper's
+     * a last column gives each candidate's value of it.
+     */
+    static void printTable(java.io.PrintWriter out, List<Trial> ranking, int topK, Objective objective) {
+        boolean extra = !objective.equals(Objective.DEFAULT);
+        String fmt = "%4s  %-16s %5s %4s  %-22s %-22s %10s %15s %15s %10s" + (extra ? " %14s" : "") + "%n";
+        List<Object> header = new java.util.ArrayList<>(List.of(
                 "rank",
                 "hash",
                 "depth",
@@ -165,13 +169,17 @@ final class ResultsWriter {
                 "params",
                 "flops_syops",
                 "flops_full",
-                "energy_uJ");
+                "energy_uJ"));
+        if (extra) {
+            String name = objective.id();
+            header.add(name.length() > 14 ? name.substring(0, 13) + "…" : name);
+        }
+        out.printf(fmt, header.toArray());
         for (int i = 0; i < Math.min(topK, ranking.size()); i++) {
             Trial t = ranking.get(i);
             Genome g = t.candidate().genome();
             CostEstimate c = t.outcome().cost();
-            out.printf(
-                    fmt,
+            List<Object> row = new java.util.ArrayList<>(List.of(
                     i + 1,
                     g.hash(),
                     g.depth(),
@@ -181,7 +189,15 @@ final class ResultsWriter {
                     String.format("%,d", c.params()),
                     String.format("%,.0f", c.flopsSyops()),
                     String.format("%,d", c.flopsFull()),
-                    String.format("%.1f", c.energyPj() / 1e6));
+                    String.format("%.1f", c.energyPj() / 1e6)));
+            if (extra) {
+                double v = t.score();
+                row.add(
+                        !Double.isFinite(v)
+                                ? "-"
+                                : Math.abs(v) >= 1000 ? String.format("%,.0f", v) : String.format("%.4f", v));
+            }
+            out.printf(fmt, row.toArray());
         }
     }
 

@@ -194,7 +194,7 @@ public final class SearchCommand implements Callable<Integer> {
                 generationsRun,
                 ms);
         o.printf("parameter window %s%n", s.constraints().params());
-        ResultsWriter.printTable(o, ranking, topK);
+        ResultsWriter.printTable(o, ranking, topK, objective.objective());
 
         summary.put("mode", offline ? "offline" : "kafka");
         summary.put("space", s.name());

@@ -101,4 +101,41 @@ class SearchCommandTest {
         assertTrue(r.err().contains("--generations must be at least 1 through Kafka"), r.err());
         assertTrue(!r.err().contains("embedded Kafka broker"), r.err());
     }
+
+    @Test
+    void searchOffline_paramsObjective_ranksByParamsAndPrintsItsColumn() throws Exception {
+        CliRun r = CliRun.run(
+                null,
+                "search",
+                "--offline",
+                "--space",
+                "tiny",
+                "--objective",
+                "params",
+                "--seed",
+                "3",
+                "--out",
+                dir.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        String header =
+                r.out().lines().filter(l -> l.startsWith("rank")).findFirst().orElseThrow();
+        assertTrue(header.endsWith(" params"), header);
+        JsonNode results = Json.MAPPER.readTree(dir.resolve("results.json").toFile());
+        for (int i = 1; i < results.size(); i++) {
+            assertTrue(results.get(i - 1).get("params").asLong()
+                    >= results.get(i).get("params").asLong());
+            assertEquals(
+                    results.get(i).get("params").asLong(),
+                    results.get(i).get("score").asLong());
+        }
+    }
+
+    @Test
+    void searchOffline_paperObjective_printsTheTableAsBefore() throws Exception {
+        CliRun r = CliRun.run(null, "search", "--offline", "--space", "tiny", "--seed", "3", "--out", dir.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        String header =
+                r.out().lines().filter(l -> l.startsWith("rank")).findFirst().orElseThrow();
+        assertTrue(header.endsWith("energy_uJ"), header);
+    }
 }
