@@ -301,11 +301,10 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             return List.of();
         }
         Map<String, ObjectiveScorer.Measurement> known = new HashMap<>();
-        ObjectiveScorer completeness = new ObjectiveScorer(plan.objective());
         replayedScores.getOrDefault(plan.experimentId(), Map.of()).forEach((hash, s) -> {
             ObjectiveScorer.Measurement m =
                     ScoreMessages.measurement(s, plan.space().setting().syopsBatch());
-            if (completeness.complete(m)) { // not probed yet: republished, scored and probed again
+            if (plan.objective().isMeasured(m)) { // not probed yet: republished, scored and probed again
                 known.put(hash, m);
             }
         });

@@ -2,6 +2,7 @@ package dev.autost.trainer;
 
 import dev.autost.domain.AutostException;
 import dev.autost.domain.genome.Genome;
+import dev.autost.domain.genome.GenomeHash;
 import dev.autost.domain.model.Backbone;
 import dev.autost.domain.model.ModelSetting;
 import dev.autost.messaging.codec.GenomeMessages;
@@ -251,21 +252,14 @@ record TrainingJob(
      * in it: a result trained on a GPU serves a CPU lab and back.
      */
     static String trainingKey(TrainRequest req, TrainingRun run, int limitTrain, int limitTest) {
-        String canonical = String.join(
+        return GenomeHash.ofCanonical(String.join(
                 "|",
                 req.getGenomeHash(),
                 req.getDataset().isEmpty() ? "fashion-mnist" : req.getDataset(),
                 "limit_train=" + limitTrain,
                 "limit_test=" + limitTest,
                 run.setting().toString(),
-                run.recipe().toString());
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d, 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+                run.recipe().toString()));
     }
 
     private static TrainResult failed(TrainResult.Builder b, String reason) {

@@ -23,7 +23,11 @@ public final class GenomeHash {
         return ofCanonical(genome.canonicalJson());
     }
 
-    static String ofCanonical(String canonicalJson) {
+    /**
+     * The same digest of any canonical text: other identities built from a genome's hash (the
+     * trainers' training keys) are keyed the same way.
+     */
+    public static String ofCanonical(String canonicalJson) {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");

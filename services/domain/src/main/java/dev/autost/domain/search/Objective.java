@@ -121,6 +121,14 @@ public record Objective(String id, List<String> metrics) {
     }
 
     /**
+     * Whether a measurement holds what this objective reads: a candidate of a probe objective is
+     * measured once probed, or skipped by its probe gate.
+     */
+    public boolean isMeasured(ObjectiveScorer.Measurement m) {
+        return m.probeSkipped() || metrics.stream().allMatch(name -> value(name, m.cost(), m.probes()) != null);
+    }
+
+    /**
      * The candidate's outcome under a single-metric objective, or {@code null} while its metric is
      * not known yet (a probe metric before the probe answered).
      *

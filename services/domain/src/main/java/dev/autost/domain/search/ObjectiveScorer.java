@@ -71,15 +71,9 @@ public final class ObjectiveScorer {
         return objective.isRankMean() && reference == null && referenceIds != null;
     }
 
-    /**
-     * Whether a measurement holds what the objective reads: a candidate of a probe objective is
-     * complete once probed or skipped by the gate.
-     */
+    /** {@link Objective#isMeasured}: whether {@link #offer} can take this measurement. */
     public boolean complete(Measurement m) {
-        if (m.probeSkipped()) {
-            return true;
-        }
-        return objective.metrics().stream().allMatch(name -> Objective.value(name, m.cost(), m.probes()) != null);
+        return objective.isMeasured(m);
     }
 
     /**
