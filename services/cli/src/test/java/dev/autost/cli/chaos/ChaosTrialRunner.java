@@ -1,10 +1,7 @@
 package dev.autost.cli.chaos;
 
 import dev.autost.cli.pipeline.ExperimentClient;
-import dev.autost.domain.cost.CostModel;
-import dev.autost.domain.search.Feasibility;
-import dev.autost.domain.search.OfflineSearch;
-import dev.autost.domain.search.Trial;
+import dev.autost.cli.pipeline.InProcessRanking;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.messaging.codec.ExperimentPlan;
@@ -110,7 +107,7 @@ final class ChaosTrialRunner {
             if (target.probes()) {
                 return new Reference(viaKafka(o, true), Map.of(), 0);
             }
-            List<String> offline = inProcess(spec);
+            List<String> offline = InProcessRanking.of(spec);
             if (!offline.equals(viaKafka(o, false))) {
                 throw new IllegalStateException("the uninterrupted Kafka run of seed " + seed
                         + " differs from the in-process search; no trial can be judged");
@@ -127,7 +124,7 @@ final class ChaosTrialRunner {
 
     private Reference reference(long seed, Target target) {
         if (!target.trains() && !target.probes()) {
-            return new Reference(inProcess(spec(runTag, "reference", 0, seed, target)), Map.of(), 0);
+            return new Reference(InProcessRanking.of(spec(runTag, "reference", 0, seed, target)), Map.of(), 0);
         }
         Reference r = trainedReferences.get(seed);
         if (r == null) {
@@ -347,19 +344,6 @@ final class ChaosTrialRunner {
                 .setDataset("fashion-mnist")
                 .setCreatedAtMs(System.currentTimeMillis())
                 .build();
-    }
-
-    /** (hash, ask position) of the in-process search with the same plan, best first. */
-    static List<String> inProcess(ExperimentSpec spec) {
-        ExperimentPlan plan = ExperimentPlan.fromSpec(spec);
-        CostModel costs = new CostModel(plan.space().modelSetting());
-        List<Trial> ranking = OfflineSearch.run(
-                plan.strategy().create(new Feasibility(plan.space(), costs), plan.settings()),
-                OfflineSearch.flopsObjective(costs),
-                null);
-        return ranking.stream()
-                .map(t -> t.candidate().genome().hash() + "@" + t.candidate().id())
-                .toList();
     }
 
     /**

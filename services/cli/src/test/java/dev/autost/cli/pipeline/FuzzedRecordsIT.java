@@ -107,7 +107,7 @@ class FuzzedRecordsIT {
             ExperimentSpec normal = PipelineContract.spec(7, "evolution");
             client.submit(normal);
             assertEquals(
-                    PipelineContract.inProcess(normal),
+                    InProcessRanking.of(normal),
                     PipelineContract.viaKafka(client.follow(normal.getExperimentId(), Duration.ofMinutes(5), null)));
             assertFalse(
                     s.failed().isDone(),

@@ -74,7 +74,7 @@ class KilledScorerProcessIT {
                     survivor.alive());
             assertTrue(killed.get(), "the scorer was never killed");
             assertTrue(scoredAtKill.get(0) < 1000, "killed too late to matter: " + scoredAtKill);
-            assertEquals(PipelineContract.inProcess(spec), ranking);
+            assertEquals(InProcessRanking.of(spec), ranking);
             assertEquals(ranking.size(), new HashSet<>(ranking).size(), "a candidate was counted twice");
         }
     }

@@ -3,14 +3,9 @@ package dev.autost.cli.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.autost.domain.cost.CostModel;
-import dev.autost.domain.search.Feasibility;
-import dev.autost.domain.search.OfflineSearch;
-import dev.autost.domain.search.Trial;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.Topics;
-import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.DeadLetter;
 import dev.autost.proto.v1.ExperimentSpec;
@@ -57,19 +52,6 @@ abstract class PipelineContract {
                 .build();
     }
 
-    /** (hash, ask position) of the in-process search with the same plan, best first. */
-    static List<String> inProcess(ExperimentSpec spec) {
-        ExperimentPlan plan = ExperimentPlan.fromSpec(spec);
-        CostModel costs = new CostModel(plan.space().modelSetting());
-        List<Trial> ranking = OfflineSearch.run(
-                plan.strategy().create(new Feasibility(plan.space(), costs), plan.settings()),
-                OfflineSearch.flopsObjective(costs),
-                null);
-        return ranking.stream()
-                .map(t -> t.candidate().genome().hash() + "@" + t.candidate().id())
-                .toList();
-    }
-
     static List<String> viaKafka(ExperimentClient.FollowedExperiment o) {
         return o.scores().stream()
                 .map(s -> s.getGenomeHash() + "@" + s.getSequence())
@@ -80,7 +62,7 @@ abstract class PipelineContract {
     void search_throughKafka_givesTheInProcessRanking() {
         ExperimentSpec spec = spec(42, "evolution");
         ExperimentClient.FollowedExperiment o = followRestarting(spec, null, 0);
-        assertEquals(inProcess(spec), viaKafka(o));
+        assertEquals(InProcessRanking.of(spec), viaKafka(o));
         assertEquals(1050, o.scores().size());
         assertEquals(Report.Phase.SEARCH_DONE, o.search().getPhase());
         assertEquals(1050, o.evaluation().getCandidatesScored());
@@ -89,21 +71,21 @@ abstract class PipelineContract {
     @Test
     void search_randomStrategyThroughKafka_givesTheInProcessRanking() {
         ExperimentSpec spec = spec(5, "random");
-        assertEquals(inProcess(spec), viaKafka(followRestarting(spec, null, 0)));
+        assertEquals(InProcessRanking.of(spec), viaKafka(followRestarting(spec, null, 0)));
     }
 
     @Test
     void scorerStoppedMidSearch_replacementLosesAndDuplicatesNothing() {
         ExperimentSpec spec = spec(11, "evolution");
         List<String> ranking = viaKafka(followRestarting(spec, LocalServices.Service.SCORER, 300));
-        assertEquals(inProcess(spec), ranking);
+        assertEquals(InProcessRanking.of(spec), ranking);
         assertEquals(ranking.size(), new HashSet<>(ranking).size(), "a candidate was counted twice");
     }
 
     @Test
     void samplerRestartedMidSearch_resumesFromTheTopics() {
         ExperimentSpec spec = spec(23, "evolution");
-        assertEquals(inProcess(spec), viaKafka(followRestarting(spec, LocalServices.Service.SAMPLER, 400)));
+        assertEquals(InProcessRanking.of(spec), viaKafka(followRestarting(spec, LocalServices.Service.SAMPLER, 400)));
     }
 
     /**
@@ -147,7 +129,7 @@ abstract class PipelineContract {
                         .get();
             }
             client.submit(spec);
-            assertEquals(inProcess(spec), viaKafka(client.follow(spec.getExperimentId(), TIMEOUT, null)));
+            assertEquals(InProcessRanking.of(spec), viaKafka(client.follow(spec.getExperimentId(), TIMEOUT, null)));
             Set<String> deadTopics = deadLettersTagged(s.bootstrapServers(), tag, inputs.size());
             assertEquals(new HashSet<>(inputs), deadTopics);
         }

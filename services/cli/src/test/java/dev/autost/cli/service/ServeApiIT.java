@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,7 +51,7 @@ class ServeApiIT {
         Process serve = pb.start();
         Path tokenFile = null;
         try {
-            String out = awaitOutput(serve, log, "Ctrl-C stops");
+            String out = ChildOutput.await(serve, log, "Ctrl-C stops");
             Matcher url = URL.matcher(out);
             Matcher file = TOKEN_FILE.matcher(out);
             boolean hasUrl = url.find();
@@ -93,21 +92,5 @@ class ServeApiIT {
             b.header("Authorization", "Bearer " + token);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The child's output once it contains {@code marker}; fails if the child exits first. */
-    private static String awaitOutput(Process p, Path log, String marker) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            String out = Files.exists(log) ? Files.readString(log) : "";
-            if (out.contains(marker)) {
-                return out;
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("autost serve exited with " + p.exitValue() + ":\n" + out);
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("autost serve did not start in 120 s:\n" + Files.readString(log));
     }
 }

@@ -9,7 +9,6 @@ import dev.autost.messaging.KafkaClients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -55,7 +54,7 @@ class ServeSecureIT {
                 .redirectOutput(log.toFile())
                 .start();
         try {
-            String out = awaitOutput(serve, log, "Ctrl-C stops");
+            String out = ChildOutput.await(serve, log, "Ctrl-C stops");
             Path clientProperties = data.toAbsolutePath().resolve("client.properties");
             assertTrue(out.contains("client properties in " + clientProperties), out);
             assertFalse(HEX_RUN.matcher(out).find(), "a secret-like string was printed:\n" + out);
@@ -88,21 +87,5 @@ class ServeSecureIT {
                 serve.destroyForcibly();
             }
         }
-    }
-
-    /** The child's output once it contains {@code marker}; fails if the child exits first. */
-    private static String awaitOutput(Process p, Path log, String marker) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            String out = Files.exists(log) ? Files.readString(log) : "";
-            if (out.contains(marker)) {
-                return out;
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("autost serve exited with " + p.exitValue() + ":\n" + out);
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("autost serve did not start in 120 s:\n" + Files.readString(log));
     }
 }
