@@ -79,10 +79,26 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
             this.experimentId = experimentId;
         }
 
+        /**
+         * The search is done and every expected result is in. With successive halving the sampler
+         * keeps {@code training_open} until its last promotion trained, and a promoted candidate's
+         * earlier result does not count for its later rung: the results' epochs must add up to
+         * those requested.
+         */
         boolean complete() {
             return searchState != null
                     && searchState.getPhase() == Report.Phase.SEARCH_DONE
-                    && results.size() >= searchState.getTrainExpected();
+                    && !searchState.getTrainingOpen()
+                    && results.size() >= searchState.getTrainExpected()
+                    && epochsTrained() >= searchState.getTrainEpochsRequested();
+        }
+
+        private long epochsTrained() {
+            long sum = 0;
+            for (TrainResult r : results.values()) {
+                sum += r.getEpochs();
+            }
+            return sum;
         }
     }
 

@@ -164,6 +164,51 @@ class EvaluatorHandlerTest {
                         .collect(java.util.stream.Collectors.toSet()));
     }
 
+    private static byte[] halvingReport(int expected, int epochsRequested, boolean open) throws Exception {
+        return Report.parseFrom(searchDone(expected)).toBuilder()
+                .setTrainingOpen(open)
+                .setTrainEpochsRequested(epochsRequested)
+                .build()
+                .toByteArray();
+    }
+
+    private static byte[] result(String hash, double acc, int epochs) throws Exception {
+        return TrainResult.parseFrom(result(hash, acc)).toBuilder()
+                .setEpochs(epochs)
+                .build()
+                .toByteArray();
+    }
+
+    /**
+     * Successive halving: every entrant's first result is in long before the training ends; the
+     * evaluator waits for the sampler to close the training and for the promoted candidate's
+     * longer run, and ranks by that run's accuracy.
+     */
+    @Test
+    void successiveHalving_finishesAfterTheTrainingClosesAndThePromotedRunArrives() throws Exception {
+        EvaluatorHandler h = handler();
+        scored(h, 10, 30, 20);
+        h.onRecord(in(Topics.REPORTS, "e", halvingReport(3, 3, true)), false);
+        h.onRecord(in(Topics.TRAIN_RESULTS, "e/a", result("a", 0.70, 1)), false);
+        h.onRecord(in(Topics.TRAIN_RESULTS, "e/b", result("b", 0.60, 1)), false);
+        List<ProducerRecord<byte[], byte[]>> out =
+                h.onRecord(in(Topics.TRAIN_RESULTS, "e/c", result("c", 0.50, 1)), false);
+        assertEquals(
+                Report.Phase.SEARCH_DONE, Report.parseFrom(out.get(0).value()).getPhase(), "training open");
+        // The sampler promotes a (1 -> 3 epochs), then closes before the evaluator reads a's result.
+        h.onRecord(in(Topics.REPORTS, "e", halvingReport(3, 5, true)), false);
+        out = h.onRecord(in(Topics.REPORTS, "e", halvingReport(3, 5, false)), false);
+        assertTrue(
+                out.isEmpty() || Report.parseFrom(out.get(0).value()).getPhase() != Report.Phase.FINISHED,
+                "a's 3-epoch result is not in yet");
+        Report done = Report.parseFrom(h.onRecord(in(Topics.TRAIN_RESULTS, "e/a", result("a", 0.80, 3)), false)
+                .get(0)
+                .value());
+        assertEquals(Report.Phase.FINISHED, done.getPhase());
+        assertEquals(h("a"), done.getTop(0).getGenomeHash());
+        assertEquals(0.80, done.getTop(0).getTestAccuracy());
+    }
+
     @Test
     void proxiesMeasuredByTheTrainer_areCorrelatedLikeScoreFields() throws Exception {
         EvaluatorHandler h = handler();

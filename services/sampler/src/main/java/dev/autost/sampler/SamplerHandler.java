@@ -2,7 +2,7 @@ package dev.autost.sampler;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.autost.domain.AutostException;
-import dev.autost.domain.genome.Genome;
+import dev.autost.domain.fidelity.SuccessiveHalving;
 import dev.autost.domain.search.Candidate;
 import dev.autost.domain.search.ObjectiveScorer;
 import dev.autost.domain.search.SearchExhaustedException;
@@ -19,6 +19,8 @@ import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.RankedCandidate;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
+import dev.autost.proto.v1.TrainRequest;
+import dev.autost.proto.v1.TrainResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,6 +48,13 @@ import org.slf4j.LoggerFactory;
  *       and a SEARCH_DONE report follow.</li>
  *   <li>{@code autost.reports} (own reports, read only during the replay): tells which
  *       experiments already published their final outputs.</li>
+ *   <li>{@code autost.train-results}: with successive halving ({@code rung_epochs}), the search's
+ *       end publishes only the first rung's requests and a SEARCH_DONE report with {@code
+ *       training_open}; each result may promote candidates (a request for the same candidate with
+ *       more epochs, continued from its checkpoint by a trainer), and the last one closes the
+ *       training with a SEARCH_DONE report without {@code training_open}.</li>
+ *   <li>{@code autost.train-requests} (own requests, read only during the replay): which
+ *       promotions were published, so a restart mid-rung publishes only what is missing.</li>
  * </ul>
  * During the replay specs, scores and reports are only collected; {@link #onCaughtUp()} rebuilds
  * every run from them and publishes what is still missing. Malformed records become dead
@@ -71,6 +80,15 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private final Set<String> waitingForProbes = new HashSet<>();
     /** Experiments whose FAILED report is published (known from the replay or sent by this instance). */
     private final Set<String> failed = new HashSet<>();
+    /** Experiments training by successive halving, search done, training open. */
+    private final Map<String, HalvingRun> halvings = new HashMap<>();
+    /** Replay only: each experiment's train requests, most epochs per genome hash. */
+    private final Map<String, Map<String, Integer>> replayedRequests = new HashMap<>();
+    /** Replay only: each experiment's last train result per genome hash. */
+    private final Map<String, Map<String, ReplayedResult>> replayedResults = new HashMap<>();
+
+    private record ReplayedResult(List<Double> accuracies, boolean failed) {}
+
     /** Specs refused while replaying; {@link #onCaughtUp} reports those not reported before. */
     private final Map<String, Refused> refusedOnReplay = new LinkedHashMap<>();
 
@@ -100,6 +118,8 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 case Topics.EXPERIMENTS -> onSpec(record, replaying);
                 case Topics.SCORES -> onScore(record, replaying);
                 case Topics.REPORTS -> onReport(record, replaying);
+                case Topics.TRAIN_RESULTS -> onTrainResult(record, replaying);
+                case Topics.TRAIN_REQUESTS -> onTrainRequest(record, replaying);
                 default -> List.of();
             };
         } catch (InvalidProtocolBufferException e) {
@@ -133,6 +153,12 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 return List.of(); // a spec seen again, or a stop already applied or to apply after the replay
             }
             ExperimentRun run = runs.get(plan.experimentId());
+            HalvingRun training = halvings.remove(plan.experimentId());
+            if (training != null && !finalOutputsPublished.contains(plan.experimentId())) {
+                finalOutputsPublished.add(plan.experimentId());
+                LOG.info("experiment {}: stopped while training by successive halving", plan.experimentId());
+                return List.of(reportRecord(training.report(Report.Phase.STOPPED, false)));
+            }
             if (run == null || finalOutputsPublished.contains(plan.experimentId())) {
                 return List.of();
             }
@@ -186,6 +212,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
      */
     private List<ProducerRecord<byte[], byte[]>> fail(String experimentId, ExperimentRun run, String reason) {
         runs.remove(experimentId);
+        halvings.remove(experimentId);
         if (!failed.add(experimentId)) {
             return List.of();
         }
@@ -257,13 +284,93 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             return List.of();
         }
         Report report = Report.parseFrom(record.value());
-        if (SERVICE.equals(report.getSource()) && report.getPhase().getNumber() >= Report.Phase.SEARCH_DONE_VALUE) {
+        if (SERVICE.equals(report.getSource())
+                && report.getPhase().getNumber() >= Report.Phase.SEARCH_DONE_VALUE
+                && !(report.getPhase() == Report.Phase.SEARCH_DONE && report.getTrainingOpen())) {
+            // Final; a SEARCH_DONE whose training is open resumes from the scores, requests and results.
             finalOutputsPublished.add(report.getExperimentId());
         }
         if (SERVICE.equals(report.getSource()) && report.getPhase() == Report.Phase.FAILED) {
             failed.add(report.getExperimentId());
         }
         return List.of();
+    }
+
+    /**
+     * A train result: the promotions it allows, for an experiment training by successive halving.
+     * A record this sampler cannot read is left to the evaluator, which dead-letters it: one
+     * dead letter per bad record.
+     */
+    private List<ProducerRecord<byte[], byte[]>> onTrainResult(
+            ConsumerRecord<byte[], byte[]> record, boolean replaying) {
+        TrainResult result;
+        try {
+            result = TrainResult.parseFrom(record.value());
+        } catch (InvalidProtocolBufferException e) {
+            return List.of();
+        }
+        if (!SchemaVersions.isKnown(result.getSchemaVersion())) {
+            return List.of();
+        }
+        boolean failedResult = result.getStatus() != TrainResult.Status.OK;
+        if (replaying) {
+            replayedResults
+                    .computeIfAbsent(result.getExperimentId(), k -> new HashMap<>())
+                    .put(result.getGenomeHash(), new ReplayedResult(result.getEpochTestAccuraciesList(), failedResult));
+            return List.of();
+        }
+        HalvingRun training = halvings.get(result.getExperimentId());
+        if (training == null) {
+            return List.of(); // trained without halving, or its training is closed
+        }
+        List<SuccessiveHalving.Request> promoted =
+                training.halving().onResult(result.getGenomeHash(), result.getEpochTestAccuraciesList(), failedResult);
+        return trainingOutputs(training, promoted);
+    }
+
+    /** Replay only: the epochs this sampler last asked for each candidate. */
+    private List<ProducerRecord<byte[], byte[]>> onTrainRequest(
+            ConsumerRecord<byte[], byte[]> record, boolean replaying) {
+        if (!replaying) {
+            return List.of();
+        }
+        try {
+            TrainRequest r = TrainRequest.parseFrom(record.value());
+            replayedRequests
+                    .computeIfAbsent(r.getExperimentId(), k -> new HashMap<>())
+                    .merge(r.getGenomeHash(), r.getEpochs(), Math::max);
+        } catch (InvalidProtocolBufferException e) {
+            // the trainers dead-letter it
+        }
+        return List.of();
+    }
+
+    /**
+     * The requests of {@code promoted} and the experiment's report: open while rungs may still
+     * promote, closed (and the run dropped) once the last result is in.
+     */
+    private List<ProducerRecord<byte[], byte[]>> trainingOutputs(
+            HalvingRun training, List<SuccessiveHalving.Request> promoted) {
+        String id = training.experimentId();
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (TrainRequest r : training.trainRequests(promoted)) {
+            LOG.info("experiment {}: {} goes on to {} epochs", id, r.getGenomeHash(), r.getEpochs());
+            out.add(record(Topics.TRAIN_REQUESTS, Topics.genomeKey(id, r.getGenomeHash()), r.toByteArray()));
+        }
+        boolean done = training.halving().isDone();
+        out.add(reportRecord(training.report(Report.Phase.SEARCH_DONE, !done)));
+        if (done) {
+            halvings.remove(id);
+            finalOutputsPublished.add(id);
+            LOG.info(
+                    "experiment {}: successive halving done: {} trained, {} epochs of at most {}, per rung {}",
+                    id,
+                    training.halving().withResult(),
+                    training.halving().epochsRequested(),
+                    training.halving().budgetEpochs(),
+                    training.halving().finishedPerRung());
+        }
+        return out;
     }
 
     @Override
@@ -290,6 +397,8 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             }
         }
         replayedScores.clear();
+        replayedRequests.clear();
+        replayedResults.clear();
         return out;
     }
 
@@ -346,26 +455,51 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private List<ProducerRecord<byte[], byte[]>> finish(ExperimentPlan plan, ExperimentRun run) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         List<Trial> ranking = run.ranking();
-        List<Integer> picked = plan.trainSelection().positions(ranking, plan.trainTopK());
+        List<Integer> picked = plan.trainSelection().positions(ranking, plan.trainEntrants(ranking.size()));
         int k = picked.size();
+        int firstEpochs = plan.halving().map(h -> h.epochs(0)).orElse(plan.epochs());
+        List<TrainRequest> requests = new ArrayList<>(k);
         for (int i : picked) {
-            Genome g = ranking.get(i).candidate().genome();
-            out.add(record(
-                    Topics.TRAIN_REQUESTS,
-                    Topics.genomeKey(plan.experimentId(), g.hash()),
-                    plan.trainRequest(g, i + 1).toByteArray()));
+            requests.add(plan.trainRequest(ranking.get(i).candidate().genome(), i + 1, firstEpochs));
         }
         // The final report's top reaches down to the last trained pick, so every request's rank is in it.
         int deepest = picked.isEmpty() ? 0 : picked.get(k - 1) + 1;
-        out.add(report(plan, run, Report.Phase.SEARCH_DONE, deepest));
-        finalOutputsPublished.add(plan.experimentId());
+        Report searchDone = reportMessage(plan, run, Report.Phase.SEARCH_DONE, deepest);
         runs.remove(plan.experimentId()); // its search state is no longer needed: the report holds the top
         LOG.info(
-                "experiment {}: search done, {} candidates scored, {} train requests",
+                "experiment {}: search done, {} candidates scored, {} train requests{}",
                 plan.experimentId(),
                 run.scored(),
-                k);
+                k,
+                plan.halving().map(h -> " (successive halving, " + h + ")").orElse(""));
+        if (plan.halving().isEmpty()) {
+            for (TrainRequest r : requests) {
+                out.add(trainRecord(r));
+            }
+            out.add(reportRecord(searchDone));
+            finalOutputsPublished.add(plan.experimentId());
+            return out;
+        }
+        HalvingRun training = new HalvingRun(plan, requests, searchDone);
+        // After a restart: what was asked and trained before, then only what is missing goes out.
+        replayedRequests
+                .getOrDefault(plan.experimentId(), Map.of())
+                .forEach((hash, epochs) -> training.halving().requested(hash, epochs));
+        replayedResults
+                .getOrDefault(plan.experimentId(), Map.of())
+                .forEach((hash, r) -> training.halving().record(hash, r.accuracies(), r.failed()));
+        List<SuccessiveHalving.Request> first =
+                new ArrayList<>(training.halving().start());
+        for (TrainRequest r : training.trainRequests(first)) {
+            out.add(trainRecord(r));
+        }
+        halvings.put(plan.experimentId(), training);
+        out.addAll(trainingOutputs(training, training.halving().promote()));
         return out;
+    }
+
+    private static ProducerRecord<byte[], byte[]> trainRecord(TrainRequest r) {
+        return record(Topics.TRAIN_REQUESTS, Topics.genomeKey(r.getExperimentId(), r.getGenomeHash()), r.toByteArray());
     }
 
     private List<ProducerRecord<byte[], byte[]>> publish(
@@ -389,6 +523,14 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
 
     private ProducerRecord<byte[], byte[]> report(
             ExperimentPlan plan, ExperimentRun run, Report.Phase phase, int topAtLeast) {
+        return reportRecord(reportMessage(plan, run, phase, topAtLeast));
+    }
+
+    private static ProducerRecord<byte[], byte[]> reportRecord(Report r) {
+        return record(Topics.REPORTS, Topics.experimentKey(r.getExperimentId()), r.toByteArray());
+    }
+
+    private Report reportMessage(ExperimentPlan plan, ExperimentRun run, Report.Phase phase, int topAtLeast) {
         List<Trial> ranking = run.ranking();
         Report.Builder r = Report.newBuilder()
                 .setSchemaVersion(SchemaVersions.CURRENT)
@@ -398,7 +540,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 .setGeneration(run.generation())
                 .setGenerations(plan.settings().generations())
                 .setCandidatesScored(run.scored())
-                .setTrainExpected(Math.min(plan.trainTopK(), run.scored()));
+                .setTrainExpected(plan.trainEntrants(run.scored()));
         if (!ranking.isEmpty()) {
             r.setBestScore(ranking.get(0).score());
             meters.searchBestScore(plan.experimentId(), ranking.get(0).score());
@@ -408,10 +550,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         for (int i = 0; i < n; i++) {
             r.addTop(ranked(plan.experimentId(), ranking.get(i)));
         }
-        return record(
-                Topics.REPORTS,
-                Topics.experimentKey(plan.experimentId()),
-                r.build().toByteArray());
+        return r.build();
     }
 
     /** A trial as a report entry: its score message as the scorer would have built it, summarised. */
@@ -448,6 +587,11 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     /** Experiments whose search state this sampler holds: the unfinished ones. */
     public int runsHeld() {
         return runs.size();
+    }
+
+    /** Experiments training by successive halving whose last result is not in yet. */
+    public int trainingsHeld() {
+        return halvings.size();
     }
 
     /** Records dead-lettered so far. */

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * The sampler service: drives every experiment's search through ask/tell over Kafka. One
- * instance per cluster; its state is rebuilt from the compacted experiments, scores and reports
- * topics at every start, so a restarted sampler resumes where the last one stopped. Start
+ * instance per cluster; its state is rebuilt from the experiments, scores, reports, train-requests
+ * and train-results topics at every start, so a restarted sampler resumes where the last one stopped. Start
  * completes after the replay was handled and the resumed outputs were acknowledged.
  */
 public final class SamplerVerticle extends ReplayingVerticle {
@@ -19,7 +19,7 @@ public final class SamplerVerticle extends ReplayingVerticle {
                 SamplerHandler.SERVICE,
                 bootstrapServers,
                 samplerId,
-                List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS),
+                List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS, Topics.TRAIN_REQUESTS),
                 clock,
                 meters.deadLetterCounter(SamplerHandler.SERVICE),
                 deadLetters -> new SamplerHandler(deadLetters, meters));

@@ -1,6 +1,7 @@
 package dev.autost.sampler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autost.domain.cost.CostModel;
@@ -444,5 +445,161 @@ class SamplerHandlerTest {
         restarted.onRecord(in(Topics.REPORTS, "done", done.toByteArray()), true);
         assertTrue(restarted.onCaughtUp().isEmpty(), "nothing published again");
         assertEquals(0, restarted.runsHeld(), "and its search not rebuilt");
+    }
+
+    /** Successive halving over the search's top 9: rungs of 1 and 3 epochs, eta 3. */
+    private static ExperimentSpec halvingSpec(String id) {
+        return spec(id, 9).toBuilder()
+                .setTrainSelection("top-k")
+                .setEpochs(0)
+                .addRungEpochs(1)
+                .addRungEpochs(3)
+                .setEta(3)
+                .build();
+    }
+
+    /** A trainer's result for {@code r}: the candidate's (made-up, rising) accuracy after each epoch. */
+    private static byte[] trained(TrainRequest r) {
+        double ceiling = 0.5 + (r.getGenomeHash().hashCode() & 0xff) / 1000.0;
+        List<Double> curve = new ArrayList<>();
+        for (int e = 1; e <= r.getEpochs(); e++) {
+            curve.add(ceiling * (1 - Math.pow(0.5, e)));
+        }
+        return dev.autost.proto.v1.TrainResult.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(r.getExperimentId())
+                .setGenomeHash(r.getGenomeHash())
+                .setStatus(dev.autost.proto.v1.TrainResult.Status.OK)
+                .setEpochs(r.getEpochs())
+                .setTestAccuracy(curve.get(curve.size() - 1))
+                .addAllEpochTestAccuracies(curve)
+                .build()
+                .toByteArray();
+    }
+
+    /**
+     * Runs a halving experiment to its end with one trainer taking requests in order, every record
+     * kept as the topics would. After result {@code restartAfter} the sampler is replaced by one
+     * that replays the whole log; with {@code loseOutputs} the old one died before publishing that
+     * result's outputs.
+     *
+     * @return every train request published, in order; the last element's report is checked by callers
+     */
+    private List<TrainRequest> halvingRun(String id, int restartAfter, boolean loseOutputs, List<Report> reports)
+            throws Exception {
+        List<ConsumerRecord<byte[], byte[]>> log = new ArrayList<>();
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        ExperimentSpec spec = halvingSpec(id);
+        ConsumerRecord<byte[], byte[]> specRecord = in(Topics.EXPERIMENTS, id, spec.toByteArray());
+        log.add(specRecord);
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(h.onRecord(specRecord, false));
+        java.util.ArrayDeque<TrainRequest> queue = new java.util.ArrayDeque<>();
+        List<TrainRequest> published = new ArrayList<>();
+        int results = 0;
+        while (true) {
+            for (ProducerRecord<byte[], byte[]> r : out) {
+                log.add(in(r.topic(), new String(r.key(), StandardCharsets.UTF_8), r.value()));
+                if (r.topic().equals(Topics.TRAIN_REQUESTS)) {
+                    queue.add(TrainRequest.parseFrom(r.value()));
+                    published.add(TrainRequest.parseFrom(r.value()));
+                }
+                if (r.topic().equals(Topics.REPORTS)) {
+                    reports.add(Report.parseFrom(r.value()));
+                }
+            }
+            List<CandidateMessage> gen = candidates(out);
+            out = new ArrayList<>();
+            if (!gen.isEmpty()) {
+                for (CandidateMessage c : gen) {
+                    ConsumerRecord<byte[], byte[]> sc = in(Topics.SCORES, id + "/" + c.getGenomeHash(), score(c));
+                    log.add(sc);
+                    out.addAll(h.onRecord(sc, false));
+                }
+                continue;
+            }
+            if (queue.isEmpty()) {
+                break;
+            }
+            TrainRequest next = queue.poll();
+            ConsumerRecord<byte[], byte[]> result =
+                    in(Topics.TRAIN_RESULTS, id + "/" + next.getGenomeHash(), trained(next));
+            log.add(result);
+            out.addAll(h.onRecord(result, false));
+            if (++results == restartAfter) {
+                if (loseOutputs) {
+                    out.clear();
+                } else {
+                    for (ProducerRecord<byte[], byte[]> r : out) {
+                        log.add(in(r.topic(), new String(r.key(), StandardCharsets.UTF_8), r.value()));
+                        if (r.topic().equals(Topics.TRAIN_REQUESTS)) {
+                            queue.add(TrainRequest.parseFrom(r.value()));
+                            published.add(TrainRequest.parseFrom(r.value()));
+                        }
+                    }
+                    out.clear();
+                }
+                h = handler();
+                for (ConsumerRecord<byte[], byte[]> r : log) {
+                    h.onRecord(r, true);
+                }
+                out.addAll(h.onCaughtUp());
+            }
+        }
+        assertEquals(0, h.trainingsHeld(), "closed training holds no state");
+        return published;
+    }
+
+    @Test
+    void halving_searchDone_trainsTheFirstRungThenPromotesOneInEtaAndCloses() throws Exception {
+        List<Report> reports = new ArrayList<>();
+        List<TrainRequest> requests = halvingRun("sh", -1, false, reports);
+        List<TrainRequest> first = requests.subList(0, 9);
+        assertTrue(first.stream().allMatch(r -> r.getEpochs() == 1 && r.getScheduleEpochs() == 3), first.toString());
+        List<TrainRequest> promoted = requests.subList(9, requests.size());
+        assertEquals(3, promoted.size(), "9 / eta");
+        assertTrue(promoted.stream().allMatch(r -> r.getEpochs() == 3 && r.getScheduleEpochs() == 3));
+        Report open = reports.stream()
+                .filter(r -> r.getPhase() == Report.Phase.SEARCH_DONE)
+                .findFirst()
+                .orElseThrow();
+        assertTrue(open.getTrainingOpen());
+        assertEquals(9, open.getTrainExpected());
+        assertEquals(9 + 3 * 2, open.getTrainBudgetEpochs());
+        Report closed = reports.get(reports.size() - 1);
+        assertEquals(Report.Phase.SEARCH_DONE, closed.getPhase());
+        assertFalse(closed.getTrainingOpen());
+        assertEquals(15, closed.getTrainEpochsRequested());
+        assertEquals(9, closed.getTrained());
+        // The promoted are the best three at one epoch (made-up curves rank by their ceiling).
+        java.util.Comparator<TrainRequest> byCeiling =
+                java.util.Comparator.comparingInt(r -> -(r.getGenomeHash().hashCode() & 0xff));
+        List<String> bestAtOneEpoch = first.stream()
+                .sorted(byCeiling)
+                .limit(3)
+                .map(TrainRequest::getGenomeHash)
+                .sorted()
+                .toList();
+        assertEquals(
+                bestAtOneEpoch,
+                promoted.stream().map(TrainRequest::getGenomeHash).sorted().toList());
+    }
+
+    /**
+     * A sampler replaced mid-rung (after each result in turn) replays the topics and publishes
+     * exactly what the uninterrupted one would have; one killed before publishing a result's
+     * promotions publishes them after its restart, none twice.
+     */
+    @Test
+    void halving_restartMidRung_losesNoRungAndRepeatsNoPromotion() throws Exception {
+        List<TrainRequest> uninterrupted = halvingRun("shr", -1, false, new ArrayList<>());
+        for (int cut = 1; cut <= 12; cut++) {
+            assertEquals(
+                    uninterrupted, halvingRun("shr", cut, false, new ArrayList<>()), "restart after result " + cut);
+            List<TrainRequest> lost = halvingRun("shr", cut, true, new ArrayList<>());
+            assertEquals(
+                    java.util.Set.copyOf(uninterrupted), java.util.Set.copyOf(lost), "outputs lost at result " + cut);
+            assertEquals(uninterrupted.size(), lost.size(), "nothing twice, outputs lost at result " + cut);
+        }
     }
 }

@@ -132,6 +132,11 @@ final class TrainingHandler implements CommittingLoop.Handler {
             throw new IllegalArgumentException("genome_hash must be lower-case hex, got '" + req.getGenomeHash() + "'");
         }
         ExperimentPlan.requireAtMost("epochs", req.getEpochs(), ExperimentPlan.MAX_EPOCHS);
+        ExperimentPlan.requireAtMost("schedule_epochs", req.getScheduleEpochs(), ExperimentPlan.MAX_EPOCHS);
+        if (req.getScheduleEpochs() != 0 && req.getScheduleEpochs() < Math.max(1, req.getEpochs())) {
+            throw new IllegalArgumentException("schedule_epochs must be 0 or at least epochs (" + req.getEpochs()
+                    + "), got " + req.getScheduleEpochs());
+        }
         ExperimentPlan.requireAtMost("time_steps", req.getTimeSteps(), MAX_TIME_STEPS);
     }
 

@@ -54,6 +54,7 @@ record TrainingJob(
                 .setSchemaVersion(SchemaVersions.CURRENT)
                 .setExperimentId(req.getExperimentId())
                 .setGenomeHash(req.getGenomeHash())
+                .setEpochs(Math.max(1, req.getEpochs()))
                 .setWorkerId(config.trainerId());
         Path dir;
         JobAttempts attempts;
@@ -117,6 +118,7 @@ record TrainingJob(
                     .setData(data)
                     .setRecipe(config.recipe().toBuilder()
                             .optEpochs(Math.max(1, req.getEpochs()))
+                            .optScheduleEpochs(req.getScheduleEpochs())
                             .optSeed(req.getSeed())
                             .build())
                     .optBackbone(req.getBackbone().isEmpty() ? Backbone.AUTOST : Backbone.parse(req.getBackbone()))
@@ -218,6 +220,9 @@ record TrainingJob(
                     .setImagesPerSecond(o.fit().imagesPerSecond())
                     .setParams(o.fit().params())
                     .putAllFiringRates(o.fit().firingRates())
+                    .addAllEpochTestAccuracies(o.fit().epochs().stream()
+                            .map(EpochReport::testAccuracy)
+                            .toList())
                     .build();
         } catch (TrainingDivergedException e) {
             return failed(result, "diverged: " + e.getMessage());

@@ -341,6 +341,47 @@ class TrainerVerticleIT {
         assertTrue(progress.stream().noneMatch(r -> keyOf(r).startsWith("reuse-b/")), "reuse-b trained nothing");
     }
 
+    /**
+     * Successive halving: a rung of 1 epoch on a 2-epoch schedule, then its promotion to 2 epochs
+     * under the same key, continue one run (epoch 1 is not trained again) and give exactly the
+     * straight 2-epoch training, which has the same training key.
+     */
+    @Test
+    void promotedRequest_continuesItsRungFromTheCheckpoint() throws Exception {
+        deploy(new TrainerVerticle(config("t-rung", "it-rung")));
+        send(
+                "rung/" + GENOME.hash(),
+                request("rung", 1).toBuilder().setScheduleEpochs(2).build().toByteArray());
+        TrainResult first = firstResult("rung/");
+        assertEquals(TrainResult.Status.OK, first.getStatus(), first.getFailureReason());
+        assertEquals(1, first.getEpochs());
+        assertEquals(List.of(first.getTestAccuracy()), first.getEpochTestAccuraciesList());
+
+        send(
+                "rung/" + GENOME.hash(),
+                request("rung", 2).toBuilder().setScheduleEpochs(2).build().toByteArray());
+        TrainResult promoted = TrainResult.parseFrom(
+                read(Topics.TRAIN_RESULTS, "rung/", l -> l.size() >= 2).get(1).value());
+        assertEquals(2, promoted.getEpochs());
+        assertEquals(2, promoted.getEpochTestAccuraciesCount());
+        assertEquals(first.getTestAccuracy(), promoted.getEpochTestAccuracies(0), "epoch 1 is the rung's");
+        List<Integer> closedEpochs = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : read(Topics.TRAIN_PROGRESS, "rung/", l -> l.size() >= 2)) {
+            TrainProgress p = TrainProgress.parseFrom(r.value());
+            if (p.getStep() == 0) {
+                closedEpochs.add(p.getEpoch());
+            }
+        }
+        assertEquals(List.of(1, 2), closedEpochs, "each epoch trained once");
+
+        send("rung-straight/" + GENOME.hash(), request("rung-straight", 2).toByteArray());
+        TrainResult straight = firstResult("rung-straight/");
+        assertEquals("", straight.getReusedFrom(), "this worker does not reuse: trained again");
+        assertEquals(straight.getEpochTestAccuraciesList(), promoted.getEpochTestAccuraciesList());
+        assertEquals(straight.getTrainLoss(), promoted.getTrainLoss());
+        assertEquals(straight.getTrainingKey(), promoted.getTrainingKey(), "the same training");
+    }
+
     private static String keyOf(ConsumerRecord<byte[], byte[]> r) {
         return new String(r.key(), StandardCharsets.UTF_8);
     }

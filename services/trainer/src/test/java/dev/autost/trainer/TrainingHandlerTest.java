@@ -39,5 +39,9 @@ class TrainingHandlerTest {
             refusal(b -> b.setExperimentId(id));
         }
         assertEquals("unknown schema_version 99", refusal(b -> b.setSchemaVersion(99)));
+        assertEquals("schedule_epochs must be at most 10000, got 4294967295", refusal(b -> b.setScheduleEpochs(-1)));
+        assertEquals(
+                "schedule_epochs must be 0 or at least epochs (3), got 2",
+                refusal(b -> b.setEpochs(3).setScheduleEpochs(2)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.autost.messaging.codec;
 
 import dev.autost.domain.AutostException;
+import dev.autost.domain.fidelity.RungSchedule;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Feasibility;
@@ -30,6 +31,10 @@ import java.util.Objects;
  * @param dataset      training dataset name
  * @param objective    the metric the search maximises (default flops_syops, the paper's)
  * @param probeGate    with a probe objective, which fraction of each generation is probed
+ * @param halving      successive halving over the trained candidates, or empty: each trains
+ *                     {@code epochs} once
+ * @param trainBudgetEpochs with halving, the budget in epochs of the training set that sets how
+ *                     many candidates enter (0: {@code trainTopK} enter)
  */
 public record ExperimentPlan(
         String experimentId,
@@ -41,7 +46,9 @@ public record ExperimentPlan(
         int epochs,
         String dataset,
         Objective objective,
-        ProbeGate probeGate) {
+        ProbeGate probeGate,
+        java.util.Optional<RungSchedule> halving,
+        int trainBudgetEpochs) {
 
     /** ExperimentSpec option that, on a re-announced spec, stops the experiment. */
     public static final String STOPPED_OPTION = "stopped";
@@ -74,7 +81,11 @@ public record ExperimentPlan(
         Objects.requireNonNull(trainSelection, "trainSelection");
         Objects.requireNonNull(objective, "objective");
         Objects.requireNonNull(probeGate, "probeGate");
+        Objects.requireNonNull(halving, "halving");
     }
+
+    /** Most epochs of training a spec may budget: about a year of a GPU on the small space. */
+    public static final int MAX_TRAIN_BUDGET_EPOCHS = 1_000_000;
 
     /**
      * Checks a spec and builds the plan.
@@ -132,6 +143,20 @@ public record ExperimentPlan(
         } catch (IllegalArgumentException e) {
             throw new InvalidExperimentException(e.getMessage());
         }
+        java.util.Optional<RungSchedule> halving;
+        int epochs = spec.getEpochs();
+        try {
+            halving = halving(spec);
+            if (halving.isPresent()) {
+                if (epochs != 0 && epochs != halving.get().topEpochs()) {
+                    throw new IllegalArgumentException("with rung_epochs, epochs must be 0 or the top rung ("
+                            + halving.get().topEpochs() + "), got " + epochs);
+                }
+                epochs = halving.get().topEpochs();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidExperimentException(e.getMessage());
+        }
         return new ExperimentPlan(
                 id,
                 space,
@@ -139,10 +164,49 @@ public record ExperimentPlan(
                 settings,
                 spec.getTrainTopK(),
                 selection,
-                spec.getEpochs(),
+                epochs,
                 spec.getDataset().isEmpty() ? "fashion-mnist" : spec.getDataset(),
                 objective,
-                gate);
+                gate,
+                halving,
+                spec.getTrainBudgetEpochs());
+    }
+
+    /** The spec's rungs, checked: a budget or eta without rungs is refused, as are rungs nothing enters. */
+    private static java.util.Optional<RungSchedule> halving(ExperimentSpec spec) {
+        requireAtMost("train_budget_epochs", spec.getTrainBudgetEpochs(), MAX_TRAIN_BUDGET_EPOCHS);
+        requireAtMost("eta", spec.getEta(), MAX_POPULATION);
+        if (spec.getRungEpochsCount() == 0) {
+            if (spec.getTrainBudgetEpochs() != 0 || spec.getEta() != 0) {
+                throw new IllegalArgumentException("train_budget_epochs and eta need rung_epochs (e.g. 1,3,9)");
+            }
+            return java.util.Optional.empty();
+        }
+        for (int e : spec.getRungEpochsList()) {
+            requireAtMost("rung_epochs", e, MAX_EPOCHS);
+        }
+        RungSchedule schedule = new RungSchedule(
+                spec.getRungEpochsList(), spec.getEta() == 0 ? RungSchedule.DEFAULT_ETA : spec.getEta());
+        if (spec.getTrainBudgetEpochs() != 0 && spec.getTrainBudgetEpochs() < schedule.epochs(0)) {
+            throw new IllegalArgumentException("train_budget_epochs (" + spec.getTrainBudgetEpochs()
+                    + ") is less than the first rung's " + schedule.epochs(0) + " epochs: nothing would train");
+        }
+        if (spec.getTrainTopK() == 0 && spec.getTrainBudgetEpochs() == 0) {
+            throw new IllegalArgumentException(
+                    "rung_epochs needs train_top_k or train_budget_epochs: nothing would train");
+        }
+        return java.util.Optional.of(schedule);
+    }
+
+    /**
+     * How many of {@code available} ranked candidates the training takes: with a budget, as many
+     * as its halving's worst case fits; else {@code trainTopK}.
+     */
+    public int trainEntrants(int available) {
+        if (halving.isPresent() && trainBudgetEpochs > 0) {
+            return halving.get().entrantsWithin(trainBudgetEpochs, available);
+        }
+        return Math.min(trainTopK, available);
     }
 
     /**
@@ -184,7 +248,15 @@ public record ExperimentPlan(
 
     /** The request to train {@code genome}, the {@code rank}-th best of this experiment, by its recipe. */
     public TrainRequest trainRequest(Genome genome, int rank) {
-        return TrainMessages.request(
+        return trainRequest(genome, rank, epochs);
+    }
+
+    /**
+     * The request to train {@code genome} to {@code epochs} in all; with halving, on the top rung's
+     * schedule, so each rung is the start of the top rung's run.
+     */
+    public TrainRequest trainRequest(Genome genome, int rank, int epochs) {
+        TrainRequest r = TrainMessages.request(
                 experimentId,
                 genome,
                 dataset,
@@ -193,6 +265,8 @@ public record ExperimentPlan(
                 rank,
                 space.setting().backbone(),
                 space.modelSetting().timeSteps());
+        return halving.map(h -> r.toBuilder().setScheduleEpochs(h.topEpochs()).build())
+                .orElse(r);
     }
 
     /** What {@link #isValidId} accepts, for error messages. */

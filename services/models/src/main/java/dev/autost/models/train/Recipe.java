@@ -19,6 +19,10 @@ package dev.autost.models.train;
  * @param seed            initialisation, shuffling, augmentation and mixup
  * @param evalBatchSize   images per evaluation step
  * @param firingRateImages test images used to measure firing rates at initialisation
+ * @param scheduleEpochs  epochs the warm-up + cosine schedule spans when longer than {@code
+ *                        epochs}, else 0: a run of {@code epochs} is then exactly the start of a
+ *                        {@code scheduleEpochs} run, and continuing its checkpoint to more epochs
+ *                        gives that run (successive halving's rungs)
  */
 public record Recipe(
         int epochs,
@@ -34,7 +38,8 @@ public record Recipe(
         boolean augment,
         long seed,
         int evalBatchSize,
-        int firingRateImages) {
+        int firingRateImages,
+        int scheduleEpochs) {
     public Recipe {
         positive("epochs", epochs);
         positive("batch_size", batchSize);
@@ -55,9 +60,18 @@ public record Recipe(
         if (!(mixupAlpha >= 0)) {
             throw new IllegalArgumentException("mixup_alpha must be >= 0, got " + mixupAlpha);
         }
+        if (scheduleEpochs != 0 && scheduleEpochs < epochs) {
+            throw new IllegalArgumentException(
+                    "schedule_epochs must be 0 or at least epochs (" + epochs + "), got " + scheduleEpochs);
+        }
         if (firingRateImages < 0) {
             throw new IllegalArgumentException("firing_rate_images must be >= 0, got " + firingRateImages);
         }
+    }
+
+    /** Epochs the learning-rate schedule spans: {@code scheduleEpochs}, or {@code epochs} when 0. */
+    public int scheduleSpan() {
+        return scheduleEpochs == 0 ? epochs : scheduleEpochs;
     }
 
     private static void positive(String field, int v) {
@@ -68,7 +82,7 @@ public record Recipe(
 
     /** The authors' recipe scaled to a short run: 300 epochs would be {@code optEpochs(300).optWarmupEpochs(20)}. */
     public static Recipe defaults() {
-        return new Recipe(1, 64, 5e-4f, 1e-5f, 1e-5f, 0.1, 0.06f, 0.1f, 0f, Integer.MAX_VALUE, false, 42, 250, 1000);
+        return new Recipe(1, 64, 5e-4f, 1e-5f, 1e-5f, 0.1, 0.06f, 0.1f, 0f, Integer.MAX_VALUE, false, 42, 250, 1000, 0);
     }
 
     /**
@@ -125,6 +139,7 @@ public record Recipe(
         private long seed;
         private int evalBatchSize;
         private int firingRateImages;
+        private int scheduleEpochs;
 
         private Builder(Recipe r) {
             epochs = r.epochs;
@@ -141,6 +156,7 @@ public record Recipe(
             seed = r.seed;
             evalBatchSize = r.evalBatchSize;
             firingRateImages = r.firingRateImages;
+            scheduleEpochs = r.scheduleEpochs;
         }
 
         public Builder optEpochs(int v) {
@@ -195,6 +211,15 @@ public record Recipe(
             return this;
         }
 
+        /**
+         * The schedule spans {@code v} epochs (0: the run's own epochs). Equal to the run's epochs
+         * it is stored as 0, so the same training has the same recipe however it was asked for.
+         */
+        public Builder optScheduleEpochs(int v) {
+            scheduleEpochs = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first value out of range */
         public Recipe build() {
             return new Recipe(
@@ -211,7 +236,8 @@ public record Recipe(
                     augment,
                     seed,
                     evalBatchSize,
-                    firingRateImages);
+                    firingRateImages,
+                    scheduleEpochs == epochs ? 0 : scheduleEpochs);
         }
     }
 }

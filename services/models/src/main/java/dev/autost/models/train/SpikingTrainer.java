@@ -136,7 +136,7 @@ public final class SpikingTrainer implements AutoCloseable {
         checkCompatible(test);
         int batch = config.batchSize();
         long stepsPerEpoch = Math.max(1, train.count() / batch); // drop the last partial batch
-        long totalSteps = stepsPerEpoch * config.epochs();
+        long totalSteps = stepsPerEpoch * config.scheduleSpan();
         LearningRateSchedule schedule = new LearningRateSchedule(
                 config.learningRate(),
                 config.minLearningRate(),

@@ -148,6 +148,44 @@ class SpikingTrainerTest {
     }
 
     /**
+     * Successive halving's promotion: a rung of 1 epoch on a 3-epoch schedule, continued from its
+     * checkpoint to 3 epochs, is the 3-epoch run (its first epoch too). Without the schedule span
+     * the 1-epoch run decays its learning rate to the minimum and the continuation differs.
+     */
+    @Test
+    void fit_rungContinuedToMoreEpochs_equalsTheLongRun(@TempDir Path dir) {
+        Recipe top = RECIPE.toBuilder().optEpochs(3).build();
+        FitResult straight;
+        float[] straightWeights;
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, top, Device.cpu())) {
+            straight = t.fit(TRAIN, TEST, Optional.of(dir.resolve("a")), EpochListener.NONE);
+            straightWeights = weights(t);
+        }
+        Recipe rung = RECIPE.toBuilder().optEpochs(1).optScheduleEpochs(3).build();
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, rung, Device.cpu())) {
+            FitResult first = t.fit(TRAIN, TEST, Optional.of(dir.resolve("b")), EpochListener.NONE);
+            assertEquals(straight.epochs().get(0).testAccuracy(), first.testAccuracy());
+        }
+        Recipe promoted = RECIPE.toBuilder().optEpochs(3).optScheduleEpochs(3).build();
+        assertEquals(top, promoted, "a schedule of the run's own length is no schedule");
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, promoted, Device.cpu())) {
+            FitResult continued = t.fit(TRAIN, TEST, Optional.of(dir.resolve("b")), EpochListener.NONE);
+            assertEquals(
+                    straight.epochs().stream().map(EpochReport::testAccuracy).toList(),
+                    continued.epochs().stream().map(EpochReport::testAccuracy).toList());
+            assertArrayEquals(straightWeights, weights(t));
+        }
+    }
+
+    @Test
+    void recipe_scheduleShorterThanTheRun_refused() {
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> RECIPE.toBuilder().optEpochs(3).optScheduleEpochs(2).build());
+        assertTrue(e.getMessage().contains("schedule_epochs"), e.getMessage());
+    }
+
+    /**
      * The trainer service measures the proxies (forward passes) before {@code fit}; a resume must
      * then still train and evaluate the loaded weights, not the initial ones the first forward
      * pass handed to the parameter store.
