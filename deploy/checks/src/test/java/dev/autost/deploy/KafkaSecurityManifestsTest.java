@@ -48,7 +48,7 @@ class KafkaSecurityManifestsTest {
     static final Map<String, Access> SERVICES = Map.of(
             "autost-sampler",
             new Access(
-                    Set.of(EXPERIMENTS, SCORES, REPORTS),
+                    Set.of(EXPERIMENTS, SCORES, REPORTS, TRAIN_REQUESTS, TRAIN_RESULTS),
                     Set.of(CANDIDATES, TRAIN_REQUESTS, REPORTS, DEAD_LETTERS),
                     Set.of()),
             "autost-scorer",

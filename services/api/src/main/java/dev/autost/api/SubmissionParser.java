@@ -12,7 +12,9 @@ import dev.autost.domain.space.SearchSpaces;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.v1.ExperimentSpec;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -31,6 +33,9 @@ import java.util.UUID;
  * objective: flops_syops  # or flops_full, params, energy_pj, sahd, naswot, energy_init_pj, rank-mean:A,B
  * probe_fraction: 1       # with a probe objective: the best fraction of a generation probed
  * epochs: 1
+ * rung_epochs: [1, 3, 9]  # optional: successive halving over the trained candidates (then epochs: the top rung)
+ * eta: 3                  # with rung_epochs: one in eta of a rung's finished candidates goes on
+ * train_budget_epochs: 0  # with rung_epochs: budget in epochs of the training set (0: train_top_k enter)
  * dataset: fashion-mnist
  * experiment_id: my-run   # optional; generated when absent
  * </pre>
@@ -50,6 +55,9 @@ public final class SubmissionParser {
             "objective",
             "probe_fraction",
             "epochs",
+            "rung_epochs",
+            "eta",
+            "train_budget_epochs",
             "dataset",
             "experiment_id");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -119,7 +127,10 @@ public final class SubmissionParser {
                 .setTrainSelection(text(root, "train_selection", TrainingSelection.DEFAULT.id()))
                 .setObjective(text(root, "objective", Objective.DEFAULT.id()))
                 .setProbeFraction(fraction(root, "probe_fraction"))
-                .setEpochs((int) number(root, "epochs", 1, 10_000))
+                .setEpochs((int) number(root, "epochs", root.has("rung_epochs") ? 0 : 1, 10_000))
+                .addAllRungEpochs(rungEpochs(root))
+                .setEta((int) number(root, "eta", 0, 100_000))
+                .setTrainBudgetEpochs((int) number(root, "train_budget_epochs", 0, 1_000_000))
                 .setDataset(text(root, "dataset", "fashion-mnist"))
                 .setCreatedAtMs(clock.millis())
                 .build();
@@ -129,6 +140,35 @@ public final class SubmissionParser {
             throw new BadSubmissionException(e.getMessage());
         }
         return spec;
+    }
+
+    /** {@code rung_epochs}: a list of whole numbers, or the same as text ({@code "1,3,9"}); empty when absent. */
+    private static List<Integer> rungEpochs(JsonNode root) {
+        JsonNode v = root.get("rung_epochs");
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        List<Integer> out = new ArrayList<>();
+        if (v.isTextual()) {
+            for (String part : v.asText().split(",", -1)) {
+                try {
+                    out.add(Integer.parseInt(part.strip()));
+                } catch (NumberFormatException e) {
+                    throw new BadSubmissionException(
+                            "rung_epochs: whole numbers expected, e.g. [1, 3, 9]; got '" + v.asText() + "'");
+                }
+            }
+        } else if (v.isArray()) {
+            for (JsonNode e : v) {
+                if (!e.canConvertToInt() || !e.isIntegralNumber() || e.asInt() < 1 || e.asInt() > 10_000) {
+                    throw new BadSubmissionException("rung_epochs: whole numbers from 1 to 10000 expected, got " + v);
+                }
+                out.add(e.asInt());
+            }
+        } else {
+            throw new BadSubmissionException("rung_epochs: a list such as [1, 3, 9] expected, got " + v);
+        }
+        return out;
     }
 
     /** A number in (0, 1], or 1 when absent. */

@@ -66,6 +66,7 @@ public final class ExperimentClient implements AutoCloseable {
             double bestScore,
             int trained,
             int trainExpected,
+            int trainEpochsRequested,
             Report.Phase phase,
             TrainProgress lastEpoch,
             TrainProgress running) {
@@ -207,6 +208,7 @@ public final class ExperimentClient implements AutoCloseable {
                 r.getBestScore(),
                 trained,
                 r.getTrainExpected(),
+                r.getTrainEpochsRequested(),
                 phase,
                 lastEpoch,
                 running);

@@ -6,6 +6,7 @@ import dev.autost.cli.options.ApiTokenOptions;
 import dev.autost.cli.options.CommonOptions.ProgressOption;
 import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.cli.pipeline.LocalServices;
+import dev.autost.domain.fidelity.RungSchedule;
 import dev.autost.domain.search.Candidate;
 import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Objective;
@@ -52,6 +53,8 @@ final class PipelineSearch {
             int trainTopK,
             TrainingSelection trainSelection,
             int epochs,
+            java.util.Optional<RungSchedule> halving,
+            int trainBudgetEpochs,
             String dataset,
             Duration timeout,
             boolean progress,
@@ -120,6 +123,16 @@ final class PipelineSearch {
                 .setDataset(request.dataset())
                 .setCreatedAtMs(System.currentTimeMillis())
                 .build();
+        if (request.halving().isPresent()) {
+            RungSchedule h = request.halving().get();
+            spec = spec.toBuilder()
+                    .addAllRungEpochs(h.rungEpochs())
+                    .setEta(h.eta())
+                    .setTrainBudgetEpochs(request.trainBudgetEpochs())
+                    .setEpochs(0)
+                    .build();
+        }
+        ExperimentPlan.fromSpec(spec); // refused here, before a broker starts, rather than by the sampler
         if (cluster.bootstrapServers() == null) {
             err.println("autost search: starting an embedded Kafka broker and the services...");
             err.flush();
@@ -146,7 +159,7 @@ final class PipelineSearch {
                 if (request.objective().needsProbes()) {
                     services.start(LocalServices.Service.PROBER);
                 }
-                if (request.trainTopK() > 0) {
+                if (request.trainTopK() > 0 || request.trainBudgetEpochs() > 0) {
                     services.start(LocalServices.Service.TRAINER);
                 }
                 startApi(services, obs, err);
@@ -222,7 +235,11 @@ final class PipelineSearch {
                         p.lastEpoch().getTrainLoss(),
                         p.lastEpoch().getTestAccuracy(),
                         p.lastEpoch().getImagesPerSecond());
-        return String.format("training: %d/%d trained%s%s", p.trained(), p.trainExpected(), epoch, p.runningLine());
+        String rungs = p.trainEpochsRequested() == 0
+                ? ""
+                : String.format(" (successive halving: %d epochs requested so far)", p.trainEpochsRequested());
+        return String.format(
+                "training: %d/%d trained%s%s%s", p.trained(), p.trainExpected(), rungs, epoch, p.runningLine());
     }
 
     /** The scores as trials under the objective, best first, as the sampler ranked them. */

@@ -86,8 +86,11 @@ final class ResultsWriter {
             ObjectNode row = row(t);
             row.put("rank", rank);
             row.put("status", r.getStatus().name().toLowerCase(java.util.Locale.ROOT));
+            row.put("epochs", r.getEpochs());
             if (r.getStatus() == TrainResult.Status.OK) {
                 row.put("test_accuracy", r.getTestAccuracy());
+                ArrayNode curve = row.putArray("epoch_test_accuracies");
+                r.getEpochTestAccuraciesList().forEach(curve::add);
                 row.put("train_loss", r.getTrainLoss());
                 row.put("images_per_second", r.getImagesPerSecond());
                 row.put("trained_params", r.getParams());
@@ -121,8 +124,8 @@ final class ResultsWriter {
     static void printTrained(java.io.PrintWriter out, List<Trial> ranking, ExperimentClient.FollowedExperiment o) {
         out.println();
         out.println("trained (test accuracy):");
-        String fmt = "%4s  %-16s %10s %15s %9s %10s  %s%n";
-        out.printf(fmt, "rank", "hash", "params", "flops_syops", "accuracy", "images/s", "status");
+        String fmt = "%4s  %-16s %10s %15s %9s %6s %10s  %s%n";
+        out.printf(fmt, "rank", "hash", "params", "flops_syops", "accuracy", "epochs", "images/s", "status");
         int rank = 0;
         for (Trial t : ranking) {
             rank++;
@@ -136,6 +139,7 @@ final class ResultsWriter {
                         String.format("%,d", t.outcome().cost().params()),
                         String.format("%,.0f", t.score()),
                         ok ? String.format("%.4f", r.getTestAccuracy()) : "-",
+                        r.getEpochs() == 0 ? "-" : String.valueOf(r.getEpochs()),
                         ok ? String.format("%.0f", r.getImagesPerSecond()) : "-",
                         !ok
                                 ? "failed: " + r.getFailureReason()

@@ -7,6 +7,7 @@ import dev.autost.cli.options.ApiOptions;
 import dev.autost.cli.options.CommonOptions.ConcurrencyOption;
 import dev.autost.cli.options.CommonOptions.DatasetOptions;
 import dev.autost.cli.options.CommonOptions.EvolutionOptions;
+import dev.autost.cli.options.CommonOptions.HalvingOptions;
 import dev.autost.cli.options.CommonOptions.ObjectiveOption;
 import dev.autost.cli.options.CommonOptions.OutputOption;
 import dev.autost.cli.options.CommonOptions.PipelineOptions;
@@ -80,6 +81,9 @@ public final class SearchCommand implements Callable<Integer> {
     TrainSelectionOption trainSelection;
 
     @Mixin
+    HalvingOptions halving;
+
+    @Mixin
     ObjectiveOption objective;
 
     @Mixin
@@ -148,6 +152,18 @@ public final class SearchCommand implements Callable<Integer> {
         if (offline && trainTopK > 0) {
             throw new IllegalArgumentException("--train-top-k needs the pipeline: drop --offline");
         }
+        if (halving.schedule().isPresent()) {
+            if (offline) {
+                throw new IllegalArgumentException("--rungs trains: it needs the pipeline, drop --offline");
+            }
+            if (trainTopK == 0 && halving.budgetEpochs() == 0) {
+                throw new IllegalArgumentException(
+                        "--rungs needs --train-top-k or --train-budget: nothing would train");
+            }
+            if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {
+                throw new IllegalArgumentException("--epochs and --rungs: with rungs the top rung sets the epochs");
+            }
+        }
         PrintWriter o = spec.commandLine().getOut();
         List<Trial> ranking;
         ExperimentClient.FollowedExperiment trainedOutcome = null;
@@ -208,6 +224,18 @@ public final class SearchCommand implements Callable<Integer> {
         summary.put("candidates_scored", ranking.size());
         summary.put("elapsed_ms", ms);
         summary.put("params_window", s.constraints().params().toString());
+        halving.schedule().ifPresent(h -> {
+            ArrayNode rungs = summary.putArray("rung_epochs");
+            h.rungEpochs().forEach(rungs::add);
+            summary.put("eta", h.eta());
+            summary.put("train_budget_epochs", halving.budgetEpochs());
+        });
+        if (trainedOutcome != null
+                && trainedOutcome.search() != null
+                && halving.schedule().isPresent()) {
+            summary.put("train_epochs_requested", trainedOutcome.search().getTrainEpochsRequested());
+            summary.put("train_epochs_worst_case", trainedOutcome.search().getTrainBudgetEpochs());
+        }
         Path results = ResultsWriter.write(out, ranking, topK, summary);
         if (trainedOutcome != null && !trainedOutcome.trained().isEmpty()) {
             ResultsWriter.printTrained(o, ranking, trainedOutcome);
@@ -257,6 +285,8 @@ public final class SearchCommand implements Callable<Integer> {
                 trainTopK,
                 trainSelection.selection(),
                 training.epochs(),
+                halving.schedule(),
+                halving.budgetEpochs(),
                 training.dataset(),
                 timeout.timeout(),
                 progress.enabled(),

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.autost.cli.CliRun;
 import dev.autost.cli.Json;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,5 +45,57 @@ class SearchTrainingIT {
                         trained.get("trained").get(1).get("rank").asInt()));
         assertTrue(trained.get("correlations").size() >= 4, trained.toString());
         assertEquals(2, trained.get("correlations").get(0).get("n").asInt());
+    }
+
+    /**
+     * {@code --rungs 1,2 --eta 2} over the best 4: all four train one epoch, two of them a
+     * second one from their checkpoints, and the evaluator waits for those before finishing.
+     */
+    @Test
+    void search_withSuccessiveHalving_promotesHalfAndCountsTheEpochs(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.line("search --space fashion-micro --seed 3 --generations 1 --population 8"
+                + " --train-top-k 4 --train-selection top-k --rungs 1,2 --eta 2 --limit-train 256 --limit-test 256"
+                + " --no-http --no-progress --checkpoint-dir " + dir.resolve("ckpt") + " --out " + out);
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode trained = Json.MAPPER.readTree(out.resolve("trained.json").toFile());
+        assertEquals(4, trained.get("trained").size());
+        int promoted = 0;
+        double bestPromoted = -1;
+        double bestLeft = -1;
+        for (JsonNode row : trained.get("trained")) {
+            assertEquals("ok", row.get("status").asText(), row.toString());
+            int epochs = row.get("epochs").asInt();
+            assertEquals(epochs, row.get("epoch_test_accuracies").size(), row.toString());
+            double first = row.get("epoch_test_accuracies").get(0).asDouble();
+            if (epochs == 2) {
+                promoted++;
+                bestPromoted = Math.max(bestPromoted, first);
+            } else {
+                assertEquals(1, epochs, row.toString());
+                bestLeft = Math.max(bestLeft, first);
+            }
+        }
+        assertEquals(2, promoted, "4 / eta");
+        // Whatever order the results arrive in, the best after one epoch goes on: with the first
+        // two finished if it is one of them, else as the best waiting once all four are in.
+        assertTrue(bestPromoted >= bestLeft, trained.toString());
+        JsonNode summary = Json.MAPPER.readTree(out.resolve("search.json").toFile());
+        assertEquals(4 + 2, summary.get("train_epochs_requested").asInt(), summary.toString());
+        assertEquals(4 + 2, summary.get("train_epochs_worst_case").asInt());
+        assertEquals(
+                List.of(1, 2),
+                List.of(
+                        summary.get("rung_epochs").get(0).asInt(),
+                        summary.get("rung_epochs").get(1).asInt()));
+    }
+
+    @Test
+    void search_rungsWithoutTraining_refusedBeforeAnythingStarts(@TempDir Path dir) {
+        CliRun r = CliRun.line("search --space fashion-micro --rungs 1,3 --no-http --out " + dir);
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--rungs needs --train-top-k or --train-budget"), r.err());
+        CliRun eta = CliRun.line("search --space fashion-micro --eta 3 --train-top-k 2 --no-http --out " + dir);
+        assertTrue(eta.err().contains("--eta and --train-budget need --rungs"), eta.err());
     }
 }
