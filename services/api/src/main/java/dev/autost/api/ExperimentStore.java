@@ -6,6 +6,7 @@ import dev.autost.domain.model.ModelSetting;
 import dev.autost.domain.search.Objective;
 import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.CalibrationMessages;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
@@ -103,7 +104,7 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
          * up), as its sampler ranks them; a candidate joins once its objective value is known.
          */
         public List<ScoreMessages.Ranked> ranking() {
-            return ScoreMessages.rank(scores.values(), objective, syopsBatch);
+            return ScoreMessages.rank(scores.values(), objective, syopsBatch, CalibrationMessages.choices(search));
         }
 
         /** Every score, in no particular order. */

@@ -32,6 +32,7 @@ import java.util.UUID;
  * train_selection: distinct-shapes   # or top-k (the paper's rule)
  * objective: flops_syops  # or flops_full, params, energy_pj, sahd, naswot, energy_init_pj, rank-mean:A,B
  * probe_fraction: 1       # with a probe objective: the best fraction of a generation probed
+ * calibration_size: 8     # with objective calibrated: first-generation candidates trained first
  * epochs: 1
  * rung_epochs: [1, 3, 9]  # optional: successive halving over the trained candidates (then epochs: the top rung)
  * eta: 3                  # with rung_epochs: one in eta of a rung's finished candidates goes on
@@ -54,6 +55,7 @@ public final class SubmissionParser {
             "train_selection",
             "objective",
             "probe_fraction",
+            "calibration_size",
             "epochs",
             "rung_epochs",
             "eta",
@@ -127,6 +129,7 @@ public final class SubmissionParser {
                 .setTrainSelection(text(root, "train_selection", TrainingSelection.DEFAULT.id()))
                 .setObjective(text(root, "objective", Objective.DEFAULT.id()))
                 .setProbeFraction(fraction(root, "probe_fraction"))
+                .setCalibrationSize((int) number(root, "calibration_size", 0, 100_000))
                 .setEpochs((int) number(root, "epochs", root.has("rung_epochs") ? 0 : 1, 10_000))
                 .addAllRungEpochs(rungEpochs(root))
                 .setEta((int) number(root, "eta", 0, 100_000))

@@ -8,6 +8,7 @@ import dev.autost.domain.search.Objective;
 import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.CalibrationMessages;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.observability.AutostMeters;
@@ -269,7 +270,8 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     private ProducerRecord<byte[], byte[]> report(Leaderboard b, Report.Phase phase) {
         // Under the experiment's objective, as the sampler ranks; scores whose value is not known
         // yet (not probed) follow in FLOPs order, so every candidate stays counted.
-        List<ScoreMessages.Ranked> byObjective = ScoreMessages.rank(b.scores.values(), b.objective, b.syopsBatch);
+        List<ScoreMessages.Ranked> byObjective = ScoreMessages.rank(
+                b.scores.values(), b.objective, b.syopsBatch, CalibrationMessages.choices(b.searchState));
         Map<String, Double> objectiveScore = new HashMap<>();
         List<Score> ranked = new ArrayList<>(b.scores.size());
         for (ScoreMessages.Ranked x : byObjective) {

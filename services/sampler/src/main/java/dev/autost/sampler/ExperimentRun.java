@@ -43,6 +43,10 @@ public final class ExperimentRun {
     private final ObjectiveScorer scorer;
     private final Map<String, Candidate> outstanding = new HashMap<>();
     private final Set<Long> skipProbe = new HashSet<>();
+    private int generationsAsked;
+    private List<Candidate> firstGeneration = List.of();
+    /** Calibrated only: what is known of each candidate, for the calibration's fit. */
+    private final Map<String, Measurement> measured = new HashMap<>();
 
     private ExperimentRun(
             String experimentId,
@@ -81,7 +85,25 @@ public final class ExperimentRun {
      * candidates that still need a score (to publish again).
      */
     public static Replayed replay(ExperimentPlan plan, Map<String, Measurement> knownScores) {
-        return replay(start(plan), knownScores);
+        return replay(plan, knownScores, Map.of());
+    }
+
+    /**
+     * {@link #replay(ExperimentPlan, Map)} of a calibrated objective with the choices the sampler
+     * recorded (metric from each generation on), applied before any score is told again. Without a
+     * choice for the first generation the replay stops there ({@link #waitingForCalibration}); {@link
+     * #continueReplay} goes on once one is made.
+     */
+    public static Replayed replay(
+            ExperimentPlan plan, Map<String, Measurement> knownScores, Map<Integer, String> calibration) {
+        ExperimentRun run = start(plan);
+        calibration.forEach(run.scorer::calibrate);
+        return replay(run, knownScores);
+    }
+
+    /** Goes on re-telling {@code knownScores} after a replay stopped for a calibration. */
+    public static Replayed continueReplay(ExperimentRun run, Map<String, Measurement> knownScores) {
+        return replay(run, knownScores);
     }
 
     /** {@link #replay(ExperimentPlan, Map)} for a run on the paper's objective. */
@@ -98,6 +120,11 @@ public final class ExperimentRun {
         int replayed = 0;
         while (!run.isFinished()) {
             List<Candidate> batch = run.ask();
+            if (batch.isEmpty()) {
+                // Every asked candidate is measured, yet the generation is not told: a calibrated
+                // objective waits for its first choice.
+                return new Replayed(run, List.of(), replayed);
+            }
             List<Candidate> missing = new ArrayList<>();
             for (Candidate c : batch) {
                 Measurement known = knownScores.get(c.genome().hash());
@@ -129,6 +156,12 @@ public final class ExperimentRun {
     /** The next candidates to publish; empty while a generation is being scored or when finished. */
     public List<Candidate> ask() {
         List<Candidate> batch = strategy.ask();
+        if (!batch.isEmpty()) {
+            if (generationsAsked == 0) {
+                firstGeneration = List.copyOf(batch);
+            }
+            generationsAsked++;
+        }
         for (Candidate c : batch) {
             outstanding.put(c.genome().hash(), c);
         }
@@ -136,6 +169,45 @@ public final class ExperimentRun {
         skipProbe.addAll(gate.skipped(batch, feasibility.costModel()));
         scorer.asked(batch);
         return batch;
+    }
+
+    /** Calibrated: the first generation is measured and waits for the metric to rank it by. */
+    public boolean waitingForCalibration() {
+        return scorer.waitingForCalibration();
+    }
+
+    /**
+     * Calibrated: ranks generation {@code fromGeneration} and later by {@code metric}; the first
+     * choice tells the held first generation.
+     *
+     * @return the trials told now
+     */
+    public List<Trial> calibrate(int fromGeneration, String metric) {
+        List<Trial> told = new ArrayList<>();
+        for (ObjectiveScorer.Told t : scorer.calibrate(fromGeneration, metric)) {
+            told.add(strategy.tell(t.candidateId(), t.outcome()));
+        }
+        return told;
+    }
+
+    /** Calibrated: the metric generation {@code g} ranks by, or null before the first choice. */
+    public String metricFor(int generation) {
+        return scorer.metricFor(generation);
+    }
+
+    /** The first generation as asked (empty before the first ask). */
+    public List<Candidate> firstGeneration() {
+        return firstGeneration;
+    }
+
+    /** Calibrated: what is known of a measured candidate, or null. */
+    public Measurement measurement(String genomeHash) {
+        return measured.get(genomeHash);
+    }
+
+    /** Generations asked so far: the index of the next one. */
+    public int generationsAsked() {
+        return generationsAsked;
     }
 
     /** Whether the probe gate leaves this asked candidate unprobed. */
@@ -158,6 +230,9 @@ public final class ExperimentRun {
             return List.of();
         }
         outstanding.remove(genomeHash);
+        if (scorer.objective().isCalibrated()) {
+            measured.put(genomeHash, m);
+        }
         List<Trial> told = new ArrayList<>();
         for (ObjectiveScorer.Told t : scorer.offer(c.id(), m)) {
             told.add(strategy.tell(t.candidateId(), t.outcome()));

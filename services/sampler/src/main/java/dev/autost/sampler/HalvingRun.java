@@ -21,12 +21,18 @@ final class HalvingRun {
     private final SuccessiveHalving halving;
     private final Map<String, TrainRequest> firstRung = new LinkedHashMap<>();
     private final Report searchDone;
+    private final int otherTrained;
+    private final int otherEpochs;
 
     /**
-     * @param entrants  the first rung's requests, best first
+     * @param entrants   the first rung's requests, best first
      * @param searchDone the SEARCH_DONE report of the search
+     * @param otherTrained candidates the experiment trained that are no entrants (a calibrated
+     *                   objective's trainings), counted in the reports with their epochs
      */
-    HalvingRun(ExperimentPlan plan, List<TrainRequest> entrants, Report searchDone) {
+    HalvingRun(ExperimentPlan plan, List<TrainRequest> entrants, Report searchDone, int otherTrained, int otherEpochs) {
+        this.otherTrained = otherTrained;
+        this.otherEpochs = otherEpochs;
         this.plan = Objects.requireNonNull(plan, "plan");
         this.searchDone = Objects.requireNonNull(searchDone, "searchDone");
         List<String> hashes = new ArrayList<>();
@@ -57,10 +63,10 @@ final class HalvingRun {
         return searchDone.toBuilder()
                 .setPhase(phase)
                 .setTrainingOpen(open)
-                .setTrained(halving.withResult())
-                .setTrainExpected(firstRung.size())
-                .setTrainEpochsRequested((int) Math.min(Integer.MAX_VALUE, halving.epochsRequested()))
-                .setTrainBudgetEpochs((int) Math.min(Integer.MAX_VALUE, halving.budgetEpochs()))
+                .setTrained(halving.withResult() + otherTrained)
+                .setTrainExpected(firstRung.size() + otherTrained)
+                .setTrainEpochsRequested((int) Math.min(Integer.MAX_VALUE, halving.epochsRequested() + otherEpochs))
+                .setTrainBudgetEpochs((int) Math.min(Integer.MAX_VALUE, halving.budgetEpochs() + otherEpochs))
                 .build();
     }
 

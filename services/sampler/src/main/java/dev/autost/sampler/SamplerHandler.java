@@ -10,6 +10,7 @@ import dev.autost.domain.search.Trial;
 import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.CalibrationMessages;
 import dev.autost.messaging.codec.CandidateMessages;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.ScoreMessages;
@@ -87,7 +88,14 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     /** Replay only: each experiment's last train result per genome hash. */
     private final Map<String, Map<String, ReplayedResult>> replayedResults = new HashMap<>();
 
-    private record ReplayedResult(List<Double> accuracies, boolean failed) {}
+    private record ReplayedResult(double testAccuracy, List<Double> accuracies, boolean failed) {}
+
+    /** Experiments on objective calibrated whose search runs. */
+    private final Map<String, CalibrationRun> calibrations = new HashMap<>();
+    /** Replay only: each experiment's calibration choices, from its last sampler report. */
+    private final Map<String, List<dev.autost.proto.v1.CalibrationStep>> replayedCalibration = new HashMap<>();
+    /** Replay only: each experiment's calibration trainings (requests of rank 0). */
+    private final Map<String, Set<String>> replayedCalibrationRequests = new HashMap<>();
 
     /** Specs refused while replaying; {@link #onCaughtUp} reports those not reported before. */
     private final Map<String, Refused> refusedOnReplay = new LinkedHashMap<>();
@@ -182,6 +190,9 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 plan.space().name(),
                 plan.settings().seed());
         ExperimentRun run = ExperimentRun.start(plan);
+        if (plan.objective().isCalibrated()) {
+            calibrations.put(plan.experimentId(), new CalibrationRun(plan, List.of()));
+        }
         List<Candidate> first;
         try {
             first = run.ask();
@@ -213,6 +224,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private List<ProducerRecord<byte[], byte[]>> fail(String experimentId, ExperimentRun run, String reason) {
         runs.remove(experimentId);
         halvings.remove(experimentId);
+        calibrations.remove(experimentId);
         if (!failed.add(experimentId)) {
             return List.of();
         }
@@ -268,7 +280,22 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             return List.of(); // the prober's enriched score of this candidate follows
         }
         if (run.onScore(score.getGenomeHash(), measured).isEmpty()) {
-            return List.of(); // a duplicate delivery, or a rank-mean reference not complete yet
+            CalibrationRun calibration = calibrations.get(plan.experimentId());
+            if (calibration != null) {
+                List<TrainRequest> sample = calibration.sampleRequests(run, Set.of());
+                if (!sample.isEmpty()) {
+                    LOG.info(
+                            "experiment {}: objective calibrated: training {} of the first generation before the"
+                                    + " search goes on",
+                            plan.experimentId(),
+                            sample.size());
+                    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+                    sample.forEach(r -> out.add(trainRecord(r)));
+                    out.add(report(plan, run, Report.Phase.RUNNING));
+                    return out;
+                }
+            }
+            return List.of(); // a duplicate delivery, or a reference (or calibration) not complete yet
         }
         try {
             return advance(plan, run);
@@ -293,6 +320,9 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (SERVICE.equals(report.getSource()) && report.getPhase() == Report.Phase.FAILED) {
             failed.add(report.getExperimentId());
         }
+        if (SERVICE.equals(report.getSource())) {
+            replayedCalibration.put(report.getExperimentId(), report.getCalibrationList()); // the last counts
+        }
         return List.of();
     }
 
@@ -316,8 +346,20 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (replaying) {
             replayedResults
                     .computeIfAbsent(result.getExperimentId(), k -> new HashMap<>())
-                    .put(result.getGenomeHash(), new ReplayedResult(result.getEpochTestAccuraciesList(), failedResult));
+                    .put(
+                            result.getGenomeHash(),
+                            new ReplayedResult(
+                                    result.getTestAccuracy(), result.getEpochTestAccuraciesList(), failedResult));
             return List.of();
+        }
+        CalibrationRun calibration = calibrations.get(result.getExperimentId());
+        if (calibration != null) {
+            calibration.result(
+                    result.getGenomeHash(),
+                    result.getTestAccuracy(),
+                    result.getEpochTestAccuraciesList(),
+                    failedResult);
+            return chooseFirst(result.getExperimentId(), calibration);
         }
         HalvingRun training = halvings.get(result.getExperimentId());
         if (training == null) {
@@ -339,10 +381,48 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             replayedRequests
                     .computeIfAbsent(r.getExperimentId(), k -> new HashMap<>())
                     .merge(r.getGenomeHash(), r.getEpochs(), Math::max);
+            if (r.getRank() == 0) {
+                replayedCalibrationRequests
+                        .computeIfAbsent(r.getExperimentId(), k -> new HashSet<>())
+                        .add(r.getGenomeHash());
+            }
         } catch (InvalidProtocolBufferException e) {
             // the trainers dead-letter it
         }
         return List.of();
+    }
+
+    /**
+     * Calibrated: once the whole sample is trained, chooses the metric, tells the held first
+     * generation and publishes the next; nothing before.
+     */
+    private List<ProducerRecord<byte[], byte[]>> chooseFirst(String experimentId, CalibrationRun calibration) {
+        ExperimentRun run = runs.get(experimentId);
+        ExperimentPlan plan = plans.get(experimentId);
+        if (run == null || plan == null || calibration.chooseFirst(run).isEmpty()) {
+            return List.of();
+        }
+        LOG.info(
+                "experiment {}: objective calibrated ranks by {} ({})",
+                experimentId,
+                calibration.currentMetric(),
+                calibration.steps().get(0).getNote().isEmpty()
+                        ? "highest Kendall tau with the accuracy of "
+                                + calibration.steps().get(0).getTrained() + " trained candidates"
+                        : calibration.steps().get(0).getNote());
+        try {
+            return advance(plan, run);
+        } catch (SearchExhaustedException e) {
+            return fail(experimentId, run, ExperimentPlan.infeasible(e));
+        }
+    }
+
+    /** Replay: what this experiment asked or had trained before the restart. */
+    private Set<String> knownTrainings(String experimentId) {
+        Set<String> known = new HashSet<>(
+                replayedRequests.getOrDefault(experimentId, Map.of()).keySet());
+        known.addAll(replayedResults.getOrDefault(experimentId, Map.of()).keySet());
+        return known;
     }
 
     /**
@@ -399,6 +479,8 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         replayedScores.clear();
         replayedRequests.clear();
         replayedResults.clear();
+        replayedCalibration.clear();
+        replayedCalibrationRequests.clear();
         return out;
     }
 
@@ -417,16 +499,36 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 known.put(hash, m);
             }
         });
-        ExperimentRun.Replayed r = ExperimentRun.replay(plan, known);
+        String id = plan.experimentId();
+        List<dev.autost.proto.v1.CalibrationStep> steps = replayedCalibration.getOrDefault(id, List.of());
+        ExperimentRun.Replayed r = ExperimentRun.replay(
+                plan, known, plan.objective().isCalibrated() ? CalibrationMessages.choices(steps) : Map.of());
         ExperimentRun run = r.run();
-        runs.put(plan.experimentId(), run);
+        runs.put(id, run);
+        List<ProducerRecord<byte[], byte[]>> calibrationOut = new ArrayList<>();
+        if (plan.objective().isCalibrated()) {
+            CalibrationRun calibration = new CalibrationRun(plan, steps);
+            calibrations.put(id, calibration);
+            replayedCalibrationRequests.getOrDefault(id, Set.of()).forEach(calibration::requestedBefore);
+            replayedResults
+                    .getOrDefault(id, Map.of())
+                    .forEach((hash, res) ->
+                            calibration.result(hash, res.testAccuracy(), res.accuracies(), res.failed()));
+            if (run.waitingForCalibration()) {
+                calibration.sampleRequests(run, knownTrainings(id)).forEach(q -> calibrationOut.add(trainRecord(q)));
+                if (!calibration.chooseFirst(run).isEmpty()) {
+                    r = ExperimentRun.continueReplay(run, known); // the choice was made, not yet published
+                }
+            }
+        }
         if (stopped.contains(plan.experimentId())) {
             finalOutputsPublished.add(plan.experimentId());
             runs.remove(plan.experimentId());
             return List.of(report(plan, run, Report.Phase.STOPPED));
         }
         if (run.isFinished()) {
-            return finish(plan, run);
+            calibrationOut.addAll(finish(plan, run));
+            return calibrationOut;
         }
         LOG.info(
                 "experiment {}: resumed at generation {} ({} scores replayed, {} candidates republished)",
@@ -434,7 +536,12 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 run.generation(),
                 r.replayedScores(),
                 r.pending().size());
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, run, r.pending()));
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(calibrationOut);
+        if (r.pending().isEmpty() && !run.waitingForCalibration()) {
+            out.addAll(advance(plan, run)); // told to its end before the restart, next generation not published
+            return out;
+        }
+        out.addAll(publish(plan, run, r.pending()));
         out.add(report(plan, run, Report.Phase.RUNNING));
         return out;
     }
@@ -443,11 +550,27 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (run.isFinished()) {
             return finish(plan, run);
         }
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        CalibrationRun calibration = calibrations.get(plan.experimentId());
+        if (calibration != null && !run.waitingForCalibration() && run.outstanding() == 0) {
+            String before = run.metricFor(run.generationsAsked());
+            calibration
+                    .atGeneration(run, run.generationsAsked(), knownTrainings(plan.experimentId()))
+                    .forEach(q -> out.add(trainRecord(q)));
+            String after = run.metricFor(run.generationsAsked());
+            if (before != null && !before.equals(after)) {
+                LOG.info(
+                        "experiment {}: objective calibrated ranks by {} from generation {} on",
+                        plan.experimentId(),
+                        after,
+                        run.generationsAsked());
+            }
+        }
         List<Candidate> next = run.ask();
         if (next.isEmpty()) {
-            return List.of(); // the generation is still being scored
+            return out; // the generation is still being scored
         }
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, run, next));
+        out.addAll(publish(plan, run, next));
         out.add(report(plan, run, Report.Phase.RUNNING));
         return out;
     }
@@ -466,6 +589,10 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         int deepest = picked.isEmpty() ? 0 : picked.get(k - 1) + 1;
         Report searchDone = reportMessage(plan, run, Report.Phase.SEARCH_DONE, deepest);
         runs.remove(plan.experimentId()); // its search state is no longer needed: the report holds the top
+        // Calibrated: its trainings were the first training of their candidates; a pick among them
+        // is not trained again, and the others count as trained candidates of the experiment.
+        CalibrationRun calibration = calibrations.remove(plan.experimentId());
+        Set<String> calibrated = calibration == null ? Set.of() : calibration.requested();
         LOG.info(
                 "experiment {}: search done, {} candidates scored, {} train requests{}",
                 plan.experimentId(),
@@ -473,14 +600,30 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 k,
                 plan.halving().map(h -> " (successive halving, " + h + ")").orElse(""));
         if (plan.halving().isEmpty()) {
+            Set<String> trained = new java.util.LinkedHashSet<>(calibrated);
             for (TrainRequest r : requests) {
-                out.add(trainRecord(r));
+                if (trained.add(r.getGenomeHash())) {
+                    out.add(trainRecord(r));
+                }
             }
-            out.add(reportRecord(searchDone));
+            out.add(reportRecord(
+                    searchDone.toBuilder().setTrainExpected(trained.size()).build()));
             finalOutputsPublished.add(plan.experimentId());
             return out;
         }
-        HalvingRun training = new HalvingRun(plan, requests, searchDone);
+        Set<String> entrants = new HashSet<>();
+        requests.forEach(r -> entrants.add(r.getGenomeHash()));
+        int calibrationOnly =
+                (int) calibrated.stream().filter(h -> !entrants.contains(h)).count();
+        HalvingRun training =
+                new HalvingRun(plan, requests, searchDone, calibrationOnly, calibrationOnly * plan.firstEpochs());
+        for (String hash : calibrated) {
+            // An entrant trained for calibration has its first rung: same request, same training.
+            training.halving().requested(hash, plan.firstEpochs());
+            if (calibration.hasResult(hash)) {
+                training.halving().record(hash, calibration.epochAccuracies(hash), calibration.failed(hash));
+            }
+        }
         // After a restart: what was asked and trained before, then only what is missing goes out.
         replayedRequests
                 .getOrDefault(plan.experimentId(), Map.of())
@@ -537,6 +680,10 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 .setExperimentId(plan.experimentId())
                 .setPhase(phase)
                 .setSource(SERVICE)
+                .addAllCalibration(
+                        calibrations.containsKey(plan.experimentId())
+                                ? calibrations.get(plan.experimentId()).steps()
+                                : List.of())
                 .setGeneration(run.generation())
                 .setGenerations(plan.settings().generations())
                 .setCandidatesScored(run.scored())

@@ -602,4 +602,126 @@ class SamplerHandlerTest {
             assertEquals(uninterrupted.size(), lost.size(), "nothing twice, outputs lost at result " + cut);
         }
     }
+
+    /** A result whose accuracy follows the made-up SAHD of {@link #probedScore} (minus the sequence). */
+    private static byte[] calibrationResult(TrainRequest r, long sequence) {
+        double acc = 0.9 - 0.01 * sequence;
+        return dev.autost.proto.v1.TrainResult.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(r.getExperimentId())
+                .setGenomeHash(r.getGenomeHash())
+                .setStatus(dev.autost.proto.v1.TrainResult.Status.OK)
+                .setEpochs(r.getEpochs())
+                .setTestAccuracy(acc)
+                .addEpochTestAccuracies(acc)
+                .build()
+                .toByteArray();
+    }
+
+    /**
+     * Objective calibrated: the first generation is measured, then its sample is trained while the
+     * search waits; the last result picks the metric (the made-up SAHD, which the accuracies follow
+     * exactly) and the next generation goes out with the choice in the report. A sampler restarted
+     * while the sample trains publishes nothing twice and continues the same way.
+     */
+    @Test
+    void calibrated_trainsTheSampleThenRanksByTheMetricThatPredictsAccuracy() throws Exception {
+        ExperimentSpec spec = spec("ec", 0).toBuilder()
+                .setObjective("calibrated")
+                .setCalibrationSize(6)
+                .build();
+        List<ConsumerRecord<byte[], byte[]>> log = new ArrayList<>();
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        ConsumerRecord<byte[], byte[]> specRecord = in(Topics.EXPERIMENTS, "ec", spec.toByteArray());
+        log.add(specRecord);
+        List<ProducerRecord<byte[], byte[]>> first = h.onRecord(specRecord, false);
+        List<CandidateMessage> gen = candidates(first);
+        Map<String, Long> sequence = new java.util.HashMap<>();
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (CandidateMessage c : gen) {
+            sequence.put(c.getGenomeHash(), c.getSequence());
+            ConsumerRecord<byte[], byte[]> sc = in(Topics.SCORES, "ec/" + c.getGenomeHash(), probedScore(c));
+            log.add(sc);
+            out.addAll(h.onRecord(sc, false));
+        }
+        assertEquals(0, candidates(out).size(), "the search waits for the calibration");
+        List<TrainRequest> sample = decoded(out, Topics.TRAIN_REQUESTS, TrainRequest::parseFrom);
+        assertEquals(6, sample.size());
+        assertTrue(sample.stream().allMatch(r -> r.getRank() == 0 && r.getEpochs() == 1), sample.toString());
+        for (ProducerRecord<byte[], byte[]> r : out) {
+            log.add(in(r.topic(), new String(r.key(), StandardCharsets.UTF_8), r.value()));
+        }
+        List<ConsumerRecord<byte[], byte[]>> results = new ArrayList<>();
+        for (TrainRequest r : sample) {
+            results.add(in(
+                    Topics.TRAIN_RESULTS,
+                    "ec/" + r.getGenomeHash(),
+                    calibrationResult(r, sequence.get(r.getGenomeHash()))));
+        }
+        // Uninterrupted: the last result releases the next generation.
+        SamplerHandler live = h;
+        List<ProducerRecord<byte[], byte[]>> liveOut = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : results) {
+            liveOut.addAll(live.onRecord(r, false));
+        }
+        List<CandidateMessage> second = candidates(liveOut);
+        assertEquals(10, second.size());
+        Report report = decoded(liveOut, Topics.REPORTS, Report::parseFrom).get(0);
+        assertEquals(1, report.getCalibrationCount());
+        var step = report.getCalibration(0);
+        assertEquals("sahd", step.getMetric(), step.toString());
+        assertEquals(0, step.getFromGeneration());
+        assertEquals(6, step.getTrained());
+        double sahdTau = step.getCorrelationsList().stream()
+                .filter(c -> c.getMetric().equals("sahd"))
+                .findFirst()
+                .orElseThrow()
+                .getKendallTauB();
+        assertEquals(1.0, sahdTau, 1e-12);
+
+        // Restarted after half the sample's results: the replay publishes no request again, and the
+        // rest of the results continue the search exactly as above.
+        SamplerHandler restarted = handler();
+        for (ConsumerRecord<byte[], byte[]> r : log) {
+            restarted.onRecord(r, true);
+        }
+        for (ConsumerRecord<byte[], byte[]> r : results.subList(0, 3)) {
+            restarted.onRecord(r, true);
+        }
+        List<ProducerRecord<byte[], byte[]>> resumed = restarted.onCaughtUp();
+        assertEquals(List.of(), decoded(resumed, Topics.TRAIN_REQUESTS, TrainRequest::parseFrom), "none twice");
+        assertEquals(0, candidates(resumed).size());
+        List<ProducerRecord<byte[], byte[]>> after = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : results.subList(3, 6)) {
+            after.addAll(restarted.onRecord(r, false));
+        }
+        assertEquals(second, candidates(after));
+
+        // Restarted after the choice was published: the stored scores are told with the recorded
+        // choice, and the unscored second generation goes out again unchanged.
+        SamplerHandler again = handler();
+        for (ConsumerRecord<byte[], byte[]> r : log) {
+            again.onRecord(r, true);
+        }
+        for (ConsumerRecord<byte[], byte[]> r : results) {
+            again.onRecord(r, true);
+        }
+        again.onRecord(in(Topics.REPORTS, "ec", report.toByteArray()), true);
+        assertEquals(second, candidates(again.onCaughtUp()));
+    }
+
+    @Test
+    void calibrated_sampleLargerThanTheFirstGeneration_refusedNamingTheField() throws Exception {
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        ExperimentSpec spec = spec("ecx", 0).toBuilder()
+                .setObjective("calibrated")
+                .setCalibrationSize(11)
+                .build();
+        Report failed = reports(h.onRecord(in(Topics.EXPERIMENTS, "ecx", spec.toByteArray()), false))
+                .get(0);
+        assertEquals(Report.Phase.FAILED, failed.getPhase());
+        assertTrue(failed.getFailureReason().contains("calibration_size"), failed.getFailureReason());
+    }
 }

@@ -163,7 +163,10 @@ public final class CommonOptions {
                 description =
                         "The metric the search maximises: flops_syops (the paper's), flops_full, params, energy_pj"
                                 + " (cost model), or sahd, naswot, energy_init_pj (measured on the untrained network: the"
-                                + " prober service through Kafka, in process with --offline; --device and --data-dir apply)."
+                                + " prober service through Kafka, in process with --offline; --device and --data-dir apply),"
+                                + " rank-mean:A,B[,...] (mean percentile among the first generation), or calibrated (trains"
+                                + " --calibration-size of the first generation, then ranks by the metric whose rank"
+                                + " correlation with their accuracy is highest; through Kafka only)."
                                 + " Default: ${DEFAULT-VALUE}.",
                 defaultValue = Objective.FLOPS_SYOPS,
                 converter = Converter.class)
@@ -177,6 +180,21 @@ public final class CommonOptions {
                         + " probe all).",
                 defaultValue = "1")
         double probeFraction;
+
+        @Option(
+                names = "--calibration-size",
+                paramLabel = "N",
+                description = "With --objective calibrated: first-generation candidates trained (one per shape) before"
+                        + " the search goes on (default: " + dev.autost.domain.search.Calibration.DEFAULT_SIZE + ").")
+        Integer calibrationSize;
+
+        /** The calibration sample's size for a spec: 0 (the default) unless given. */
+        public int calibrationSize() {
+            if (calibrationSize != null && !objective.isCalibrated()) {
+                throw new IllegalArgumentException("--calibration-size needs --objective calibrated");
+            }
+            return calibrationSize == null ? 0 : calibrationSize;
+        }
 
         public Objective objective() {
             return objective;

@@ -50,6 +50,7 @@ final class PipelineSearch {
             String experimentId,
             Objective objective,
             ProbeGate probeGate,
+            int calibrationSize,
             int trainTopK,
             TrainingSelection trainSelection,
             int epochs,
@@ -117,6 +118,7 @@ final class PipelineSearch {
                         settings.parents())
                 .setObjective(request.objective().id())
                 .setProbeFraction(request.probeGate().fraction())
+                .setCalibrationSize(request.calibrationSize())
                 .setTrainTopK(request.trainTopK())
                 .setTrainSelection(request.trainSelection().id())
                 .setEpochs(request.epochs())
@@ -159,7 +161,9 @@ final class PipelineSearch {
                 if (request.objective().needsProbes()) {
                     services.start(LocalServices.Service.PROBER);
                 }
-                if (request.trainTopK() > 0 || request.trainBudgetEpochs() > 0) {
+                if (request.trainTopK() > 0
+                        || request.trainBudgetEpochs() > 0
+                        || request.objective().isCalibrated()) {
                     services.start(LocalServices.Service.TRAINER);
                 }
                 startApi(services, obs, err);
@@ -188,7 +192,9 @@ final class PipelineSearch {
                             }
                         });
                 return new Result(
-                        trials(outcome.scores()),
+                        trials(
+                                outcome.scores(),
+                                dev.autost.messaging.codec.CalibrationMessages.choices(outcome.search())),
                         outcome,
                         (t1 - t0) / 1_000_000,
                         (t2 - t1) / 1_000_000,
@@ -243,9 +249,9 @@ final class PipelineSearch {
     }
 
     /** The scores as trials under the objective, best first, as the sampler ranked them. */
-    private List<Trial> trials(List<Score> scores) {
+    private List<Trial> trials(List<Score> scores, java.util.Map<Integer, String> calibration) {
         List<ScoreMessages.Ranked> ranked = ScoreMessages.rank(
-                scores, request.objective(), request.space().setting().syopsBatch());
+                scores, request.objective(), request.space().setting().syopsBatch(), calibration);
         if (ranked.size() != scores.size()) {
             throw new IllegalStateException("the search finished but " + (scores.size() - ranked.size())
                     + " candidate(s) have no " + request.objective() + " on " + dev.autost.messaging.Topics.SCORES);

@@ -152,6 +152,10 @@ public final class SearchCommand implements Callable<Integer> {
         if (offline && trainTopK > 0) {
             throw new IllegalArgumentException("--train-top-k needs the pipeline: drop --offline");
         }
+        if (offline && objective.objective().isCalibrated()) {
+            throw new IllegalArgumentException(
+                    "--objective calibrated trains candidates during the search: it needs the pipeline, drop --offline");
+        }
         if (halving.schedule().isPresent()) {
             if (offline) {
                 throw new IllegalArgumentException("--rungs trains: it needs the pipeline, drop --offline");
@@ -230,6 +234,21 @@ public final class SearchCommand implements Callable<Integer> {
             summary.put("eta", h.eta());
             summary.put("train_budget_epochs", halving.budgetEpochs());
         });
+        if (trainedOutcome != null && trainedOutcome.search() != null) {
+            ArrayNode steps = summary.putArray("calibration");
+            for (var step : trainedOutcome.search().getCalibrationList()) {
+                ObjectNode n = steps.addObject();
+                n.put("from_generation", step.getFromGeneration());
+                n.put("metric", step.getMetric());
+                n.put("trained", step.getTrained());
+                n.put("note", step.getNote());
+                ObjectNode taus = n.putObject("kendall_tau_b");
+                step.getCorrelationsList().forEach(c -> Json.putPlain(taus, c.getMetric(), c.getKendallTauB()));
+            }
+            if (steps.isEmpty()) {
+                summary.remove("calibration");
+            }
+        }
         if (trainedOutcome != null
                 && trainedOutcome.search() != null
                 && halving.schedule().isPresent()) {
@@ -282,6 +301,7 @@ public final class SearchCommand implements Callable<Integer> {
                         : "search-" + s.name() + "-" + settings.seed() + "-" + System.currentTimeMillis(),
                 objective.objective(),
                 objective.probeGate(),
+                objective.calibrationSize(),
                 trainTopK,
                 trainSelection.selection(),
                 training.epochs(),

@@ -98,4 +98,40 @@ class SearchTrainingIT {
         CliRun eta = CliRun.line("search --space fashion-micro --eta 3 --train-top-k 2 --no-http --out " + dir);
         assertTrue(eta.err().contains("--eta and --train-budget need --rungs"), eta.err());
     }
+
+    /**
+     * {@code --objective calibrated}: the prober measures every candidate, four of the first
+     * generation are trained before the search goes on, and search.json records the choice with
+     * every metric's tau; the four trainings are the experiment's trained candidates.
+     */
+    @Test
+    void search_calibrated_trainsTheSampleAndRecordsTheChoice(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.line("search --space fashion-micro --seed 3 --generations 2 --population 6"
+                + " --objective calibrated --calibration-size 4 --limit-train 256 --limit-test 256"
+                + " --no-http --no-progress --checkpoint-dir " + dir.resolve("ckpt") + " --out " + out);
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode summary = Json.MAPPER.readTree(out.resolve("search.json").toFile());
+        JsonNode steps = summary.get("calibration");
+        assertTrue(steps != null && steps.size() >= 1, summary.toString());
+        JsonNode first = steps.get(0);
+        assertEquals(0, first.get("from_generation").asInt());
+        assertEquals(4, first.get("trained").asInt(), first.toString());
+        assertTrue(
+                dev.autost.domain.search.Objective.ids()
+                        .contains(first.get("metric").asText()),
+                first.toString());
+        assertEquals(7, first.get("kendall_tau_b").size(), "every metric's tau");
+        JsonNode trained = Json.MAPPER.readTree(out.resolve("trained.json").toFile());
+        assertTrue(trained.get("trained").size() >= 4, trained.toString());
+        JsonNode results = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertEquals(6 * 3, results.size(), "every candidate ranked");
+    }
+
+    @Test
+    void search_calibratedOffline_refusedNamingWhy(@TempDir Path dir) {
+        CliRun r = CliRun.line("search --space fashion-micro --objective calibrated --offline --out " + dir);
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().contains("it needs the pipeline"), r.err());
+    }
 }

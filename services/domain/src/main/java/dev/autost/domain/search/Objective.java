@@ -22,6 +22,11 @@ import java.util.stream.Stream;
  * scales as different as FLOPs and log-determinants count alike, and a candidate's score never
  * changes once given. {@link ObjectiveScorer} holds that reference.
  *
+ * <p>{@code calibrated} reads every metric and ranks by one of them, chosen from the candidates
+ * trained during the search ({@link Calibration}): the metric whose Kendall tau-b with their test
+ * accuracy is highest, as its percentile among the first generation, so that a later change of
+ * metric keeps scores on one scale.
+ *
  * @param id      the name in specs, the API and the CLI: a metric, or {@code rank-mean:} and metrics
  * @param metrics the metrics it reads (one, or at least two for rank-mean)
  */
@@ -47,6 +52,9 @@ public record Objective(String id, List<String> metrics) {
     /** Prefix of a rank-mean objective. */
     public static final String RANK_MEAN = "rank-mean:";
 
+    /** The objective that chooses its metric from training results during the search. */
+    public static final String CALIBRATED = "calibrated";
+
     /** The paper's objective, and the default of every experiment. */
     public static final Objective DEFAULT = parse(FLOPS_SYOPS);
 
@@ -62,6 +70,9 @@ public record Objective(String id, List<String> metrics) {
     public static Objective parse(String id) {
         if (id == null || id.isEmpty()) {
             return DEFAULT;
+        }
+        if (id.equals(CALIBRATED)) {
+            return new Objective(CALIBRATED, ids());
         }
         if (!id.startsWith(RANK_MEAN)) {
             requireMetric(id, id);
@@ -82,7 +93,7 @@ public record Objective(String id, List<String> metrics) {
     private static void requireMetric(String name, String id) {
         if (!COST_METRICS.contains(name) && !PROBE_METRICS.contains(name)) {
             throw new IllegalArgumentException("objective '" + id + "' is not one of " + String.join(", ", ids())
-                    + " or rank-mean:METRIC,METRIC[,...] of them");
+                    + ", rank-mean:METRIC,METRIC[,...] of them or " + CALIBRATED);
         }
     }
 
@@ -94,6 +105,16 @@ public record Objective(String id, List<String> metrics) {
     /** Whether this is a mean of ranks (which needs its experiment's first generation as reference). */
     public boolean isRankMean() {
         return id.startsWith(RANK_MEAN);
+    }
+
+    /** Whether the metric is chosen during the search from training results ({@link Calibration}). */
+    public boolean isCalibrated() {
+        return id.equals(CALIBRATED);
+    }
+
+    /** Whether scores are percentiles among the first generation, which {@link ObjectiveScorer} holds. */
+    public boolean needsReference() {
+        return isRankMean() || isCalibrated();
     }
 
     /** Whether a candidate's value needs a probe of the untrained network, not only the cost model. */
@@ -136,7 +157,7 @@ public record Objective(String id, List<String> metrics) {
      * @throws IllegalArgumentException if the metric is NaN
      */
     public Outcome outcome(CostEstimate cost, Map<String, Double> probes) {
-        if (isRankMean()) {
+        if (needsReference()) {
             throw new IllegalStateException(id + " scores against its experiment's first generation");
         }
         Double v = value(metrics.get(0), cost, probes);

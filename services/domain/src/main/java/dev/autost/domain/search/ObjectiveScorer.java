@@ -21,6 +21,10 @@ import java.util.stream.Collectors;
  * together; every later candidate is scored against the same reference as it arrives. Scores
  * never change once given, and depend only on the measurements, not their order.
  *
+ * <p>A calibrated objective scores like a rank-mean of one metric, the one {@linkplain #calibrate
+ * chosen} for the candidate's generation: the first generation is held until it is measured and a
+ * metric is chosen for it; a later choice applies from the generation it names on.
+ *
  * <p>Not thread-safe; one per run.
  */
 public final class ObjectiveScorer {
@@ -50,6 +54,10 @@ public final class ObjectiveScorer {
     private Set<Long> referenceIds;
     private final Map<Long, Measurement> held = new TreeMap<>();
     private Map<String, double[]> reference;
+    /** Calibrated: the metric chosen from each generation on. */
+    private final TreeMap<Integer, String> chosen = new TreeMap<>();
+
+    private final Map<Long, Integer> generationOf = new HashMap<>();
 
     public ObjectiveScorer(Objective objective) {
         this.objective = Objects.requireNonNull(objective, "objective");
@@ -61,6 +69,9 @@ public final class ObjectiveScorer {
 
     /** Call with every generation as it is asked, before its measurements arrive. */
     public void asked(List<Candidate> generation) {
+        if (objective.isCalibrated()) {
+            generation.forEach(c -> generationOf.put(c.id(), c.generation()));
+        }
         if (referenceIds == null && !generation.isEmpty()) {
             referenceIds = generation.stream().map(Candidate::id).collect(Collectors.toUnmodifiableSet());
         }
@@ -68,7 +79,37 @@ public final class ObjectiveScorer {
 
     /** True while a rank-mean objective holds first-generation candidates for its reference. */
     public boolean waitingForReference() {
-        return objective.isRankMean() && reference == null && referenceIds != null;
+        return objective.needsReference() && reference == null && referenceIds != null;
+    }
+
+    /**
+     * Calibrated: the whole first generation is measured and held, and no metric is chosen for it
+     * yet; the sampler then trains its calibration sample and calls {@link #calibrate}.
+     */
+    public boolean waitingForCalibration() {
+        return objective.isCalibrated() && reference != null && !chosen.containsKey(0);
+    }
+
+    /**
+     * Calibrated: rank generation {@code fromGeneration} and later by {@code metric}.
+     *
+     * @return the held first generation's outcomes when this is its choice, else nothing
+     */
+    public List<Told> calibrate(int fromGeneration, String metric) {
+        if (!objective.isCalibrated() || !objective.metrics().contains(metric)) {
+            throw new IllegalArgumentException("cannot calibrate " + objective + " to " + metric);
+        }
+        chosen.put(fromGeneration, metric);
+        if (fromGeneration != 0 || reference == null || held.isEmpty()) {
+            return List.of();
+        }
+        return release();
+    }
+
+    /** Calibrated: the metric generation {@code g} ranks by, or null while none is chosen. */
+    public String metricFor(int generation) {
+        Map.Entry<Integer, String> e = chosen.floorEntry(generation);
+        return e == null ? null : e.getValue();
     }
 
     /** {@link Objective#isMeasured}: whether {@link #offer} can take this measurement. */
@@ -88,14 +129,14 @@ public final class ObjectiveScorer {
         if (!complete(m)) {
             throw new IllegalArgumentException("candidate " + candidateId + " has no " + objective + " yet");
         }
-        if (!objective.isRankMean()) {
+        if (!objective.needsReference()) {
             Outcome o = m.probeSkipped() && objective.needsProbes()
                     ? objective.unprobed(m.cost())
                     : objective.outcome(m.cost(), m.probes());
             return List.of(new Told(candidateId, o));
         }
         if (reference != null) {
-            return List.of(new Told(candidateId, rankMean(m)));
+            return List.of(new Told(candidateId, rankMean(candidateId, m)));
         }
         if (referenceIds == null || !referenceIds.contains(candidateId)) {
             throw new IllegalStateException(
@@ -117,22 +158,35 @@ public final class ObjectiveScorer {
                             .sorted()
                             .toArray());
         }
+        if (objective.isCalibrated() && !chosen.containsKey(0)) {
+            return List.of(); // held until a metric is chosen for the first generation
+        }
+        return release();
+    }
+
+    private List<Told> release() {
         List<Told> out = new ArrayList<>(held.size());
-        held.forEach((id, r) -> out.add(new Told(id, rankMean(r))));
+        held.forEach((id, r) -> out.add(new Told(id, rankMean(id, r))));
         held.clear();
         return out;
     }
 
-    /** Mean over the metrics of the candidate's mid-rank percentile in the reference (0..1). */
-    private Outcome rankMean(Measurement m) {
+    /**
+     * Mean over the metrics of the candidate's mid-rank percentile in the reference (0..1); for a
+     * calibrated objective, over the one metric chosen for the candidate's generation.
+     */
+    private Outcome rankMean(long candidateId, Measurement m) {
         if (m.probeSkipped() && objective.needsProbes()) {
             return objective.unprobed(m.cost());
         }
+        List<String> metrics = objective.isCalibrated()
+                ? List.of(metricFor(generationOf.getOrDefault(candidateId, 0)))
+                : objective.metrics();
         double sum = 0;
-        for (String name : objective.metrics()) {
+        for (String name : metrics) {
             sum += percentile(reference.get(name), Objective.value(name, m.cost(), m.probes()));
         }
-        return new Outcome(sum / objective.metrics().size(), m.cost(), m.probes());
+        return new Outcome(sum / metrics.size(), m.cost(), m.probes());
     }
 
     /** (values below + half the values equal) / all; 0.5 with no reference values. */

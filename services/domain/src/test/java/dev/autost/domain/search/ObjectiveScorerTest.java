@@ -132,4 +132,57 @@ class ObjectiveScorerTest {
         assertFalse(s.complete(unprobed));
         assertThrows(IllegalArgumentException.class, () -> s.offer(0, unprobed));
     }
+
+    /** Every metric an objective calibrated reads, made up from the candidate's id. */
+    private static Measurement fullyMeasured(Candidate c) {
+        return new Measurement(
+                COSTS.estimate(c.genome()),
+                Map.of("sahd", (double) ((c.id() * 7) % 11), "naswot", 1.0, "energy_init_pj", 2.0),
+                false);
+    }
+
+    @Test
+    void offer_calibrated_holdsTheFirstGenerationUntilAMetricIsChosen_laterChoicesApplyFromTheirGeneration() {
+        ObjectiveScorer s = new ObjectiveScorer(Objective.parse("calibrated"));
+        List<Candidate> gen0 = generation(0, 0, 8, 3);
+        s.asked(gen0);
+        for (Candidate c : gen0) {
+            assertTrue(s.offer(c.id(), fullyMeasured(c)).isEmpty(), "held");
+        }
+        assertTrue(s.waitingForCalibration());
+        List<Told> told = s.calibrate(0, "sahd");
+        assertEquals(8, told.size());
+        assertFalse(s.waitingForCalibration());
+        // Percentiles of SAHD among the first generation: the highest SAHD scores highest.
+        Told best = told.stream()
+                .max(java.util.Comparator.comparingDouble(t -> t.outcome().score()))
+                .orElseThrow();
+        double maxSahd = gen0.stream().mapToDouble(c -> (c.id() * 7) % 11).max().orElseThrow();
+        assertEquals(maxSahd, (double) ((best.candidateId() * 7) % 11));
+
+        s.calibrate(2, "params");
+        List<Candidate> gen1 = generation(1, 8, 2, 4);
+        List<Candidate> gen2 = generation(2, 10, 2, 4); // the same genomes as gen1, another generation
+        s.asked(gen1);
+        s.asked(gen2);
+        double bySahd = s.offer(8, fullyMeasured(gen1.get(0))).get(0).outcome().score();
+        double byParams =
+                s.offer(10, fullyMeasured(gen2.get(0))).get(0).outcome().score();
+        assertEquals(ObjectiveScorer.percentile(sortedReference(gen0, "sahd"), (8 * 7) % 11), bySahd);
+        assertEquals(
+                ObjectiveScorer.percentile(
+                        sortedReference(gen0, "params"),
+                        COSTS.estimate(gen2.get(0).genome()).params()),
+                byParams);
+        assertEquals("sahd", s.metricFor(1));
+        assertEquals("params", s.metricFor(5));
+    }
+
+    private static double[] sortedReference(List<Candidate> gen, String metric) {
+        return gen.stream()
+                .mapToDouble(c -> Objective.value(
+                        metric, COSTS.estimate(c.genome()), fullyMeasured(c).probes()))
+                .sorted()
+                .toArray();
+    }
 }

@@ -25,6 +25,16 @@ class ObjectiveTest {
     }
 
     @Test
+    void parse_calibrated_readsEveryMetricAndNeedsTheProberAndAReference() {
+        Objective o = Objective.parse("calibrated");
+        assertTrue(o.isCalibrated());
+        assertTrue(o.needsProbes());
+        assertTrue(o.needsReference());
+        assertEquals(Objective.ids(), o.metrics());
+        assertThrows(IllegalStateException.class, () -> o.outcome(null, java.util.Map.of()));
+    }
+
+    @Test
     void parse_unknownName_namesEveryAcceptedObjective() {
         var e = assertThrows(IllegalArgumentException.class, () -> Objective.parse("accuracy"));
         assertTrue(e.getMessage().contains("'accuracy'"), e.getMessage());

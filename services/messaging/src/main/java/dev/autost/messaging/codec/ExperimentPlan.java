@@ -3,6 +3,7 @@ package dev.autost.messaging.codec;
 import dev.autost.domain.AutostException;
 import dev.autost.domain.fidelity.RungSchedule;
 import dev.autost.domain.genome.Genome;
+import dev.autost.domain.search.Calibration;
 import dev.autost.domain.search.EvolutionSettings;
 import dev.autost.domain.search.Feasibility;
 import dev.autost.domain.search.Objective;
@@ -35,6 +36,8 @@ import java.util.Objects;
  *                     {@code epochs} once
  * @param trainBudgetEpochs with halving, the budget in epochs of the training set that sets how
  *                     many candidates enter (0: {@code trainTopK} enter)
+ * @param calibrationSize with objective calibrated, the first-generation candidates trained before
+ *                     the search goes on; 0 otherwise
  */
 public record ExperimentPlan(
         String experimentId,
@@ -48,7 +51,8 @@ public record ExperimentPlan(
         Objective objective,
         ProbeGate probeGate,
         java.util.Optional<RungSchedule> halving,
-        int trainBudgetEpochs) {
+        int trainBudgetEpochs,
+        int calibrationSize) {
 
     /** ExperimentSpec option that, on a re-announced spec, stops the experiment. */
     public static final String STOPPED_OPTION = "stopped";
@@ -169,7 +173,30 @@ public record ExperimentPlan(
                 objective,
                 gate,
                 halving,
-                spec.getTrainBudgetEpochs());
+                spec.getTrainBudgetEpochs(),
+                calibrationSize(spec, objective, settings));
+    }
+
+    /** The spec's calibration sample, checked against the objective and the first generation's size. */
+    private static int calibrationSize(ExperimentSpec spec, Objective objective, EvolutionSettings settings) {
+        if (!objective.isCalibrated()) {
+            if (spec.getCalibrationSize() != 0) {
+                throw new InvalidExperimentException("calibration_size needs objective calibrated");
+            }
+            return 0;
+        }
+        int size = spec.getCalibrationSize() == 0 ? Calibration.DEFAULT_SIZE : spec.getCalibrationSize();
+        if (size < Calibration.MIN_RESULTS || size > settings.population()) {
+            throw new InvalidExperimentException("calibration_size must be from " + Calibration.MIN_RESULTS
+                    + " to the first generation's " + settings.population() + " candidates, got "
+                    + Integer.toUnsignedString(size));
+        }
+        return size;
+    }
+
+    /** Epochs of a first training: the first rung's with halving, else {@code epochs}. */
+    public int firstEpochs() {
+        return halving.map(h -> h.epochs(0)).orElse(epochs);
     }
 
     /** The spec's rungs, checked: a budget or eta without rungs is refused, as are rungs nothing enters. */

@@ -117,6 +117,16 @@ public final class ScoreMessages {
      * first generation is complete) are left out, so a live view shows a candidate once it counts.
      */
     public static List<Ranked> rank(Collection<Score> scores, Objective objective, int syopsBatch) {
+        return rank(scores, objective, syopsBatch, Map.of());
+    }
+
+    /**
+     * {@link #rank(Collection, Objective, int)} for an objective {@code calibrated}, with the
+     * sampler's choices ({@link CalibrationMessages#choices}): without a choice for the first
+     * generation nothing is ranked yet.
+     */
+    public static List<Ranked> rank(
+            Collection<Score> scores, Objective objective, int syopsBatch, Map<Integer, String> calibration) {
         SortedMap<Integer, List<Score>> byGeneration = new TreeMap<>();
         java.util.Set<Long> sequences = new java.util.HashSet<>();
         for (Score s : scores) {
@@ -132,6 +142,9 @@ public final class ScoreMessages {
             }
         }
         ObjectiveScorer scorer = new ObjectiveScorer(objective);
+        if (objective.isCalibrated()) {
+            calibration.forEach(scorer::calibrate);
+        }
         Map<Long, Score> bySequence = new HashMap<>();
         List<Ranked> out = new ArrayList<>(scores.size());
         for (List<Score> generation : byGeneration.values()) {
@@ -149,8 +162,8 @@ public final class ScoreMessages {
                             .forEach(t -> out.add(new Ranked(bySequence.get(t.candidateId()), t.outcome())));
                 }
             }
-            if (scorer.waitingForReference()) {
-                break; // later generations score against a reference that is not complete yet
+            if (scorer.waitingForReference() || scorer.waitingForCalibration()) {
+                break; // later generations score against a reference (or a choice) not there yet
             }
         }
         out.sort(Ranking.bestFirst(
