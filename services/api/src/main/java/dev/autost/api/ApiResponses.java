@@ -41,6 +41,27 @@ final class ApiResponses {
     static JsonObject status(ExperimentStore.Experiment e) {
         JsonObject o = summary(e);
         e.spec().ifPresent(s -> o.put("space_yaml", s.getSpaceYaml()).put("dataset", s.getDataset()));
+        e.search().ifPresent(r -> {
+            if (r.getTrainBudgetEpochs() > 0) { // successive halving
+                o.put("training_open", r.getTrainingOpen())
+                        .put("train_epochs_requested", r.getTrainEpochsRequested())
+                        .put("train_budget_epochs", r.getTrainBudgetEpochs());
+            }
+            if (r.getCalibrationCount() > 0) {
+                JsonArray steps = new JsonArray();
+                for (var step : r.getCalibrationList()) {
+                    JsonObject taus = new JsonObject();
+                    step.getCorrelationsList().forEach(c -> taus.put(c.getMetric(), finite(c.getKendallTauB())));
+                    steps.add(new JsonObject()
+                            .put("from_generation", step.getFromGeneration())
+                            .put("metric", step.getMetric())
+                            .put("trained", step.getTrained())
+                            .put("note", step.getNote())
+                            .put("kendall_tau_b", taus));
+                }
+                o.put("calibration", steps);
+            }
+        });
         return o;
     }
 

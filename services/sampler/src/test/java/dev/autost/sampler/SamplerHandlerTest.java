@@ -724,4 +724,71 @@ class SamplerHandlerTest {
         assertEquals(Report.Phase.FAILED, failed.getPhase());
         assertTrue(failed.getFailureReason().contains("calibration_size"), failed.getFailureReason());
     }
+
+    private static byte[] resultWithAccuracy(TrainRequest r, double acc) {
+        return dev.autost.proto.v1.TrainResult.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(r.getExperimentId())
+                .setGenomeHash(r.getGenomeHash())
+                .setStatus(dev.autost.proto.v1.TrainResult.Status.OK)
+                .setEpochs(r.getEpochs())
+                .setTestAccuracy(acc)
+                .addEpochTestAccuracies(acc)
+                .build()
+                .toByteArray();
+    }
+
+    /**
+     * The sample's accuracies are all equal, so no metric predicts them and the first choice falls
+     * back to flops_syops, saying why. The best of generation 1 is trained while the search goes
+     * on; its result (worse than all, at the lowest made-up SAHD) is in before generation 3 is
+     * asked, and the refit switches to SAHD from generation 3 on.
+     */
+    @Test
+    void calibrated_laterResults_refitTheChoiceFromTheNextGenerationOn() throws Exception {
+        ExperimentSpec spec = spec("er", 0).toBuilder()
+                .setObjective("calibrated")
+                .setCalibrationSize(6)
+                .setGenerations(3)
+                .build();
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        List<CandidateMessage> gen = candidates(h.onRecord(in(Topics.EXPERIMENTS, "er", spec.toByteArray()), false));
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (CandidateMessage c : gen) {
+            out.addAll(h.onRecord(in(Topics.SCORES, "er/" + c.getGenomeHash(), probedScore(c)), false));
+        }
+        for (TrainRequest r : decoded(out, Topics.TRAIN_REQUESTS, TrainRequest::parseFrom)) {
+            out = h.onRecord(in(Topics.TRAIN_RESULTS, "er/" + r.getGenomeHash(), resultWithAccuracy(r, 0.5)), false);
+        }
+        Report first = decoded(out, Topics.REPORTS, Report::parseFrom).get(0);
+        assertEquals("flops_syops", first.getCalibration(0).getMetric());
+        assertTrue(first.getCalibration(0).getNote().contains("no metric has a defined tau"), first.toString());
+        // Generation 1 scored: its best goes to training, generation 2 goes out.
+        List<ProducerRecord<byte[], byte[]>> next = new ArrayList<>();
+        for (CandidateMessage c : candidates(out)) {
+            next.addAll(h.onRecord(in(Topics.SCORES, "er/" + c.getGenomeHash(), probedScore(c)), false));
+        }
+        List<TrainRequest> best = decoded(next, Topics.TRAIN_REQUESTS, TrainRequest::parseFrom);
+        assertEquals(1, best.size());
+        assertEquals(0, best.get(0).getRank());
+        assertEquals(10, candidates(next).size());
+        assertTrue(h.onRecord(
+                        in(
+                                Topics.TRAIN_RESULTS,
+                                "er/" + best.get(0).getGenomeHash(),
+                                resultWithAccuracy(best.get(0), 0.1)),
+                        false)
+                .isEmpty());
+        List<ProducerRecord<byte[], byte[]>> third = new ArrayList<>();
+        for (CandidateMessage c : candidates(next)) {
+            third.addAll(h.onRecord(in(Topics.SCORES, "er/" + c.getGenomeHash(), probedScore(c)), false));
+        }
+        Report refitted = decoded(third, Topics.REPORTS, Report::parseFrom).get(0);
+        assertEquals(
+                2, refitted.getCalibrationCount(), refitted.getCalibrationList().toString());
+        assertEquals(3, refitted.getCalibration(1).getFromGeneration());
+        assertEquals("sahd", refitted.getCalibration(1).getMetric());
+        assertEquals(7, refitted.getCalibration(1).getTrained());
+    }
 }
