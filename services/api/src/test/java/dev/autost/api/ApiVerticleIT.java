@@ -514,6 +514,88 @@ class ApiVerticleIT {
         assertTrue(api.store().skipped() >= 1, "the skipped record is counted");
     }
 
+    /**
+     * Objective calibrated as the API reads it: nothing ranked until the sampler's report names
+     * the first generation's metric, then every candidate by that metric's percentile, and the
+     * experiment's status gives the choice with its taus. Published by hand (the spec tells the
+     * sampler to leave the experiment alone), so the test is about the read model alone.
+     */
+    @Test
+    void calibratedExperiment_ranksByTheRecordedChoiceAndShowsIt() throws Exception {
+        String id = "calibrated-view";
+        dev.autost.proto.v1.ExperimentSpec spec = dev.autost.messaging.codec.ExperimentPlan.specBuilder(
+                        id, dev.autost.domain.space.SearchSpaces.builtIn("fashion-micro"), "evolution", 1, 10, 1, 0)
+                .setObjective("calibrated")
+                .setCalibrationSize(3)
+                .putOptions(
+                        dev.autost.messaging.codec.ExperimentPlan.SAMPLER_OPTION,
+                        dev.autost.messaging.codec.ExperimentPlan.NO_SAMPLER)
+                .build();
+        List<Score> scores = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Genome g = Genome.uniform(1 + i % 4, 4.0, 4, 32 + 16 * i);
+            scores.add(Score.newBuilder()
+                    .setSchemaVersion(SchemaVersions.CURRENT)
+                    .setExperimentId(id)
+                    .setGenomeHash(g.hash())
+                    .setGenome(GenomeMessages.toProto(g))
+                    .setParams(1000L * (4 - i)) // the reverse of FLOPs
+                    .setFlopsSyops(1e6 * (i + 1))
+                    .setSequence(i)
+                    .putExtra("sahd", i)
+                    .putExtra("naswot", 1)
+                    .putExtra("energy_init_pj", 2)
+                    .build());
+        }
+        Report running = Report.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(id)
+                .setSource("sampler")
+                .setPhase(Report.Phase.RUNNING)
+                .addCalibration(dev.autost.proto.v1.CalibrationStep.newBuilder()
+                        .setMetric("params")
+                        .setTrained(3)
+                        .addCorrelations(dev.autost.proto.v1.MetricCorrelation.newBuilder()
+                                .setMetric("params")
+                                .setN(3)
+                                .setKendallTauB(1.0)))
+                .build();
+        try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(broker.bootstrapServers(), "it-calibrated")) {
+            p.send(new ProducerRecord<>(Topics.EXPERIMENTS, id.getBytes(StandardCharsets.UTF_8), spec.toByteArray()))
+                    .get();
+            for (Score s : scores) {
+                p.send(new ProducerRecord<>(
+                                Topics.SCORES,
+                                Topics.genomeKey(id, s.getGenomeHash()).getBytes(StandardCharsets.UTF_8),
+                                s.toByteArray()))
+                        .get();
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (api.store().experiment(id).map(e -> e.scored()).orElse(0) < 4 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            JsonObject before = new JsonObject(
+                    get("/api/experiments/" + id + "/leaderboard").body());
+            assertEquals(0, before.getJsonArray("rows").size(), "no metric chosen yet: " + before.encode());
+            p.send(new ProducerRecord<>(Topics.REPORTS, id.getBytes(StandardCharsets.UTF_8), running.toByteArray()))
+                    .get();
+        }
+        JsonObject status = waitForPhase(id, "running");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!status.containsKey("calibration") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            status = new JsonObject(get("/api/experiments/" + id).body());
+        }
+        JsonObject step = status.getJsonArray("calibration").getJsonObject(0);
+        assertEquals("params", step.getString("metric"));
+        assertEquals(1.0, step.getJsonObject("kendall_tau_b").getDouble("params"));
+        JsonArray rows =
+                new JsonObject(get("/api/experiments/" + id + "/leaderboard").body()).getJsonArray("rows");
+        assertEquals(4, rows.size(), rows.encode());
+        assertEquals(scores.get(0).getGenomeHash(), rows.getJsonObject(0).getString("hash"), "most params first");
+        assertEquals(0.875, rows.getJsonObject(0).getDouble("score"), "its percentile among the four");
+    }
+
     @Test
     void stop_runningExperiment_endsItAsStopped() throws Exception {
         assertEquals(
