@@ -385,6 +385,16 @@ public final class CommonOptions {
             }
         }
 
+        /** The schedule, with {@code defaultRungs} when {@code --rungs} is not given (a command that always halves). */
+        public RungSchedule scheduleOr(String defaultRungs) {
+            try {
+                return RungSchedule.parse(
+                        rungs == null ? defaultRungs : rungs, eta == null ? RungSchedule.DEFAULT_ETA : eta);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--rungs/--eta: " + e.getMessage());
+            }
+        }
+
         /** The budget in epochs, 0 when not given. */
         public int budgetEpochs() {
             if (budget != null && budget < 1) {

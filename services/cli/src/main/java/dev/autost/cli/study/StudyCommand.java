@@ -2,6 +2,7 @@ package dev.autost.cli.study;
 
 import dev.autost.cli.options.CommonOptions.DatasetOptions;
 import dev.autost.cli.options.CommonOptions.EvolutionOptions;
+import dev.autost.cli.options.CommonOptions.HalvingOptions;
 import dev.autost.cli.options.CommonOptions.OutputOption;
 import dev.autost.cli.options.CommonOptions.PipelineOptions;
 import dev.autost.cli.options.CommonOptions.SpaceOptions;
@@ -49,7 +50,14 @@ import picocli.CommandLine.Spec;
             "     uniformly random feasible architectures.",
             "The default (fashion-micro, 1 epoch on the first 4000 training images, 2000 test images) runs on a",
             "2-core CPU in under an hour. Writes OUT/study.json, OUT/architectures.csv, OUT/correlations.csv,",
-            "OUT/study.md (the tables) and OUT/charts/accuracy-METRIC.png."
+            "OUT/study.md (the tables) and OUT/charts/accuracy-METRIC.png.",
+            "",
+            "With --compare, study 2 instead: for each of --seeds seeds, every arm of --arms (random: a uniform",
+            "sample; flops: AutoST's evolution on FLOPs; sahd: evolution on SAHD; calibrated: evolution on the",
+            "calibrated objective) is trained by successive halving with the same --rungs, --eta and",
+            "--train-budget (epochs of the training set; the calibrated arm's calibration trainings come out of",
+            "it). Writes OUT/compare.csv (arm,seed,budget_epochs,trained,best_accuracy,mean_accuracy),",
+            "OUT/compare.md and OUT/charts/compare-best-accuracy.png."
         })
 public final class StudyCommand implements Callable<Integer> {
     /** Training images per candidate when --limit-train is not given: the default study's short recipe. */
@@ -81,6 +89,36 @@ public final class StudyCommand implements Callable<Integer> {
 
     @Mixin
     EvolutionOptions evolution;
+
+    @Option(names = "--compare", description = "Run study 2 (arms at an equal training budget) instead of study 1.")
+    boolean compare;
+
+    @Option(
+            names = "--seeds",
+            description = "With --compare: seeds per arm, --seed and the next ones (default: ${DEFAULT-VALUE}).",
+            defaultValue = "3")
+    int seeds;
+
+    @Option(
+            names = "--arms",
+            description = "With --compare: the arms, from random, flops, sahd, calibrated (default: ${DEFAULT-VALUE}).",
+            defaultValue = "random,flops,sahd,calibrated")
+    String armList;
+
+    @Mixin
+    HalvingOptions halving;
+
+    @Option(
+            names = "--calibration-size",
+            description = "With --compare: the calibrated arm's calibration sample (default: ${DEFAULT-VALUE}).",
+            defaultValue = "4")
+    int calibrationSize;
+
+    /** Study 2's schedule when --rungs is not given: two rungs, the top one three times the first. */
+    static final String DEFAULT_COMPARE_RUNGS = "1,3";
+
+    /** Study 2's budget when --train-budget is not given: nine entrants of 1,3 with eta 3. */
+    static final int DEFAULT_COMPARE_BUDGET = 15;
 
     // Not a mixin: each command says what its seed drives.
     @Option(
@@ -123,6 +161,14 @@ public final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (compare) {
+            return compare();
+        }
+        for (String compareOnly : List.of("--rungs", "--eta", "--train-budget", "--seeds", "--arms")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(compareOnly)) {
+                throw new IllegalArgumentException(compareOnly + " belongs to --compare");
+            }
+        }
         SearchSpace s = space.resolve();
         if (archs < 3) {
             throw new IllegalArgumentException("--archs must be at least 3 for a rank correlation, got " + archs);
@@ -227,6 +273,112 @@ public final class StudyCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         o.print(report.markdown());
         o.println("wrote " + report.write(out));
+        o.flush();
+        return 0;
+    }
+
+    /** Study 2: every arm of every seed, one after the other on the same trainers. */
+    private int compare() throws IOException {
+        for (String studyOne : List.of("--archs", "--compare-k", "--epochs")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(studyOne)) {
+                throw new IllegalArgumentException(studyOne + " belongs to study 1, not to --compare"
+                        + (studyOne.equals("--epochs") ? " (the rungs set the epochs)" : ""));
+            }
+        }
+        if (seeds < 1) {
+            throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
+        }
+        SearchSpace s = space.resolve();
+        List<CompareStudy.Arm> arms = CompareStudy.arms(armList);
+        dev.autost.domain.fidelity.RungSchedule rungs = halving.scheduleOr(DEFAULT_COMPARE_RUNGS);
+        int budget = halving.budgetEpochs() > 0 ? halving.budgetEpochs() : DEFAULT_COMPARE_BUDGET;
+        CompareStudy.Settings settings = new CompareStudy.Settings(
+                s,
+                rungs,
+                budget,
+                evolution.population(),
+                evolution.generations(),
+                calibrationSize,
+                training.dataset(),
+                trainSelection.selection());
+        cluster.check();
+        if (cluster.localServices() && trainers == 0) {
+            throw new IllegalArgumentException(
+                    "--trainers 0 needs trainers elsewhere: add --bootstrap-servers and --no-local-services");
+        }
+        TrainerConfig trainerSettings =
+                cluster.localServices() ? trainer.template().withConcurrency(trainers) : null;
+        String id = studyId != null ? studyId : "compare-" + s.name() + "-" + seed + "-" + System.currentTimeMillis();
+        List<ExperimentSpec> specs = new ArrayList<>();
+        List<CompareStudy.Arm> armOf = new ArrayList<>();
+        List<Long> seedOf = new ArrayList<>();
+        for (int i = 0; i < seeds; i++) {
+            for (CompareStudy.Arm a : arms) {
+                ExperimentSpec e = CompareStudy.spec(settings, id, a, seed + i);
+                ExperimentPlan.fromSpec(e); // refused here, before anything starts
+                specs.add(e);
+                armOf.add(a);
+                seedOf.add(seed + i);
+            }
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf(
+                "autost study --compare %s: %d arm(s) x %d seed(s), %s, %d epochs of %s training images per arm%n",
+                id,
+                arms.size(),
+                seeds,
+                rungs,
+                budget,
+                trainer.limitTrain() == 0 ? "all" : String.valueOf(trainer.limitTrain()));
+        err.flush();
+        long t0 = System.nanoTime();
+        List<CompareStudy.Row> rows = new ArrayList<>();
+        boolean probes = arms.contains(CompareStudy.Arm.SAHD) || arms.contains(CompareStudy.Arm.CALIBRATED);
+        try (LocalServices services = LocalServices.connect(
+                cluster.bootstrapServers(),
+                cluster.kafkaData(),
+                cluster.secure(),
+                Defaults.PARTITIONS,
+                Defaults.REPLICATION,
+                null)) {
+            if (cluster.localServices()) {
+                services.start(LocalServices.SEARCH);
+                if (probes) {
+                    services.start(LocalServices.Service.PROBER);
+                }
+                services.trainerSettings(trainerSettings);
+                services.start(LocalServices.Service.TRAINER);
+            }
+            try (ExperimentClient client = new ExperimentClient(services.bootstrapServers())) {
+                // One at a time: the arms of a seed must not compete for the trainers' time.
+                for (int i = 0; i < specs.size(); i++) {
+                    ExperimentSpec e = specs.get(i);
+                    client.submit(e);
+                    String name = armOf.get(i).id() + " seed " + seedOf.get(i);
+                    String[] last = {""};
+                    ExperimentClient.FollowedExperiment o = client.follow(e.getExperimentId(), timeout.timeout(), p -> {
+                        long minute = (System.nanoTime() - t0) / 60_000_000_000L;
+                        String key = p.trained() + "/" + p.trainExpected() + "@" + minute;
+                        if (!key.equals(last[0])) {
+                            err.println(progressLine(name, p, 0, p.trainExpected(), minute));
+                            err.flush();
+                            last[0] = key;
+                        }
+                    });
+                    CompareStudy.Row row = CompareStudy.row(armOf.get(i), seedOf.get(i), rungs, o);
+                    rows.add(row);
+                    err.printf(
+                            "study: %s done: %d trained, %d epochs, best accuracy %.4f (%d of %d experiments)%n",
+                            name, row.trained(), row.budgetEpochs(), row.bestAccuracy(), i + 1, specs.size());
+                    err.flush();
+                }
+            }
+        }
+        CompareReport report = new CompareReport(rows);
+        PrintWriter o = spec.commandLine().getOut();
+        o.print(report.markdown());
+        o.printf("(%.1f min)%n", (System.nanoTime() - t0) / 6e10);
+        o.println("wrote " + report.write(output.dir()).resolve("compare.csv"));
         o.flush();
         return 0;
     }

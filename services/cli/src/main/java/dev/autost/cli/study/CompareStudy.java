@@ -1,0 +1,200 @@
+package dev.autost.cli.study;
+
+import dev.autost.cli.pipeline.ExperimentClient;
+import dev.autost.domain.fidelity.RungSchedule;
+import dev.autost.domain.search.Objective;
+import dev.autost.domain.search.TrainingSelection;
+import dev.autost.domain.space.SearchSpace;
+import dev.autost.messaging.codec.ExperimentPlan;
+import dev.autost.proto.v1.ExperimentSpec;
+import dev.autost.proto.v1.TrainResult;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Study 2 ({@code autost study --compare}): search strategies at an equal training budget. Every
+ * arm of every seed is one experiment trained by successive halving with the same rungs, eta and
+ * budget in epochs of the training set, so the arms differ only in which candidates they put
+ * forward: a uniform sample, AutoST's evolution on FLOPs, evolution on SAHD, or evolution on the
+ * calibrated objective, whose calibration trainings come out of its budget.
+ */
+final class CompareStudy {
+    /** A search strategy under comparison. */
+    enum Arm {
+        /** Uniform random sample of the feasible space: as many candidates as the budget trains. */
+        RANDOM("random"),
+        /** AutoST's evolution on flops_syops (the paper's method). */
+        FLOPS("flops"),
+        /** Evolution on SAHD measured at initialisation. */
+        SAHD("sahd"),
+        /** Evolution on objective calibrated. */
+        CALIBRATED("calibrated");
+
+        private final String id;
+
+        Arm(String id) {
+            this.id = id;
+        }
+
+        String id() {
+            return id;
+        }
+
+        /** @throws IllegalArgumentException naming the accepted arms */
+        static Arm parse(String id) {
+            for (Arm a : values()) {
+                if (a.id.equals(id.strip())) {
+                    return a;
+                }
+            }
+            throw new IllegalArgumentException("--arms: '" + id + "' is not one of random, flops, sahd, calibrated");
+        }
+    }
+
+    /**
+     * What every arm shares.
+     *
+     * @param budgetEpochs training budget per arm and seed, in epochs of the (limited) training set
+     */
+    record Settings(
+            SearchSpace space,
+            RungSchedule rungs,
+            int budgetEpochs,
+            int population,
+            int generations,
+            int calibrationSize,
+            String dataset,
+            TrainingSelection selection) {
+        Settings {
+            Objects.requireNonNull(space, "space");
+            Objects.requireNonNull(rungs, "rungs");
+            if (rungs.entrantsWithin(budgetEpochs, Integer.MAX_VALUE) < 1) {
+                throw new IllegalArgumentException("--train-budget " + budgetEpochs + " trains nothing with " + rungs);
+            }
+        }
+
+        /** Epochs the calibrated arm's own trainings take at most: its sample and one per later generation. */
+        int calibrationEpochs() {
+            return (calibrationSize + Math.max(0, generations - 1)) * rungs.epochs(0);
+        }
+    }
+
+    private CompareStudy() {}
+
+    /**
+     * The experiment of {@code arm} for {@code seed}. The random arm samples as many candidates as
+     * the budget trains (all of them enter); the calibrated arm's halving gets the budget less its
+     * calibration trainings.
+     *
+     * @throws IllegalArgumentException when the calibrated arm's calibration leaves no budget
+     */
+    static ExperimentSpec spec(Settings s, String studyId, Arm arm, long seed) {
+        int budget = s.budgetEpochs();
+        String strategy = "evolution";
+        String objective = Objective.FLOPS_SYOPS;
+        int population = s.population();
+        int generations = s.generations();
+        TrainingSelection selection = s.selection();
+        switch (arm) {
+            case RANDOM -> {
+                strategy = "uniform";
+                population = s.rungs().entrantsWithin(budget, Integer.MAX_VALUE);
+                generations = 1;
+                selection = TrainingSelection.TOP_K; // the sample is the entrants
+            }
+            case FLOPS -> {}
+            case SAHD -> objective = Objective.SAHD;
+            case CALIBRATED -> {
+                objective = Objective.CALIBRATED;
+                budget -= s.calibrationEpochs();
+                if (s.rungs().entrantsWithin(budget, Integer.MAX_VALUE) < 1) {
+                    throw new IllegalArgumentException("--train-budget " + s.budgetEpochs()
+                            + " leaves the calibrated arm nothing after its " + s.calibrationEpochs()
+                            + " epochs of calibration: raise it or lower --calibration-size");
+                }
+            }
+            default -> throw new IllegalStateException(arm.toString());
+        }
+        ExperimentSpec.Builder b = ExperimentPlan.specBuilder(
+                        String.format(Locale.ROOT, "%s-%s-seed%d", studyId, arm.id(), seed),
+                        s.space(),
+                        strategy,
+                        seed,
+                        population,
+                        generations,
+                        0)
+                .setObjective(objective)
+                .setTrainSelection(selection.id())
+                .addAllRungEpochs(s.rungs().rungEpochs())
+                .setEta(s.rungs().eta())
+                .setTrainBudgetEpochs(budget)
+                .setDataset(s.dataset())
+                .setCreatedAtMs(System.currentTimeMillis());
+        if (arm == Arm.CALIBRATED) {
+            b.setCalibrationSize(s.calibrationSize());
+        }
+        return b.build();
+    }
+
+    /**
+     * One arm and seed, as {@code compare.csv} gives it.
+     *
+     * @param budgetEpochs  epochs the experiment trained in all: its results' epochs added up (a
+     *                      continued run counts its epochs once, a failed one the epochs it asked for)
+     * @param trained       candidates trained (OK or failed)
+     * @param bestAccuracy  best test accuracy of any trained candidate (NaN when none trained OK)
+     * @param meanAccuracy  mean test accuracy of those that reached the top rung (NaN when none)
+     */
+    record Row(String arm, long seed, int budgetEpochs, int trained, double bestAccuracy, double meanAccuracy) {
+        String csv() {
+            return String.format(
+                    Locale.ROOT,
+                    "%s,%d,%d,%d,%s,%s",
+                    arm,
+                    seed,
+                    budgetEpochs,
+                    trained,
+                    number(bestAccuracy),
+                    number(meanAccuracy));
+        }
+
+        private static String number(double v) {
+            return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v);
+        }
+    }
+
+    static final String CSV_HEADER = "arm,seed,budget_epochs,trained,best_accuracy,mean_accuracy";
+
+    /** The row of a followed experiment. */
+    static Row row(Arm arm, long seed, RungSchedule rungs, ExperimentClient.FollowedExperiment o) {
+        double best = Double.NaN;
+        double topSum = 0;
+        int top = 0;
+        int epochs = 0;
+        for (TrainResult r : o.trained().values()) {
+            epochs += r.getEpochs();
+            if (r.getStatus() != TrainResult.Status.OK) {
+                continue;
+            }
+            best = Double.isNaN(best) ? r.getTestAccuracy() : Math.max(best, r.getTestAccuracy());
+            if (r.getEpochs() == rungs.topEpochs()) {
+                topSum += r.getTestAccuracy();
+                top++;
+            }
+        }
+        return new Row(arm.id(), seed, epochs, o.trained().size(), best, top == 0 ? Double.NaN : topSum / top);
+    }
+
+    /** Arms from {@code --arms random,flops,...}. */
+    static List<Arm> arms(String list) {
+        List<Arm> arms = java.util.Arrays.stream(list.split(","))
+                .map(Arm::parse)
+                .distinct()
+                .toList();
+        if (arms.isEmpty()) {
+            throw new IllegalArgumentException("--arms needs at least one arm");
+        }
+        return arms;
+    }
+}
