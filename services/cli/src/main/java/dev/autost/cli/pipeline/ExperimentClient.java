@@ -114,24 +114,25 @@ public final class ExperimentClient implements AutoCloseable {
         String evalKey = Topics.evaluationKey(experimentId);
         long deadline = System.nanoTime() + timeout.toNanos();
         Progress last = null;
-        Map<TopicPartition, Long> scoresEnd = null;
-        while (scoresEnd == null || !reached(scoresEnd)) {
+        Map<TopicPartition, Long> stateEnd = null;
+        while (stateEnd == null || !reached(stateEnd)) {
             for (Report r : new Report[] {search, evaluation}) {
                 if (r != null && r.getPhase() == Report.Phase.FAILED) {
                     throw new IllegalStateException("experiment " + experimentId + " failed: " + r.getFailureReason());
                 }
             }
-            if (scoresEnd == null
+            if (stateEnd == null
                     && evaluation != null
                     && (evaluation.getPhase() == Report.Phase.FINISHED
                             || evaluation.getPhase() == Report.Phase.STOPPED)) {
-                // Every score was written before the final report, but fetches from different
-                // partitions arrive in any order: read the scores up to their end offsets now.
-                List<TopicPartition> scoreParts = parts.stream()
-                        .filter(p -> p.topic().equals(Topics.SCORES))
+                // Every score, result and search report was written before the final report, but
+                // fetches from different partitions arrive in any order: read them up to their end
+                // offsets now (a promotion's result, or the sampler's closing report, may lag).
+                List<TopicPartition> stateParts = parts.stream()
+                        .filter(p -> !p.topic().equals(Topics.TRAIN_PROGRESS))
                         .toList();
-                scoresEnd = consumer.endOffsets(scoreParts);
-                if (reached(scoresEnd)) {
+                stateEnd = consumer.endOffsets(stateParts);
+                if (reached(stateEnd)) {
                     break;
                 }
             }
