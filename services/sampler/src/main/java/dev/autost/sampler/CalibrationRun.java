@@ -107,13 +107,6 @@ final class CalibrationRun {
         return r != null && r.failed();
     }
 
-    /** The sample's hashes (empty before it is drawn). */
-    List<String> sampleHashes() {
-        return sample == null
-                ? List.of()
-                : sample.stream().map(c -> c.genome().hash()).toList();
-    }
-
     /** Every candidate of the sample has a result. */
     boolean sampleTrained() {
         return sample != null

@@ -605,17 +605,7 @@ class SamplerHandlerTest {
 
     /** A result whose accuracy follows the made-up SAHD of {@link #probedScore} (minus the sequence). */
     private static byte[] calibrationResult(TrainRequest r, long sequence) {
-        double acc = 0.9 - 0.01 * sequence;
-        return dev.autost.proto.v1.TrainResult.newBuilder()
-                .setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId(r.getExperimentId())
-                .setGenomeHash(r.getGenomeHash())
-                .setStatus(dev.autost.proto.v1.TrainResult.Status.OK)
-                .setEpochs(r.getEpochs())
-                .setTestAccuracy(acc)
-                .addEpochTestAccuracies(acc)
-                .build()
-                .toByteArray();
+        return resultWithAccuracy(r, 0.9 - 0.01 * sequence);
     }
 
     /**

@@ -99,18 +99,20 @@ final class CompareReport {
                     s.arm().equals("random") ? "-" : s.winsOverRandom() + " of " + s.seeds()));
         }
         b.append('\n');
-        b.append("| arm | seed | epochs spent | trained | best accuracy | mean accuracy at the top rung |\n");
-        b.append("|---|---:|---:|---:|---:|---:|\n");
+        b.append(
+                "| arm | seed | epochs spent | trained | best accuracy | mean accuracy at the top rung | calibration |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---|\n");
         for (CompareStudy.Row r : rows) {
             b.append(String.format(
                     Locale.ROOT,
-                    "| %s | %d | %d | %d | %s | %s |%n",
+                    "| %s | %d | %d | %d | %s | %s | %s |%n",
                     r.arm(),
                     r.seed(),
                     r.budgetEpochs(),
                     r.trained(),
                     Double.isNaN(r.bestAccuracy()) ? "-" : String.format(Locale.ROOT, "%.4f", r.bestAccuracy()),
-                    Double.isNaN(r.meanAccuracy()) ? "-" : String.format(Locale.ROOT, "%.4f", r.meanAccuracy())));
+                    Double.isNaN(r.meanAccuracy()) ? "-" : String.format(Locale.ROOT, "%.4f", r.meanAccuracy()),
+                    r.calibration().isEmpty() ? "-" : r.calibration()));
         }
         return b.toString();
     }
@@ -120,7 +122,7 @@ final class CompareReport {
         CategoryChart c = new CategoryChartBuilder()
                 .width(640)
                 .height(400)
-                .title("Best test accuracy at an equal training budget (mean over seeds, 95 % t interval)")
+                .title("Best test accuracy at an equal budget (mean, 95 % t interval)")
                 .xAxisTitle("arm")
                 .yAxisTitle("best test accuracy")
                 .build();

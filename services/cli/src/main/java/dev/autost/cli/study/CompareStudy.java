@@ -145,8 +145,20 @@ final class CompareStudy {
      * @param trained       candidates trained (OK or failed)
      * @param bestAccuracy  best test accuracy of any trained candidate (NaN when none trained OK)
      * @param meanAccuracy  mean test accuracy of those that reached the top rung (NaN when none)
+     * @param calibration   the calibrated arm's choices of metric (compare.md only), else empty
      */
-    record Row(String arm, long seed, int budgetEpochs, int trained, double bestAccuracy, double meanAccuracy) {
+    record Row(
+            String arm,
+            long seed,
+            int budgetEpochs,
+            int trained,
+            double bestAccuracy,
+            double meanAccuracy,
+            String calibration) {
+        Row(String arm, long seed, int budgetEpochs, int trained, double bestAccuracy, double meanAccuracy) {
+            this(arm, seed, budgetEpochs, trained, bestAccuracy, meanAccuracy, "");
+        }
+
         String csv() {
             return String.format(
                     Locale.ROOT,
@@ -183,7 +195,16 @@ final class CompareStudy {
                 top++;
             }
         }
-        return new Row(arm.id(), seed, epochs, o.trained().size(), best, top == 0 ? Double.NaN : topSum / top);
+        // The calibrated arm's choices, for compare.md: "sahd from 0, params from 3".
+        String calibration = o.search() == null
+                ? ""
+                : String.join(
+                        ", ",
+                        o.search().getCalibrationList().stream()
+                                .map(c -> c.getMetric() + " from " + c.getFromGeneration())
+                                .toList());
+        return new Row(
+                arm.id(), seed, epochs, o.trained().size(), best, top == 0 ? Double.NaN : topSum / top, calibration);
     }
 
     /** Arms from {@code --arms random,flops,...}. */

@@ -178,11 +178,7 @@ public final class StudyCommand implements Callable<Integer> {
         if (compareK < 0 || trainers < 0 || epochs < 1) {
             throw new IllegalArgumentException("--compare-k and --trainers must be >= 0 and --epochs >= 1");
         }
-        cluster.check();
-        if (cluster.localServices() && trainers == 0) {
-            throw new IllegalArgumentException(
-                    "--trainers 0 needs trainers elsewhere: add --bootstrap-servers and --no-local-services");
-        }
+        checkCluster();
         // Built (and so validated) before anything starts.
         TrainerConfig trainerSettings =
                 cluster.localServices() ? trainer.template().withConcurrency(trainers) : null;
@@ -220,18 +216,7 @@ public final class StudyCommand implements Callable<Integer> {
 
         Path out = output.dir();
         long t0 = System.nanoTime();
-        try (LocalServices services = LocalServices.connect(
-                cluster.bootstrapServers(),
-                cluster.kafkaData(),
-                cluster.secure(),
-                Defaults.PARTITIONS,
-                Defaults.REPLICATION,
-                null)) {
-            if (cluster.localServices()) {
-                services.start(LocalServices.SEARCH);
-                services.trainerSettings(trainerSettings);
-                services.start(LocalServices.Service.TRAINER);
-            }
+        try (LocalServices services = startServices(trainerSettings, false)) {
             try (ExperimentClient client = new ExperimentClient(services.bootstrapServers())) {
                 for (StudyReport.Arm a : arms) {
                     client.submit(a.spec());
@@ -301,11 +286,7 @@ public final class StudyCommand implements Callable<Integer> {
                 calibrationSize,
                 training.dataset(),
                 trainSelection.selection());
-        cluster.check();
-        if (cluster.localServices() && trainers == 0) {
-            throw new IllegalArgumentException(
-                    "--trainers 0 needs trainers elsewhere: add --bootstrap-servers and --no-local-services");
-        }
+        checkCluster();
         TrainerConfig trainerSettings =
                 cluster.localServices() ? trainer.template().withConcurrency(trainers) : null;
         String id = studyId != null ? studyId : "compare-" + s.name() + "-" + seed + "-" + System.currentTimeMillis();
@@ -334,21 +315,7 @@ public final class StudyCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         List<CompareStudy.Row> rows = new ArrayList<>();
         boolean probes = arms.contains(CompareStudy.Arm.SAHD) || arms.contains(CompareStudy.Arm.CALIBRATED);
-        try (LocalServices services = LocalServices.connect(
-                cluster.bootstrapServers(),
-                cluster.kafkaData(),
-                cluster.secure(),
-                Defaults.PARTITIONS,
-                Defaults.REPLICATION,
-                null)) {
-            if (cluster.localServices()) {
-                services.start(LocalServices.SEARCH);
-                if (probes) {
-                    services.start(LocalServices.Service.PROBER);
-                }
-                services.trainerSettings(trainerSettings);
-                services.start(LocalServices.Service.TRAINER);
-            }
+        try (LocalServices services = startServices(trainerSettings, probes)) {
             try (ExperimentClient client = new ExperimentClient(services.bootstrapServers())) {
                 // One at a time: the arms of a seed must not compete for the trainers' time.
                 for (int i = 0; i < specs.size(); i++) {
@@ -381,6 +348,40 @@ public final class StudyCommand implements Callable<Integer> {
         o.println("wrote " + report.write(output.dir()).resolve("compare.csv"));
         o.flush();
         return 0;
+    }
+
+    /** The cluster options, checked before anything starts. */
+    private void checkCluster() {
+        cluster.check();
+        if (cluster.localServices() && trainers == 0) {
+            throw new IllegalArgumentException(
+                    "--trainers 0 needs trainers elsewhere: add --bootstrap-servers and --no-local-services");
+        }
+    }
+
+    /** The broker (embedded unless --bootstrap-servers) and, unless --no-local-services, the services a study needs. */
+    private LocalServices startServices(TrainerConfig trainerSettings, boolean prober) {
+        LocalServices services = LocalServices.connect(
+                cluster.bootstrapServers(),
+                cluster.kafkaData(),
+                cluster.secure(),
+                Defaults.PARTITIONS,
+                Defaults.REPLICATION,
+                null);
+        try {
+            if (cluster.localServices()) {
+                services.start(LocalServices.SEARCH);
+                if (prober) {
+                    services.start(LocalServices.Service.PROBER);
+                }
+                services.trainerSettings(trainerSettings);
+                services.start(LocalServices.Service.TRAINER);
+            }
+            return services;
+        } catch (RuntimeException e) {
+            services.close();
+            throw e;
+        }
     }
 
     private static String progressLine(

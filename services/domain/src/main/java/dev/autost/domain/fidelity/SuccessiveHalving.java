@@ -51,10 +51,6 @@ public final class SuccessiveHalving {
         return schedule;
     }
 
-    public List<String> entrants() {
-        return List.copyOf(entrants.keySet());
-    }
-
     /** The first rung's requests of every entrant not requested yet. */
     public List<Request> start() {
         List<Request> out = new ArrayList<>();
