@@ -578,7 +578,10 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private List<ProducerRecord<byte[], byte[]>> finish(ExperimentPlan plan, ExperimentRun run) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         List<Trial> ranking = run.ranking();
-        List<Integer> picked = plan.trainSelection().positions(ranking, plan.trainEntrants(ranking.size()));
+        CalibrationRun calibrating = calibrations.get(plan.experimentId());
+        List<Integer> picked = calibrating != null && plan.halving().isPresent() && plan.trainBudgetEpochs() > 0
+                ? entrantsAfterCalibration(plan, ranking, calibrating.requested())
+                : plan.trainSelection().positions(ranking, plan.trainEntrants(ranking.size()));
         int k = picked.size();
         int firstEpochs = plan.halving().map(h -> h.epochs(0)).orElse(plan.epochs());
         List<TrainRequest> requests = new ArrayList<>(k);
@@ -639,6 +642,30 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         halvings.put(plan.experimentId(), training);
         out.addAll(trainingOutputs(training, training.halving().promote()));
         return out;
+    }
+
+    /**
+     * Calibrated with halving and a budget: the budget is the experiment's whole training, its
+     * calibration included. The most entrants whose halving, plus the calibration trainings that
+     * are not entrants (an entrant's calibration was its first rung), fit in the budget.
+     */
+    private static List<Integer> entrantsAfterCalibration(
+            ExperimentPlan plan, List<Trial> ranking, Set<String> calibrated) {
+        dev.autost.domain.fidelity.RungSchedule rungs = plan.halving().orElseThrow();
+        for (int n = Math.min(ranking.size(), rungs.entrantsWithin(plan.trainBudgetEpochs(), ranking.size()));
+                n > 0;
+                n--) {
+            List<Integer> picked = plan.trainSelection().positions(ranking, n);
+            long others = calibrated.stream()
+                    .filter(h -> picked.stream()
+                            .noneMatch(i ->
+                                    ranking.get(i).candidate().genome().hash().equals(h)))
+                    .count();
+            if (rungs.worstCaseEpochs(picked.size()) + others * rungs.epochs(0) <= plan.trainBudgetEpochs()) {
+                return picked;
+            }
+        }
+        return List.of();
     }
 
     private static ProducerRecord<byte[], byte[]> trainRecord(TrainRequest r) {

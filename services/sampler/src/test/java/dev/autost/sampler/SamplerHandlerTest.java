@@ -781,4 +781,57 @@ class SamplerHandlerTest {
         assertEquals("sahd", refitted.getCalibration(1).getMetric());
         assertEquals(7, refitted.getCalibration(1).getTrained());
     }
+
+    /**
+     * Calibrated with successive halving and a budget of 12 epochs: the calibration (4 of the first
+     * generation, then the best of generation 1) and the halving together stay within it, the
+     * halving taking what the calibration leaves (a calibrated entrant's first rung counted once).
+     */
+    @Test
+    void calibrated_withHalvingAndABudget_wholeTrainingFitsTheBudget() throws Exception {
+        ExperimentSpec spec = spec("eb", 0).toBuilder()
+                .setObjective("calibrated")
+                .setCalibrationSize(4)
+                .setTrainSelection("top-k")
+                .setEpochs(0)
+                .addRungEpochs(1)
+                .addRungEpochs(3)
+                .setEta(3)
+                .setTrainBudgetEpochs(12)
+                .build();
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        java.util.ArrayDeque<ProducerRecord<byte[], byte[]>> pending =
+                new java.util.ArrayDeque<>(h.onRecord(in(Topics.EXPERIMENTS, "eb", spec.toByteArray()), false));
+        java.util.ArrayDeque<TrainRequest> trainers = new java.util.ArrayDeque<>();
+        Map<String, Integer> lastRequest = new java.util.HashMap<>();
+        Report last = null;
+        while (!pending.isEmpty() || !trainers.isEmpty()) {
+            if (pending.isEmpty()) {
+                TrainRequest r = trainers.poll();
+                pending.addAll(h.onRecord(in(Topics.TRAIN_RESULTS, "eb/" + r.getGenomeHash(), trained(r)), false));
+                continue;
+            }
+            ProducerRecord<byte[], byte[]> r = pending.poll();
+            switch (r.topic()) {
+                case Topics.CANDIDATES -> {
+                    CandidateMessage c = CandidateMessage.parseFrom(r.value());
+                    pending.addAll(h.onRecord(in(Topics.SCORES, "eb/" + c.getGenomeHash(), probedScore(c)), false));
+                }
+                case Topics.TRAIN_REQUESTS -> {
+                    TrainRequest q = TrainRequest.parseFrom(r.value());
+                    trainers.add(q);
+                    lastRequest.merge(q.getGenomeHash(), q.getEpochs(), Math::max);
+                }
+                case Topics.REPORTS -> last = Report.parseFrom(r.value());
+                default -> {}
+            }
+        }
+        assertEquals(Report.Phase.SEARCH_DONE, last.getPhase());
+        assertFalse(last.getTrainingOpen());
+        int spent = lastRequest.values().stream().mapToInt(Integer::intValue).sum();
+        assertEquals(spent, last.getTrainEpochsRequested(), last.toString());
+        assertTrue(spent <= 12 && spent >= 10, "spent " + spent + " of 12: " + lastRequest);
+        assertTrue(last.getTrainBudgetEpochs() <= 12, last.toString());
+    }
 }

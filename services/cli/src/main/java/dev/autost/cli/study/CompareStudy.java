@@ -17,7 +17,8 @@ import java.util.Objects;
  * arm of every seed is one experiment trained by successive halving with the same rungs, eta and
  * budget in epochs of the training set, so the arms differ only in which candidates they put
  * forward: a uniform sample, AutoST's evolution on FLOPs, evolution on SAHD, or evolution on the
- * calibrated objective, whose calibration trainings come out of its budget.
+ * calibrated objective, whose calibration trainings come out of its budget (the sampler counts a
+ * calibrated entrant's first rung once).
  */
 final class CompareStudy {
     /** A search strategy under comparison. */
@@ -84,8 +85,8 @@ final class CompareStudy {
 
     /**
      * The experiment of {@code arm} for {@code seed}. The random arm samples as many candidates as
-     * the budget trains (all of them enter); the calibrated arm's halving gets the budget less its
-     * calibration trainings.
+     * the budget trains (all of them enter); the calibrated arm's budget covers its calibration
+     * trainings too (the sampler fits its halving in what they leave).
      *
      * @throws IllegalArgumentException when the calibrated arm's calibration leaves no budget
      */
@@ -106,9 +107,10 @@ final class CompareStudy {
             case FLOPS -> {}
             case SAHD -> objective = Objective.SAHD;
             case CALIBRATED -> {
+                // The sampler takes the calibration's trainings out of the budget (those that
+                // become entrants count once): the experiment's whole training stays within it.
                 objective = Objective.CALIBRATED;
-                budget -= s.calibrationEpochs();
-                if (s.rungs().entrantsWithin(budget, Integer.MAX_VALUE) < 1) {
+                if (s.rungs().entrantsWithin(budget - s.calibrationEpochs(), Integer.MAX_VALUE) < 1) {
                     throw new IllegalArgumentException("--train-budget " + s.budgetEpochs()
                             + " leaves the calibrated arm nothing after its " + s.calibrationEpochs()
                             + " epochs of calibration: raise it or lower --calibration-size");
