@@ -108,31 +108,38 @@ public final class SuccessiveHalving {
     public List<Request> promote() {
         List<Request> out = new ArrayList<>();
         for (int r = 0; r + 1 < schedule.rungs(); r++) {
-            int rung = r;
-            List<Map.Entry<String, Entrant>> waiting = new ArrayList<>();
-            int finished = 0;
-            int promoted = 0;
-            for (var en : entrants.entrySet()) {
-                Entrant e = en.getValue();
-                if (!finished(e, rung)) {
-                    continue;
-                }
-                finished++;
-                if (e.requested > schedule.epochs(rung)) {
-                    promoted++;
-                } else if (!e.failed) {
-                    waiting.add(en);
-                }
-            }
-            waiting.sort(Comparator.comparingDouble((Map.Entry<String, Entrant> en) -> -accuracyAt(en.getValue(), rung))
-                    .thenComparingInt(en -> en.getValue().order));
-            for (int i = 0; promoted < finished / schedule.eta() && i < waiting.size(); i++, promoted++) {
-                Map.Entry<String, Entrant> en = waiting.get(i);
-                en.getValue().requested = schedule.epochs(rung + 1);
+            for (Map.Entry<String, Entrant> en : promotable(r)) {
+                en.getValue().requested = schedule.epochs(r + 1);
                 out.add(new Request(en.getKey(), en.getValue().requested));
             }
         }
         return out;
+    }
+
+    /**
+     * The candidates rung {@code r} may promote now, best first: its quota {@code floor(finished /
+     * eta)} less those already gone on, taken from the finished ones still waiting (not failed).
+     */
+    private List<Map.Entry<String, Entrant>> promotable(int r) {
+        List<Map.Entry<String, Entrant>> waiting = new ArrayList<>();
+        int finished = 0;
+        int promoted = 0;
+        for (var en : entrants.entrySet()) {
+            Entrant e = en.getValue();
+            if (!finished(e, r)) {
+                continue;
+            }
+            finished++;
+            if (e.requested > schedule.epochs(r)) {
+                promoted++;
+            } else if (!e.failed) {
+                waiting.add(en);
+            }
+        }
+        waiting.sort(Comparator.comparingDouble((Map.Entry<String, Entrant> en) -> -accuracyAt(en.getValue(), r))
+                .thenComparingInt(en -> en.getValue().order));
+        int quota = Math.max(0, finished / schedule.eta() - promoted);
+        return waiting.subList(0, Math.min(quota, waiting.size()));
     }
 
     /** Whether {@code e} finished rung {@code r}: trained that far, or failed on its way there. */
@@ -155,28 +162,12 @@ public final class SuccessiveHalving {
         }
         // Promotions are published when the result that allows them arrives; this only guards a
         // caller that asks before handing over its replayed state.
-        return wouldPromote() == 0;
-    }
-
-    private int wouldPromote() {
-        int n = 0;
         for (int r = 0; r + 1 < schedule.rungs(); r++) {
-            int finished = 0;
-            int promoted = 0;
-            int waiting = 0;
-            for (Entrant e : entrants.values()) {
-                if (finished(e, r)) {
-                    finished++;
-                    if (e.requested > schedule.epochs(r)) {
-                        promoted++;
-                    } else if (!e.failed) {
-                        waiting++;
-                    }
-                }
+            if (!promotable(r).isEmpty()) {
+                return false;
             }
-            n += Math.min(waiting, Math.max(0, finished / schedule.eta() - promoted));
         }
-        return n;
+        return true;
     }
 
     /** Epochs of the training set requested so far: each entrant's last request (promotions continue runs). */
