@@ -583,10 +583,9 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 ? entrantsAfterCalibration(plan, ranking, calibrating.requested())
                 : plan.trainSelection().positions(ranking, plan.trainEntrants(ranking.size()));
         int k = picked.size();
-        int firstEpochs = plan.halving().map(h -> h.epochs(0)).orElse(plan.epochs());
         List<TrainRequest> requests = new ArrayList<>(k);
         for (int i : picked) {
-            requests.add(plan.trainRequest(ranking.get(i).candidate().genome(), i + 1, firstEpochs));
+            requests.add(plan.trainRequest(ranking.get(i).candidate().genome(), i + 1, plan.firstEpochs()));
         }
         // The final report's top reaches down to the last trained pick, so every request's rank is in it.
         int deepest = picked.isEmpty() ? 0 : picked.get(k - 1) + 1;
