@@ -52,6 +52,14 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
 
     private final DeadLetters deadLetters;
     private final Map<String, Leaderboard> boards = new HashMap<>();
+    /**
+     * Experiments whose final report (FINISHED, STOPPED, FAILED) is published: their leaderboards
+     * are dropped and their later records skipped by key, undecoded. A final word stays final (a
+     * result redelivered after it used to republish the report with the search's phase, turning
+     * a finished experiment back into an unfinished one), and memory follows the experiments
+     * still running, not the history.
+     */
+    private final java.util.Set<String> settled = new java.util.HashSet<>();
 
     private final AutostMeters meters;
 
@@ -106,6 +114,9 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     @Override
     public List<ProducerRecord<byte[], byte[]>> onRecord(ConsumerRecord<byte[], byte[]> record, boolean replaying) {
         if (record.value() == null) {
+            return List.of();
+        }
+        if (settled.contains(Topics.experimentOfKey(record.key()))) {
             return List.of();
         }
         try {
@@ -163,20 +174,19 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
             // Kept as the search state, it would fail every later report of the experiment.
             return deadLetters.reject(record, "report with unknown phase " + r.getPhaseValue(), null);
         }
-        Leaderboard b = board(r.getExperimentId());
         if (SERVICE.equals(r.getSource())) {
             if (isFinal(r.getPhase())) {
-                b.finishedPublished = true;
+                settle(r.getExperimentId());
             }
             return List.of();
         }
+        Leaderboard b = board(r.getExperimentId());
         b.searchState = r;
         if (endedBySampler(r.getPhase())) {
             if (replaying || b.finishedPublished) {
                 return List.of();
             }
-            b.finishedPublished = true;
-            return List.of(report(b, r.getPhase()));
+            return List.of(finalReport(b, r.getPhase()));
         }
         return replaying ? List.of() : maybeFinish(b);
     }
@@ -214,14 +224,19 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         return out;
     }
 
+    /** Reports first: an experiment whose final report is stored is skipped, not rebuilt. */
+    @Override
+    public List<String> replayFirst() {
+        return List.of(Topics.REPORTS);
+    }
+
     @Override
     public List<ProducerRecord<byte[], byte[]>> onCaughtUp() {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-        for (Leaderboard b : boards.values()) {
+        for (Leaderboard b : List.copyOf(boards.values())) { // a final report settles its board
             try {
                 if (b.searchState != null && endedBySampler(b.searchState.getPhase()) && !b.finishedPublished) {
-                    b.finishedPublished = true;
-                    out.add(report(b, b.searchState.getPhase()));
+                    out.add(finalReport(b, b.searchState.getPhase()));
                 } else {
                     out.addAll(maybeFinish(b));
                 }
@@ -233,7 +248,26 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
                 out.add(failed(b, "evaluation failed: " + e));
             }
         }
+        boards.values().removeIf(b -> b.finishedPublished && settled.add(b.experimentId));
         return out;
+    }
+
+    /** Experiments whose records the evaluator holds: those without a final report yet. */
+    int held() {
+        return boards.size();
+    }
+
+    /** The experiment's final report; its leaderboard is dropped (see {@link #settled}). */
+    private ProducerRecord<byte[], byte[]> finalReport(Leaderboard b, Report.Phase phase) {
+        ProducerRecord<byte[], byte[]> out = report(b, phase);
+        b.finishedPublished = true;
+        settle(b.experimentId);
+        return out;
+    }
+
+    private void settle(String experimentId) {
+        boards.remove(experimentId);
+        settled.add(experimentId);
     }
 
     /** FINISHED, STOPPED and FAILED end an experiment for good. */
@@ -262,9 +296,8 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         if (b.finishedPublished || !b.complete()) {
             return List.of();
         }
-        b.finishedPublished = true;
         LOG.info("experiment {}: finished, {} scored, {} trained", b.experimentId, b.scores.size(), b.results.size());
-        return List.of(report(b, Report.Phase.FINISHED));
+        return List.of(finalReport(b, Report.Phase.FINISHED));
     }
 
     private ProducerRecord<byte[], byte[]> report(Leaderboard b, Report.Phase phase) {

@@ -164,6 +164,47 @@ class EvaluatorHandlerTest {
                         .collect(java.util.stream.Collectors.toSet()));
     }
 
+    /**
+     * A result redelivered after the FINISHED report (a trainer that died between producing its
+     * result and committing trains again) used to republish the report with the search's phase,
+     * SEARCH_DONE, so the experiment showed as unfinished again for good.
+     */
+    @Test
+    void resultAfterTheFinalReport_ignored_theExperimentStaysFinished() throws Exception {
+        EvaluatorHandler h = handler();
+        scored(h, 10, 30);
+        h.onRecord(in(Topics.REPORTS, "e", searchDone(1)), false);
+        List<ProducerRecord<byte[], byte[]>> done =
+                h.onRecord(in(Topics.TRAIN_RESULTS, "e/b", result("b", 0.80)), false);
+        assertEquals(
+                Report.Phase.FINISHED, Report.parseFrom(done.get(0).value()).getPhase());
+        assertEquals(0, h.held(), "a finished experiment's leaderboard is dropped");
+
+        assertTrue(h.onRecord(in(Topics.TRAIN_RESULTS, "e/b", result("b", 0.81)), false)
+                .isEmpty());
+        assertTrue(h.onRecord(in(Topics.SCORES, "e/c", score("c", 5, 9)), false).isEmpty());
+        assertTrue(h.onRecord(in(Topics.REPORTS, "e", searchDone(1)), false).isEmpty());
+    }
+
+    /** At a restart the final report (read first) makes the experiment's other records skipped. */
+    @Test
+    void replay_experimentWithAStoredFinalReport_holdsNothingAndPublishesNothing() throws Exception {
+        EvaluatorHandler first = handler();
+        scored(first, 10, 30);
+        byte[] finished = first.onRecord(in(Topics.REPORTS, "e", searchDone(0)), false)
+                .get(0)
+                .value();
+
+        EvaluatorHandler h = new EvaluatorHandler(new DeadLetters(EvaluatorHandler.SERVICE, Clock.systemUTC()));
+        assertEquals(List.of(Topics.REPORTS), h.replayFirst());
+        h.onRecord(in(Topics.REPORTS, "e", searchDone(0)), true);
+        h.onRecord(in(Topics.REPORTS, Topics.evaluationKey("e"), finished), true);
+        h.onRecord(in(Topics.SCORES, "e/a", score("a", 10, 0)), true);
+        h.onRecord(in(Topics.SCORES, "e/b", new byte[] {1, 2, 3}), true); // not even decoded
+        assertEquals(0, h.held());
+        assertTrue(h.onCaughtUp().isEmpty());
+    }
+
     private static byte[] halvingReport(int expected, int epochsRequested, boolean open) throws Exception {
         return Report.parseFrom(searchDone(expected)).toBuilder()
                 .setTrainingOpen(open)

@@ -39,6 +39,16 @@ public final class ReplayingLoop extends ServiceLoop {
          */
         List<ProducerRecord<byte[], byte[]>> onRecord(ConsumerRecord<byte[], byte[]> record, boolean replaying);
 
+        /**
+         * Topics the replay reads to their end before the others (default none: all together).
+         * A handler that learns from them which experiments are finished can then skip those
+         * experiments' records instead of holding them, so its memory and work at a restart
+         * follow the unfinished experiments rather than the whole history.
+         */
+        default List<String> replayFirst() {
+            return List.of();
+        }
+
         /** Called once when the replay reached the end of every topic; may resume work. */
         List<ProducerRecord<byte[], byte[]>> onCaughtUp();
 
@@ -101,6 +111,10 @@ public final class ReplayingLoop extends ServiceLoop {
     @Override
     protected void serve() throws InterruptedException {
         TopicReader reader = TopicReader.fromStart(consumer, topics, startTimeout);
+        List<String> first = handler.replayFirst();
+        if (!first.isEmpty()) {
+            reader.readToEnd(first, records -> send(handle(records, true)), this::running);
+        }
         reader.readToEnd(records -> send(handle(records, true)), this::running);
         send(handler.onCaughtUp());
         markReady();

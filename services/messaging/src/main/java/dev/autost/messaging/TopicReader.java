@@ -96,7 +96,30 @@ public final class TopicReader {
      * @throws MessagingException if no record arrives for the timeout before the end is reached
      */
     public void readToEnd(Sink sink, BooleanSupplier keepGoing) throws InterruptedException {
-        Map<TopicPartition, Long> end = endOffsets();
+        read(partitions, sink, keepGoing);
+    }
+
+    /**
+     * {@link #readToEnd} of the partitions of {@code first} alone; the others are paused meanwhile
+     * and resumed after, where they were. A service reads the topics that tell it what is finished
+     * this way before the bulky ones, so it can skip a finished experiment's records instead of
+     * holding them until it learns that.
+     */
+    public void readToEnd(Collection<String> first, Sink sink, BooleanSupplier keepGoing) throws InterruptedException {
+        List<TopicPartition> these =
+                partitions.stream().filter(p -> first.contains(p.topic())).toList();
+        List<TopicPartition> others =
+                partitions.stream().filter(p -> !first.contains(p.topic())).toList();
+        consumer.pause(others);
+        try {
+            read(these, sink, keepGoing);
+        } finally {
+            consumer.resume(others);
+        }
+    }
+
+    private void read(List<TopicPartition> these, Sink sink, BooleanSupplier keepGoing) throws InterruptedException {
+        Map<TopicPartition, Long> end = consumer.endOffsets(these, timeout);
         long start = System.nanoTime();
         long stallDeadline = start + timeout.toNanos();
         long nextLog = start + PROGRESS_LOG_INTERVAL.toNanos();
@@ -105,12 +128,12 @@ public final class TopicReader {
             long now = System.nanoTime();
             if (now > stallDeadline) {
                 throw new MessagingException(
-                        "no record for " + timeout + " while reading " + partitions + " to their end offsets " + end
-                                + " (" + read + " records read, " + remaining(end) + " to go)",
+                        "no record for " + timeout + " while reading " + these + " to their end offsets " + end + " ("
+                                + read + " records read, " + remaining(end) + " to go)",
                         null);
             }
             if (now > nextLog) {
-                LOG.info("reading {}: {} records read, {} to go", topicNames(), read, remaining(end));
+                LOG.info("reading {}: {} records read, {} to go", topicNames(these), read, remaining(end));
                 nextLog = now + PROGRESS_LOG_INTERVAL.toNanos();
             }
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
@@ -131,7 +154,7 @@ public final class TopicReader {
         return n;
     }
 
-    private List<String> topicNames() {
+    private static List<String> topicNames(List<TopicPartition> partitions) {
         return partitions.stream().map(TopicPartition::topic).distinct().toList();
     }
 }

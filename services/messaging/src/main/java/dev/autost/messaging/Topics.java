@@ -72,6 +72,20 @@ public final class Topics {
 
     private static final String EVALUATION_SUFFIX = "/evaluation";
 
+    /**
+     * The experiment a record of any AutoST topic belongs to, read from its key alone (every key
+     * starts with the experiment id, up to the first {@code /}): lets a service skip records of a
+     * finished experiment without decoding them. Null for a record without key.
+     */
+    public static String experimentOfKey(byte[] key) {
+        if (key == null) {
+            return null;
+        }
+        String k = new String(key, java.nio.charset.StandardCharsets.UTF_8);
+        int slash = k.indexOf('/');
+        return slash < 0 ? k : k.substring(0, slash);
+    }
+
     public static String genomeKey(String experimentId, String genomeHash) {
         return requireKeyPart(experimentId, "experimentId") + "/" + requireKeyPart(genomeHash, "genomeHash");
     }

@@ -108,6 +108,51 @@ class ReplayingLoopTest {
         return out;
     }
 
+    /**
+     * A handler naming topics to replay first sees all of their records before any other topic's,
+     * although the other topic's records are stored (and fetchable) all along.
+     */
+    @Test
+    void replayFirst_thoseTopicsAreReadToTheirEndBeforeTheOthers() throws Exception {
+        String first = "first";
+        TopicPartition firstTp = new TopicPartition(first, 0);
+        consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, Node.noNode(), new Node[0], new Node[0])));
+        consumer.updatePartitions(first, List.of(new PartitionInfo(first, 0, Node.noNode(), new Node[0], new Node[0])));
+        consumer.updateBeginningOffsets(Map.of(TP, 0L, firstTp, 0L));
+        consumer.updateEndOffsets(Map.of(TP, 2L, firstTp, 2L));
+        consumer.schedulePollTask(() -> {
+            consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 0, null, "bulk-0".getBytes(StandardCharsets.UTF_8)));
+            consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 1, null, "bulk-1".getBytes(StandardCharsets.UTF_8)));
+            consumer.addRecord(new ConsumerRecord<>(first, 0, 0, null, "first-0".getBytes(StandardCharsets.UTF_8)));
+        });
+        consumer.schedulePollTask(() -> consumer.addRecord(
+                new ConsumerRecord<>(first, 0, 1, null, "first-1".getBytes(StandardCharsets.UTF_8))));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        ReplayingLoop.Handler handler = new ReplayingLoop.Handler() {
+            @Override
+            public List<ProducerRecord<byte[], byte[]>> onRecord(ConsumerRecord<byte[], byte[]> r, boolean replaying) {
+                seen.add(new String(r.value(), StandardCharsets.UTF_8));
+                return List.of();
+            }
+
+            @Override
+            public List<String> replayFirst() {
+                return List.of(first);
+            }
+
+            @Override
+            public List<ProducerRecord<byte[], byte[]>> onCaughtUp() {
+                return List.of();
+            }
+        };
+        loop = ReplayingLoop.readOnly(
+                "test", consumer, List.of(TOPIC, first), handler, Duration.ofMillis(20), Duration.ofSeconds(10));
+        thread = new Thread(loop, "replaying-loop-test");
+        thread.start();
+        loop.ready().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("first-0", "first-1", "bulk-0", "bulk-1"), seen);
+    }
+
     @Test
     void handlerThrowsOnAReplayedAndALiveRecord_loopGoesOnAndHandsBothToOnUnexpected() throws Exception {
         MockProducer<byte[], byte[]> producer =

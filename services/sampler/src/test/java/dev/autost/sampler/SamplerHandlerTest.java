@@ -447,6 +447,36 @@ class SamplerHandlerTest {
         assertEquals(0, restarted.runsHeld(), "and its search not rebuilt");
     }
 
+    /**
+     * Replayed reports first (as {@code replayFirst} asks), a finished experiment's scores are not
+     * even decoded: none is held during the replay, and a bad one is not dead-lettered again.
+     */
+    @Test
+    void replay_finalReportReadFirst_theExperimentsScoresAreSkippedUndecoded() throws Exception {
+        SamplerHandler restarted = handler();
+        assertEquals(List.of(Topics.REPORTS), restarted.replayFirst());
+        Report done = Report.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId("done")
+                .setSource(SamplerHandler.SERVICE)
+                .setPhase(Report.Phase.SEARCH_DONE)
+                .build();
+        restarted.onRecord(in(Topics.REPORTS, "done", done.toByteArray()), true);
+        restarted.onRecord(in(Topics.EXPERIMENTS, "done", spec("done", 1).toByteArray()), true);
+        ExperimentSpec open = spec("open", 0);
+        restarted.onRecord(in(Topics.EXPERIMENTS, "open", open.toByteArray()), true);
+        CandidateMessage c = candidates(handler().onRecord(in(Topics.EXPERIMENTS, "open", open.toByteArray()), false))
+                .get(0);
+        assertTrue(restarted
+                .onRecord(in(Topics.SCORES, "done/x", new byte[] {1, 2, 3}), true)
+                .isEmpty());
+        restarted.onRecord(in(Topics.SCORES, "done/" + c.getGenomeHash(), score(c)), true);
+        restarted.onRecord(in(Topics.SCORES, "open/" + c.getGenomeHash(), score(c)), true);
+        assertEquals(1, restarted.scoresHeldForReplay(), "only the open experiment's score");
+        restarted.onCaughtUp();
+        assertEquals(1, restarted.runsHeld());
+    }
+
     /** Successive halving over the search's top 9: rungs of 1 and 3 epochs, eta 3. */
     private static ExperimentSpec halvingSpec(String id) {
         return spec(id, 9).toBuilder()
