@@ -1,9 +1,10 @@
 #!/bin/bash
 # Lab-operation measurement (docs/operations.md, "Many experiments"): N (default 50) default
-# `small` evolutions submitted at once to `autost serve` on an embedded broker; prints the time
-# until all finished, the slowest leaderboard call, peak RSS (/usr/bin/time -v), then restarts
-# serve on the same data and prints the time to /ready and the experiments it lists.
-#   N=200 AUTOST_JAVA_OPTS=-Xmx512m services/cli/src/bench/lab-restart.sh
+# `small` evolutions submitted to `autost serve` on an embedded broker, BATCH (default N) at a
+# time, the next batch once the previous one finished; prints the time until all finished, the
+# slowest leaderboard call, peak RSS (/usr/bin/time -v), then restarts serve on the same data
+# and prints the time to /ready and the experiments it lists.
+#   N=1000 BATCH=50 services/cli/src/bench/lab-restart.sh
 # Needs the built CLI (./autost once), curl, bc, python3, /usr/bin/time.
 set -u
 cd "$(dirname "$0")/../../.."
@@ -21,16 +22,21 @@ start 1
 t0=$(date +%s.%N)
 echo "ready after $(wait_ready) s (first start)"
 TOKEN=$(cat ${LAB:-/tmp/autost-lab}/token)
-for i in $(seq 1 $N); do
-  curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -X POST -d "{\"space\": \"small\", \"seed\": $i, \"experiment_id\": \"lab-$i\"}" localhost:$PORT/api/experiments
-done
+BATCH=${BATCH:-$N}
 ts=$(date +%s.%N)
-while true; do
-  done_n=$(curl -s localhost:$PORT/api/experiments | python3 -c "import json,sys; print(sum(1 for e in json.load(sys.stdin) if e['phase']=='finished'))")
-  [ "$done_n" -ge $N ] && break
-  sleep 2
+for first in $(seq 1 $BATCH $N); do
+  last=$((first + BATCH - 1)); [ $last -gt $N ] && last=$N
+  for i in $(seq $first $last); do
+    curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -X POST -d "{\"space\": \"small\", \"seed\": $i, \"experiment_id\": \"lab-$i\"}" localhost:$PORT/api/experiments
+  done
+  while true; do
+    done_n=$(curl -s localhost:$PORT/api/experiments | python3 -c "import json,sys; print(sum(1 for e in json.load(sys.stdin) if e['phase']=='finished'))")
+    [ "$done_n" -ge $last ] && break
+    sleep 1
+  done
+  echo "$last finished $(echo "$(date +%s.%N) - $ts" | bc) s after the first submission"
 done
-echo "all $N finished $(echo "$(date +%s.%N) - $ts" | bc) s after the submissions"
+echo "all $N finished $(echo "$(date +%s.%N) - $ts" | bc) s after the first submission"
 worst=0
 for i in $(seq 1 $N); do
   t=$(curl -s -o /dev/null -w '%{time_total}' "localhost:$PORT/api/experiments/lab-$i/leaderboard?limit=20")

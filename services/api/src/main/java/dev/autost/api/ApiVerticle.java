@@ -360,6 +360,9 @@ public final class ApiVerticle extends LoopVerticle {
                             .put("id", e.id())
                             .put("by", by)
                             .put("objective", e.objective().id())
+                            .put("candidates_scored", e.scored())
+                            // Less than scored once finished: the summary's candidates (docs/operations.md).
+                            .put("candidates_kept", e.kept())
                             .put("rows", rows));
         });
     }
@@ -451,7 +454,15 @@ public final class ApiVerticle extends LoopVerticle {
             String hash = ctx.pathParam("hash");
             Optional<Score> s = e.score(hash);
             if (s.isEmpty()) {
-                error(ctx, 404, "no candidate " + hash + " in experiment " + e.id());
+                error(
+                        ctx,
+                        404,
+                        e.summarised()
+                                ? "candidate " + hash + " is not among the " + e.kept()
+                                        + " kept of finished experiment "
+                                        + e.id() + " (a finished experiment keeps its best and trained candidates;"
+                                        + " `autost report` reads all its scores while the topic retains them)"
+                                : "no candidate " + hash + " in experiment " + e.id());
                 return;
             }
             then.accept(e, s.get());

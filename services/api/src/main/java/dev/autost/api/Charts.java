@@ -156,7 +156,8 @@ public final class Charts {
         List<ScoreMessages.Ranked> all = ranked.stream()
                 .filter(r -> Double.isFinite(r.outcome().score()))
                 .toList();
-        XYChart c = chart("Training-free score against parameters: " + e.id(), "parameters (M)", axis(e));
+        String kept = e.summarised() ? " (finished: the " + e.kept() + " kept of " + e.scored() + ")" : "";
+        XYChart c = chart("Training-free score against parameters: " + e.id() + kept, "parameters (M)", axis(e));
         scatter(
                 c,
                 "candidates",

@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The API's read model: every experiment's spec, latest search and evaluation reports, scores
  * and training results, kept current from the compacted topics by a {@link ReplayingLoop}.
+ *
+ * <p>A finished experiment (the evaluator's final report is in) keeps its summary instead of its
+ * scores: the candidates of that report's leaderboard (the best under its objective and every
+ * trained one), its results, curves and reports. So memory follows the running experiments, not
+ * the history, and a restart reads reports first and skips finished experiments' scores undecoded.
  * Produces nothing (the services dead-letter malformed records; the API skips them, logs each
  * with its reason and counts them in {@link #skipped()}: a score whose genome cannot be read
  * never reaches a response).
@@ -54,8 +59,20 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
         private final Map<String, TrainProgress> running = new ConcurrentHashMap<>();
         private volatile Report search;
         private volatile Report evaluation;
-        private final Map<String, Score> scores = new ConcurrentHashMap<>();
+        /** Every score while it runs; the summary's candidates once it is finished. */
+        private volatile Map<String, Score> scores = new ConcurrentHashMap<>();
+
         private final Map<String, TrainResult> results = new ConcurrentHashMap<>();
+        /** Set once the evaluator's final report replaced the scores by its summary. */
+        private volatile boolean finished;
+        /** Candidates scored, counted by the evaluator, once finished. */
+        private volatile long scoredTotal;
+        /** Bumped by every change the ranking depends on: a call ranks again only after one. */
+        private final AtomicLong version = new AtomicLong();
+
+        private volatile RankingCache rankingCache;
+
+        private record RankingCache(long version, List<ScoreMessages.Ranked> ranking) {}
 
         Experiment(String id) {
             this.id = id;
@@ -95,16 +112,59 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
         }
 
         /** Candidates scored so far. */
-        public int scored() {
+        public long scored() {
+            return finished ? Math.max(scoredTotal, scores.size()) : scores.size();
+        }
+
+        /** Candidates whose scores this view holds: all while running, the summary's once finished. */
+        public int kept() {
             return scores.size();
+        }
+
+        /** Whether the evaluator's final report replaced the scores by its summary. */
+        public boolean summarised() {
+            return finished;
         }
 
         /**
          * The scores ranked under the experiment's objective, best first (score down, ask order
          * up), as its sampler ranks them; a candidate joins once its objective value is known.
+         * Ranked again only after a change, so repeated leaderboard calls do not sort every score.
          */
         public List<ScoreMessages.Ranked> ranking() {
-            return ScoreMessages.rank(scores.values(), objective, syopsBatch, CalibrationMessages.choices(search));
+            long v = version.get();
+            RankingCache c = rankingCache;
+            if (c != null && c.version() == v) {
+                return c.ranking();
+            }
+            List<ScoreMessages.Ranked> ranked = List.copyOf(
+                    ScoreMessages.rank(scores.values(), objective, syopsBatch, CalibrationMessages.choices(search)));
+            rankingCache = new RankingCache(v, ranked);
+            return ranked;
+        }
+
+        /**
+         * The evaluator's final report is in: keep the candidates of its leaderboard (each score
+         * held so far, else rebuilt from the report) and drop the other scores.
+         */
+        void summarise(Report finalReport) {
+            Map<String, Score> kept = new ConcurrentHashMap<>();
+            for (dev.autost.proto.v1.RankedCandidate c : finalReport.getTopList()) {
+                Score held = scores.get(c.getGenomeHash());
+                Score s = held != null ? held : ScoreMessages.fromRanked(id, c);
+                try {
+                    GenomeMessages.toDomain(s.getGenome());
+                    kept.put(c.getGenomeHash(), s);
+                } catch (AutostException e) {
+                    LOG.warn("experiment {}: summary candidate {} skipped: {}", id, c.getGenomeHash(), e.getMessage());
+                }
+            }
+            scoredTotal = finalReport.getCandidatesScored();
+            scores = kept;
+            running.clear();
+            evaluation = finalReport.toBuilder().clearTop().build(); // its candidates are the scores now
+            finished = true;
+            version.incrementAndGet();
         }
 
         /** Every score, in no particular order. */
@@ -164,6 +224,26 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
 
     private final Map<String, Experiment> experiments = new ConcurrentSkipListMap<>();
     private final AtomicLong skipped = new AtomicLong();
+    /** The one experiment a {@link #forExperiment} store reads; null for the API's (all). */
+    private final String only;
+
+    /** The API's store: every experiment, finished ones as their summary. */
+    public ExperimentStore() {
+        this(null);
+    }
+
+    private ExperimentStore(String only) {
+        this.only = only;
+    }
+
+    /**
+     * A store of one experiment that keeps all of it, finished or not (every score while the
+     * scores topic retains them); other experiments' records are skipped by key. For one-shot
+     * readers such as {@code autost report}.
+     */
+    public static ExperimentStore forExperiment(String experimentId) {
+        return new ExperimentStore(java.util.Objects.requireNonNull(experimentId, "experimentId"));
+    }
 
     public List<Experiment> experiments() {
         return List.copyOf(experiments.values());
@@ -179,6 +259,9 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
             return List.of();
         }
         String key = new String(r.key(), StandardCharsets.UTF_8);
+        if (only != null && !only.equals(Topics.experimentOfKey(r.key()))) {
+            return List.of();
+        }
         try {
             switch (r.topic()) {
                 case Topics.EXPERIMENTS -> {
@@ -186,6 +269,7 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                     if (!spec.getExperimentId().isEmpty()) {
                         Experiment e = get(spec.getExperimentId());
                         e.spec = spec;
+                        e.version.incrementAndGet();
                         try {
                             ExperimentPlan plan = ExperimentPlan.fromSpec(spec);
                             e.objective = plan.objective();
@@ -197,11 +281,19 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                     }
                 }
                 case Topics.SCORES -> {
+                    Experiment of = experiments.get(Topics.experimentOfKey(r.key()));
+                    if (of != null && of.finished) {
+                        return List.of(); // its summary stands in for its scores: not even decoded
+                    }
                     Score s = Score.parseFrom(r.value());
                     // Every response built from a score reads its genome: check it once here, so
                     // one bad record cannot turn the experiment's calls into errors.
                     GenomeMessages.toDomain(s.getGenome());
-                    get(s.getExperimentId()).scores.merge(s.getGenomeHash(), s, ScoreMessages::keep);
+                    Experiment e = get(s.getExperimentId());
+                    if (!e.finished) {
+                        e.scores.merge(s.getGenomeHash(), s, ScoreMessages::keep);
+                        e.version.incrementAndGet();
+                    }
                 }
                 case Topics.TRAIN_RESULTS -> {
                     TrainResult t = TrainResult.parseFrom(r.value());
@@ -216,10 +308,14 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                 }
                 case Topics.REPORTS -> {
                     Report rep = Report.parseFrom(r.value());
-                    if (Topics.isEvaluationKey(key)) {
-                        get(rep.getExperimentId()).evaluation = rep;
-                    } else {
-                        get(rep.getExperimentId()).search = rep;
+                    Experiment e = get(rep.getExperimentId());
+                    if (!Topics.isEvaluationKey(key)) {
+                        e.search = rep;
+                        e.version.incrementAndGet(); // calibration choices rank
+                    } else if (isFinal(rep.getPhase()) && only == null) {
+                        e.summarise(rep);
+                    } else if (!e.finished) {
+                        e.evaluation = rep;
                     }
                 }
                 default -> {}
@@ -239,6 +335,16 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
     private void skip(ConsumerRecord<byte[], byte[]> r, String reason) {
         skipped.incrementAndGet();
         LOG.warn("skipped {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), reason);
+    }
+
+    private static boolean isFinal(Report.Phase p) {
+        return p == Report.Phase.FINISHED || p == Report.Phase.STOPPED || p == Report.Phase.FAILED;
+    }
+
+    /** Reports first: a finished experiment's scores are then skipped, never held. */
+    @Override
+    public List<String> replayFirst() {
+        return List.of(Topics.REPORTS);
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.TopicAdmin;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.GenomeMessages;
+import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.GenomeMessage;
@@ -466,6 +467,9 @@ class ApiVerticleIT {
                 .setExperimentId(id)
                 .setSource(EvaluatorHandler.SERVICE)
                 .setPhase(Report.Phase.FINISHED)
+                // As the evaluator's: its leaderboard is the summary the API keeps.
+                .addTop(ScoreMessages.ranked(bad))
+                .addTop(ScoreMessages.ranked(good))
                 .addParetoEnergy(bad.getGenomeHash())
                 .addParetoEnergy(good.getGenomeHash())
                 .addParetoParams(good.getGenomeHash())
@@ -571,7 +575,7 @@ class ApiVerticleIT {
                         .get();
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (api.store().experiment(id).map(e -> e.scored()).orElse(0) < 4 && System.nanoTime() < deadline) {
+            while (api.store().experiment(id).map(e -> e.scored()).orElse(0L) < 4 && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
             JsonObject before = new JsonObject(

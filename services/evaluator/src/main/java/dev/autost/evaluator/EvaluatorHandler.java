@@ -42,7 +42,11 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     /** Service name in dead letters and report source. */
     public static final String SERVICE = "evaluator";
 
-    private static final int TOP = 10;
+    /**
+     * Candidates in every report's leaderboard besides the trained ones: the final report is the
+     * experiment's summary, which the API keeps instead of the scores (docs/operations.md).
+     */
+    public static final int SUMMARY_TOP = 50;
     /** Most Pareto-front entries per report (best first); ~20 bytes each. */
     static final int MAX_FRONT = 1000;
     /** Most leaderboard entries per report. */
@@ -343,7 +347,18 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
                         ? -b.results.get(s.getGenomeHash()).getTestAccuracy()
                         : 0)
                 .thenComparingInt(s -> position.get(s.getGenomeHash())));
-        for (Score s : top.subList(0, Math.min(top.size(), Math.min(MAX_TOP, Math.max(TOP, b.results.size()))))) {
+        List<Score> listed = new ArrayList<>(top.subList(
+                0, Math.min(top.size(), Math.min(MAX_TOP, Math.max(SUMMARY_TOP, b.results.size())))));
+        // Then each generation's best not listed yet: the summary still draws the search's progress.
+        java.util.Set<String> in = new java.util.HashSet<>();
+        listed.forEach(s -> in.add(s.getGenomeHash()));
+        java.util.Set<Integer> generations = new java.util.HashSet<>();
+        for (ScoreMessages.Ranked x : byObjective) {
+            if (generations.add(x.score().getGeneration()) && in.add(x.score().getGenomeHash())) {
+                listed.add(x.score());
+            }
+        }
+        for (Score s : listed) {
             RankedCandidate.Builder c = ScoreMessages.ranked(s);
             TrainResult tr = b.results.get(s.getGenomeHash());
             if (isOk(tr)) {

@@ -56,7 +56,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (kafkaData != null && !Files.isDirectory(kafkaData)) {
             throw new IllegalArgumentException("--kafka-data " + kafkaData + " is not a directory");
         }
-        ExperimentStore store = new ExperimentStore();
+        ExperimentStore store = ExperimentStore.forExperiment(experiment); // all its scores, not a summary
         try (LocalServices kafka = LocalServices.connect(bootstrapServers, kafkaData, 1, (short) 1)) {
             ReplayingLoop loop = new ReplayingLoop(
                     "report",
@@ -73,11 +73,8 @@ public final class ReportCommand implements Callable<Integer> {
             loop.done().get(30, TimeUnit.SECONDS);
         }
         ExperimentStore.Experiment e = store.experiment(experiment)
-                .orElseThrow(
-                        () -> new IllegalArgumentException("no experiment '" + experiment + "' on the topics (known: "
-                                + store.experiments().stream()
-                                        .map(ExperimentStore.Experiment::id)
-                                        .toList() + ")"));
+                .orElseThrow(() -> new IllegalArgumentException("no experiment '" + experiment
+                        + "' on the topics (GET /api/experiments of `autost serve` lists them)"));
         Files.createDirectories(out);
         for (String name : Charts.names()) {
             Files.write(out.resolve(name + ".png"), Charts.render(e, name));

@@ -73,7 +73,24 @@ public final class ScoreMessages {
                 r.setField(to, s.getField(from));
             }
         }
-        return r;
+        return r.putAllExtra(s.getExtraMap());
+    }
+
+    /**
+     * The score a {@link RankedCandidate} of a report was made from ({@link #ranked}), for a reader
+     * that keeps a finished experiment's summary instead of its scores. The scorer id and the
+     * skip-probe flag are not carried; a test accuracy is not part of a score.
+     */
+    public static Score fromRanked(String experimentId, RankedCandidate c) {
+        Score.Builder s =
+                Score.newBuilder().setSchemaVersion(SchemaVersions.CURRENT).setExperimentId(experimentId);
+        for (FieldDescriptor from : RankedCandidate.getDescriptor().getFields()) {
+            FieldDescriptor to = Score.getDescriptor().findFieldByName(from.getName());
+            if (to != null && !from.isRepeated() && !from.isMapField()) {
+                s.setField(to, c.getField(from));
+            }
+        }
+        return s.putAllExtra(c.getExtraMap()).build();
     }
 
     /**

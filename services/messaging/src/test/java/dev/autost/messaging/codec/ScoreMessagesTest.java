@@ -53,4 +53,19 @@ class ScoreMessagesTest {
         assertEquals(probed, ScoreMessages.keep(plain, probed));
         assertEquals(plain, ScoreMessages.keep(null, plain));
     }
+
+    @Test
+    void fromRanked_givesBackTheScoreAReportEntryWasMadeFrom_probesIncluded() {
+        Score plain = score(new Genome(2, List.of(4.0, 2.0), List.of(2, 4), 64, 1), 7).toBuilder()
+                .setGeneration(3)
+                .setEnergyPj(12.5)
+                .setFlopsFull(99.0)
+                .setParams(1234)
+                .build();
+        Score probed = ScoreMessages.probed(plain, Map.of("sahd", 1.5, "naswot", -2.0));
+        Score back = ScoreMessages.fromRanked(
+                probed.getExperimentId(),
+                ScoreMessages.ranked(probed).setTestAccuracy(0.9).build());
+        assertEquals(probed.toBuilder().clearScorerId().clearSkipProbe().build(), back);
+    }
 }
