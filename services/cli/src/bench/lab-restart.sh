@@ -7,7 +7,7 @@
 #   N=1000 BATCH=50 services/cli/src/bench/lab-restart.sh
 # Needs the built CLI (./autost once), curl, bc, python3, /usr/bin/time.
 set -u
-cd "$(dirname "$0")/../../.."
+cd "$(dirname "$0")/../../../.."
 N=${N:-50}
 mkdir -p ${LAB:-/tmp/autost-lab}
 D=${LAB:-/tmp/autost-lab}/data-$N; rm -rf $D; mkdir -p $D
@@ -17,7 +17,14 @@ start() {
   AUTOST_NO_BUILD=1 /usr/bin/time -v ./autost serve --kafka-data $D --http-port $PORT --api-token-file ${LAB:-/tmp/autost-lab}/token > ${LAB:-/tmp/autost-lab}/serve-$1.log 2>&1 &
   echo $! > ${LAB:-/tmp/autost-lab}/pid
 }
-wait_ready() { local t0=$(date +%s.%N); until [ "$(curl -s -o /dev/null -w '%{http_code}' localhost:$PORT/ready)" = 200 ]; do sleep 0.2; done; echo "$(date +%s.%N) - $t0" | bc; }
+wait_ready() {
+  local t0=$(date +%s.%N)
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' localhost:$PORT/ready)" = 200 ]; do
+    kill -0 "$(cat ${LAB:-/tmp/autost-lab}/pid)" 2>/dev/null || { echo "serve ended before it was ready:" >&2; tail -20 ${LAB:-/tmp/autost-lab}/serve-*.log >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "$(date +%s.%N) - $t0" | bc
+}
 start 1
 t0=$(date +%s.%N)
 echo "ready after $(wait_ready) s (first start)"

@@ -20,7 +20,9 @@ final class ApiResponses {
     private ApiResponses() {}
 
     static JsonObject summary(ExperimentStore.Experiment e) {
-        JsonObject o = new JsonObject().put("id", e.id()).put("phase", phase(e.phase()));
+        boolean queued = e.phase() == Report.Phase.RUNNING
+                && e.search().map(Report::getQueued).orElse(false);
+        JsonObject o = new JsonObject().put("id", e.id()).put("phase", queued ? "queued" : phase(e.phase()));
         e.failureReason().ifPresent(reason -> o.put("failure_reason", reason));
         e.spec()
                 .ifPresent(s -> o.put("strategy", s.getStrategy())

@@ -5,6 +5,7 @@ import dev.autost.cli.model.ExplainCommand;
 import dev.autost.cli.model.ScoreCommand;
 import dev.autost.cli.model.TrainCommand;
 import dev.autost.cli.search.SearchCommand;
+import dev.autost.cli.service.PruneCommand;
 import dev.autost.cli.service.ReportCommand;
 import dev.autost.cli.service.ServeCommand;
 import dev.autost.cli.service.ServiceCommand;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             StudyCommand.class,
             ReportCommand.class,
+            PruneCommand.class,
             BenchCommand.class
         },
         footer = {"", "Exit status: 0 success, 1 bad input or failed run, 2 bad usage."})

@@ -69,6 +69,14 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     public static final String SERVICE = "sampler";
 
     private static final int REPORT_TOP = 10;
+
+    /**
+     * Searches run at once by default; later experiments wait in arrival order. The services'
+     * memory (every score of a running search is held by the sampler, evaluator and API) then
+     * follows this bound, not the number of experiments submitted at once.
+     */
+    public static final int DEFAULT_MAX_RUNNING = 16;
+
     private static final Logger LOG = LoggerFactory.getLogger(SamplerHandler.class);
 
     private final DeadLetters deadLetters;
@@ -100,6 +108,13 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     /** Specs refused while replaying; {@link #onCaughtUp} reports those not reported before. */
     private final Map<String, Refused> refusedOnReplay = new LinkedHashMap<>();
 
+    private final int maxRunning;
+    /**
+     * Experiments waiting for a running slot, in arrival order, with their spec record (null when
+     * queued at a restart); started by {@link #admit} when a search ends.
+     */
+    private final Map<String, ConsumerRecord<byte[], byte[]>> queued = new LinkedHashMap<>();
+
     private final AtomicLong candidatesPublished = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
 
@@ -111,6 +126,15 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     }
 
     public SamplerHandler(DeadLetters deadLetters, AutostMeters meters) {
+        this(deadLetters, meters, DEFAULT_MAX_RUNNING);
+    }
+
+    /** @param maxRunning searches run at once (at least 1); the others wait in arrival order */
+    public SamplerHandler(DeadLetters deadLetters, AutostMeters meters, int maxRunning) {
+        if (maxRunning < 1) {
+            throw new IllegalArgumentException("max running experiments must be at least 1, got " + maxRunning);
+        }
+        this.maxRunning = maxRunning;
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.meters = Objects.requireNonNull(meters, "meters");
         this.produced = meters.candidatesProduced();
@@ -128,6 +152,16 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             // records are skipped undecoded and a restart's memory follows the open experiments.
             return List.of();
         }
+        List<ProducerRecord<byte[], byte[]>> out = handle(record, replaying);
+        if (replaying || queued.isEmpty() || runs.size() >= maxRunning) {
+            return out;
+        }
+        List<ProducerRecord<byte[], byte[]>> admitted = new ArrayList<>(out);
+        admitted.addAll(admit());
+        return admitted;
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> record, boolean replaying) {
         try {
             return switch (record.topic()) {
                 case Topics.EXPERIMENTS -> onSpec(record, replaying);
@@ -167,6 +201,11 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             if (!stop || !stopped.add(plan.experimentId()) || replaying) {
                 return List.of(); // a spec seen again, or a stop already applied or to apply after the replay
             }
+            if (queued.remove(plan.experimentId()) != null) {
+                finalOutputsPublished.add(plan.experimentId());
+                LOG.info("experiment {}: stopped while queued", plan.experimentId());
+                return List.of(searchlessReport(plan, Report.Phase.STOPPED, false));
+            }
             ExperimentRun run = runs.get(plan.experimentId());
             HalvingRun training = halvings.remove(plan.experimentId());
             if (training != null && !finalOutputsPublished.contains(plan.experimentId())) {
@@ -190,6 +229,54 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (replaying) {
             return List.of();
         }
+        if (runs.size() >= maxRunning) {
+            return queue(plan, record);
+        }
+        return start(plan, record);
+    }
+
+    /** Puts an experiment in the queue and says so in its report. */
+    private List<ProducerRecord<byte[], byte[]>> queue(ExperimentPlan plan, ConsumerRecord<byte[], byte[]> record) {
+        queued.put(plan.experimentId(), record);
+        LOG.info(
+                "experiment {}: queued ({} searches running, at most {}; {} waiting)",
+                plan.experimentId(),
+                runs.size(),
+                maxRunning,
+                queued.size());
+        return List.of(searchlessReport(plan, Report.Phase.RUNNING, true));
+    }
+
+    /** The report of an experiment whose search has not begun (queued, or stopped in the queue). */
+    private static ProducerRecord<byte[], byte[]> searchlessReport(
+            ExperimentPlan plan, Report.Phase phase, boolean queued) {
+        return reportRecord(Report.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(plan.experimentId())
+                .setPhase(phase)
+                .setSource(SERVICE)
+                .setGenerations(plan.settings().generations())
+                .setQueued(queued)
+                .build());
+    }
+
+    /** Starts queued experiments, oldest first, while a running slot is free. */
+    private List<ProducerRecord<byte[], byte[]>> admit() {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        var it = queued.entrySet().iterator();
+        while (runs.size() < maxRunning && it.hasNext()) {
+            var next = it.next();
+            it.remove();
+            ExperimentPlan plan = plans.get(next.getKey());
+            if (plan != null && !finalOutputsPublished.contains(next.getKey())) {
+                out.addAll(start(plan, next.getValue()));
+            }
+        }
+        return out;
+    }
+
+    /** Starts an experiment's search: its first generation and a RUNNING report. */
+    private List<ProducerRecord<byte[], byte[]>> start(ExperimentPlan plan, ConsumerRecord<byte[], byte[]> record) {
         LOG.info(
                 "experiment {}: {} search of space {}, seed {}",
                 plan.experimentId(),
@@ -204,7 +291,9 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         try {
             first = run.ask();
         } catch (SearchExhaustedException e) {
-            return refuse(new Refused(record, plan.experimentId(), ExperimentPlan.infeasible(e), e));
+            return record == null
+                    ? fail(plan.experimentId(), null, ExperimentPlan.infeasible(e)) // queued at a restart
+                    : refuse(new Refused(record, plan.experimentId(), ExperimentPlan.infeasible(e), e));
         }
         runs.put(plan.experimentId(), run);
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, run, first));
@@ -475,19 +564,24 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             }
         }
         refusedOnReplay.clear();
+        // Searches that had begun (scores stored) resume whatever the bound; the others take the
+        // free slots in arrival order and the rest wait in the queue again.
+        List<ExperimentPlan> notBegun = new ArrayList<>();
         for (ExperimentPlan plan : plans.values()) {
             if (failed.contains(plan.experimentId())) {
                 continue; // reported FAILED before: replaying it would fail again
             }
-            try {
-                out.addAll(resume(plan));
-            } catch (SearchExhaustedException e) {
-                out.addAll(fail(plan.experimentId(), null, ExperimentPlan.infeasible(e)));
-            } catch (AutostException | IllegalArgumentException e) {
-                // e.g. a stored score that no longer fits the plan: this experiment cannot resume,
-                // the others can.
-                out.addAll(fail(plan.experimentId(), null, "cannot resume from the stored records: " + e.getMessage()));
+            boolean begun = replayedScores.containsKey(plan.experimentId())
+                    || finalOutputsPublished.contains(plan.experimentId())
+                    || stopped.contains(plan.experimentId());
+            if (begun) {
+                out.addAll(resumeOrFail(plan));
+            } else {
+                notBegun.add(plan);
             }
+        }
+        for (ExperimentPlan plan : notBegun) {
+            out.addAll(runs.size() < maxRunning ? resumeOrFail(plan) : queue(plan, null));
         }
         replayedScores.clear();
         replayedRequests.clear();
@@ -495,6 +589,19 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         replayedCalibration.clear();
         replayedCalibrationRequests.clear();
         return out;
+    }
+
+    /** {@link #resume}, or the experiment's FAILED report when it cannot resume. */
+    private List<ProducerRecord<byte[], byte[]>> resumeOrFail(ExperimentPlan plan) {
+        try {
+            return resume(plan);
+        } catch (SearchExhaustedException e) {
+            return fail(plan.experimentId(), null, ExperimentPlan.infeasible(e));
+        } catch (AutostException | IllegalArgumentException e) {
+            // e.g. a stored score that no longer fits the plan: this experiment cannot resume,
+            // the others can.
+            return fail(plan.experimentId(), null, "cannot resume from the stored records: " + e.getMessage());
+        }
     }
 
     /** Rebuilds one experiment's run from the replayed scores and returns what is still to publish. */

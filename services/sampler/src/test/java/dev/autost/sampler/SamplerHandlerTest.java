@@ -864,4 +864,96 @@ class SamplerHandlerTest {
         assertTrue(spent <= 12 && spent >= 10, "spent " + spent + " of 12: " + lastRequest);
         assertTrue(last.getTrainBudgetEpochs() <= 12, last.toString());
     }
+
+    private static SamplerHandler handler(int maxRunning) {
+        return new SamplerHandler(
+                new DeadLetters(SamplerHandler.SERVICE, Clock.systemUTC()),
+                dev.autost.observability.AutostMeters.noop(),
+                maxRunning);
+    }
+
+    /** Scores every candidate of {@code gen} of experiment {@code id}; the handler's outputs. */
+    private List<ProducerRecord<byte[], byte[]>> scoreAll(SamplerHandler h, String id, List<CandidateMessage> gen) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (CandidateMessage c : gen) {
+            out.addAll(h.onRecord(in(Topics.SCORES, id + "/" + c.getGenomeHash(), score(c)), false));
+        }
+        return out;
+    }
+
+    @Test
+    void maxRunning_laterExperimentWaitsQueued_andStartsWhenTheRunningSearchEnds() throws Exception {
+        SamplerHandler h = handler(1);
+        h.onCaughtUp();
+        List<CandidateMessage> gen =
+                candidates(h.onRecord(in(Topics.EXPERIMENTS, "a", spec("a", 0).toByteArray()), false));
+        assertEquals(10, gen.size());
+        List<ProducerRecord<byte[], byte[]>> second =
+                h.onRecord(in(Topics.EXPERIMENTS, "b", spec("b", 0).toByteArray()), false);
+        assertTrue(candidates(second).isEmpty(), "b waits");
+        Report queued = decoded(second, Topics.REPORTS, Report::parseFrom).get(0);
+        assertEquals(Report.Phase.RUNNING, queued.getPhase());
+        assertTrue(queued.getQueued());
+
+        List<ProducerRecord<byte[], byte[]>> out = scoreAll(h, "a", gen);
+        while (candidates(out).stream().allMatch(c -> c.getExperimentId().equals("a"))) {
+            assertFalse(candidates(out).isEmpty(), "a's search ended without b starting");
+            out = scoreAll(h, "a", candidates(out)); // until a's search ends: then b starts
+        }
+        assertEquals(
+                Report.Phase.SEARCH_DONE,
+                decoded(out, Topics.REPORTS, Report::parseFrom).stream()
+                        .filter(r -> r.getExperimentId().equals("a"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getPhase());
+        List<CandidateMessage> b = candidates(out);
+        assertEquals(10, b.size());
+        assertTrue(b.stream().allMatch(c -> c.getExperimentId().equals("b")));
+        assertEquals(1, h.runsHeld());
+    }
+
+    @Test
+    void stopWhileQueued_reportsStoppedAndNeverStarts() throws Exception {
+        SamplerHandler h = handler(1);
+        h.onCaughtUp();
+        List<CandidateMessage> gen =
+                candidates(h.onRecord(in(Topics.EXPERIMENTS, "a", spec("a", 0).toByteArray()), false));
+        h.onRecord(in(Topics.EXPERIMENTS, "b", spec("b", 0).toByteArray()), false);
+        ExperimentSpec stop = spec("b", 0).toBuilder()
+                .putOptions(dev.autost.messaging.codec.ExperimentPlan.STOPPED_OPTION, "true")
+                .build();
+        List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(Topics.EXPERIMENTS, "b", stop.toByteArray()), false);
+        assertEquals(
+                Report.Phase.STOPPED,
+                decoded(out, Topics.REPORTS, Report::parseFrom).get(0).getPhase());
+        out = scoreAll(h, "a", gen);
+        while (!candidates(out).isEmpty()) {
+            assertTrue(
+                    candidates(out).stream().noneMatch(c -> c.getExperimentId().equals("b")), "b never starts");
+            out = scoreAll(h, "a", candidates(out));
+        }
+        assertEquals(0, h.runsHeld(), "a ended; nothing else runs");
+    }
+
+    @Test
+    void restart_begunSearchResumes_notBegunOneIsQueuedAgainBeyondTheBound() throws Exception {
+        SamplerHandler live = handler(1);
+        live.onCaughtUp();
+        List<CandidateMessage> gen = candidates(
+                live.onRecord(in(Topics.EXPERIMENTS, "a", spec("a", 0).toByteArray()), false));
+        live.onRecord(in(Topics.EXPERIMENTS, "b", spec("b", 0).toByteArray()), false);
+
+        SamplerHandler restarted = handler(1);
+        restarted.onRecord(in(Topics.EXPERIMENTS, "b", spec("b", 0).toByteArray()), true); // b's spec first
+        restarted.onRecord(in(Topics.EXPERIMENTS, "a", spec("a", 0).toByteArray()), true);
+        CandidateMessage c = gen.get(0);
+        restarted.onRecord(in(Topics.SCORES, "a/" + c.getGenomeHash(), score(c)), true);
+        List<ProducerRecord<byte[], byte[]>> out = restarted.onCaughtUp();
+        assertEquals(9, candidates(out).size(), "a's unscored candidates again");
+        assertTrue(candidates(out).stream().allMatch(x -> x.getExperimentId().equals("a")));
+        assertTrue(decoded(out, Topics.REPORTS, Report::parseFrom).stream()
+                .anyMatch(r -> r.getExperimentId().equals("b") && r.getQueued()));
+        assertEquals(1, restarted.runsHeld());
+    }
 }

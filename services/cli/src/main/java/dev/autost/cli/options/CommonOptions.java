@@ -557,6 +557,28 @@ public final class CommonOptions {
         }
     }
 
+    /** {@code --max-running-experiments}: the sampler's bound on searches run at once. */
+    public static final class MaxRunningOption {
+        @Option(
+                names = "--max-running-experiments",
+                paramLabel = "N",
+                description = {
+                    "Sampler: searches run at once; later experiments wait in arrival order (phase queued)",
+                    "(default: $AUTOST_MAX_RUNNING_EXPERIMENTS or ${DEFAULT-VALUE}). Memory follows it."
+                },
+                defaultValue = "${env:AUTOST_MAX_RUNNING_EXPERIMENTS:-"
+                        + dev.autost.sampler.SamplerHandler.DEFAULT_MAX_RUNNING + "}")
+        int maxRunning;
+
+        /** @throws IllegalArgumentException below 1 */
+        public int maxRunning() {
+            if (maxRunning < 1) {
+                throw new IllegalArgumentException("--max-running-experiments must be at least 1, got " + maxRunning);
+            }
+            return maxRunning;
+        }
+    }
+
     /** {@code --[no-]progress}: progress bars on stderr, by default only where a person watches. */
     public static final class ProgressOption {
         @Option(names = "--progress", negatable = true, description = "Show progress bars (default: on a terminal).")

@@ -67,6 +67,7 @@ public final class LocalServices implements AutoCloseable {
     private final java.util.Map<Service, List<String>> deployed = new java.util.EnumMap<>(Service.class);
     private int instance;
     private TrainerConfig trainerTemplate = TrainerConfig.of("unused");
+    private int maxRunningExperiments = dev.autost.sampler.SamplerHandler.DEFAULT_MAX_RUNNING;
     private List<TrainerVerticle> lastTrainers = List.of();
     private final java.util.concurrent.CompletableFuture<Throwable> failed =
             new java.util.concurrent.CompletableFuture<>();
@@ -189,7 +190,9 @@ public final class LocalServices implements AutoCloseable {
     public String start(Service service) {
         String id = service.id() + "-" + (++instance);
         List<io.vertx.core.Deployable> verticles = switch (service) {
-            case SAMPLER -> List.of(new SamplerVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters));
+            case SAMPLER ->
+                List.of(new SamplerVerticle(
+                        bootstrapServers, id, java.time.Clock.systemUTC(), meters, maxRunningExperiments));
             case SCORER ->
                 List.of(new ScorerVerticle(
                         ScorerConfig.of(bootstrapServers).withScorerId(id), java.time.Clock.systemUTC(), meters));
@@ -222,6 +225,12 @@ public final class LocalServices implements AutoCloseable {
      */
     public java.util.concurrent.CompletableFuture<Throwable> failed() {
         return failed;
+    }
+
+    /** The bound on searches run at once by samplers started from now on. */
+    public LocalServices maxRunningExperiments(int maxRunning) {
+        this.maxRunningExperiments = maxRunning;
+        return this;
     }
 
     /** How trainers started from now on train (device, data, checkpoints, limits, recipe); probers take its device and data. */

@@ -4,6 +4,7 @@ import dev.autost.api.ApiVerticle;
 import dev.autost.cli.options.ApiOptions;
 import dev.autost.cli.options.ApiTokenOptions;
 import dev.autost.cli.options.CommonOptions.ClusterOption;
+import dev.autost.cli.options.CommonOptions.MaxRunningOption;
 import dev.autost.cli.options.CommonOptions.TopicOptions;
 import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.observability.Observability;
@@ -60,6 +61,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     ApiOptions api;
 
+    @Mixin
+    MaxRunningOption maxRunning;
+
     @Spec
     CommandSpec spec;
 
@@ -73,11 +77,18 @@ public final class ServeCommand implements Callable<Integer> {
         }
         // Checked before anything starts: a bad token option fails at once.
         ApiTokenOptions.Token token = api.enabled() ? api.token() : null;
+        int running = maxRunning.maxRunning();
         Observability obs = Observability.withoutServer();
         services.forEach(s -> obs.health().expect(s.id()));
         LocalServices local = ServiceRun.connect(
                 () -> LocalServices.connect(
-                        cluster.bootstrapServers(), kafkaData, secure, topics.partitions(), topics.replication(), obs),
+                                cluster.bootstrapServers(),
+                                kafkaData,
+                                secure,
+                                topics.partitions(),
+                                topics.replication(),
+                                obs)
+                        .maxRunningExperiments(running),
                 obs);
         CountDownLatch stopped = ServiceRun.startUntilShutdown(local, services, obs);
         var err = spec.commandLine().getErr();

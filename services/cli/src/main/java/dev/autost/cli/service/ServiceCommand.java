@@ -5,6 +5,7 @@ import dev.autost.api.ApiVerticle;
 import dev.autost.cli.options.ApiTokenOptions;
 import dev.autost.cli.options.CommonOptions.ClusterOption;
 import dev.autost.cli.options.CommonOptions.ConcurrencyOption;
+import dev.autost.cli.options.CommonOptions.MaxRunningOption;
 import dev.autost.cli.options.CommonOptions.TopicOptions;
 import dev.autost.cli.options.TrainerOptions;
 import dev.autost.cli.pipeline.LocalServices;
@@ -80,6 +81,9 @@ public final class ServiceCommand implements Callable<Integer> {
     @Mixin
     ConcurrencyOption concurrency;
 
+    @Mixin
+    MaxRunningOption maxRunning;
+
     @Option(
             names = "--max-requests",
             description = "Trainer: exit after this many requests (0 = never; default: "
@@ -98,6 +102,7 @@ public final class ServiceCommand implements Callable<Integer> {
         // Built (and so validated) before anything starts: a bad option fails at once.
         TrainerConfig trainerSettings =
                 trainer.template().withMaxRequests(maxRequests).withConcurrency(concurrency.concurrency());
+        int running = maxRunning.maxRunning();
         ApiTokenOptions.Token token = null;
         if (api) {
             if (httpPort == 0) {
@@ -120,7 +125,8 @@ public final class ServiceCommand implements Callable<Integer> {
                                 topics.partitions(),
                                 topics.replication(),
                                 observability)
-                        .trainerSettings(trainerSettings),
+                        .trainerSettings(trainerSettings)
+                        .maxRunningExperiments(running),
                 observability);
         CountDownLatch stopped = ServiceRun.startUntilShutdown(local, services, observability);
         if (api) {

@@ -1,0 +1,93 @@
+package dev.autost.cli.service;
+
+import dev.autost.cli.pipeline.LocalServices;
+import dev.autost.messaging.KafkaClients;
+import dev.autost.messaging.ScorePruner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code autost prune}: the retention of finished experiments' scores (docs/operations.md). */
+@Command(
+        name = "prune",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Deletes the scores of experiments finished longer ago than --finished-before from the compacted scores",
+            "topic (tombstones), so the topic and every service's replay stop growing with the history. A pruned",
+            "experiment keeps its summary (the evaluator's final report: its best and trained candidates, fronts and",
+            "correlations), spec, reports and train results: the API and page show it as before; `autost report`",
+            "then draws only the summary. Running experiments are never touched. Prints what it deletes."
+        })
+public final class PruneCommand implements Callable<Integer> {
+    @Option(
+            names = "--finished-before",
+            required = true,
+            paramLabel = "AGE",
+            description = "Prune experiments whose final report is at least this old, e.g. P30D, PT12H, PT0S (all).")
+    Duration age;
+
+    @Option(names = "--experiment", paramLabel = "ID", description = "Only this experiment (if finished long enough).")
+    String experiment;
+
+    @Option(names = "--dry-run", description = "Print what would be deleted; delete nothing.")
+    boolean dryRun;
+
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
+            description = "Kafka cluster holding the experiments.")
+    String bootstrapServers;
+
+    @Option(
+            names = "--kafka-data",
+            paramLabel = "DIR",
+            description = "Data folder of an embedded broker (from search/serve --kafka-data), while no serve uses it.")
+    Path kafkaData;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((bootstrapServers == null) == (kafkaData == null)) {
+            throw new IllegalArgumentException("give exactly one of --bootstrap-servers and --kafka-data");
+        }
+        if (kafkaData != null && !Files.isDirectory(kafkaData)) {
+            throw new IllegalArgumentException("--kafka-data " + kafkaData + " is not a directory");
+        }
+        if (age.isNegative()) {
+            throw new IllegalArgumentException("--finished-before must not be negative, got " + age);
+        }
+        var out = spec.commandLine().getOut();
+        try (LocalServices kafka = LocalServices.connect(bootstrapServers, kafkaData, 1, (short) 1);
+                KafkaConsumer<byte[], byte[]> consumer =
+                        KafkaClients.replayingConsumer(kafka.bootstrapServers(), "autost-prune")) {
+            Instant cutoff = Instant.now().minus(age);
+            ScorePruner.Plan plan = new ScorePruner(consumer, Duration.ofSeconds(60)).plan(cutoff, experiment);
+            for (ScorePruner.Pruned p : plan.experiments()) {
+                out.printf("%s  finished %s  %d scores%n", p.experimentId(), p.finishedAt(), p.scores());
+            }
+            if (!dryRun && plan.scores() > 0) {
+                try (KafkaProducer<byte[], byte[]> producer =
+                        KafkaClients.producer(kafka.bootstrapServers(), "autost-prune")) {
+                    ScorePruner.apply(plan, producer);
+                }
+            }
+            out.printf(
+                    "autost prune: %d finished experiment(s) older than %s: %d scores %s%n",
+                    plan.experiments().size(),
+                    age,
+                    plan.scores(),
+                    dryRun ? "would be deleted (dry run)" : "deleted (their summaries, reports and results stay)");
+        }
+        return 0;
+    }
+}
