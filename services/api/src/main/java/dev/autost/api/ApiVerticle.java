@@ -333,19 +333,16 @@ public final class ApiVerticle extends LoopVerticle {
     private void leaderboard(RoutingContext ctx) {
         withExperiment(ctx, e -> {
             int limit = intParam(ctx, "limit", 50);
-            String by = Optional.ofNullable(ctx.request().getParam("by")).orElse("score");
-            List<ScoreMessages.Ranked> ranking = e.ranking();
-            Map<String, TrainResult> results = e.results();
-            if (by.equals("accuracy")) {
-                ranking = ranking.stream()
-                        .filter(r -> ok(results.get(r.score().getGenomeHash())))
-                        .sorted(java.util.Comparator.comparingDouble((ScoreMessages.Ranked r) ->
-                                -results.get(r.score().getGenomeHash()).getTestAccuracy()))
-                        .toList();
-            } else if (!by.equals("score")) {
-                error(ctx, 400, "by: expected score or accuracy, got " + by);
+            LeaderboardQuery query;
+            try {
+                query = LeaderboardQuery.parse(ctx.request()::getParam);
+            } catch (IllegalArgumentException bad) {
+                error(ctx, 400, bad.getMessage());
                 return;
             }
+            Map<String, TrainResult> results = e.results();
+            List<ScoreMessages.Ranked> ranking = query.apply(e.ranking(), results);
+            String by = query.by();
             JsonArray rows = new JsonArray();
             for (int i = 0; i < Math.min(limit, ranking.size()); i++) {
                 ScoreMessages.Ranked r = ranking.get(i);
@@ -359,6 +356,8 @@ public final class ApiVerticle extends LoopVerticle {
                     new JsonObject()
                             .put("id", e.id())
                             .put("by", by)
+                            .put("order", query.ascending() ? "asc" : "desc")
+                            .put("matching", ranking.size())
                             .put("objective", e.objective().id())
                             .put("candidates_scored", e.scored())
                             // Less than scored once finished: the summary's candidates (docs/operations.md).

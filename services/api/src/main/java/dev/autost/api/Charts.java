@@ -156,8 +156,11 @@ public final class Charts {
         List<ScoreMessages.Ranked> all = ranked.stream()
                 .filter(r -> Double.isFinite(r.outcome().score()))
                 .toList();
-        String kept = e.summarised() ? " (finished: the " + e.kept() + " kept of " + e.scored() + ")" : "";
-        XYChart c = chart("Training-free score against parameters: " + e.id() + kept, "parameters (M)", axis(e));
+        // A finished experiment draws its summary's candidates: say so, in a title that still fits.
+        String title = e.summarised()
+                ? "Score against parameters: " + e.id() + " (" + e.kept() + " of " + e.scored() + " kept)"
+                : "Training-free score against parameters: " + e.id();
+        XYChart c = chart(title, "parameters (M)", axis(e));
         scatter(
                 c,
                 "candidates",

@@ -3,10 +3,18 @@
 // never as markup. The Content-Security-Policy allows only this file as script.
 'use strict';
 
-// The page's place, in the address: #experiment=ID&candidate=HASH (both optional).
+// The page's place, in the address: #experiment=ID&candidate=HASH, the leaderboard's
+// by/order/trained/max_params, and compare=ID,ID (all optional), so that a view can be linked.
 const place = new URLSearchParams(location.hash.slice(1));
 let selected = place.get('experiment');
 let candidate = place.get('candidate');
+const BOARD_KEYS = ['by', 'order', 'trained', 'max_params'];
+const board = Object.fromEntries(BOARD_KEYS.filter(k => place.get(k)).map(k => [k, place.get(k)]));
+const compared = new Set((place.get('compare') || '').split(',').filter(Boolean));
+let find = place.get('find') || '';
+// A lab's list grows for months: the newest experiments that match the search box are shown,
+// and the selected and compared ones always.
+const SHOWN = 25;
 const CHARTS = ['score-params', 'best-score', 'accuracy-flops_syops', 'accuracy-energy_pj'];
 
 const fmt = (v, d) => v == null ? '' : Number(v).toLocaleString('en', {maximumFractionDigits: d});
@@ -30,29 +38,95 @@ async function getJson(url) {
 async function refresh() {
   const list = await getJson('/api/experiments');
   document.getElementById('empty').hidden = list.length > 0;
-  if (!selected && list.length) selected = list[list.length - 1].id;
-  const rows = list.map(e => {
+  const newest = [...list].sort((a, b) => (b.created_at_ms || 0) - (a.created_at_ms || 0));
+  if (!selected && list.length) selected = newest[0].id;
+  const matching = newest.filter(e => !find || e.id.includes(find) || e.phase === find);
+  const shown = matching.slice(0, SHOWN);
+  shown.push(...newest.filter(e => !shown.includes(e) && (e.id === selected || compared.has(e.id))));
+  document.getElementById('exp-count').textContent = `${shown.length} of ${list.length} experiments` +
+    (matching.length > SHOWN ? `, the newest ${SHOWN} of ${matching.length} matching: narrow the search to see others` : '');
+  const rows = shown.map(e => {
     const tr = document.createElement('tr');
     tr.className = 'exp' + (e.id === selected ? ' sel' : '');
     tr.dataset.id = e.id;
     const phase = cell(e.phase);
     if (e.failure_reason) phase.title = e.failure_reason;
+    const pick = document.createElement('td');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = compared.has(e.id);
+    box.title = 'compare side by side';
+    box.addEventListener('click', ev => {
+      ev.stopPropagation(); // not a selection of the row
+      if (box.checked) compared.add(e.id); else compared.delete(e.id);
+      go();
+    });
+    pick.append(box);
     tr.append(
-      cell(e.id, 'l'), phase, cell(e.strategy), cell(e.generation), cell(e.candidates_scored),
+      pick, cell(e.id, 'l'), phase, cell(e.strategy), cell(e.generation), cell(e.candidates_scored),
       cell(score(e.best_score)), cell(e.trained + '/' + e.train_expected));
     tr.addEventListener('click', () => { selected = e.id; candidate = null; go(); });
     return tr;
   });
   document.querySelector('#experiments tbody').replaceChildren(...rows);
+  await compare(list.filter(e => compared.has(e.id)));
   if (selected) await detail(selected);
 }
 
+/** The experiments ticked in the first column, side by side: figures, then their charts. */
+async function compare(experiments) {
+  const view = document.getElementById('compare');
+  view.hidden = experiments.length < 2;
+  if (view.hidden) return;
+  const best = await Promise.all(experiments.map(e =>
+    getJson(`/api/experiments/${encodeURIComponent(e.id)}/leaderboard?by=accuracy&limit=1`)
+      .then(b => b.rows.length ? b.rows[0].test_accuracy : null)
+      .catch(() => null)));
+  const lines = [
+    ['experiment', e => e.id], ['phase', e => e.phase], ['strategy', e => e.strategy],
+    ['population', e => e.population], ['generations', e => e.generations], ['seed', e => e.seed],
+    ['candidates scored', e => fmt(e.candidates_scored, 0)], ['best score', e => score(e.best_score)],
+    ['trained', e => e.trained + '/' + e.train_expected],
+    ['best test accuracy', (e, i) => best[i] == null ? 'none trained' : fmt(best[i], 4)]];
+  document.querySelector('#compare-table tbody').replaceChildren(...lines.map(([name, value]) => {
+    const tr = document.createElement('tr');
+    tr.append(cell(name, 'l'), ...experiments.map((e, i) => cell(value(e, i))));
+    return tr;
+  }));
+  const charts = document.getElementById('compare-charts');
+  const key = experiments.map(e => e.id).join(',');
+  if (charts.dataset.key !== key || Date.now() - (charts.dataset.at || 0) > 10000) {
+    charts.dataset.key = key;
+    charts.dataset.at = Date.now();
+    // One row per chart, one column per experiment (three fit a row).
+    charts.replaceChildren(...['best-score', 'accuracy-flops_syops'].flatMap(n => experiments.map(e => {
+      const img = document.createElement('img');
+      img.alt = `${n} of ${e.id}`;
+      img.src = `/api/experiments/${encodeURIComponent(e.id)}/charts/${n}.png?t=${Date.now()}`;
+      return img;
+    })));
+  }
+}
+
 async function detail(id) {
-  const board = await getJson(`/api/experiments/${encodeURIComponent(id)}/leaderboard?limit=20`);
+  const query = new URLSearchParams({limit: 20, ...board});
+  const res = await fetch(`/api/experiments/${encodeURIComponent(id)}/leaderboard?${query}`);
+  const answer = await res.json();
   document.getElementById('detail').hidden = false;
   document.getElementById('title').textContent = 'Leaderboard: ' + id;
-  document.getElementById('objective').textContent = board.objective || 'score';
-  const rows = board.rows.map(r => {
+  showControls();
+  if (!res.ok) { // a filter the API refuses: say why instead of an empty table
+    document.getElementById('board-count').textContent = answer.error || ('error ' + res.status);
+    document.querySelector('#leaderboard tbody').replaceChildren();
+    return;
+  }
+  document.getElementById('objective').textContent = answer.objective || 'score';
+  document.getElementById('board-count').textContent =
+    `${answer.rows.length} of ${fmt(answer.matching, 0)} matching, by ${answer.by} ${answer.order === 'asc' ? 'ascending' : 'descending'}` +
+    (answer.candidates_kept < answer.candidates_scored
+      ? `; finished, so ${answer.candidates_kept} of its ${fmt(answer.candidates_scored, 0)} candidates are kept` +
+        ' (the best, the trained and each generation\'s best)' : '');
+  const rows = answer.rows.map(r => {
     const tr = document.createElement('tr');
     tr.className = 'row' + (r.hash === candidate ? ' sel' : '');
     tr.addEventListener('click', () => { candidate = r.hash; go(); });
@@ -64,6 +138,14 @@ async function detail(id) {
       cell(r.test_accuracy == null ? '' : fmt(r.test_accuracy, 4)));
     return tr;
   });
+  if (!rows.length) {
+    const tr = document.createElement('tr');
+    const td = cell(answer.matching === 0 && Object.keys(board).length ? 'No candidate matches these filters.'
+      : 'No candidate ranked yet.', 'l');
+    td.colSpan = 11;
+    tr.append(td);
+    rows.push(tr);
+  }
   document.querySelector('#leaderboard tbody').replaceChildren(...rows);
   await candidateView(id, candidate);
   const charts = document.getElementById('charts');
@@ -79,11 +161,45 @@ async function detail(id) {
   }
 }
 
+/** The controls show the leaderboard's query; changing one queries again. */
+function showControls() {
+  document.getElementById('board-by').value = board.by || 'score';
+  document.getElementById('board-order').value = board.order || '';
+  document.getElementById('board-trained').checked = board.trained === 'true';
+  const max = document.getElementById('board-max-params');
+  if (document.activeElement !== max) max.value = board.max_params || '';
+}
+
+function setBoard(key, value) {
+  if (value) board[key] = value; else delete board[key];
+  go();
+}
+
+const findBox = document.getElementById('exp-find');
+findBox.value = find;
+findBox.addEventListener('input', () => { find = findBox.value.trim(); go(); });
+document.getElementById('board-by').addEventListener('change', ev => setBoard('by', ev.target.value));
+document.getElementById('board-order').addEventListener('change', ev => setBoard('order', ev.target.value));
+document.getElementById('board-trained').addEventListener('change', ev => setBoard('trained', ev.target.checked ? 'true' : ''));
+document.getElementById('board-max-params').addEventListener('change', ev => setBoard('max_params', ev.target.value.trim()));
+document.getElementById('board-controls').addEventListener('submit', ev => ev.preventDefault());
+for (const th of document.querySelectorAll('#leaderboard th.sort')) {
+  // A second click on the sorted column turns its order round.
+  th.addEventListener('click', () => {
+    if ((board.by || 'score') === th.dataset.by) board.order = board.order === 'asc' ? 'desc' : 'asc';
+    else delete board.order;
+    setBoard('by', th.dataset.by);
+  });
+}
+
 /** Puts the selection in the address (so a view can be linked) and redraws. */
 function go() {
   const p = new URLSearchParams();
   if (selected) p.set('experiment', selected);
   if (candidate) p.set('candidate', candidate);
+  for (const k of BOARD_KEYS) if (board[k]) p.set(k, board[k]);
+  if (compared.size) p.set('compare', [...compared].join(','));
+  if (find) p.set('find', find);
   history.replaceState(null, '', '#' + p.toString());
   refresh().catch(console.error);
 }

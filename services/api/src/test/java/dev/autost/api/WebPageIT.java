@@ -129,6 +129,52 @@ class WebPageIT {
                 assertEquals(200, yaml.statusCode());
                 assertTrue(yaml.body().contains("HASH: " + top), yaml.body());
 
+                // The leaderboard sorted by another column, and two experiments side by side.
+                HttpResponse<String> second = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/api/experiments"))
+                                .header("Authorization", "Bearer tok")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"space\": \"small\", \"seed\": 6, \"generations\": 2, "
+                                                + "\"population\": 20, \"experiment_id\": \"page-run-2\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(201, second.statusCode(), second.body());
+                waitForTopHash(http, base, "page-run-2");
+                io.vertx.core.json.JsonArray byParams = new JsonObject(http.send(
+                                        HttpRequest.newBuilder(URI.create(base
+                                                        + "/api/experiments/page-run/leaderboard?by=params&limit=20"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body())
+                        .getJsonArray("rows");
+                for (int i = 1; i < byParams.size(); i++) {
+                    assertTrue(
+                            byParams.getJsonObject(i - 1).getLong("params")
+                                    <= byParams.getJsonObject(i).getLong("params"),
+                            "by=params is ascending: " + byParams);
+                }
+                String sorted = "";
+                String compareView = base + "/#experiment=page-run&by=params&compare=page-run,page-run-2";
+                for (int attempt = 0; attempt < 10 && !sorted.contains("best test accuracy"); attempt++) {
+                    sorted = run(browser, "--dump-dom", compareView);
+                }
+                assertTrue(sorted.contains("by params ascending"), "the sort is shown:\n" + sorted);
+                String firstRow = sorted.substring(sorted.indexOf("<tbody>", sorted.indexOf("id=\"leaderboard\"")));
+                assertTrue(
+                        firstRow.indexOf(byParams.getJsonObject(0).getString("hash"))
+                                < firstRow.indexOf(byParams.getJsonObject(1).getString("hash")),
+                        "rows in the API's order");
+                String side = sorted.substring(sorted.indexOf("id=\"compare-table\""));
+                assertTrue(side.contains("<td>page-run</td><td>page-run-2</td>"), "both side by side:\n" + side);
+                assertTrue(side.contains("best test accuracy"), side);
+                assertTrue(sorted.contains("/api/experiments/page-run-2/charts/best-score.png"), "its charts");
+                assertTrue(sorted.contains("2 of 2 experiments"), "the list's count");
+                String found = "";
+                for (int attempt = 0; attempt < 10 && !found.contains("of 2 experiments"); attempt++) {
+                    found = run(browser, "--dump-dom", base + "/#find=page-run-2");
+                }
+                assertTrue(found.contains("1 of 2 experiments"), "the search box narrows the list:\n" + found);
+
                 Path shot = dir.resolve("page.png");
                 run(browser, "--screenshot=" + shot, "--window-size=1280,1000", base + "/");
                 BufferedImage img = ImageIO.read(shot.toFile());
@@ -250,16 +296,20 @@ class WebPageIT {
     }
 
     private static String waitForTopHash(HttpClient http, String base) throws Exception {
+        return waitForTopHash(http, base, "page-run");
+    }
+
+    private static String waitForTopHash(HttpClient http, String base, String id) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create(base + "/api/experiments/page-run"))
+                    HttpRequest.newBuilder(URI.create(base + "/api/experiments/" + id))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200
                     && new JsonObject(r.body()).getString("phase").equals("finished")) {
                 HttpResponse<String> board = http.send(
-                        HttpRequest.newBuilder(URI.create(base + "/api/experiments/page-run/leaderboard?limit=1"))
+                        HttpRequest.newBuilder(URI.create(base + "/api/experiments/" + id + "/leaderboard?limit=1"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
                 return new JsonObject(board.body())
@@ -269,7 +319,7 @@ class WebPageIT {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("page-run did not finish");
+        throw new AssertionError(id + " did not finish");
     }
 
     /** Runs headless Chromium with the flags that work without network access; returns stdout. */
