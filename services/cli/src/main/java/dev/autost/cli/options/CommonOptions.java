@@ -557,6 +557,40 @@ public final class CommonOptions {
         }
     }
 
+    /**
+     * {@code --bootstrap-servers} or {@code --kafka-data}: where a command that reads stored
+     * experiments ({@code report}, {@code prune}) finds their topics.
+     */
+    public static final class StoredTopicsOption {
+        @Option(
+                names = "--bootstrap-servers",
+                paramLabel = "HOST:PORT[,...]",
+                description = "Kafka cluster holding the experiments.")
+        String bootstrapServers;
+
+        @Option(
+                names = "--kafka-data",
+                paramLabel = "DIR",
+                description =
+                        "Data folder of an embedded broker (from search/serve --kafka-data), while no serve uses it.")
+        Path kafkaData;
+
+        /**
+         * The cluster, or the embedded broker started on the folder.
+         *
+         * @throws IllegalArgumentException unless exactly one of the options names something usable
+         */
+        public dev.autost.cli.pipeline.LocalServices connect() {
+            if ((bootstrapServers == null) == (kafkaData == null)) {
+                throw new IllegalArgumentException("give exactly one of --bootstrap-servers and --kafka-data");
+            }
+            if (kafkaData != null && !java.nio.file.Files.isDirectory(kafkaData)) {
+                throw new IllegalArgumentException("--kafka-data " + kafkaData + " is not a directory");
+            }
+            return dev.autost.cli.pipeline.LocalServices.connect(bootstrapServers, kafkaData, 1, (short) 1);
+        }
+    }
+
     /** {@code --max-running-experiments}: the sampler's bound on searches run at once. */
     public static final class MaxRunningOption {
         @Option(

@@ -1,16 +1,16 @@
 package dev.autost.cli.service;
 
+import dev.autost.cli.options.CommonOptions.StoredTopicsOption;
 import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.ScorePruner;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,34 +40,19 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be deleted; delete nothing.")
     boolean dryRun;
 
-    @Option(
-            names = "--bootstrap-servers",
-            paramLabel = "HOST:PORT[,...]",
-            description = "Kafka cluster holding the experiments.")
-    String bootstrapServers;
-
-    @Option(
-            names = "--kafka-data",
-            paramLabel = "DIR",
-            description = "Data folder of an embedded broker (from search/serve --kafka-data), while no serve uses it.")
-    Path kafkaData;
+    @Mixin
+    StoredTopicsOption topics;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if ((bootstrapServers == null) == (kafkaData == null)) {
-            throw new IllegalArgumentException("give exactly one of --bootstrap-servers and --kafka-data");
-        }
-        if (kafkaData != null && !Files.isDirectory(kafkaData)) {
-            throw new IllegalArgumentException("--kafka-data " + kafkaData + " is not a directory");
-        }
         if (age.isNegative()) {
             throw new IllegalArgumentException("--finished-before must not be negative, got " + age);
         }
         var out = spec.commandLine().getOut();
-        try (LocalServices kafka = LocalServices.connect(bootstrapServers, kafkaData, 1, (short) 1);
+        try (LocalServices kafka = topics.connect();
                 KafkaConsumer<byte[], byte[]> consumer =
                         KafkaClients.replayingConsumer(kafka.bootstrapServers(), "autost-prune")) {
             Instant cutoff = Instant.now().minus(age);

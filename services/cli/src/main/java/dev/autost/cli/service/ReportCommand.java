@@ -2,6 +2,7 @@ package dev.autost.cli.service;
 
 import dev.autost.api.Charts;
 import dev.autost.api.ExperimentStore;
+import dev.autost.cli.options.CommonOptions.StoredTopicsOption;
 import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.ReplayingLoop;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,31 +35,16 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory.")
     Path out;
 
-    @Option(
-            names = "--bootstrap-servers",
-            paramLabel = "HOST:PORT[,...]",
-            description = "Kafka cluster holding the experiment.")
-    String bootstrapServers;
-
-    @Option(
-            names = "--kafka-data",
-            paramLabel = "DIR",
-            description = "Data folder of an embedded broker (from search/serve --kafka-data).")
-    Path kafkaData;
+    @Mixin
+    StoredTopicsOption topics;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if ((bootstrapServers == null) == (kafkaData == null)) {
-            throw new IllegalArgumentException("give exactly one of --bootstrap-servers and --kafka-data");
-        }
-        if (kafkaData != null && !Files.isDirectory(kafkaData)) {
-            throw new IllegalArgumentException("--kafka-data " + kafkaData + " is not a directory");
-        }
         ExperimentStore store = ExperimentStore.forExperiment(experiment); // all its scores, not a summary
-        try (LocalServices kafka = LocalServices.connect(bootstrapServers, kafkaData, 1, (short) 1)) {
+        try (LocalServices kafka = topics.connect()) {
             ReplayingLoop loop = new ReplayingLoop(
                     "report",
                     KafkaClients.replayingConsumer(kafka.bootstrapServers(), "autost-report"),
