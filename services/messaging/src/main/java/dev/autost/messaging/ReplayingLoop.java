@@ -110,12 +110,17 @@ public final class ReplayingLoop extends ServiceLoop {
 
     @Override
     protected void serve() throws InterruptedException {
-        TopicReader reader = TopicReader.fromStart(consumer, topics, startTimeout);
-        List<String> first = handler.replayFirst();
-        if (!first.isEmpty()) {
-            reader.readToEnd(first, records -> send(handle(records, true)), this::running);
+        TopicReader reader =
+                TopicReader.fromStart(consumer, topics, startTimeout).reportingAs(name);
+        try {
+            List<String> first = handler.replayFirst();
+            if (!first.isEmpty()) {
+                reader.readToEnd(first, records -> send(handle(records, true)), this::running);
+            }
+            reader.readToEnd(records -> send(handle(records, true)), this::running);
+        } finally {
+            ReplayProgress.done(name);
         }
-        reader.readToEnd(records -> send(handle(records, true)), this::running);
         send(handler.onCaughtUp());
         markReady();
         LOG.info("{}: replayed {} and running", name, topics);

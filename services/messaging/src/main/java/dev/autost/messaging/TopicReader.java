@@ -33,9 +33,14 @@ public final class TopicReader {
         void accept(ConsumerRecords<byte[], byte[]> records) throws InterruptedException;
     }
 
+    /** How often a named read updates {@link ReplayProgress}. */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+
     private final Consumer<byte[], byte[]> consumer;
     private final List<TopicPartition> partitions;
     private final Duration timeout;
+    /** Name under which reads report to {@link ReplayProgress}; null: they do not. */
+    private String progressName;
 
     private TopicReader(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Duration timeout) {
         this.consumer = consumer;
@@ -64,6 +69,12 @@ public final class TopicReader {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         return new TopicReader(consumer, partitions, timeout);
+    }
+
+    /** Reads from now on report their progress to {@link ReplayProgress} under {@code name}. */
+    public TopicReader reportingAs(String name) {
+        this.progressName = name;
+        return this;
     }
 
     public List<TopicPartition> partitions() {
@@ -123,9 +134,14 @@ public final class TopicReader {
         long start = System.nanoTime();
         long stallDeadline = start + timeout.toNanos();
         long nextLog = start + PROGRESS_LOG_INTERVAL.toNanos();
+        long nextProgress = start;
         long read = 0;
         while (keepGoing.getAsBoolean() && !reached(end)) {
             long now = System.nanoTime();
+            if (progressName != null && now >= nextProgress) {
+                ReplayProgress.report(progressName, read, remaining(end));
+                nextProgress = now + PROGRESS_INTERVAL.toNanos();
+            }
             if (now > stallDeadline) {
                 throw new MessagingException(
                         "no record for " + timeout + " while reading " + these + " to their end offsets " + end + " ("

@@ -128,10 +128,12 @@ class ReplayingLoopTest {
         consumer.schedulePollTask(() -> consumer.addRecord(
                 new ConsumerRecord<>(first, 0, 1, null, "first-1".getBytes(StandardCharsets.UTF_8))));
         List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> progress = new CopyOnWriteArrayList<>();
         ReplayingLoop.Handler handler = new ReplayingLoop.Handler() {
             @Override
             public List<ProducerRecord<byte[], byte[]>> onRecord(ConsumerRecord<byte[], byte[]> r, boolean replaying) {
                 seen.add(new String(r.value(), StandardCharsets.UTF_8));
+                progress.add(ReplayProgress.snapshot().getOrDefault("test", "none"));
                 return List.of();
             }
 
@@ -151,6 +153,8 @@ class ReplayingLoopTest {
         thread.start();
         loop.ready().get(10, TimeUnit.SECONDS);
         assertEquals(List.of("first-0", "first-1", "bulk-0", "bulk-1"), seen);
+        assertEquals("0 records read, 2 to go", progress.get(0), "the replay says how far it got: " + progress);
+        assertEquals(Map.of(), ReplayProgress.snapshot(), "a replay that caught up shows no progress");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -57,10 +58,15 @@ public final class ObservabilityVerticle extends VerticleBase {
         boolean ready = health.ready();
         JsonObject services = new JsonObject();
         health.snapshot().forEach((name, state) -> services.put(name, state.name()));
-        json(
-                ctx,
-                ready ? 200 : 503,
-                new JsonObject().put("status", ready ? "READY" : "NOT_READY").put("services", services));
+        JsonObject body =
+                new JsonObject().put("status", ready ? "READY" : "NOT_READY").put("services", services);
+        Map<String, String> progress = health.progress();
+        if (!progress.isEmpty()) { // a long replay is slow, not stuck: say how far each got
+            JsonObject replay = new JsonObject();
+            progress.forEach(replay::put);
+            body.put("replay", replay);
+        }
+        json(ctx, ready ? 200 : 503, body);
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -22,6 +22,18 @@ public final class ServiceHealth {
     }
 
     private final Map<String, State> states = new LinkedHashMap<>();
+    private volatile java.util.function.Supplier<Map<String, String>> progress = Map::of;
+
+    /** Where {@link #progress} comes from: the replays of this process (messaging's ReplayProgress). */
+    public ServiceHealth progressFrom(java.util.function.Supplier<Map<String, String>> source) {
+        this.progress = Objects.requireNonNull(source, "source");
+        return this;
+    }
+
+    /** How far each service still replaying got, by service: shown while not ready. */
+    public Map<String, String> progress() {
+        return progress.get();
+    }
 
     /** Declares a service that must start before the JVM is ready. */
     public synchronized ServiceHealth expect(String service) {

@@ -50,9 +50,14 @@ class ObservabilityTest {
         assertEquals(503, get(Endpoints.READY).statusCode(), "nothing expected yet");
         health.expect("scorer").expect("sampler");
         health.started("scorer");
+        health.progressFrom(() -> java.util.Map.of("sampler", "120 records read, 30 to go"));
         HttpResponse<String> starting = get(Endpoints.READY);
         assertEquals(503, starting.statusCode());
         assertTrue(starting.body().contains("\"sampler\":\"STARTING\""), starting.body());
+        assertTrue(
+                starting.body().contains("\"replay\":{\"sampler\":\"120 records read, 30 to go\"}"),
+                "how far the replay got: " + starting.body());
+        health.progressFrom(java.util.Map::of);
         health.started("sampler");
         HttpResponse<String> ready = get(Endpoints.READY);
         assertEquals(200, ready.statusCode());

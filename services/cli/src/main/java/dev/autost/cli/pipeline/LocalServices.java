@@ -89,6 +89,9 @@ public final class LocalServices implements AutoCloseable {
         this.ownsVertx = obs == null;
         this.vertx = obs == null ? Vertx.vertx() : obs.vertx();
         this.meters = obs == null ? AutostMeters.noop() : obs.meters();
+        if (obs != null) {
+            obs.health().progressFrom(dev.autost.messaging.ReplayProgress::snapshot); // shown by /ready
+        }
     }
 
     /**
