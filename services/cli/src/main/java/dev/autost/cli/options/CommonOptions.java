@@ -558,15 +558,12 @@ public final class CommonOptions {
     }
 
     /**
-     * {@code --bootstrap-servers} or {@code --kafka-data}: where a command that reads stored
-     * experiments ({@code report}, {@code prune}) finds their topics.
+     * {@code --bootstrap-servers} (with {@code --kafka-config}) or {@code --kafka-data}: where a
+     * command that reads stored experiments ({@code report}, {@code prune}) finds their topics.
      */
     public static final class StoredTopicsOption {
-        @Option(
-                names = "--bootstrap-servers",
-                paramLabel = "HOST:PORT[,...]",
-                description = "Kafka cluster holding the experiments.")
-        String bootstrapServers;
+        @Mixin
+        ClusterOption cluster;
 
         @Option(
                 names = "--kafka-data",
@@ -581,6 +578,7 @@ public final class CommonOptions {
          * @throws IllegalArgumentException unless exactly one of the options names something usable
          */
         public dev.autost.cli.pipeline.LocalServices connect() {
+            String bootstrapServers = cluster.bootstrapServers();
             if ((bootstrapServers == null) == (kafkaData == null)) {
                 throw new IllegalArgumentException("give exactly one of --bootstrap-servers and --kafka-data");
             }

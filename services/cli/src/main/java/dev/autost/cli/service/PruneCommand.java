@@ -20,11 +20,13 @@ import picocli.CommandLine.Spec;
         name = "prune",
         mixinStandardHelpOptions = true,
         description = {
-            "Deletes the scores of experiments finished longer ago than --finished-before from the compacted scores",
-            "topic (tombstones), so the topic and every service's replay stop growing with the history. A pruned",
-            "experiment keeps its summary (the evaluator's final report: its best and trained candidates, fronts and",
-            "correlations), spec, reports and train results: the API and page show it as before; `autost report`",
-            "then draws only the summary. Running experiments are never touched. Prints what it deletes."
+            "Deletes the scores of experiments finished longer ago than --finished-before",
+            "from the compacted scores topic (tombstones), so the topic and every service's",
+            "replay stop growing with the history. A pruned experiment keeps its summary",
+            "(the evaluator's final report: best and trained candidates, fronts,",
+            "correlations), its spec, reports and train results: the API and the page show",
+            "it as before; `autost report` then draws only the summary. Running experiments",
+            "are never touched. Prints what it deletes (docs/operations.md#retention)."
         })
 public final class PruneCommand implements Callable<Integer> {
     @Option(
