@@ -9,6 +9,7 @@ import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.CalibrationMessages;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.GenomeMessages;
+import dev.autost.messaging.codec.ReportMessages;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Report;
@@ -209,10 +210,7 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
         /** The most advanced phase known: the evaluator's final word wins over the sampler's. */
         public Report.Phase phase() {
             Report e = evaluation;
-            if (e != null
-                    && (e.getPhase() == Report.Phase.FINISHED
-                            || e.getPhase() == Report.Phase.STOPPED
-                            || e.getPhase() == Report.Phase.FAILED)) {
+            if (e != null && ReportMessages.isFinal(e.getPhase())) {
                 return e.getPhase();
             }
             Report s = search;
@@ -312,7 +310,7 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                     if (!Topics.isEvaluationKey(key)) {
                         e.search = rep;
                         e.version.incrementAndGet(); // calibration choices rank
-                    } else if (isFinal(rep.getPhase()) && only == null) {
+                    } else if (ReportMessages.isFinal(rep.getPhase()) && only == null) {
                         e.summarise(rep);
                     } else if (!e.finished) {
                         e.evaluation = rep;
@@ -335,10 +333,6 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
     private void skip(ConsumerRecord<byte[], byte[]> r, String reason) {
         skipped.incrementAndGet();
         LOG.warn("skipped {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), reason);
-    }
-
-    private static boolean isFinal(Report.Phase p) {
-        return p == Report.Phase.FINISHED || p == Report.Phase.STOPPED || p == Report.Phase.FAILED;
     }
 
     /** Reports first: a finished experiment's scores are then skipped, never held. */

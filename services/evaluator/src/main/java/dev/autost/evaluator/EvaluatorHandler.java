@@ -10,6 +10,7 @@ import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.CalibrationMessages;
 import dev.autost.messaging.codec.ExperimentPlan;
+import dev.autost.messaging.codec.ReportMessages;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
@@ -179,7 +180,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
             return deadLetters.reject(record, "report with unknown phase " + r.getPhaseValue(), null);
         }
         if (SERVICE.equals(r.getSource())) {
-            if (isFinal(r.getPhase())) {
+            if (ReportMessages.isFinal(r.getPhase())) {
                 settle(r.getExperimentId());
             }
             return List.of();
@@ -272,11 +273,6 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     private void settle(String experimentId) {
         boards.remove(experimentId);
         settled.add(experimentId);
-    }
-
-    /** FINISHED, STOPPED and FAILED end an experiment for good. */
-    private static boolean isFinal(Report.Phase p) {
-        return p == Report.Phase.FINISHED || p == Report.Phase.STOPPED || p == Report.Phase.FAILED;
     }
 
     /** Phases in which the sampler ends an experiment before its training is complete. */

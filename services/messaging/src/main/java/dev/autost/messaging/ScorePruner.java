@@ -1,6 +1,7 @@
 package dev.autost.messaging;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.autost.messaging.codec.ReportMessages;
 import dev.autost.proto.v1.Report;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,9 +130,9 @@ public final class ScorePruner {
             return null;
         }
         try {
-            Report.Phase p = Report.parseFrom(r.value()).getPhase();
-            boolean isFinal = p == Report.Phase.FINISHED || p == Report.Phase.STOPPED || p == Report.Phase.FAILED;
-            return isFinal ? Instant.ofEpochMilli(r.timestamp()) : null;
+            return ReportMessages.isFinal(Report.parseFrom(r.value()).getPhase())
+                    ? Instant.ofEpochMilli(r.timestamp())
+                    : null;
         } catch (InvalidProtocolBufferException e) {
             return null;
         }
