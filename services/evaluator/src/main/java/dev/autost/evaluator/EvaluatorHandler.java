@@ -56,6 +56,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluatorHandler.class);
 
     private final DeadLetters deadLetters;
+    /** The experiments without a final report yet: a board lives until its final report is out. */
     private final Map<String, Leaderboard> boards = new HashMap<>();
     /**
      * Experiments whose final report (FINISHED, STOPPED, FAILED) is published: their leaderboards
@@ -87,7 +88,6 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
 
         int syopsBatch = ModelSetting.OFFICIAL.syopsBatch();
         Report searchState;
-        boolean finishedPublished;
 
         Leaderboard(String experimentId) {
             this.experimentId = experimentId;
@@ -188,7 +188,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         Leaderboard b = board(r.getExperimentId());
         b.searchState = r;
         if (endedBySampler(r.getPhase())) {
-            if (replaying || b.finishedPublished) {
+            if (replaying) {
                 return List.of();
             }
             return List.of(finalReport(b, r.getPhase()));
@@ -240,7 +240,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         for (Leaderboard b : List.copyOf(boards.values())) { // a final report settles its board
             try {
-                if (b.searchState != null && endedBySampler(b.searchState.getPhase()) && !b.finishedPublished) {
+                if (b.searchState != null && endedBySampler(b.searchState.getPhase())) {
                     out.add(finalReport(b, b.searchState.getPhase()));
                 } else {
                     out.addAll(maybeFinish(b));
@@ -249,11 +249,10 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
                 // One experiment whose stored records cannot be evaluated must not keep the
                 // evaluator (and every other experiment) from starting.
                 LOG.error("experiment {}: cannot evaluate the stored records", b.experimentId, e);
-                b.finishedPublished = true;
                 out.add(failed(b, "evaluation failed: " + e));
+                settle(b.experimentId);
             }
         }
-        boards.values().removeIf(b -> b.finishedPublished && settled.add(b.experimentId));
         return out;
     }
 
@@ -265,7 +264,6 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     /** The experiment's final report; its leaderboard is dropped (see {@link #settled}). */
     private ProducerRecord<byte[], byte[]> finalReport(Leaderboard b, Report.Phase phase) {
         ProducerRecord<byte[], byte[]> out = report(b, phase);
-        b.finishedPublished = true;
         settle(b.experimentId);
         return out;
     }
@@ -293,7 +291,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     }
 
     private List<ProducerRecord<byte[], byte[]>> maybeFinish(Leaderboard b) {
-        if (b.finishedPublished || !b.complete()) {
+        if (!b.complete()) {
             return List.of();
         }
         LOG.info("experiment {}: finished, {} scored, {} trained", b.experimentId, b.scores.size(), b.results.size());
