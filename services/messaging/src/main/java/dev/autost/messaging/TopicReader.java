@@ -81,11 +81,6 @@ public final class TopicReader {
         return partitions;
     }
 
-    /** The end offsets of every partition now. */
-    public Map<TopicPartition, Long> endOffsets() {
-        return consumer.endOffsets(partitions, timeout);
-    }
-
     /** Whether the consumer's position reached {@code end} on every partition it names. */
     public boolean reached(Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
