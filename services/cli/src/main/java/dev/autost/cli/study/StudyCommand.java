@@ -290,16 +290,13 @@ public final class StudyCommand implements Callable<Integer> {
         TrainerConfig trainerSettings =
                 cluster.localServices() ? trainer.template().withConcurrency(trainers) : null;
         String id = studyId != null ? studyId : "compare-" + s.name() + "-" + seed + "-" + System.currentTimeMillis();
-        List<ExperimentSpec> specs = new ArrayList<>();
-        List<CompareStudy.Arm> armOf = new ArrayList<>();
-        List<Long> seedOf = new ArrayList<>();
+        record Run(CompareStudy.Arm arm, long seed, ExperimentSpec spec) {}
+        List<Run> runs = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
             for (CompareStudy.Arm a : arms) {
                 ExperimentSpec e = CompareStudy.spec(settings, id, a, seed + i);
                 ExperimentPlan.fromSpec(e); // refused here, before anything starts
-                specs.add(e);
-                armOf.add(a);
-                seedOf.add(seed + i);
+                runs.add(new Run(a, seed + i, e));
             }
         }
         PrintWriter err = spec.commandLine().getErr();
@@ -318,10 +315,11 @@ public final class StudyCommand implements Callable<Integer> {
         try (LocalServices services = startServices(trainerSettings, probes)) {
             try (ExperimentClient client = new ExperimentClient(services.bootstrapServers())) {
                 // One at a time: the arms of a seed must not compete for the trainers' time.
-                for (int i = 0; i < specs.size(); i++) {
-                    ExperimentSpec e = specs.get(i);
+                for (int i = 0; i < runs.size(); i++) {
+                    Run run = runs.get(i);
+                    ExperimentSpec e = run.spec();
                     client.submit(e);
-                    String name = armOf.get(i).id() + " seed " + seedOf.get(i);
+                    String name = run.arm().id() + " seed " + run.seed();
                     String[] last = {""};
                     ExperimentClient.FollowedExperiment o = client.follow(e.getExperimentId(), timeout.timeout(), p -> {
                         long minute = (System.nanoTime() - t0) / 60_000_000_000L;
@@ -332,11 +330,11 @@ public final class StudyCommand implements Callable<Integer> {
                             last[0] = key;
                         }
                     });
-                    CompareStudy.Row row = CompareStudy.row(armOf.get(i), seedOf.get(i), rungs, o);
+                    CompareStudy.Row row = CompareStudy.row(run.arm(), run.seed(), rungs, o);
                     rows.add(row);
                     err.printf(
                             "study: %s done: %d trained, %d epochs, best accuracy %.4f (%d of %d experiments)%n",
-                            name, row.trained(), row.budgetEpochs(), row.bestAccuracy(), i + 1, specs.size());
+                            name, row.trained(), row.budgetEpochs(), row.bestAccuracy(), i + 1, runs.size());
                     err.flush();
                 }
             }
