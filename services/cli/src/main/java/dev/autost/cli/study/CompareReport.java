@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.stat.StatUtils;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -43,13 +44,10 @@ final class CompareReport {
                     .mapToDouble(CompareStudy.Row::bestAccuracy)
                     .filter(v -> !Double.isNaN(v))
                     .toArray();
-            double mean = java.util.Arrays.stream(best).average().orElse(Double.NaN);
+            double mean = StatUtils.mean(best); // NaN without any
             double half = Double.NaN;
             if (best.length >= 2) {
-                double sd = Math.sqrt(java.util.Arrays.stream(best)
-                                .map(v -> (v - mean) * (v - mean))
-                                .sum()
-                        / (best.length - 1));
+                double sd = Math.sqrt(StatUtils.variance(best)); // n - 1 in the denominator
                 half = new TDistribution(best.length - 1).inverseCumulativeProbability(0.975)
                         * sd
                         / Math.sqrt(best.length);
