@@ -775,11 +775,9 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 n > 0;
                 n--) {
             List<Integer> picked = plan.trainSelection().positions(ranking, n);
-            long others = calibrated.stream()
-                    .filter(h -> picked.stream()
-                            .noneMatch(i ->
-                                    ranking.get(i).candidate().genome().hash().equals(h)))
-                    .count();
+            Set<String> entrants = new HashSet<>();
+            picked.forEach(i -> entrants.add(ranking.get(i).candidate().genome().hash()));
+            long others = calibrated.stream().filter(h -> !entrants.contains(h)).count();
             if (rungs.worstCaseEpochs(picked.size()) + others * rungs.epochs(0) <= plan.trainBudgetEpochs()) {
                 return picked;
             }
