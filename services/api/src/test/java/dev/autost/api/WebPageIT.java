@@ -79,15 +79,7 @@ class WebPageIT {
                 await(vertx.deployVerticle(api));
                 String base = "http://127.0.0.1:" + api.actualPort();
                 HttpClient http = HttpClient.newHttpClient();
-                HttpResponse<String> created = http.send(
-                        HttpRequest.newBuilder(URI.create(base + "/api/experiments"))
-                                .header("Authorization", "Bearer tok")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"space\": \"small\", \"seed\": 5, \"generations\": 4, "
-                                                + "\"population\": 20, \"experiment_id\": \"page-run\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(201, created.statusCode(), created.body());
+                submitSmall(http, base, "page-run", 5, 4);
                 String top = waitForTopHash(http, base);
 
                 String dom = run(browser, "--dump-dom", base + "/");
@@ -130,15 +122,7 @@ class WebPageIT {
                 assertTrue(yaml.body().contains("HASH: " + top), yaml.body());
 
                 // The leaderboard sorted by another column, and two experiments side by side.
-                HttpResponse<String> second = http.send(
-                        HttpRequest.newBuilder(URI.create(base + "/api/experiments"))
-                                .header("Authorization", "Bearer tok")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"space\": \"small\", \"seed\": 6, \"generations\": 2, "
-                                                + "\"population\": 20, \"experiment_id\": \"page-run-2\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(201, second.statusCode(), second.body());
+                submitSmall(http, base, "page-run-2", 6, 2);
                 waitForTopHash(http, base, "page-run-2");
                 io.vertx.core.json.JsonArray byParams = new JsonObject(http.send(
                                         HttpRequest.newBuilder(URI.create(base
@@ -293,6 +277,20 @@ class WebPageIT {
                 .filter(p -> Files.isExecutable(Path.of(p)))
                 .findFirst()
                 .orElse(null);
+    }
+
+    /** Submits a `small` evolution of population 20 and checks it was accepted. */
+    private static void submitSmall(HttpClient http, String base, String id, int seed, int generations)
+            throws Exception {
+        HttpResponse<String> created = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/experiments"))
+                        .header("Authorization", "Bearer tok")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"space\": \"small\", \"seed\": " + seed
+                                + ", \"generations\": " + generations + ", \"population\": 20, \"experiment_id\": \""
+                                + id + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
     }
 
     private static String waitForTopHash(HttpClient http, String base) throws Exception {
