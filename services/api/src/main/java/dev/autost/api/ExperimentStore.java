@@ -207,14 +207,18 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
             }
         }
 
-        /** The most advanced phase known: the evaluator's final word wins over the sampler's. */
+        /**
+         * The most advanced phase known: the evaluator's final word wins over the sampler's. Before
+         * the sampler's first report it is unspecified ({@code submitted}): the spec may still be
+         * waiting for a running slot, so it is not shown as running.
+         */
         public Report.Phase phase() {
             Report e = evaluation;
             if (e != null && ReportMessages.isFinal(e.getPhase())) {
                 return e.getPhase();
             }
             Report s = search;
-            return s == null ? (spec == null ? Report.Phase.PHASE_UNSPECIFIED : Report.Phase.RUNNING) : s.getPhase();
+            return s == null ? Report.Phase.PHASE_UNSPECIFIED : s.getPhase();
         }
     }
 

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autost.domain.genome.Genome;
+import dev.autost.domain.space.SearchSpaces;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.proto.SchemaVersions;
+import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +65,43 @@ class ExperimentStoreTest {
 
     private static List<String> ranked(ExperimentStore.Experiment e) {
         return e.ranking().stream().map(r -> r.score().getGenomeHash()).toList();
+    }
+
+    @Test
+    void phase_submittedUntilTheSamplersFirstReport_thenQueuedOrRunningAsItSays() {
+        ExperimentStore store = new ExperimentStore();
+        ExperimentSpec spec = ExperimentPlan.specBuilder(
+                        "e", SearchSpaces.builtIn("fashion-micro"), "evolution", 1, 10, 1, 0)
+                .build();
+        store.onRecord(in(Topics.EXPERIMENTS, Topics.experimentKey("e"), spec.toByteArray()), false);
+        ExperimentStore.Experiment e = store.experiment("e").orElseThrow();
+        assertEquals(Report.Phase.PHASE_UNSPECIFIED, e.phase(), "no sampler has taken it yet");
+        assertEquals("submitted", ApiResponses.summary(e).getString("phase"));
+
+        store.onRecord(
+                in(
+                        Topics.REPORTS,
+                        Topics.experimentKey("e"),
+                        samplerReport(true).toByteArray()),
+                false);
+        assertEquals("queued", ApiResponses.summary(e).getString("phase"));
+        store.onRecord(
+                in(
+                        Topics.REPORTS,
+                        Topics.experimentKey("e"),
+                        samplerReport(false).toByteArray()),
+                false);
+        assertEquals("running", ApiResponses.summary(e).getString("phase"));
+    }
+
+    private static Report samplerReport(boolean queued) {
+        return Report.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId("e")
+                .setSource("sampler")
+                .setPhase(Report.Phase.RUNNING)
+                .setQueued(queued)
+                .build();
     }
 
     @Test

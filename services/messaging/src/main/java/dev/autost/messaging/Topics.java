@@ -59,7 +59,6 @@ public final class Topics {
         return requireKeyPart(experimentId, "experimentId");
     }
 
-    /** Record key of per-architecture messages: {@code experimentId/genomeHash}. */
     /** Key of the evaluator's report of an experiment on {@link #REPORTS} (the sampler's is {@link #experimentKey}). */
     public static String evaluationKey(String experimentId) {
         return experimentKey(experimentId) + EVALUATION_SUFFIX;
@@ -86,6 +85,7 @@ public final class Topics {
         return slash < 0 ? k : k.substring(0, slash);
     }
 
+    /** Record key of per-architecture messages: {@code experimentId/genomeHash}. */
     public static String genomeKey(String experimentId, String genomeHash) {
         return requireKeyPart(experimentId, "experimentId") + "/" + requireKeyPart(genomeHash, "genomeHash");
     }

@@ -26,6 +26,7 @@ public final class AutostMeters {
     public static final String SEARCH_GENERATION = "autost.search.generation";
     public static final String SEARCH_BEST_SCORE = "autost.search.best.score";
     public static final String TRAIN_ACCURACY_BEST = "autost.train.accuracy.best";
+    public static final String SAMPLER_EXPERIMENTS = "autost.sampler.experiments";
     public static final String TRAINER_IMAGES = "autost.trainer.images";
     public static final String TRAINER_EPOCH = "autost.trainer.epoch";
     public static final String TRAINER_IMAGES_PER_SECOND = "autost.trainer.images.per.second";
@@ -38,6 +39,7 @@ public final class AutostMeters {
     private final BoundedGauges bestScores;
     private final BoundedGauges bestAccuracies;
     private final Map<String, double[]> imagesPerSecond = new ConcurrentHashMap<>();
+    private final Map<String, double[]> samplerExperiments = new ConcurrentHashMap<>();
 
     public AutostMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -122,6 +124,22 @@ public final class AutostMeters {
         bestAccuracies.set(experiment, accuracy);
     }
 
+    /**
+     * The sampler's slots: searches it runs now ({@code state=running}) and experiments waiting for
+     * one of its {@code --max-running-experiments} slots ({@code state=queued}).
+     */
+    public void samplerExperiments(int running, int queued) {
+        String description = "Experiments of the sampler, by state";
+        holder(samplerExperiments, SAMPLER_EXPERIMENTS, description, "state", "running")[0] = running;
+        holder(samplerExperiments, SAMPLER_EXPERIMENTS, description, "state", "queued")[0] = queued;
+    }
+
+    /** The sampler's experiments in {@code state} (running, queued) as last set; 0 before. */
+    public double samplerExperiments(String state) {
+        double[] h = samplerExperiments.get(state);
+        return h == null ? 0 : h[0];
+    }
+
     /** Training images processed on {@code device} (cpu, gpu). */
     public Counter trainerImages(String device) {
         return Counter.builder(TRAINER_IMAGES)
@@ -159,6 +177,7 @@ public final class AutostMeters {
         m.searchGeneration("example", 0);
         m.searchBestScore("example", 0);
         m.bestAccuracy("example", 0);
+        m.samplerExperiments(0, 0);
         m.trainerImages("cpu");
         m.trainerEpoch("cpu");
         m.trainerImagesPerSecond("cpu", 0);

@@ -153,12 +153,15 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             return List.of();
         }
         List<ProducerRecord<byte[], byte[]>> out = handle(record, replaying);
-        if (replaying || queued.isEmpty() || runs.size() >= maxRunning) {
+        if (replaying) {
             return out;
         }
-        List<ProducerRecord<byte[], byte[]>> admitted = new ArrayList<>(out);
-        admitted.addAll(admit());
-        return admitted;
+        if (!queued.isEmpty() && runs.size() < maxRunning) {
+            out = new ArrayList<>(out);
+            out.addAll(admit());
+        }
+        meters.samplerExperiments(runs.size(), queued.size());
+        return out;
     }
 
     private List<ProducerRecord<byte[], byte[]>> handle(ConsumerRecord<byte[], byte[]> record, boolean replaying) {
@@ -588,6 +591,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         replayedResults.clear();
         replayedCalibration.clear();
         replayedCalibrationRequests.clear();
+        meters.samplerExperiments(runs.size(), queued.size());
         return out;
     }
 

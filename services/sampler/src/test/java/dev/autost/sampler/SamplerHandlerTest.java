@@ -883,7 +883,8 @@ class SamplerHandlerTest {
 
     @Test
     void maxRunning_laterExperimentWaitsQueued_andStartsWhenTheRunningSearchEnds() throws Exception {
-        SamplerHandler h = handler(1);
+        var meters = dev.autost.observability.AutostMeters.noop();
+        SamplerHandler h = new SamplerHandler(new DeadLetters(SamplerHandler.SERVICE, Clock.systemUTC()), meters, 1);
         h.onCaughtUp();
         List<CandidateMessage> gen =
                 candidates(h.onRecord(in(Topics.EXPERIMENTS, "a", spec("a", 0).toByteArray()), false));
@@ -894,6 +895,8 @@ class SamplerHandlerTest {
         Report queued = decoded(second, Topics.REPORTS, Report::parseFrom).get(0);
         assertEquals(Report.Phase.RUNNING, queued.getPhase());
         assertTrue(queued.getQueued());
+        assertEquals(1, meters.samplerExperiments("running"));
+        assertEquals(1, meters.samplerExperiments("queued"));
 
         List<ProducerRecord<byte[], byte[]>> out = scoreAll(h, "a", gen);
         while (candidates(out).stream().allMatch(c -> c.getExperimentId().equals("a"))) {
@@ -911,6 +914,8 @@ class SamplerHandlerTest {
         assertEquals(10, b.size());
         assertTrue(b.stream().allMatch(c -> c.getExperimentId().equals("b")));
         assertEquals(1, h.runsHeld());
+        assertEquals(1, meters.samplerExperiments("running"), "b took a's slot");
+        assertEquals(0, meters.samplerExperiments("queued"));
     }
 
     @Test

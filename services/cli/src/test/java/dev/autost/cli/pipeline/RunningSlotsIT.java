@@ -52,25 +52,25 @@ class RunningSlotsIT {
                 assertEquals(201, created.statusCode(), created.body());
             }
             Set<String> seenQueued = new HashSet<>();
-            int mostRunning = 0;
+            double mostRunning = 0;
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (finished(base) < IDS.size() && System.nanoTime() < deadline) {
                 JsonArray list = new JsonArray(get(base + "/api/experiments").body());
-                int running = 0;
                 for (int i = 0; i < list.size(); i++) {
                     JsonObject e = list.getJsonObject(i);
                     if (e.getString("phase").equals("queued")) {
                         seenQueued.add(e.getString("id"));
-                    } else if (e.getString("phase").equals("running")) {
-                        running++;
                     }
                 }
-                mostRunning = Math.max(mostRunning, running);
+                // The sampler's own count: the API's phases come from reports on several
+                // partitions, so for a moment it may show the next search running before the
+                // previous one's SEARCH_DONE arrives.
+                mostRunning = Math.max(mostRunning, obs.meters().samplerExperiments("running"));
                 Thread.sleep(50);
             }
             assertEquals(IDS.size(), finished(base), "all finish");
             assertTrue(seenQueued.size() >= 1, "the later experiments wait their turn: " + seenQueued);
-            assertTrue(mostRunning <= 1, "never more than one search at once, saw " + mostRunning);
+            assertEquals(1, mostRunning, "one search at a time, never more");
         }
 
         try (Observability obs = Observability.withoutServer();
