@@ -103,6 +103,9 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
             return searchState != null
                     && searchState.getPhase() == Report.Phase.SEARCH_DONE
                     && !searchState.getTrainingOpen()
+                    // The sampler's count: its report may be read before the last scores, which
+                    // sit in other partitions (behind a large search's, say).
+                    && scores.size() >= searchState.getCandidatesScored()
                     && results.size() >= searchState.getTrainExpected()
                     && epochsTrained() >= searchState.getTrainEpochsRequested();
         }
@@ -127,7 +130,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         try {
             return switch (record.topic()) {
                 case Topics.EXPERIMENTS -> onSpec(record.value());
-                case Topics.SCORES -> onScore(Score.parseFrom(record.value()), record);
+                case Topics.SCORES -> onScore(Score.parseFrom(record.value()), record, replaying);
                 case Topics.REPORTS -> onReport(Report.parseFrom(record.value()), record, replaying);
                 case Topics.TRAIN_RESULTS -> onResult(TrainResult.parseFrom(record.value()), record, replaying);
                 default -> List.of();
@@ -150,7 +153,8 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         return List.of();
     }
 
-    private List<ProducerRecord<byte[], byte[]>> onScore(Score s, ConsumerRecord<byte[], byte[]> record) {
+    private List<ProducerRecord<byte[], byte[]>> onScore(
+            Score s, ConsumerRecord<byte[], byte[]> record, boolean replaying) {
         if (!SchemaVersions.isKnown(s.getSchemaVersion())) {
             return deadLetters.unknownVersion(record, s.getSchemaVersion());
         }
@@ -162,8 +166,9 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         if (problem != null) {
             return deadLetters.reject(record, problem, null);
         }
-        board(s.getExperimentId()).scores.merge(s.getGenomeHash(), s, ScoreMessages::keep);
-        return List.of();
+        Leaderboard b = board(s.getExperimentId());
+        b.scores.merge(s.getGenomeHash(), s, ScoreMessages::keep);
+        return replaying ? List.of() : maybeFinish(b); // the last score after the search's end
     }
 
     private List<ProducerRecord<byte[], byte[]>> onReport(

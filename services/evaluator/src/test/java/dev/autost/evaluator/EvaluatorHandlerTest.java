@@ -105,6 +105,25 @@ class EvaluatorHandlerTest {
     }
 
     @Test
+    void searchDoneReadBeforeItsLastScores_finishesAtTheLastScoreWithAllOfThem() throws Exception {
+        EvaluatorHandler h = handler();
+        scored(h, 10, 30);
+        byte[] done = Report.parseFrom(searchDone(0)).toBuilder()
+                .setCandidatesScored(3)
+                .build()
+                .toByteArray();
+        assertTrue(h.onRecord(in(Topics.REPORTS, "e", done), false).isEmpty(), "a score is still to come");
+        List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(Topics.SCORES, "e/c", score("c", 20, 2)), false);
+        assertEquals(1, out.size());
+        Report r = Report.parseFrom(out.get(0).value());
+        assertEquals(Report.Phase.FINISHED, r.getPhase());
+        assertEquals(3, r.getCandidatesScored());
+        assertEquals(
+                h(List.of("b", "c", "a")),
+                r.getTopList().stream().map(x -> x.getGenomeHash()).toList());
+    }
+
+    @Test
     void samplerReportsFailed_evaluationEndsFailedWithTheReason_onceAcrossRestarts() throws Exception {
         byte[] failed = Report.newBuilder()
                 .setSchemaVersion(SchemaVersions.CURRENT)
