@@ -16,6 +16,7 @@ import dev.autost.messaging.codec.ExperimentPlan;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,6 +43,9 @@ public final class ExperimentRun {
     private final ProbeGate gate;
     private final ObjectiveScorer scorer;
     private final Map<String, Candidate> outstanding = new HashMap<>();
+    /** Outstanding candidates held back from publishing, in ask order ({@link #hold}, {@link #release}). */
+    private final Map<String, Candidate> unsent = new LinkedHashMap<>();
+
     private final Set<Long> skipProbe = new HashSet<>();
     private int generationsAsked;
     private List<Candidate> firstGeneration = List.of();
@@ -171,6 +175,40 @@ public final class ExperimentRun {
         return batch;
     }
 
+    /**
+     * Holds asked candidates (or a replay's pending ones) back from publishing until {@link
+     * #release} lets them out: a generation of 100 000 candidates then does not sit in the
+     * scorers' partitions ahead of every other experiment's.
+     */
+    public void hold(List<Candidate> candidates) {
+        for (Candidate c : candidates) {
+            if (outstanding.containsKey(c.genome().hash())) {
+                unsent.put(c.genome().hash(), c);
+            }
+        }
+    }
+
+    /**
+     * The held candidates to publish now, oldest first, so that at most {@code inFlight} are out:
+     * published and not scored yet. Each score frees a place.
+     */
+    public List<Candidate> release(int inFlight) {
+        int out = outstanding.size() - unsent.size();
+        List<Candidate> now = new ArrayList<>();
+        var it = unsent.values().iterator();
+        while (out < inFlight && it.hasNext()) {
+            now.add(it.next());
+            it.remove();
+            out++;
+        }
+        return now;
+    }
+
+    /** Candidates held back from publishing. */
+    public int unsent() {
+        return unsent.size();
+    }
+
     /** Calibrated: the first generation is measured and waits for the metric to rank it by. */
     public boolean waitingForCalibration() {
         return scorer.waitingForCalibration();
@@ -230,6 +268,7 @@ public final class ExperimentRun {
             return List.of();
         }
         outstanding.remove(genomeHash);
+        unsent.remove(genomeHash); // published before a restart and scored then: not sent again
         if (scorer.objective().isCalibrated()) {
             measured.put(genomeHash, m);
         }
@@ -257,7 +296,7 @@ public final class ExperimentRun {
         return strategy.told();
     }
 
-    /** Candidates published and still waiting for a score. */
+    /** Candidates asked and still waiting for a score (published, or held back by {@link #hold}). */
     public int outstanding() {
         return outstanding.size();
     }

@@ -70,13 +70,6 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
 
     private static final int REPORT_TOP = 10;
 
-    /**
-     * Searches run at once by default; later experiments wait in arrival order. The services'
-     * memory (every score of a running search is held by the sampler, evaluator and API) then
-     * follows this bound, not the number of experiments submitted at once.
-     */
-    public static final int DEFAULT_MAX_RUNNING = 16;
-
     private static final Logger LOG = LoggerFactory.getLogger(SamplerHandler.class);
 
     private final DeadLetters deadLetters;
@@ -109,6 +102,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private final Map<String, Refused> refusedOnReplay = new LinkedHashMap<>();
 
     private final int maxRunning;
+    private final int maxInFlight;
     /**
      * Experiments waiting for a running slot, in arrival order, with their spec record (null when
      * queued at a restart); started by {@link #admit} when a search ends.
@@ -126,15 +120,13 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     }
 
     public SamplerHandler(DeadLetters deadLetters, AutostMeters meters) {
-        this(deadLetters, meters, DEFAULT_MAX_RUNNING);
+        this(deadLetters, meters, SamplerLimits.DEFAULTS);
     }
 
-    /** @param maxRunning searches run at once (at least 1); the others wait in arrival order */
-    public SamplerHandler(DeadLetters deadLetters, AutostMeters meters, int maxRunning) {
-        if (maxRunning < 1) {
-            throw new IllegalArgumentException("max running experiments must be at least 1, got " + maxRunning);
-        }
-        this.maxRunning = maxRunning;
+    /** @param limits searches run at once, candidates of each out to the scorers at once */
+    public SamplerHandler(DeadLetters deadLetters, AutostMeters meters, SamplerLimits limits) {
+        this.maxRunning = limits.maxRunningExperiments();
+        this.maxInFlight = limits.maxCandidatesInFlight();
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.meters = Objects.requireNonNull(meters, "meters");
         this.produced = meters.candidatesProduced();
@@ -299,7 +291,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                     : refuse(new Refused(record, plan.experimentId(), ExperimentPlan.infeasible(e), e));
         }
         runs.put(plan.experimentId(), run);
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish(plan, run, first));
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(send(plan, run, first));
         out.add(report(plan, run, Report.Phase.RUNNING));
         return out;
     }
@@ -367,6 +359,21 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (run == null || plan == null || run.isFinished() || stopped.contains(score.getExperimentId())) {
             return List.of(); // another experiment's late duplicate, or one this sampler never ran
         }
+        List<ProducerRecord<byte[], byte[]>> out = tell(plan, run, score);
+        if (runs.get(plan.experimentId()) != run || run.unsent() == 0) {
+            return out; // finished, failed, or nothing held back
+        }
+        List<Candidate> more = run.release(maxInFlight); // the score freed a place
+        if (more.isEmpty()) {
+            return out;
+        }
+        List<ProducerRecord<byte[], byte[]>> withMore = new ArrayList<>(out);
+        withMore.addAll(publish(plan, run, more));
+        return withMore;
+    }
+
+    /** Tells a live run a score; what follows from it (next generation, training, the end). */
+    private List<ProducerRecord<byte[], byte[]>> tell(ExperimentPlan plan, ExperimentRun run, Score score) {
         ObjectiveScorer.Measurement measured =
                 ScoreMessages.measurement(score, plan.space().setting().syopsBatch());
         if (plan.objective().needsProbes() && !score.getSkipProbe() && !ScoreMessages.isProbed(score)) {
@@ -655,7 +662,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             return calibrationOut;
         }
         LOG.info(
-                "experiment {}: resumed at generation {} ({} scores replayed, {} candidates republished)",
+                "experiment {}: resumed at generation {} ({} scores replayed, {} candidates to score again)",
                 plan.experimentId(),
                 run.generation(),
                 r.replayedScores(),
@@ -665,7 +672,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             out.addAll(advance(plan, run)); // told to its end before the restart, next generation not published
             return out;
         }
-        out.addAll(publish(plan, run, r.pending()));
+        out.addAll(send(plan, run, r.pending()));
         out.add(report(plan, run, Report.Phase.RUNNING));
         return out;
     }
@@ -694,7 +701,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (next.isEmpty()) {
             return out; // the generation is still being scored
         }
-        out.addAll(publish(plan, run, next));
+        out.addAll(send(plan, run, next));
         out.add(report(plan, run, Report.Phase.RUNNING));
         return out;
     }
@@ -791,6 +798,16 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
 
     private static ProducerRecord<byte[], byte[]> trainRecord(TrainRequest r) {
         return record(Topics.TRAIN_REQUESTS, Topics.genomeKey(r.getExperimentId(), r.getGenomeHash()), r.toByteArray());
+    }
+
+    /**
+     * Candidates to score: held by the run and published as far as the in-flight bound allows;
+     * the rest follow as scores come back ({@link #onScore}).
+     */
+    private List<ProducerRecord<byte[], byte[]>> send(
+            ExperimentPlan plan, ExperimentRun run, List<Candidate> candidates) {
+        run.hold(candidates);
+        return publish(plan, run, run.release(maxInFlight));
     }
 
     private List<ProducerRecord<byte[], byte[]>> publish(

@@ -15,12 +15,12 @@ import java.util.List;
 public final class SamplerVerticle extends ReplayingVerticle {
     /** @param meters where the service's progress and dead letters are counted */
     public SamplerVerticle(String bootstrapServers, String samplerId, Clock clock, AutostMeters meters) {
-        this(bootstrapServers, samplerId, clock, meters, SamplerHandler.DEFAULT_MAX_RUNNING);
+        this(bootstrapServers, samplerId, clock, meters, SamplerLimits.DEFAULTS);
     }
 
-    /** @param maxRunning searches run at once; later experiments wait in arrival order */
+    /** @param limits searches run at once, and candidates of each out to the scorers at once */
     public SamplerVerticle(
-            String bootstrapServers, String samplerId, Clock clock, AutostMeters meters, int maxRunning) {
+            String bootstrapServers, String samplerId, Clock clock, AutostMeters meters, SamplerLimits limits) {
         super(
                 SamplerHandler.SERVICE,
                 bootstrapServers,
@@ -28,6 +28,6 @@ public final class SamplerVerticle extends ReplayingVerticle {
                 List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS, Topics.TRAIN_REQUESTS),
                 clock,
                 meters.deadLetterCounter(SamplerHandler.SERVICE),
-                deadLetters -> new SamplerHandler(deadLetters, meters, maxRunning));
+                deadLetters -> new SamplerHandler(deadLetters, meters, limits));
     }
 }

@@ -27,6 +27,27 @@ class ExperimentRunTest {
     private static final EvolutionSettings SETTINGS = EvolutionSettings.defaults(42);
 
     @Test
+    void release_keepsAtMostTheBoundOut_eachScoreFreesAPlace_andAScoredHeldOneIsNeverReleased() {
+        ExperimentRun run = ExperimentRun.start("w", SMALL, Strategy.EVOLUTION, SETTINGS);
+        List<Candidate> gen = run.ask();
+        assertEquals(50, gen.size());
+        run.hold(gen);
+        List<Candidate> out = run.release(4);
+        assertEquals(gen.subList(0, 4), out, "oldest first");
+        assertTrue(run.release(4).isEmpty(), "four out: none more");
+
+        run.onScore(gen.get(0).genome().hash(), MODEL.estimate(gen.get(0).genome()));
+        assertEquals(List.of(gen.get(4)), run.release(4), "the score freed one place");
+
+        // Held, yet scored: a copy published before a restart. It leaves the held ones unsent.
+        run.onScore(gen.get(5).genome().hash(), MODEL.estimate(gen.get(5).genome()));
+        run.onScore(gen.get(1).genome().hash(), MODEL.estimate(gen.get(1).genome()));
+        assertEquals(List.of(gen.get(6)), run.release(4));
+        assertEquals(50 - 6 - 1, run.unsent(), "six released, one scored while held");
+        assertEquals(50 - 3, run.outstanding());
+    }
+
+    @Test
     void onScore_duplicatesAndShuffles_giveTheSameRankingAsInOrder() {
         List<String> expected = hashes(runToEnd(ExperimentRun.start("e1", SMALL, Strategy.EVOLUTION, SETTINGS), false));
         List<String> messy = hashes(runToEnd(ExperimentRun.start("e1", SMALL, Strategy.EVOLUTION, SETTINGS), true));

@@ -19,9 +19,13 @@ import dev.autost.proto.v1.Score;
 import dev.autost.proto.v1.TrainRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -869,7 +873,7 @@ class SamplerHandlerTest {
         return new SamplerHandler(
                 new DeadLetters(SamplerHandler.SERVICE, Clock.systemUTC()),
                 dev.autost.observability.AutostMeters.noop(),
-                maxRunning);
+                SamplerLimits.DEFAULTS.withMaxRunningExperiments(maxRunning));
     }
 
     /** Scores every candidate of {@code gen} of experiment {@code id}; the handler's outputs. */
@@ -884,7 +888,10 @@ class SamplerHandlerTest {
     @Test
     void maxRunning_laterExperimentWaitsQueued_andStartsWhenTheRunningSearchEnds() throws Exception {
         var meters = dev.autost.observability.AutostMeters.noop();
-        SamplerHandler h = new SamplerHandler(new DeadLetters(SamplerHandler.SERVICE, Clock.systemUTC()), meters, 1);
+        SamplerHandler h = new SamplerHandler(
+                new DeadLetters(SamplerHandler.SERVICE, Clock.systemUTC()),
+                meters,
+                SamplerLimits.DEFAULTS.withMaxRunningExperiments(1));
         h.onCaughtUp();
         List<CandidateMessage> gen =
                 candidates(h.onRecord(in(Topics.EXPERIMENTS, "a", spec("a", 0).toByteArray()), false));
@@ -916,6 +923,74 @@ class SamplerHandlerTest {
         assertEquals(1, h.runsHeld());
         assertEquals(1, meters.samplerExperiments("running"), "b took a's slot");
         assertEquals(0, meters.samplerExperiments("queued"));
+    }
+
+    @Test
+    void inFlightBound_generationGoesOutAsScoresComeBack_eachCandidateOnce() throws Exception {
+        SamplerHandler h = new SamplerHandler(
+                new DeadLetters(SamplerHandler.SERVICE, Clock.systemUTC()),
+                dev.autost.observability.AutostMeters.noop(),
+                new SamplerLimits(1, 3));
+        h.onCaughtUp();
+        List<CandidateMessage> out =
+                candidates(h.onRecord(in(Topics.EXPERIMENTS, "a", spec("a", 0).toByteArray()), false));
+        assertEquals(3, out.size(), "three of the first generation's ten out at first");
+        Deque<CandidateMessage> inFlight = new ArrayDeque<>(out);
+        Set<String> firstGeneration = new HashSet<>();
+        out.forEach(c -> firstGeneration.add(c.getGenomeHash()));
+        for (int scored = 1; scored < 10; scored++) {
+            CandidateMessage c = inFlight.poll();
+            List<CandidateMessage> next =
+                    candidates(h.onRecord(in(Topics.SCORES, "a/" + c.getGenomeHash(), score(c)), false));
+            assertTrue(next.size() <= 1, "a score frees one place: " + next.size());
+            next.forEach(n -> assertTrue(firstGeneration.add(n.getGenomeHash()), "each published once"));
+            inFlight.addAll(next);
+        }
+        assertEquals(10, firstGeneration.size(), "the whole generation went out");
+        assertEquals(1, inFlight.size());
+        CandidateMessage last = inFlight.poll();
+        List<CandidateMessage> second =
+                candidates(h.onRecord(in(Topics.SCORES, "a/" + last.getGenomeHash(), score(last)), false));
+        assertEquals(3, second.size(), "the next generation goes out three at a time too");
+    }
+
+    @Test
+    void inFlightBound_afterARestart_unscoredGoOutUnderTheBound_andAScoreOfAHeldOneKeepsItBack() throws Exception {
+        SamplerHandler live = handler();
+        live.onCaughtUp();
+        List<CandidateMessage> gen = candidates(
+                live.onRecord(in(Topics.EXPERIMENTS, "a", spec("a", 0).toByteArray()), false));
+        assertEquals(10, gen.size(), "published whole before the restart (bound 2 000)");
+
+        SamplerHandler restarted = new SamplerHandler(
+                new DeadLetters(SamplerHandler.SERVICE, Clock.systemUTC()),
+                dev.autost.observability.AutostMeters.noop(),
+                new SamplerLimits(1, 3));
+        restarted.onRecord(in(Topics.EXPERIMENTS, "a", spec("a", 0).toByteArray()), true);
+        restarted.onRecord(in(Topics.SCORES, "a/" + gen.get(0).getGenomeHash(), score(gen.get(0))), true);
+        List<CandidateMessage> again = candidates(restarted.onCaughtUp());
+        assertEquals(gen.subList(1, 4), again, "three of the nine unscored");
+
+        // The scorer had gen[9] from before the restart: its score frees a place, and gen[9] is
+        // not published again.
+        Set<String> firstGeneration = new HashSet<>();
+        gen.forEach(c -> firstGeneration.add(c.getGenomeHash()));
+        Set<String> published = new HashSet<>();
+        again.forEach(c -> published.add(c.getGenomeHash()));
+        List<CandidateMessage> toScore = new ArrayList<>(again);
+        toScore.add(gen.get(9));
+        for (int i = 0; i < toScore.size(); i++) {
+            CandidateMessage c = toScore.get(i);
+            for (CandidateMessage next :
+                    candidates(restarted.onRecord(in(Topics.SCORES, "a/" + c.getGenomeHash(), score(c)), false))) {
+                if (firstGeneration.contains(next.getGenomeHash())) { // not the next generation's
+                    assertTrue(published.add(next.getGenomeHash()), "published once: " + next.getGenomeHash());
+                    toScore.add(next);
+                }
+            }
+        }
+        assertFalse(published.contains(gen.get(9).getGenomeHash()), "scored before the restart, not sent again");
+        assertEquals(8, published.size(), "the other eight unscored ones");
     }
 
     @Test

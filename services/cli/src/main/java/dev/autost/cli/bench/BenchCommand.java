@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BenchScoreCommand.class,
             BenchPipelineCommand.class,
+            BenchInterleaveCommand.class,
             BenchTrainCommand.class,
             BenchProbeCommand.class
         })

@@ -589,8 +589,11 @@ public final class CommonOptions {
         }
     }
 
-    /** {@code --max-running-experiments}: the sampler's bound on searches run at once. */
-    public static final class MaxRunningOption {
+    /**
+     * {@code --max-running-experiments} and {@code --max-candidates-in-flight}: how much the
+     * sampler has going at once.
+     */
+    public static final class SamplerLimitsOption {
         @Option(
                 names = "--max-running-experiments",
                 paramLabel = "N",
@@ -599,15 +602,30 @@ public final class CommonOptions {
                     "(default: $AUTOST_MAX_RUNNING_EXPERIMENTS or ${DEFAULT-VALUE}). Memory follows it."
                 },
                 defaultValue = "${env:AUTOST_MAX_RUNNING_EXPERIMENTS:-"
-                        + dev.autost.sampler.SamplerHandler.DEFAULT_MAX_RUNNING + "}")
+                        + dev.autost.sampler.SamplerLimits.DEFAULT_MAX_RUNNING + "}")
         int maxRunning;
 
-        /** @throws IllegalArgumentException below 1 */
-        public int maxRunning() {
+        @Option(
+                names = "--max-candidates-in-flight",
+                paramLabel = "N",
+                description = {
+                    "Sampler: candidates of one search out to the scorers at once; the rest of a generation",
+                    "follows as scores come back, so running searches share the scorers",
+                    "(default: $AUTOST_MAX_CANDIDATES_IN_FLIGHT or ${DEFAULT-VALUE})."
+                },
+                defaultValue = "${env:AUTOST_MAX_CANDIDATES_IN_FLIGHT:-"
+                        + dev.autost.sampler.SamplerLimits.DEFAULT_MAX_IN_FLIGHT + "}")
+        int maxInFlight;
+
+        /** @throws IllegalArgumentException naming the option below 1 */
+        public dev.autost.sampler.SamplerLimits limits() {
             if (maxRunning < 1) {
                 throw new IllegalArgumentException("--max-running-experiments must be at least 1, got " + maxRunning);
             }
-            return maxRunning;
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException("--max-candidates-in-flight must be at least 1, got " + maxInFlight);
+            }
+            return new dev.autost.sampler.SamplerLimits(maxRunning, maxInFlight);
         }
     }
 

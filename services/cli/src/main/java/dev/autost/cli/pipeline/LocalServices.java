@@ -67,7 +67,7 @@ public final class LocalServices implements AutoCloseable {
     private final java.util.Map<Service, List<String>> deployed = new java.util.EnumMap<>(Service.class);
     private int instance;
     private TrainerConfig trainerTemplate = TrainerConfig.of("unused");
-    private int maxRunningExperiments = dev.autost.sampler.SamplerHandler.DEFAULT_MAX_RUNNING;
+    private dev.autost.sampler.SamplerLimits samplerLimits = dev.autost.sampler.SamplerLimits.DEFAULTS;
     private List<TrainerVerticle> lastTrainers = List.of();
     private final java.util.concurrent.CompletableFuture<Throwable> failed =
             new java.util.concurrent.CompletableFuture<>();
@@ -194,8 +194,7 @@ public final class LocalServices implements AutoCloseable {
         String id = service.id() + "-" + (++instance);
         List<io.vertx.core.Deployable> verticles = switch (service) {
             case SAMPLER ->
-                List.of(new SamplerVerticle(
-                        bootstrapServers, id, java.time.Clock.systemUTC(), meters, maxRunningExperiments));
+                List.of(new SamplerVerticle(bootstrapServers, id, java.time.Clock.systemUTC(), meters, samplerLimits));
             case SCORER ->
                 List.of(new ScorerVerticle(
                         ScorerConfig.of(bootstrapServers).withScorerId(id), java.time.Clock.systemUTC(), meters));
@@ -230,9 +229,9 @@ public final class LocalServices implements AutoCloseable {
         return failed;
     }
 
-    /** The bound on searches run at once by samplers started from now on. */
-    public LocalServices maxRunningExperiments(int maxRunning) {
-        this.maxRunningExperiments = maxRunning;
+    /** What samplers started from now on have going at once (searches, candidates of each). */
+    public LocalServices samplerLimits(dev.autost.sampler.SamplerLimits limits) {
+        this.samplerLimits = java.util.Objects.requireNonNull(limits, "limits");
         return this;
     }
 

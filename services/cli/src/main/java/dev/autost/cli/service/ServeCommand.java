@@ -4,7 +4,7 @@ import dev.autost.api.ApiVerticle;
 import dev.autost.cli.options.ApiOptions;
 import dev.autost.cli.options.ApiTokenOptions;
 import dev.autost.cli.options.CommonOptions.ClusterOption;
-import dev.autost.cli.options.CommonOptions.MaxRunningOption;
+import dev.autost.cli.options.CommonOptions.SamplerLimitsOption;
 import dev.autost.cli.options.CommonOptions.TopicOptions;
 import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.observability.Observability;
@@ -62,7 +62,7 @@ public final class ServeCommand implements Callable<Integer> {
     ApiOptions api;
 
     @Mixin
-    MaxRunningOption maxRunning;
+    SamplerLimitsOption samplerLimits;
 
     @Spec
     CommandSpec spec;
@@ -77,7 +77,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         // Checked before anything starts: a bad token option fails at once.
         ApiTokenOptions.Token token = api.enabled() ? api.token() : null;
-        int running = maxRunning.maxRunning();
+        dev.autost.sampler.SamplerLimits limits = samplerLimits.limits();
         Observability obs = Observability.withoutServer();
         services.forEach(s -> obs.health().expect(s.id()));
         LocalServices local = ServiceRun.connect(
@@ -88,7 +88,7 @@ public final class ServeCommand implements Callable<Integer> {
                                 topics.partitions(),
                                 topics.replication(),
                                 obs)
-                        .maxRunningExperiments(running),
+                        .samplerLimits(limits),
                 obs);
         CountDownLatch stopped = ServiceRun.startUntilShutdown(local, services, obs);
         var err = spec.commandLine().getErr();

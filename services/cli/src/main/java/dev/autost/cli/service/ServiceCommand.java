@@ -5,7 +5,7 @@ import dev.autost.api.ApiVerticle;
 import dev.autost.cli.options.ApiTokenOptions;
 import dev.autost.cli.options.CommonOptions.ClusterOption;
 import dev.autost.cli.options.CommonOptions.ConcurrencyOption;
-import dev.autost.cli.options.CommonOptions.MaxRunningOption;
+import dev.autost.cli.options.CommonOptions.SamplerLimitsOption;
 import dev.autost.cli.options.CommonOptions.TopicOptions;
 import dev.autost.cli.options.TrainerOptions;
 import dev.autost.cli.pipeline.LocalServices;
@@ -82,7 +82,7 @@ public final class ServiceCommand implements Callable<Integer> {
     ConcurrencyOption concurrency;
 
     @Mixin
-    MaxRunningOption maxRunning;
+    SamplerLimitsOption samplerLimits;
 
     @Option(
             names = "--max-requests",
@@ -102,7 +102,7 @@ public final class ServiceCommand implements Callable<Integer> {
         // Built (and so validated) before anything starts: a bad option fails at once.
         TrainerConfig trainerSettings =
                 trainer.template().withMaxRequests(maxRequests).withConcurrency(concurrency.concurrency());
-        int running = maxRunning.maxRunning();
+        dev.autost.sampler.SamplerLimits limits = samplerLimits.limits();
         ApiTokenOptions.Token token = null;
         if (api) {
             if (httpPort == 0) {
@@ -126,7 +126,7 @@ public final class ServiceCommand implements Callable<Integer> {
                                 topics.replication(),
                                 observability)
                         .trainerSettings(trainerSettings)
-                        .maxRunningExperiments(running),
+                        .samplerLimits(limits),
                 observability);
         CountDownLatch stopped = ServiceRun.startUntilShutdown(local, services, observability);
         if (api) {

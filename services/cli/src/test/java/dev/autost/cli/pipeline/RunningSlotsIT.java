@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.autost.api.ApiServerConfig;
 import dev.autost.api.ApiVerticle;
 import dev.autost.observability.Observability;
+import dev.autost.sampler.SamplerLimits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -38,7 +39,7 @@ class RunningSlotsIT {
     void oneSlot_threeExperimentsQueueAndAllFinish_andARestartKeepsThemAsSummaries() throws Exception {
         try (Observability obs = Observability.withoutServer();
                 LocalServices services = LocalServices.connect(null, kafkaData, 3, (short) 1, obs)
-                        .maxRunningExperiments(1)) {
+                        .samplerLimits(SamplerLimits.DEFAULTS.withMaxRunningExperiments(1))) {
             String base = startWithApi(services, obs);
             for (String id : IDS) {
                 HttpResponse<String> created = HTTP.send(

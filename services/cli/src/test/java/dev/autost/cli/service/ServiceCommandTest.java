@@ -27,6 +27,14 @@ class ServiceCommandTest {
     }
 
     @Test
+    void sampler_maxCandidatesInFlightZero_isRefusedBeforeConnecting() {
+        CliRun r = CliRun.line(
+                "service sampler --max-candidates-in-flight 0 --bootstrap-servers 127.0.0.1:1 --http-port 0");
+        assertNotEquals(0, r.exitCode());
+        assertTrue(r.err().contains("--max-candidates-in-flight must be at least 1, got 0"), r.err());
+    }
+
+    @Test
     void trainer_unreadableMemoryBudget_isRefusedNamingTheForms() {
         CliRun r = CliRun.line("service trainer --memory-budget lots --bootstrap-servers 127.0.0.1:1 --http-port 0");
         assertNotEquals(0, r.exitCode());
