@@ -48,15 +48,13 @@ final class BenchInterleaveCommand implements Callable<Integer> {
 
     @Option(
             names = "--large-generations",
-            description = "Generations of the large search (default: ${DEFAULT-VALUE}).",
+            description =
+                    "Bred generations of the large search after its random first one (default: ${DEFAULT-VALUE}).",
             defaultValue = "4")
     int largeGenerations;
 
-    @Option(
-            names = "--partitions",
-            description = "Partitions of the topics (default: ${DEFAULT-VALUE}).",
-            defaultValue = "" + Defaults.PARTITIONS)
-    int partitions;
+    @Mixin
+    BenchPartitionsOption topics;
 
     @Mixin
     ClusterOption cluster;
@@ -73,8 +71,9 @@ final class BenchInterleaveCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         SamplerLimits limits = samplerLimits.limits();
+        ExperimentPlan.fromSpec(large("check")); // a population or generations out of bounds: refused before the broker
         long t0 = System.nanoTime();
-        try (LocalServices services = LocalServices.connect(cluster.bootstrapServers(), partitions, (short) 1)
+        try (LocalServices services = LocalServices.connect(cluster.bootstrapServers(), topics.partitions, (short) 1)
                 .samplerLimits(limits)) {
             services.start(LocalServices.SEARCH);
             out.printf(
@@ -82,7 +81,7 @@ final class BenchInterleaveCommand implements Callable<Integer> {
                             + " at most %d candidates of a search in flight%n",
                     services.embeddedBroker() ? "embedded" : services.bootstrapServers(),
                     (System.nanoTime() - t0) / 1_000_000,
-                    partitions,
+                    topics.partitions,
                     limits.maxCandidatesInFlight());
             out.flush();
             String run = "interleave-" + System.currentTimeMillis();

@@ -65,12 +65,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
     @Mixin
     ClusterOption cluster;
 
-    // Not TopicOptions: the benchmark's topics have one replica, on one broker.
-    @Option(
-            names = "--partitions",
-            description = "Partitions of the topics (default: ${DEFAULT-VALUE}).",
-            defaultValue = "" + Defaults.PARTITIONS)
-    int partitions;
+    @Mixin
+    BenchPartitionsOption topics;
 
     @Option(
             names = "--scorers",
@@ -86,13 +82,13 @@ final class BenchPipelineCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SearchSpace small = SearchSpaces.builtIn("small");
         long t0 = System.nanoTime();
-        try (LocalServices services = LocalServices.connect(cluster.bootstrapServers(), partitions, (short) 1)) {
+        try (LocalServices services = LocalServices.connect(cluster.bootstrapServers(), topics.partitions, (short) 1)) {
             String bootstrap = services.bootstrapServers();
             out.printf(
                     "bench pipeline: %s broker ready in %d ms, %d partitions, %d messages%n",
                     services.embeddedBroker() ? "embedded" : bootstrap,
                     (System.nanoTime() - t0) / 1_000_000,
-                    partitions,
+                    topics.partitions,
                     messages);
             out.flush();
             String experiment = "bench-" + System.currentTimeMillis();
@@ -181,7 +177,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         try (Admin admin = dev.autost.messaging.KafkaClients.admin(bootstrap)) {
             TopicAdmin.ensureTopics(
                     admin,
-                    List.of(TopicSpec.retained(topic, partitions, (short) 1, Duration.ofHours(1))),
+                    List.of(TopicSpec.retained(topic, topics.partitions, (short) 1, Duration.ofHours(1))),
                     Duration.ofSeconds(60));
         }
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.replayingConsumer(bootstrap, "bench-raw-in");
