@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.autost.cli.pipeline.LocalServices;
+import dev.autost.cli.service.PruneCommand;
 import dev.autost.cli.service.ServiceCommand;
 import dev.autost.messaging.TopicSpec;
 import dev.autost.messaging.Topics;
@@ -282,7 +283,7 @@ class DeployManifestsTest {
         Set<String> kafkaUsers = m.kind("KafkaUser").stream()
                 .map(u -> u.path("metadata").path("name").asText())
                 .collect(Collectors.toSet());
-        for (Manifests.PodTemplate pod : m.podTemplates()) {
+        for (Manifests.PodTemplate pod : m.allPodTemplates()) {
             String where = source + ": " + pod.owner();
             assertTrue(pod.spec().path("securityContext").path("runAsNonRoot").asBoolean(), where);
             assertTrue(pod.spec().path("securityContext").path("runAsUser").asInt() > 0, where);
@@ -448,7 +449,7 @@ class DeployManifestsTest {
                 .path(0)
                 .path("values")
                 .forEach(v -> fenced.add(v.asText()));
-        for (Manifests.PodTemplate pod : m.podTemplates()) {
+        for (Manifests.PodTemplate pod : m.allPodTemplates()) {
             String component = pod.template()
                     .path("metadata")
                     .path("labels")
@@ -463,7 +464,7 @@ class DeployManifestsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("manifests")
     void pods_haveCpuAndMemoryLimitsAndBoundedScratchSpace(String source, Manifests m) {
-        for (Manifests.PodTemplate pod : m.podTemplates()) {
+        for (Manifests.PodTemplate pod : m.allPodTemplates()) {
             String where = source + ": " + pod.owner();
             JsonNode limits = pod.container().path("resources").path("limits");
             assertTrue(limits.has("cpu") && limits.has("memory"), where + ": limits " + limits);
@@ -474,6 +475,31 @@ class DeployManifestsTest {
                 }
             });
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void pruneCronJob_runsRealPruneOptionsOnceAtATime(String source, Manifests m) {
+        JsonNode cron = m.one("CronJob", "autost-prune");
+        assertEquals("Forbid", cron.path("spec").path("concurrencyPolicy").asText(), source + ": one prune at a time");
+        Manifests.PodTemplate pod = m.cronJobPodTemplates().get(0);
+        assertEquals("Never", pod.spec().path("restartPolicy").asText(), source);
+        List<String> args = args(pod.template());
+        String where = source + ": autost-prune args " + args;
+        assertEquals("prune", args.get(0), where);
+        CommandSpec cli = new CommandLine(new PruneCommand()).getCommandSpec();
+        for (int i = 1; i < args.size(); i++) {
+            OptionSpec option = cli.findOption(args.get(i));
+            if (option == null) {
+                fail(where + ": `autost prune` has no option " + args.get(i));
+            }
+            if (option.arity().max() > 0) {
+                i++;
+            }
+        }
+        String age = args.get(args.indexOf("--finished-before") + 1);
+        assertTrue(java.time.Duration.parse(age).toDays() >= 1, where + ": finished-before " + age);
+        assertTrue(args.contains("--bootstrap-servers"), where);
     }
 
     @Test

@@ -68,6 +68,9 @@ class KafkaSecurityManifestsTest {
                     Set.of(EXPERIMENTS, SCORES),
                     Set.of(SCORES, DEAD_LETTERS),
                     Set.of(dev.autost.prober.ProberConfig.DEFAULT_GROUP_ID)),
+            // The retention Job: which experiments finished when, their scores, tombstones for them.
+            "autost-prune",
+            new Access(Set.of(REPORTS, SCORES), Set.of(SCORES), Set.of()),
             // ExperimentClient (search --no-local-services) and report: submit specs, follow what a search reports.
             "autost-api",
             new Access(
@@ -146,10 +149,11 @@ class KafkaSecurityManifestsTest {
         Set<String> clientConfigs = new HashSet<>(ConsumerConfig.configNames());
         clientConfigs.addAll(ProducerConfig.configNames());
         clientConfigs.addAll(AdminClientConfig.configNames());
-        for (Manifests.PodTemplate pod : m.podTemplates()) {
-            String service = DeployManifestsTest.args(pod.template()).get(1);
+        for (Manifests.PodTemplate pod : m.allPodTemplates()) {
+            List<String> args = DeployManifestsTest.args(pod.template());
+            // `service NAME` pods run as autost-NAME; a command's Job (prune) as autost-COMMAND.
+            String user = "autost-" + (args.get(0).equals("service") ? args.get(1) : args.get(0));
             String where = source + ": " + pod.owner();
-            String user = "autost-" + service;
             assertTrue(SERVICES.containsKey(user), where + ": no access table for " + user);
             Map<String, String> env = new HashMap<>();
             String jaasSecret = null;

@@ -57,7 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
  * authorizer (the one Strimzi's {@code authorization: simple} runs): each user and its ACLs,
  * as written, are registered on a secure embedded broker; then the sampler, scorer and
  * evaluator, each in its own process as its own user, serve a search submitted as
- * {@code autost-api}, and the trainer's and KEDA's users can do their work and no more.
+ * {@code autost-api}, the retention Job's user prunes it, and the trainer's and KEDA's users can
+ * do their work and no more.
  */
 class KafkaUserAclsIT {
     @TempDir
@@ -115,7 +116,7 @@ class KafkaUserAclsIT {
     }
 
     @Test
-    void search_eachServiceInItsOwnProcessAsItsOwnUser_runsEndToEnd() throws Exception {
+    void search_eachServiceInItsOwnProcessAsItsOwnUser_runsEndToEnd_andThePruneJobsUserPrunesIt() throws Exception {
         List<Process> services = new ArrayList<>();
         try {
             for (String service : List.of("sampler", "scorer", "evaluator", "prober")) {
@@ -144,6 +145,22 @@ class KafkaUserAclsIT {
                     dir.resolve("out").toString());
             assertEquals(0, search.exitCode(), search.err() + logs());
             assertTrue(search.out().contains("through Kafka: 24 candidates scored in 3 generations"), search.out());
+
+            // The CronJob's command as its KafkaUser: reads reports and scores, writes tombstones.
+            Search prune = search(
+                    "prune",
+                    "--bootstrap-servers",
+                    broker.bootstrapServers(),
+                    "--kafka-config",
+                    awaitUser("autost-prune").toString(),
+                    "--finished-before",
+                    "PT0S");
+            assertEquals(0, prune.exitCode(), prune.err());
+            assertTrue(
+                    prune.out()
+                            .matches("(?s).*autost prune: [1-9]\\d* finished experiment\\(s\\) older than PT0S:"
+                                    + " [1-9]\\d* scores deleted.*"),
+                    prune.out());
             for (Process p : services) {
                 assertTrue(p.isAlive(), "a service stopped:" + logs());
             }

@@ -118,7 +118,7 @@ final class Manifests {
         return found.get(0);
     }
 
-    /** Pod templates of Deployments and of the trainer ScaledJob, with their owner's name. */
+    /** Pod templates of the services: Deployments and the trainer ScaledJob, with their owner's name. */
     List<PodTemplate> podTemplates() {
         List<PodTemplate> pods = new ArrayList<>();
         for (JsonNode d : kind("Deployment")) {
@@ -130,6 +130,24 @@ final class Manifests {
                     j.path("metadata").path("name").asText(),
                     j.path("spec").path("jobTargetRef").path("template")));
         }
+        return pods;
+    }
+
+    /** Pod templates of the CronJobs (the retention Job), with their owner's name. */
+    List<PodTemplate> cronJobPodTemplates() {
+        List<PodTemplate> pods = new ArrayList<>();
+        for (JsonNode j : kind("CronJob")) {
+            pods.add(new PodTemplate(
+                    j.path("metadata").path("name").asText(),
+                    j.path("spec").path("jobTemplate").path("spec").path("template")));
+        }
+        return pods;
+    }
+
+    /** Every pod template: the services' and the CronJobs'. */
+    List<PodTemplate> allPodTemplates() {
+        List<PodTemplate> pods = new ArrayList<>(podTemplates());
+        pods.addAll(cronJobPodTemplates());
         return pods;
     }
 
