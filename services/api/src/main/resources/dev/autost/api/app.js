@@ -120,7 +120,8 @@ async function detail(id) {
     document.querySelector('#leaderboard tbody').replaceChildren();
     return;
   }
-  document.getElementById('objective').textContent = answer.objective || 'score';
+  // "score (flops_syops)": the objective's value, also when a column of its own shows the same figure.
+  document.getElementById('objective').textContent = answer.objective ? `score (${answer.objective})` : 'score';
   document.getElementById('board-count').textContent =
     `${answer.rows.length} of ${fmt(answer.matching, 0)} matching, by ${answer.by} ${answer.order === 'asc' ? 'ascending' : 'descending'}` +
     (answer.candidates_kept < answer.candidates_scored
@@ -147,6 +148,7 @@ async function detail(id) {
     rows.push(tr);
   }
   document.querySelector('#leaderboard tbody').replaceChildren(...rows);
+  await explore(id);
   await candidateView(id, candidate);
   const charts = document.getElementById('charts');
   if (charts.dataset.id !== id || Date.now() - (charts.dataset.at || 0) > 10000) {
@@ -209,6 +211,77 @@ const svg = (name, attrs) => {
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   return el;
 };
+
+// What the sorted column plots against params, and how its values read.
+const EXPLORE_Y = {
+  score: ['score', r => r.score], accuracy: ['test accuracy', r => r.test_accuracy],
+  params: ['params', r => r.params], energy_pj: ['energy (uJ)', r => r.energy_pj == null ? null : r.energy_pj / 1e6],
+  flops_syops: ['flops_syops', r => r.flops_syops], flops_full: ['flops_full', r => r.flops_full]};
+const EXPLORE_LIMIT = 500;
+// Axis ends short enough for the margin: 4.73B rather than 4,725,534,887.
+const axis = v => Math.abs(v) >= 1e4 ? Number(v).toLocaleString('en', {notation: 'compact', maximumFractionDigits: 2}) : score(v);
+
+/**
+ * Up to 500 candidates of the leaderboard's query as points: params across, the sorted column up
+ * (test accuracy when sorted by it). The filters apply; trained candidates are green, the
+ * evaluator's params front is ringed; hovering a point shows its figures, clicking opens it.
+ */
+async function explore(id) {
+  const box = document.getElementById('explore');
+  const key = id + '?' + new URLSearchParams(board) + '#' + candidate;
+  if (box.dataset.key === key && Date.now() - (box.dataset.at || 0) < 10000) return;
+  box.dataset.key = key;
+  box.dataset.at = Date.now();
+  const query = new URLSearchParams({...board, limit: EXPLORE_LIMIT});
+  const base = `/api/experiments/${encodeURIComponent(id)}`;
+  const [res, front] = await Promise.all([fetch(`${base}/leaderboard?${query}`), getJson(`${base}/pareto`)]);
+  const answer = await res.json();
+  const [label, value] = EXPLORE_Y[res.ok ? answer.by : 'score'] || EXPLORE_Y.score;
+  const pts = res.ok ? answer.rows.filter(r => r.params != null && value(r) != null) : [];
+  const onFront = new Set((front.params || []).map(r => r.hash));
+  const note = document.getElementById('explore-note');
+  const w = 720, h = 320, left = 70, right = 20, top = 15, bottom = 40;
+  const children = [svg('rect', {x: 0, y: 0, width: w, height: h, fill: 'white', stroke: '#ccc'})];
+  if (!pts.length) {
+    note.textContent = !res.ok ? (answer.error || 'error ' + res.status)
+      : answer.by === 'accuracy' ? 'Nothing trained yet: sort by score to see the candidates.'
+        : 'No candidate to plot yet.';
+    box.replaceChildren(...children);
+    return;
+  }
+  note.textContent = `${pts.length} candidate(s) of ${fmt(answer.matching, 0)} matching: params across, ${label} up;` +
+    ' green trained, ringed on the params front. Hover a point for its figures, click it to open it.';
+  const xs = pts.map(r => r.params), ys = pts.map(value);
+  const span = (lo, hi) => hi > lo ? [lo, hi] : [lo - 1, hi + 1];
+  const [x0, x1] = span(Math.min(...xs), Math.max(...xs));
+  const [y0, y1] = span(Math.min(...ys), Math.max(...ys));
+  const x = v => left + (w - left - right) * (v - x0) / (x1 - x0);
+  const y = v => h - bottom - (h - top - bottom) * (v - y0) / (y1 - y0);
+  const text = (t, attrs) => { const el = svg('text', {'font-size': 11, fill: '#555', ...attrs}); el.textContent = t; return el; };
+  children.push(svg('line', {x1: left, y1: h - bottom, x2: w - right, y2: h - bottom, stroke: '#999'}));
+  children.push(svg('line', {x1: left, y1: top, x2: left, y2: h - bottom, stroke: '#999'}));
+  children.push(text(axis(x0), {x: left, y: h - bottom + 14}), text(axis(x1), {x: w - right, y: h - bottom + 14, 'text-anchor': 'end'}));
+  children.push(text('params', {x: (left + w - right) / 2, y: h - 8, 'text-anchor': 'middle'}));
+  children.push(text(axis(y1), {x: left - 4, y: top + 10, 'text-anchor': 'end'}), text(axis(y0), {x: left - 4, y: h - bottom, 'text-anchor': 'end'}));
+  children.push(text(label, {x: 12, y: (top + h - bottom) / 2, transform: `rotate(-90 12 ${(top + h - bottom) / 2})`, 'text-anchor': 'middle'}));
+  // Trained and front points last, so that they are drawn over the others.
+  const order = [...pts].sort((a, b) => (a.test_accuracy != null) + onFront.has(a.hash) - (b.test_accuracy != null) - onFront.has(b.hash));
+  for (const r of order) {
+    const dot = svg('circle', {cx: x(r.params), cy: y(value(r)), r: r.hash === candidate ? 6 : 4,
+      fill: r.test_accuracy != null ? '#287840' : '#4a72b0', 'fill-opacity': 0.75,
+      stroke: onFront.has(r.hash) ? '#c03030' : 'none', 'stroke-width': 2,
+      class: 'pt' + (onFront.has(r.hash) ? ' front' : '') + (r.test_accuracy != null ? ' trained' : '')});
+    dot.dataset.hash = r.hash;
+    const tip = svg('title', {});
+    tip.textContent = `${r.hash}  rank ${r.rank}\nparams ${fmt(r.params, 0)}, ${label} ${score(value(r))}` +
+      `\nscore ${score(r.score)}, energy ${fmt(r.energy_pj / 1e6, 1)} uJ` +
+      (r.test_accuracy != null ? `, test accuracy ${fmt(r.test_accuracy, 4)}` : '');
+    dot.append(tip);
+    dot.addEventListener('click', () => { candidate = r.hash; go(); });
+    children.push(dot);
+  }
+  box.replaceChildren(...children);
+}
 
 /** Test accuracy (green) and train loss (grey, own scale) per epoch, as SVG lines. */
 function drawCurve(points) {

@@ -113,6 +113,23 @@ class WebPageIT {
                 assertTrue(candidateDom.contains("class=\"test-accuracy\""), "no training curve drawn");
                 assertTrue(candidateDom.contains("blocks.0.attn"), "no per-layer costs");
                 assertTrue(candidateDom.contains("/candidates/" + top + "/retrain.yaml"), "no RETRAIN YAML link");
+                // The explore plot: a point per kept candidate, hoverable (an SVG title with its
+                // figures), the selected one larger, the params front ringed.
+                JsonObject kept = new JsonObject(http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create(base + "/api/experiments/page-run/leaderboard?limit=500"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
+                int points = kept.getJsonArray("rows").size();
+                String plot = candidateDom.substring(
+                        candidateDom.indexOf("id=\"explore\""), candidateDom.indexOf("id=\"charts\""));
+                assertEquals(points, plot.split("<circle").length - 1, "a point per candidate:\n" + plot);
+                assertTrue(plot.contains("class=\"pt front"), "the params front ringed:\n" + plot);
+                assertTrue(
+                        plot.matches("(?s).*r=\"6\"[^>]*data-hash=\"" + top + "\"><title>" + top + "  rank 1\n.*"),
+                        "the selected candidate larger, with its figures on hover:\n" + plot);
+                assertTrue(candidateDom.contains(points + " candidate(s) of"), "the plot says what it shows");
                 HttpResponse<String> yaml = http.send(
                         HttpRequest.newBuilder(URI.create(
                                         base + "/api/experiments/page-run/candidates/" + top + "/retrain.yaml"))
