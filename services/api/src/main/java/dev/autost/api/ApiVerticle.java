@@ -7,6 +7,7 @@ import dev.autost.messaging.ServiceLoop;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.ScoreMessages;
+import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
@@ -382,7 +383,7 @@ public final class ApiVerticle extends LoopVerticle {
                 o.put(
                         "objective",
                         ev.getCorrelationsCount() > 0
-                                        || results.values().stream().anyMatch(ApiVerticle::ok)
+                                        || results.values().stream().anyMatch(TrainMessages::succeeded)
                                 ? "test_accuracy"
                                 : e.objective().id()); // the evaluator's front before training
                 o.put("energy", rows(e, ev.getParetoEnergyList(), results));
@@ -414,7 +415,7 @@ public final class ApiVerticle extends LoopVerticle {
                             .put(
                                     "trained",
                                     e.results().values().stream()
-                                            .filter(ApiVerticle::ok)
+                                            .filter(TrainMessages::succeeded)
                                             .count())
                             .put("metrics", a));
         });
@@ -476,10 +477,6 @@ public final class ApiVerticle extends LoopVerticle {
             return;
         }
         then.accept(e.get());
-    }
-
-    private static boolean ok(TrainResult r) {
-        return r != null && r.getStatus() == TrainResult.Status.OK;
     }
 
     private static int intParam(RoutingContext ctx, String name, int dflt) {

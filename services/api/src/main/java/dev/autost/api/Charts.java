@@ -3,6 +3,7 @@ package dev.autost.api;
 import dev.autost.domain.evaluation.ParetoFront;
 import dev.autost.domain.evaluation.RankCorrelation;
 import dev.autost.messaging.codec.ScoreMessages;
+import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.proto.v1.Score;
 import dev.autost.proto.v1.TrainResult;
 import java.awt.Color;
@@ -209,10 +210,7 @@ public final class Charts {
     static double[][] accuracyData(ExperimentStore.Experiment e, String metric) {
         Map<String, TrainResult> results = e.results();
         List<Score> trained = e.scores().stream()
-                .filter(s -> {
-                    TrainResult r = results.get(s.getGenomeHash());
-                    return r != null && r.getStatus() == TrainResult.Status.OK;
-                })
+                .filter(s -> TrainMessages.succeeded(results.get(s.getGenomeHash())))
                 .toList();
         ToDoubleFunction<Score> m = s -> switch (metric) {
             case "flops_syops" -> s.getFlopsSyops();

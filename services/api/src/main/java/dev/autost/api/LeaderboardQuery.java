@@ -1,6 +1,7 @@
 package dev.autost.api;
 
 import dev.autost.messaging.codec.ScoreMessages;
+import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.proto.v1.TrainResult;
 import java.util.Comparator;
 import java.util.List;
@@ -70,7 +71,8 @@ public record LeaderboardQuery(String by, boolean ascending, boolean trainedOnly
             default -> null; // the ranking's own order
         };
         var rows = ranking.stream()
-                .filter(r -> !trainedOnly || ok(results.get(r.score().getGenomeHash())))
+                .filter(r -> !trainedOnly
+                        || TrainMessages.succeeded(results.get(r.score().getGenomeHash())))
                 .filter(r -> maxParams == null || r.score().getParams() <= maxParams);
         if (key == null) {
             List<ScoreMessages.Ranked> ranked = new java.util.ArrayList<>(rows.toList());
@@ -82,9 +84,5 @@ public record LeaderboardQuery(String by, boolean ascending, boolean trainedOnly
         Comparator<ScoreMessages.Ranked> c = Comparator.comparingDouble(key);
         // A stable sort: equal values keep the objective's order.
         return rows.sorted(ascending ? c : c.reversed()).toList();
-    }
-
-    private static boolean ok(TrainResult r) {
-        return r != null && r.getStatus() == TrainResult.Status.OK;
     }
 }

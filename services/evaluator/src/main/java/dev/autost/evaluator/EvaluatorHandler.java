@@ -12,6 +12,7 @@ import dev.autost.messaging.codec.CalibrationMessages;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.ReportMessages;
 import dev.autost.messaging.codec.ScoreMessages;
+import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.ExperimentSpec;
@@ -220,7 +221,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         Leaderboard b = board(r.getExperimentId());
         b.results.put(r.getGenomeHash(), r);
         b.results.values().stream()
-                .filter(EvaluatorHandler::isOk)
+                .filter(TrainMessages::succeeded)
                 .mapToDouble(TrainResult::getTestAccuracy)
                 .max()
                 .ifPresent(best -> meters.bestAccuracy(r.getExperimentId(), best));
@@ -341,8 +342,8 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         }
         // Trained candidates first (best accuracy first), then the rest by score.
         List<Score> top = new ArrayList<>(ranked);
-        top.sort(Comparator.comparing((Score s) -> !isOk(b.results.get(s.getGenomeHash())))
-                .thenComparingDouble(s -> isOk(b.results.get(s.getGenomeHash()))
+        top.sort(Comparator.comparing((Score s) -> !TrainMessages.succeeded(b.results.get(s.getGenomeHash())))
+                .thenComparingDouble(s -> TrainMessages.succeeded(b.results.get(s.getGenomeHash()))
                         ? -b.results.get(s.getGenomeHash()).getTestAccuracy()
                         : 0)
                 .thenComparingInt(s -> position.get(s.getGenomeHash())));
@@ -360,7 +361,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         for (Score s : listed) {
             RankedCandidate.Builder c = ScoreMessages.ranked(s);
             TrainResult tr = b.results.get(s.getGenomeHash());
-            if (isOk(tr)) {
+            if (TrainMessages.succeeded(tr)) {
                 c.setTestAccuracy(tr.getTestAccuracy());
             }
             r.addTop(c);
@@ -375,7 +376,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     private void addEvaluation(
             Leaderboard b, List<Score> ranked, Map<String, Double> objectiveScore, Report.Builder r) {
         List<Score> trained = ranked.stream()
-                .filter(s -> isOk(b.results.get(s.getGenomeHash())))
+                .filter(s -> TrainMessages.succeeded(b.results.get(s.getGenomeHash())))
                 .toList();
         if (trained.size() >= 2) {
             List<java.util.SortedMap<String, Double>> perScore = trained.stream()
@@ -432,10 +433,6 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         known.stream().filter(names::contains).forEach(out::add);
         names.stream().filter(n -> !known.contains(n) && n.length() <= 64).forEach(out::add);
         return out.subList(0, Math.min(out.size(), MAX_CORRELATED_METRICS));
-    }
-
-    private static boolean isOk(TrainResult r) {
-        return r != null && r.getStatus() == TrainResult.Status.OK;
     }
 
     private Leaderboard board(String experimentId) {

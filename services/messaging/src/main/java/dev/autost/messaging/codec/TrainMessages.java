@@ -4,8 +4,12 @@ import dev.autost.domain.genome.Genome;
 import dev.autost.domain.model.Backbone;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.TrainRequest;
+import dev.autost.proto.v1.TrainResult;
 
-/** The {@link TrainRequest} message: what a trainer needs to train one architecture. Stateless. */
+/**
+ * The {@link TrainRequest} message, what a trainer needs to train one architecture, and what a
+ * {@link TrainResult} says. Stateless.
+ */
 public final class TrainMessages {
     private TrainMessages() {}
 
@@ -34,5 +38,10 @@ public final class TrainMessages {
                 .setBackbone(backbone.id())
                 .setTimeSteps(genome.timeStepsOr(timeSteps))
                 .build();
+    }
+
+    /** Whether {@code r} is a result whose training succeeded (null: no result yet). */
+    public static boolean succeeded(TrainResult r) {
+        return r != null && r.getStatus() == TrainResult.Status.OK;
     }
 }
