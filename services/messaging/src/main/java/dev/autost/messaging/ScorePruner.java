@@ -68,10 +68,10 @@ public final class ScorePruner {
         if (onlyId != null) {
             finished.keySet().retainAll(java.util.Set.of(onlyId));
         }
-        Map<String, List<byte[]>> keys = new TreeMap<>();
+        // Per experiment, its live score keys: the last record per key decides, so a key whose
+        // last record is a tombstone is gone.
+        Map<String, Map<String, byte[]>> live = new HashMap<>();
         if (!finished.isEmpty()) {
-            // The last record per key decides: a key whose last record is a tombstone is gone.
-            Map<String, byte[]> live = new HashMap<>();
             TopicReader scores = TopicReader.fromStart(consumer, List.of(Topics.SCORES), timeout);
             scores.readToEnd(
                     records -> records.forEach(r -> {
@@ -79,18 +79,22 @@ public final class ScorePruner {
                         if (id == null || !finished.containsKey(id)) {
                             return;
                         }
+                        Map<String, byte[]> of = live.computeIfAbsent(id, x -> new HashMap<>());
                         String k = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
                         if (r.value() == null) {
-                            live.remove(k);
+                            of.remove(k);
                         } else {
-                            live.put(k, r.key());
+                            of.put(k, r.key());
                         }
                     }),
                     () -> true);
-            live.values()
-                    .forEach(k -> keys.computeIfAbsent(Topics.experimentOfKey(k), x -> new ArrayList<>())
-                            .add(k));
         }
+        Map<String, List<byte[]>> keys = new TreeMap<>();
+        live.forEach((id, of) -> {
+            if (!of.isEmpty()) {
+                keys.put(id, List.copyOf(of.values()));
+            }
+        });
         List<Pruned> experiments = new ArrayList<>();
         finished.forEach((id, at) -> experiments.add(
                 new Pruned(id, at, keys.getOrDefault(id, List.of()).size())));
