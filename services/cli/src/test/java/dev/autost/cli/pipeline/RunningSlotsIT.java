@@ -3,8 +3,6 @@ package dev.autost.cli.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.autost.api.ApiServerConfig;
-import dev.autost.api.ApiVerticle;
 import dev.autost.observability.Observability;
 import dev.autost.sampler.SamplerLimits;
 import io.vertx.core.json.JsonArray;
@@ -14,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -91,14 +88,7 @@ class RunningSlotsIT {
 
     private static String startWithApi(LocalServices services, Observability obs) {
         services.start(LocalServices.SEARCH);
-        ApiVerticle api = new ApiVerticle(
-                services.bootstrapServers(),
-                ApiServerConfig.of("127.0.0.1", 0),
-                "tok",
-                Clock.systemUTC(),
-                obs::mountOn);
-        services.deploy(api);
-        return "http://127.0.0.1:" + api.actualPort();
+        return LocalApi.deploy(services, obs);
     }
 
     private static long finished(String base) throws Exception {

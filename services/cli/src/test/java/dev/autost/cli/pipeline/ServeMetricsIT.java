@@ -3,14 +3,11 @@ package dev.autost.cli.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.autost.api.ApiServerConfig;
-import dev.autost.api.ApiVerticle;
 import dev.autost.observability.Observability;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,14 +34,7 @@ class ServeMetricsIT {
             for (LocalServices.Service s : LocalServices.SEARCH) {
                 obs.health().started(s.name().toLowerCase(Locale.ROOT));
             }
-            ApiVerticle api = new ApiVerticle(
-                    services.bootstrapServers(),
-                    ApiServerConfig.of("127.0.0.1", 0),
-                    "tok",
-                    Clock.systemUTC(),
-                    obs::mountOn);
-            services.deploy(api);
-            String base = "http://127.0.0.1:" + api.actualPort();
+            String base = LocalApi.deploy(services, obs);
             assertEquals(200, get(base + "/ready").statusCode());
 
             HttpResponse<String> created = HTTP.send(

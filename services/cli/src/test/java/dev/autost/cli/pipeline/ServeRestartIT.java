@@ -3,8 +3,6 @@ package dev.autost.cli.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.autost.api.ApiServerConfig;
-import dev.autost.api.ApiVerticle;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.Topics;
 import dev.autost.observability.Observability;
@@ -17,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,14 +57,7 @@ class ServeRestartIT {
             try (Observability obs = Observability.withoutServer();
                     LocalServices services = LocalServices.connect(null, kafkaData, 3, (short) 1, obs)) {
                 services.start(LocalServices.SEARCH);
-                ApiVerticle api = new ApiVerticle(
-                        services.bootstrapServers(),
-                        ApiServerConfig.of("127.0.0.1", 0),
-                        "tok",
-                        Clock.systemUTC(),
-                        obs::mountOn);
-                services.deploy(api);
-                String base = "http://127.0.0.1:" + api.actualPort();
+                String base = LocalApi.deploy(services, obs);
 
                 JsonObject failed = awaitPhase(base, "bad-window", "failed");
                 assertTrue(failed.getString("failure_reason", "").contains("constraints"), failed.encode());
