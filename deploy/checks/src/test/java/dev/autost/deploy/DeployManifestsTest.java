@@ -477,6 +477,61 @@ class DeployManifestsTest {
         }
     }
 
+    /**
+     * A retried or redelivered training job runs in a new pod: its checkpoints and its attempt
+     * count ({@code JobAttempts}, in the checkpoint folder) must be on storage every trainer pod
+     * mounts, or a killed job starts again from epoch 0 and a job that kills its pod is retried for
+     * ever.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void trainer_keepsCheckpointsAndAttemptsOnStorageEveryTrainerPodShares(String source, Manifests m) {
+        Manifests.PodTemplate pod = m.podTemplates().stream()
+                .filter(p -> p.owner().equals("autost-trainer"))
+                .findFirst()
+                .orElseThrow();
+        List<String> args = args(pod.template());
+        String where = source + ": autost-trainer args " + args;
+        int at = args.indexOf("--checkpoint-dir");
+        assertTrue(at > 0, where + ": without --checkpoint-dir the folder is relative to the pod's working directory");
+        Path folder = Path.of(args.get(at + 1));
+        assertTrue(folder.isAbsolute(), where);
+        JsonNode mount = null;
+        for (JsonNode mt : pod.container().path("volumeMounts")) {
+            Path p = Path.of(mt.path("mountPath").asText());
+            if (folder.startsWith(p)
+                    && (mount == null
+                            || p.getNameCount()
+                                    > Path.of(mount.path("mountPath").asText()).getNameCount())) {
+                mount = mt;
+            }
+        }
+        assertTrue(
+                mount != null,
+                where + ": " + folder + " is on no volume (the container's root filesystem is read-only and per pod)");
+        assertFalse(mount.path("readOnly").asBoolean(false), where + ": the checkpoint volume is mounted read-only");
+        String volumeName = mount.path("name").asText();
+        JsonNode volume = null;
+        for (JsonNode v : pod.spec().path("volumes")) {
+            if (v.path("name").asText().equals(volumeName)) {
+                volume = v;
+            }
+        }
+        assertTrue(volume != null, where + ": no volume " + volumeName);
+        assertTrue(
+                volume.has("persistentVolumeClaim"),
+                where + ": volume " + volumeName + " is not a PersistentVolumeClaim but " + fieldNames(volume)
+                        + " (an emptyDir dies with its pod)");
+        String claim = volume.path("persistentVolumeClaim").path("claimName").asText();
+        JsonNode pvc = m.one("PersistentVolumeClaim", claim);
+        List<String> modes = new ArrayList<>();
+        pvc.path("spec").path("accessModes").forEach(a -> modes.add(a.asText()));
+        assertTrue(
+                modes.contains("ReadWriteMany"),
+                source + ": PersistentVolumeClaim " + claim + " has access modes " + modes
+                        + "; trainer pods on several nodes at once need ReadWriteMany");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("manifests")
     void pruneCronJob_runsRealPruneOptionsOnceAtATime(String source, Manifests m) {

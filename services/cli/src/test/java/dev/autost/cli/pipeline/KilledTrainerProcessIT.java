@@ -38,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A trainer worker as its own process ({@code autost service trainer}), killed with SIGKILL in
  * the middle of its second epoch, and a second process on the same checkpoint folder that gets
  * the request again from the consumer group: its result must be the one an uninterrupted run
- * gives, to the last bit (CPU, one intra-op thread).
+ * gives, to the last bit (CPU, one intra-op thread). Each process is a pod: its own temporary
+ * folder, sharing only the broker and the checkpoint folder (the trainers' shared volume in
+ * deploy/base/trainer-checkpoints.yaml).
  */
 class KilledTrainerProcessIT {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KilledTrainerProcessIT.class);
@@ -68,6 +70,36 @@ class KilledTrainerProcessIT {
         if (broker != null) {
             broker.close();
         }
+    }
+
+    /**
+     * A job that kills its process every time (here: SIGKILL as soon as it has counted its start)
+     * is given up on its fourth start with a FAILED result, which commits it: the count lives in the
+     * shared checkpoint folder, so it grows across pods instead of restarting in each.
+     */
+    @Test
+    void jobKillingEveryPod_givenUpOnTheFourthPodWithAFailedResult() throws Exception {
+        TrainRequest req = request("crashing", 3);
+        send(req);
+        Path count = dir.resolve("ckpt")
+                .resolve("crashing")
+                .resolve(req.getGenomeHash())
+                .resolve("attempts");
+        for (int start = 1; start <= 3; start++) {
+            ServiceProcesses pod = trainer("crashing-" + start);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!(Files.exists(count) && Files.readString(count).trim().equals(Integer.toString(start)))) {
+                assertTrue(System.nanoTime() < deadline, "start " + start + " was never counted in " + count);
+                assertTrue(pod.alive(), "pod " + start + " exited on its own");
+                Thread.sleep(20);
+            }
+            pod.kill();
+        }
+        trainer("crashing-4");
+        TrainResult result = result("crashing");
+        assertEquals(TrainResult.Status.FAILED, result.getStatus());
+        assertTrue(result.getFailureReason().startsWith("gave up after 3 attempts"), result.getFailureReason());
+        assertFalse(Files.exists(count), "the count is cleared with the result");
     }
 
     @Test
@@ -116,8 +148,12 @@ class KilledTrainerProcessIT {
                 Files.readString(dir.resolve("killed-b").resolve("trainer-2.log")));
     }
 
-    /** {@code autost service trainer} in a child JVM with this test's classpath, logging to DIR/NAME/trainer-2.log. */
+    /**
+     * {@code autost service trainer} in a child JVM with this test's classpath, logging to
+     * DIR/NAME/trainer-2.log, with a temporary folder of its own (DIR/NAME/tmp) as a pod has.
+     */
     private ServiceProcesses trainer(String name) throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve(name).resolve("tmp"));
         ServiceProcesses p = ServiceProcesses.start(
                 1,
                 "trainer",
@@ -131,7 +167,8 @@ class KilledTrainerProcessIT {
                         "256",
                         // The reference training below must really train, not reuse the killed one's.
                         "--no-reuse"),
-                dir.resolve(name));
+                dir.resolve(name),
+                Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp));
         processes.add(p);
         return p;
     }
