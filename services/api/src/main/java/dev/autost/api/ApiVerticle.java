@@ -70,6 +70,7 @@ public final class ApiVerticle extends LoopVerticle {
     private HttpServer httpServer;
     private final AtomicInteger openConnections = new AtomicInteger();
     private volatile boolean atCap;
+    private volatile int maxQueuedExperiments = ExperimentPlan.DEFAULT_MAX_QUEUED_EXPERIMENTS;
 
     /**
      * @param server      where to listen, idle timeout and connection cap
@@ -86,6 +87,19 @@ public final class ApiVerticle extends LoopVerticle {
         this.token = token;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.extraRoutes = extraRoutes;
+    }
+
+    /**
+     * Refuses a submission (400) while this many experiments wait for their search to begin: the
+     * sampler's queue bound ({@code --max-queued-experiments}), so a submission it would refuse is
+     * refused here before it is published.
+     */
+    public ApiVerticle maxQueuedExperiments(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("max queued experiments must be at least 1, got " + n);
+        }
+        this.maxQueuedExperiments = n;
+        return this;
     }
 
     public ExperimentStore store() {
@@ -282,6 +296,16 @@ public final class ApiVerticle extends LoopVerticle {
                         .flatMap(ExperimentStore.Experiment::spec)
                         .isPresent()) {
             error(ctx, 409, "experiment " + spec.getExperimentId() + " already exists");
+            return;
+        }
+        long waiting = store.waiting();
+        if (waiting >= maxQueuedExperiments) {
+            submitted.remove(spec.getExperimentId());
+            error(
+                    ctx,
+                    400,
+                    "the queue is full: " + waiting + " experiments wait for a running slot (at most "
+                            + maxQueuedExperiments + ": --max-queued-experiments); submit it again later");
             return;
         }
         publish(spec)

@@ -251,6 +251,19 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
         return List.copyOf(experiments.values());
     }
 
+    /**
+     * Experiments whose search has not begun: announced but not reported on by a sampler yet, or
+     * queued for a running slot.
+     */
+    public long waiting() {
+        return experiments.values().stream()
+                .filter(e -> e.spec().isPresent()
+                        && (e.phase() == Report.Phase.PHASE_UNSPECIFIED
+                                || (e.phase() == Report.Phase.RUNNING
+                                        && e.search().map(Report::getQueued).orElse(false))))
+                .count();
+    }
+
     public Optional<Experiment> experiment(String id) {
         return Optional.ofNullable(experiments.get(id));
     }

@@ -9,7 +9,7 @@ import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Successive halving's keys as a lab submits them; the rest is covered through the API's HTTP tests. */
+/** Successive halving's keys and the size limit as a lab submits them; the rest is covered through the API's HTTP tests. */
 class SubmissionParserTest {
     private static final SubmissionParser PARSER = new SubmissionParser(Clock.systemUTC());
 
@@ -43,5 +43,12 @@ class SubmissionParserTest {
                 .contains("eta"));
         assertTrue(refusal("{space: fashion-micro, train_top_k: 3, rung_epochs: [1, 3], epochs: 2}")
                 .contains("top rung"));
+    }
+
+    /** Within each field's bound, yet 10^9 candidates: refused before anything is published. */
+    @Test
+    void parse_billionCandidates_refusedNamingTheLimit() {
+        String refusal = refusal("{space: small, population: 100000, generations: 10000}");
+        assertTrue(refusal.contains("over the limit of 500000 candidates per experiment"), refusal);
     }
 }

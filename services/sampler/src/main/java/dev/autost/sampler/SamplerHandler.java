@@ -103,6 +103,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
 
     private final int maxRunning;
     private final int maxInFlight;
+    private final int maxQueued;
     /**
      * Experiments waiting for a running slot, in arrival order, with their spec record (null when
      * queued at a restart); started by {@link #admit} when a search ends.
@@ -127,6 +128,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     public SamplerHandler(DeadLetters deadLetters, AutostMeters meters, SamplerLimits limits) {
         this.maxRunning = limits.maxRunningExperiments();
         this.maxInFlight = limits.maxCandidatesInFlight();
+        this.maxQueued = limits.maxQueuedExperiments();
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.meters = Objects.requireNonNull(meters, "meters");
         this.produced = meters.candidatesProduced();
@@ -225,6 +227,15 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             return List.of();
         }
         if (runs.size() >= maxRunning) {
+            if (queued.size() >= maxQueued) {
+                return refuse(new Refused(
+                        record,
+                        plan.experimentId(),
+                        "the queue is full: " + queued.size() + " experiments wait for one of " + maxRunning
+                                + " running slots (at most " + maxQueued
+                                + " may wait: --max-queued-experiments); submit it again later",
+                        null));
+            }
             return queue(plan, record);
         }
         return start(plan, record);

@@ -7,8 +7,10 @@ package dev.autost.sampler;
  *
  * @param maxRunningExperiments searches run at once, at least 1
  * @param maxCandidatesInFlight candidates of one search published and not scored yet, at least 1
+ * @param maxQueuedExperiments experiments waiting for a running slot, at least 1; one more is
+ *     refused (a dead letter and a FAILED report naming the limit)
  */
-public record SamplerLimits(int maxRunningExperiments, int maxCandidatesInFlight) {
+public record SamplerLimits(int maxRunningExperiments, int maxCandidatesInFlight, int maxQueuedExperiments) {
     /**
      * Searches run at once by default. The services' memory (every score of a running search is
      * held by the sampler, evaluator and API) follows this bound, not the number of experiments
@@ -24,7 +26,17 @@ public record SamplerLimits(int maxRunningExperiments, int maxCandidatesInFlight
      */
     public static final int DEFAULT_MAX_IN_FLIGHT = 2_000;
 
-    public static final SamplerLimits DEFAULTS = new SamplerLimits(DEFAULT_MAX_RUNNING, DEFAULT_MAX_IN_FLIGHT);
+    /** Experiments waiting by default; the API refuses beyond the same number. */
+    public static final int DEFAULT_MAX_QUEUED =
+            dev.autost.messaging.codec.ExperimentPlan.DEFAULT_MAX_QUEUED_EXPERIMENTS;
+
+    public static final SamplerLimits DEFAULTS =
+            new SamplerLimits(DEFAULT_MAX_RUNNING, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_QUEUED);
+
+    /** These two bounds and the default queue length. */
+    public SamplerLimits(int maxRunningExperiments, int maxCandidatesInFlight) {
+        this(maxRunningExperiments, maxCandidatesInFlight, DEFAULT_MAX_QUEUED);
+    }
 
     /** @throws IllegalArgumentException when a bound is below 1 */
     public SamplerLimits {
@@ -36,13 +48,21 @@ public record SamplerLimits(int maxRunningExperiments, int maxCandidatesInFlight
             throw new IllegalArgumentException(
                     "max candidates in flight must be at least 1, got " + maxCandidatesInFlight);
         }
+        if (maxQueuedExperiments < 1) {
+            throw new IllegalArgumentException(
+                    "max queued experiments must be at least 1, got " + maxQueuedExperiments);
+        }
     }
 
     public SamplerLimits withMaxRunningExperiments(int n) {
-        return new SamplerLimits(n, maxCandidatesInFlight);
+        return new SamplerLimits(n, maxCandidatesInFlight, maxQueuedExperiments);
     }
 
     public SamplerLimits withMaxCandidatesInFlight(int n) {
-        return new SamplerLimits(maxRunningExperiments, n);
+        return new SamplerLimits(maxRunningExperiments, n, maxQueuedExperiments);
+    }
+
+    public SamplerLimits withMaxQueuedExperiments(int n) {
+        return new SamplerLimits(maxRunningExperiments, maxCandidatesInFlight, n);
     }
 }

@@ -885,6 +885,36 @@ class SamplerHandlerTest {
         return out;
     }
 
+    /** A full queue refuses the next experiment at once instead of holding specs without bound. */
+    @Test
+    void maxQueued_experimentBeyondAFullQueue_deadLetteredAndFailedNamingTheLimit() throws Exception {
+        SamplerHandler h = new SamplerHandler(
+                new DeadLetters(SamplerHandler.SERVICE, Clock.systemUTC()),
+                dev.autost.observability.AutostMeters.noop(),
+                new SamplerLimits(1, 2_000, 2));
+        h.onCaughtUp();
+        h.onRecord(in(Topics.EXPERIMENTS, "a", spec("a", 0).toByteArray()), false);
+        assertTrue(reports(h.onRecord(in(Topics.EXPERIMENTS, "b", spec("b", 0).toByteArray()), false))
+                .get(0)
+                .getQueued());
+        assertTrue(reports(h.onRecord(in(Topics.EXPERIMENTS, "c", spec("c", 0).toByteArray()), false))
+                .get(0)
+                .getQueued());
+
+        List<ProducerRecord<byte[], byte[]>> out =
+                h.onRecord(in(Topics.EXPERIMENTS, "d", spec("d", 0).toByteArray()), false);
+
+        assertEquals(Topics.DEAD_LETTERS, out.get(0).topic());
+        Report failed = reports(out).get(0);
+        assertEquals("d", failed.getExperimentId());
+        assertEquals(Report.Phase.FAILED, failed.getPhase());
+        assertTrue(
+                failed.getFailureReason().startsWith("the queue is full: 2 experiments wait")
+                        && failed.getFailureReason().contains("--max-queued-experiments"),
+                failed.getFailureReason());
+        assertTrue(candidates(out).isEmpty());
+    }
+
     @Test
     void maxRunning_laterExperimentWaitsQueued_andStartsWhenTheRunningSearchEnds() throws Exception {
         var meters = dev.autost.observability.AutostMeters.noop();

@@ -81,7 +81,10 @@ public final class TrainerVerticle extends LoopVerticle {
                         SERVICE,
                         clock,
                         topic -> meters.deadLetters(SERVICE, topic).increment()),
-                trained);
+                trained,
+                new StoppedExperiments(
+                        KafkaClients.replayingConsumer(config.bootstrapServers(), config.trainerId() + "-experiments"),
+                        java.time.Duration.ofSeconds(30)));
         loop = new CommittingLoop(
                 "trainer " + config.trainerId(),
                 KafkaClients.groupConsumer(

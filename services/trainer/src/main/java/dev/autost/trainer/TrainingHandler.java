@@ -49,19 +49,32 @@ final class TrainingHandler implements CommittingLoop.Handler {
     private final TrainingJob job;
     private final DeadLetters deadLetters;
     private final TrainedResults trained;
+    private final StoppedExperiments stops;
 
-    /** @param trained the results the job may reuse (started here), or null for none */
-    TrainingHandler(TrainerConfig config, TrainingJob job, DeadLetters deadLetters, TrainedResults trained) {
+    /**
+     * @param trained the results the job may reuse (started here), or null for none
+     * @param stops   the experiments stopped by their lab (started here), or null to train every request
+     */
+    TrainingHandler(
+            TrainerConfig config,
+            TrainingJob job,
+            DeadLetters deadLetters,
+            TrainedResults trained,
+            StoppedExperiments stops) {
         this.config = Objects.requireNonNull(config, "config");
         this.job = Objects.requireNonNull(job, "job");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.trained = trained;
+        this.stops = stops;
     }
 
     @Override
     public void onStart() {
         if (trained != null) {
             trained.start();
+        }
+        if (stops != null) {
+            stops.start();
         }
     }
 
@@ -70,6 +83,13 @@ final class TrainingHandler implements CommittingLoop.Handler {
         if (trained != null) {
             trained.close(CLOSE_TIMEOUT);
         }
+        if (stops != null) {
+            stops.close(CLOSE_TIMEOUT);
+        }
+    }
+
+    private boolean stopped(TrainRequest req) {
+        return stops != null && stops.isStopped(req.getExperimentId());
     }
 
     /** One request at a time, worked off the loop thread, committed synchronously; stops after max-requests. */
@@ -91,8 +111,19 @@ final class TrainingHandler implements CommittingLoop.Handler {
                     : e.getMessage();
             return deadLetters.reject(r, reason, e);
         }
-        TrainResult result = job.run(req, p -> context.publish(progress(p)), context::running);
+        if (stopped(req)) {
+            LOG.info("{}/{}: not trained, its experiment was stopped", req.getExperimentId(), req.getGenomeHash());
+            return List.of(); // committed without a result: nobody waits for it
+        }
+        TrainResult result = job.run(req, p -> context.publish(progress(p)), () -> context.running() && !stopped(req));
         if (result == null) {
+            if (context.running()) {
+                LOG.info(
+                        "{}/{}: training ended after an epoch, its experiment was stopped",
+                        req.getExperimentId(),
+                        req.getGenomeHash());
+                return List.of();
+            }
             return null; // stopped after an epoch's checkpoint: uncommitted, so redelivered
         }
         LOG.info(

@@ -15,6 +15,7 @@ import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.models.train.Recipe;
 import dev.autost.proto.v1.DeadLetter;
+import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.TrainProgress;
 import dev.autost.proto.v1.TrainRequest;
 import dev.autost.proto.v1.TrainResult;
@@ -102,7 +103,12 @@ class TrainerVerticleIT {
     /** Records of {@code topic} whose key starts with {@code prefix}, until {@code until} holds. */
     private static List<ConsumerRecord<byte[], byte[]>> read(
             String topic, String prefix, Predicate<List<ConsumerRecord<byte[], byte[]>>> until) {
-        return TopicProbe.read(bootstrap, topic, prefix, until, Duration.ofMinutes(4));
+        return read(topic, prefix, until, Duration.ofMinutes(4));
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(
+            String topic, String prefix, Predicate<List<ConsumerRecord<byte[], byte[]>>> until, Duration wait) {
+        return TopicProbe.read(bootstrap, topic, prefix, until, wait);
     }
 
     @Test
@@ -278,6 +284,40 @@ class TrainerVerticleIT {
                 !java.nio.file.Files.exists(
                         checkpoints.resolve("it-fine").resolve(GENOME.hash()).resolve(JobAttempts.FILE)),
                 "a finished job leaves no attempt count");
+        vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A stop reaches the trainers: the running training of a stopped experiment ends after its
+     * epoch, its waiting requests are committed untrained, and the worker goes on with other
+     * experiments' requests.
+     */
+    @Test
+    void stoppedExperiment_runningTrainingEndsAfterItsEpoch_waitingRequestSkipped_bothCommitted() throws Exception {
+        String id = deploy(new TrainerVerticle(config("t-stop", "it-stop")));
+        send("it-stop/" + GENOME.hash(), request("it-stop", 20).toByteArray());
+        read(Topics.TRAIN_PROGRESS, "it-stop/", l -> !l.isEmpty());
+        Genome other = new Genome(1, List.of(3.0), List.of(4), 32, 0);
+        send("it-stop/" + other.hash(), request("it-stop", other, 1).toByteArray());
+        try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, "it-stop-spec")) {
+            ExperimentSpec stop = ExperimentSpec.newBuilder()
+                    .setSchemaVersion(dev.autost.proto.SchemaVersions.CURRENT)
+                    .setExperimentId("it-stop")
+                    .putOptions(dev.autost.messaging.codec.ExperimentPlan.STOPPED_OPTION, "true")
+                    .build();
+            p.send(new ProducerRecord<>(
+                            Topics.EXPERIMENTS, "it-stop".getBytes(StandardCharsets.UTF_8), stop.toByteArray()))
+                    .get();
+        }
+        send("it-after/" + GENOME.hash(), request("it-after", 1).toByteArray());
+        assertEquals(TrainResult.Status.OK, firstResult("it-after/").getStatus());
+        assertCommitted("it-stop", 3, "the stopped training, the skipped request and the next one");
+        assertTrue(
+                read(Topics.TRAIN_RESULTS, "it-stop/", l -> false, Duration.ofSeconds(1))
+                        .isEmpty(),
+                "no result for the stopped experiment");
+        List<Integer> trained = epochs(read(Topics.TRAIN_PROGRESS, "it-stop/", l -> false, Duration.ofSeconds(1)));
+        assertTrue(trained.stream().allMatch(e -> e < 20), "ended before its 20 epochs: " + trained);
         vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 

@@ -617,6 +617,17 @@ public final class CommonOptions {
                         + dev.autost.sampler.SamplerLimits.DEFAULT_MAX_IN_FLIGHT + "}")
         int maxInFlight;
 
+        @Option(
+                names = "--max-queued-experiments",
+                paramLabel = "N",
+                description = {
+                    "Sampler and API: experiments waiting for a running slot; one more is refused naming the limit",
+                    "(default: $AUTOST_MAX_QUEUED_EXPERIMENTS or ${DEFAULT-VALUE})."
+                },
+                defaultValue = "${env:AUTOST_MAX_QUEUED_EXPERIMENTS:-"
+                        + dev.autost.sampler.SamplerLimits.DEFAULT_MAX_QUEUED + "}")
+        int maxQueued;
+
         /** @throws IllegalArgumentException naming the option below 1 */
         public dev.autost.sampler.SamplerLimits limits() {
             if (maxRunning < 1) {
@@ -625,7 +636,10 @@ public final class CommonOptions {
             if (maxInFlight < 1) {
                 throw new IllegalArgumentException("--max-candidates-in-flight must be at least 1, got " + maxInFlight);
             }
-            return new dev.autost.sampler.SamplerLimits(maxRunning, maxInFlight);
+            if (maxQueued < 1) {
+                throw new IllegalArgumentException("--max-queued-experiments must be at least 1, got " + maxQueued);
+            }
+            return new dev.autost.sampler.SamplerLimits(maxRunning, maxInFlight, maxQueued);
         }
     }
 

@@ -94,7 +94,8 @@ public final class ServeCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         if (api.enabled()) {
             ApiVerticle verticle = new ApiVerticle(
-                    local.bootstrapServers(), api.server(), token.value(), Clock.systemUTC(), obs::mountOn);
+                            local.bootstrapServers(), api.server(), token.value(), Clock.systemUTC(), obs::mountOn)
+                    .maxQueuedExperiments(limits.maxQueuedExperiments());
             local.deploy(verticle);
             err.printf(
                     "autost serve: API and page on %s (OpenAPI at /openapi.yaml, metrics at /metrics)%n",

@@ -131,11 +131,12 @@ public final class ServiceCommand implements Callable<Integer> {
         CountDownLatch stopped = ServiceRun.startUntilShutdown(local, services, observability);
         if (api) {
             ApiVerticle verticle = new ApiVerticle(
-                    local.bootstrapServers(),
-                    ApiServerConfig.of(bind, httpPort),
-                    token.value(),
-                    java.time.Clock.systemUTC(),
-                    observability::mountOn);
+                            local.bootstrapServers(),
+                            ApiServerConfig.of(bind, httpPort),
+                            token.value(),
+                            java.time.Clock.systemUTC(),
+                            observability::mountOn)
+                    .maxQueuedExperiments(limits.maxQueuedExperiments());
             local.deploy(verticle); // returns once its read model has replayed the topics
             observability.health().started(API);
             spec.commandLine()

@@ -76,6 +76,22 @@ public record ExperimentPlan(
 
     public static final int MAX_TRAIN_TOP_K = 10_000;
 
+    /**
+     * Most candidates one experiment may score (population x generations). The sampler, the
+     * evaluator and the API hold every score of a running search and replay them at a restart, so
+     * one submission above what their heaps hold would stop them again on every restart (and the
+     * stop route with them). 500 000 is twice the largest search measured (docs/benchmarks.md,
+     * interleave: 250 000 candidates); a constant of the cluster, so every service refuses alike.
+     */
+    public static final long MAX_CANDIDATES = 500_000;
+
+    /**
+     * Experiments that may wait for a running slot by default (the sampler's queue; the API
+     * refuses a submission beyond it): each waiting spec is held until it runs, and a thousand is
+     * more than a lab submits at once.
+     */
+    public static final int DEFAULT_MAX_QUEUED_EXPERIMENTS = 1_000;
+
     public static final int MAX_EPOCHS = 10_000;
 
     public ExperimentPlan {
@@ -128,6 +144,16 @@ public record ExperimentPlan(
         }
         int population = spec.getPopulation() == 0 ? DEFAULT_POPULATION : spec.getPopulation();
         int generations = spec.getGenerations() == 0 ? DEFAULT_GENERATIONS : spec.getGenerations();
+        if ((long) population * generations > MAX_CANDIDATES) {
+            throw new InvalidExperimentException(String.format(
+                    java.util.Locale.ROOT,
+                    "population x generations = %d x %d = %d candidates, over the limit of %d candidates per"
+                            + " experiment (the services hold a running search's scores in memory)",
+                    population,
+                    generations,
+                    (long) population * generations,
+                    MAX_CANDIDATES));
+        }
         EvolutionSettings.Builder b = EvolutionSettings.builder()
                 .populationWithOfficialSplit(population)
                 .generations(generations)

@@ -45,6 +45,24 @@ class ExperimentPlanTest {
                     () -> ExperimentPlan.fromSpec(c.getKey().build()));
             assertTrue(e.getMessage().startsWith(c.getValue()), e.getMessage());
         }
-        ExperimentPlan.fromSpec(spec().setPopulation(100_000).build());
+        ExperimentPlan.fromSpec(spec().setPopulation(100_000).setGenerations(5).build());
+    }
+
+    /**
+     * Each size within its bound can still multiply to 10^9 candidates, which the services would
+     * hold (and replay at every restart) until they ran out of memory.
+     */
+    @Test
+    void fromSpec_populationTimesGenerationsOverTheCandidateLimit_refusedNamingTheLimit() {
+        ExperimentPlan.InvalidExperimentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ExperimentPlan.InvalidExperimentException.class,
+                () -> ExperimentPlan.fromSpec(
+                        spec().setPopulation(100_000).setGenerations(10_000).build()));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("population x generations = 100000 x 10000 = 1000000000 candidates, over the limit"
+                                + " of 500000 candidates per experiment"),
+                e.getMessage());
+        ExperimentPlan.fromSpec(spec().setPopulation(50_000).setGenerations(10).build()); // at the limit
     }
 }
