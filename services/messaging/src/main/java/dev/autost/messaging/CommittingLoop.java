@@ -173,8 +173,19 @@ public final class CommittingLoop extends ServiceLoop {
     }
 
     private void process(ConsumerRecords<byte[], byte[]> batch) throws InterruptedException {
-        List<ProducerRecord<byte[], byte[]>> outputs =
-                settings.offLoop() ? handleOffLoop(batch) : handler.handle(batch, context);
+        List<ProducerRecord<byte[], byte[]>> outputs = null;
+        Duration pause = RETRY_PAUSE_MIN;
+        while (true) {
+            try {
+                outputs = settings.offLoop() ? handleOffLoop(batch) : handler.handle(batch, context);
+                break;
+            } catch (TransientFailureException e) {
+                if (!pauseBeforeRetry(batch.count(), e, pause)) {
+                    break; // stopping: uncommitted, the next owner handles the batch
+                }
+                pause = pause.multipliedBy(2).compareTo(RETRY_PAUSE_MAX) > 0 ? RETRY_PAUSE_MAX : pause.multipliedBy(2);
+            }
+        }
         if (outputs == null || !sendAll(producer, outputs)) {
             // Stopping: leave the batch uncommitted; the next owner handles it again.
             LOG.info("{}: stopping with {} record(s) uncommitted", name, batch.count());
@@ -183,6 +194,40 @@ public final class CommittingLoop extends ServiceLoop {
         commit(batch);
         handled.incrementAndGet();
         handler.onHandled(batch, outputs);
+    }
+
+    /** First pause before a batch that failed transiently is handled again; doubled up to {@link #RETRY_PAUSE_MAX}. */
+    static final Duration RETRY_PAUSE_MIN = Duration.ofMillis(200);
+
+    static final Duration RETRY_PAUSE_MAX = Duration.ofSeconds(10);
+
+    /**
+     * Waits {@code pause} before the same batch is handled again, polling meanwhile (paused) so the
+     * member stays in its group.
+     *
+     * @return false when the loop is stopping instead
+     */
+    private boolean pauseBeforeRetry(int records, TransientFailureException e, Duration pause) {
+        LOG.warn(
+                "{}: {} record(s) not handled ({}); trying again in {} ms, uncommitted",
+                name,
+                records,
+                e.getMessage(),
+                pause.toMillis());
+        consumer.pause(consumer.assignment());
+        long until = System.nanoTime() + pause.toNanos();
+        try {
+            while (running() && System.nanoTime() < until) {
+                holdBack(consumer.poll(settings.pollTimeout()));
+            }
+        } catch (WakeupException stopping) {
+            return false;
+        }
+        if (!running()) {
+            return false;
+        }
+        consumer.resume(consumer.paused());
+        return true;
     }
 
     /** Handles the batch on the worker and keeps this member in its group meanwhile. */
@@ -200,6 +245,9 @@ public final class CommittingLoop extends ServiceLoop {
         try {
             return work.get();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof TransientFailureException t) {
+                throw t;
+            }
             throw new IllegalStateException(name + ": handling a batch failed", e.getCause());
         } finally {
             if (running()) {

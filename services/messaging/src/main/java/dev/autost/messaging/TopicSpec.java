@@ -8,13 +8,15 @@ import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * How one topic is created: name, partitions, replication and either compaction (state topics,
- * the last record per key is the truth) or time retention (event topics).
+ * the last record per key is the truth), time retention (event topics) or none (work queues whose
+ * records nobody may lose before they are consumed).
  *
  * @param name topic name, see {@link Topics}
  * @param partitions at least 1
  * @param replication replication factor, at least 1
  * @param compacted {@code cleanup.policy=compact} when true, {@code delete} otherwise
- * @param retention how long records are kept; {@code null} exactly when {@code compacted}
+ * @param retention how long records are kept; {@code null} when {@code compacted}, or for an
+ *     event topic whose records are kept for good ({@link #kept})
  */
 public record TopicSpec(String name, int partitions, short replication, boolean compacted, Duration retention) {
 
@@ -32,7 +34,7 @@ public record TopicSpec(String name, int partitions, short replication, boolean 
         if (compacted && retention != null) {
             throw new IllegalArgumentException("compacted topic " + name + " takes no retention but got " + retention);
         }
-        if (!compacted && (retention == null || retention.isNegative() || retention.isZero())) {
+        if (!compacted && retention != null && (retention.isNegative() || retention.isZero())) {
             throw new IllegalArgumentException(
                     "time-retained topic " + name + " needs a positive retention but got " + retention);
         }
@@ -46,6 +48,14 @@ public record TopicSpec(String name, int partitions, short replication, boolean 
     /** An event topic: records are deleted after {@code retention}. */
     public static TopicSpec retained(String name, int partitions, short replication, Duration retention) {
         return new TopicSpec(name, partitions, replication, false, retention);
+    }
+
+    /**
+     * An event topic whose records are never deleted by age ({@code retention.ms=-1}): a queue of
+     * work that may wait longer than any retention (trainers down for a week).
+     */
+    public static TopicSpec kept(String name, int partitions, short replication) {
+        return new TopicSpec(name, partitions, replication, false, null);
     }
 
     /** The same topic with another partition count. */
@@ -62,7 +72,7 @@ public record TopicSpec(String name, int partitions, short replication, boolean 
                 TopicConfig.CLEANUP_POLICY_CONFIG,
                 TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG,
-                Long.toString(retention.toMillis()));
+                retention == null ? "-1" : Long.toString(retention.toMillis()));
     }
 
     /** The admin-client request that creates this topic. */

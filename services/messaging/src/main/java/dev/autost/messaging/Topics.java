@@ -47,7 +47,9 @@ public final class Topics {
                 TopicSpec.compacted(EXPERIMENTS, partitions, replication),
                 TopicSpec.retained(CANDIDATES, partitions, replication, EVENT_RETENTION),
                 TopicSpec.compacted(SCORES, partitions, replication),
-                TopicSpec.retained(TRAIN_REQUESTS, partitions, replication, EVENT_RETENTION),
+                // Kept for good: a request deleted by age before a trainer took it was never
+                // trained, and its experiment waited for its result for ever.
+                TopicSpec.kept(TRAIN_REQUESTS, partitions, replication),
                 TopicSpec.retained(TRAIN_PROGRESS, partitions, replication, EVENT_RETENTION),
                 TopicSpec.compacted(TRAIN_RESULTS, partitions, replication),
                 TopicSpec.compacted(REPORTS, partitions, replication),

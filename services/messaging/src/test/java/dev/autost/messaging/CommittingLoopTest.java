@@ -67,4 +67,53 @@ class CommittingLoopTest {
                 System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(15),
                 "stopping took " + (System.nanoTime() - t0) / 1e9 + " s");
     }
+
+    /** A batch whose handling failed transiently is handled again after a pause, and committed only then. */
+    @Test
+    void handle_transientFailure_sameRecordsHandledAgainThenCommitted() throws Exception {
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.updateBeginningOffsets(Map.of(IN, 0L));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(IN));
+            consumer.addRecord(new ConsumerRecord<>("in", 0, 0L, null, new byte[] {1}));
+            consumer.addRecord(new ConsumerRecord<>("in", 0, 1L, null, new byte[] {2}));
+        });
+        List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch handled = new CountDownLatch(1);
+        org.apache.kafka.clients.producer.MockProducer<byte[], byte[]> producer =
+                new org.apache.kafka.clients.producer.MockProducer<>(
+                        true,
+                        null,
+                        new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer());
+        CommittingLoop loop = new CommittingLoop(
+                "test",
+                consumer,
+                producer,
+                (records, context) -> {
+                    records.forEach(r -> seen.add(r.offset()));
+                    if (seen.size() <= 2) {
+                        assertTrue(
+                                consumer.committed(java.util.Set.of(IN)).get(IN) == null,
+                                "nothing committed before the retry");
+                        throw new TransientFailureException("experiments not read in time", null);
+                    }
+                    handled.countDown();
+                    return List.of();
+                },
+                new CommittingLoop.Settings("in", Duration.ofMillis(50), true, false, 0));
+        Thread thread = new Thread(loop, "committing-loop-retry");
+        thread.start();
+        assertTrue(handled.await(20, TimeUnit.SECONDS), "handled again after the transient failure: " + seen);
+        long committed = -1;
+        for (int i = 0; i < 200 && committed != 2; i++) {
+            var c = consumer.committed(java.util.Set.of(IN)).get(IN);
+            committed = c == null ? -1 : c.offset();
+            Thread.sleep(10);
+        }
+        loop.stop();
+        loop.done().get(20, TimeUnit.SECONDS);
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(0L, 1L, 0L, 1L), seen);
+        org.junit.jupiter.api.Assertions.assertEquals(2L, committed, "committed after the second try");
+    }
 }

@@ -142,7 +142,7 @@ class EmbeddedKafkaBrokerIT {
             assertEquals(expected, policies.get(spec.name()), spec.name());
             if (!spec.compacted()) {
                 assertEquals(
-                        Long.toString(spec.retention().toMillis()),
+                        spec.configs().get(TopicConfig.RETENTION_MS_CONFIG),
                         configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()))
                                 .get(TopicConfig.RETENTION_MS_CONFIG)
                                 .value(),

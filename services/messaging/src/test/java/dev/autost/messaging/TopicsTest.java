@@ -57,6 +57,20 @@ class TopicsTest {
                 TopicSpec.compacted("t", 1, (short) 1).configs());
     }
 
+    /**
+     * Train requests wait for a trainer however long that takes: with the 7-day retention of the
+     * other event topics, a backlog older than that was deleted untrained and its experiment never
+     * finished.
+     */
+    @Test
+    void defaults_trainRequests_areNeverDeletedByAge() {
+        TopicSpec requests = Topics.defaults().stream()
+                .filter(t -> t.name().equals(Topics.TRAIN_REQUESTS))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(Map.of("cleanup.policy", "delete", "retention.ms", "-1"), requests.configs());
+    }
+
     @Test
     void constructor_compactedWithRetention_throwsNamingTopic() {
         IllegalArgumentException e = assertThrows(

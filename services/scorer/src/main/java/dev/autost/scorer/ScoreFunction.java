@@ -8,6 +8,9 @@ import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.InvalidGenomeException;
 import dev.autost.domain.model.ModelSetting;
 import dev.autost.messaging.ExperimentPlans;
+import dev.autost.messaging.MessagingException;
+import dev.autost.messaging.TransientFailureException;
+import dev.autost.messaging.UnknownExperimentException;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
@@ -46,7 +49,12 @@ public final class ScoreFunction {
         this.plans = Objects.requireNonNull(plans, "plans");
     }
 
-    /** Scores the candidate serialized in {@code value}; never throws for bad input. */
+    /**
+     * Scores the candidate serialized in {@code value}; never throws for bad input.
+     *
+     * @throws TransientFailureException when the experiment's plan cannot be read in time: the
+     *     candidate is fine and must be scored later, not dead-lettered
+     */
     public ScoreResult apply(byte[] value) {
         if (value == null) {
             return new ScoreResult.Rejected("record has no value (null)", null);
@@ -59,6 +67,8 @@ public final class ScoreFunction {
         }
         try {
             return score(candidate);
+        } catch (TransientFailureException e) {
+            throw e; // nothing wrong with the record: handled again, uncommitted
         } catch (AutostException | ArithmeticException e) {
             return new ScoreResult.Rejected(e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -93,7 +103,16 @@ public final class ScoreFunction {
                             + genome.canonicalJson() + ")",
                     null);
         }
-        ModelSetting setting = plans.planOf(experimentId).space().modelSetting();
+        ModelSetting setting;
+        try {
+            setting = plans.planOf(experimentId).space().modelSetting();
+        } catch (UnknownExperimentException e) {
+            throw e; // read to the end, and no spec: the candidate's fault
+        } catch (MessagingException e) {
+            // The experiments topic did not answer in time (a stalled broker): the spec may well be there.
+            throw new TransientFailureException(
+                    "cannot read the plan of experiment " + experimentId + ": " + e.getMessage(), e);
+        }
         CostEstimate cost;
         try {
             cost = costModels.computeIfAbsent(setting, CostModel::new).estimate(genome);

@@ -190,4 +190,23 @@ class ScoreFunctionTest {
 
         assertTrue(r.reason().contains("unexpected error") && r.reason().contains("boom"), r.reason());
     }
+
+    /**
+     * A read of the experiments topic that times out (a stalled broker) says nothing about the
+     * candidate: it was dead-lettered as "unexpected error" and committed, and its search waited
+     * for that score until the sampler's next restart.
+     */
+    @Test
+    void apply_planReadTimesOut_throwsTransientFailureInsteadOfRejecting() {
+        ScoreFunction stalled = new ScoreFunction("s", id -> {
+            throw new dev.autost.messaging.MessagingException(
+                    "autost.experiments not read to its end within 30 s", null);
+        });
+
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.autost.messaging.TransientFailureException.class,
+                () -> stalled.apply(candidate(REFERENCE).build().toByteArray()));
+
+        assertTrue(e.getMessage().contains("within 30 s"), e.getMessage());
+    }
 }
