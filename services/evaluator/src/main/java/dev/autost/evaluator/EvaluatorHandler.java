@@ -352,24 +352,30 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         // Then each generation's best not listed yet: the summary still draws the search's progress.
         java.util.Set<String> in = new java.util.HashSet<>();
         listed.forEach(s -> in.add(s.getGenomeHash()));
-        java.util.Set<Integer> generations = new java.util.HashSet<>();
+        java.util.Map<Integer, Score> bestOf = new java.util.TreeMap<>();
         for (ScoreMessages.Ranked x : byObjective) {
-            if (generations.add(x.score().getGeneration()) && in.add(x.score().getGenomeHash())) {
-                listed.add(x.score());
+            if (!bestOf.containsKey(x.score().getGeneration())
+                    && in.add(x.score().getGenomeHash())) {
+                bestOf.put(x.score().getGeneration(), x.score());
             }
-        }
-        for (Score s : listed) {
-            RankedCandidate.Builder c = ScoreMessages.ranked(s);
-            TrainResult tr = b.results.get(s.getGenomeHash());
-            if (TrainMessages.succeeded(tr)) {
-                c.setTestAccuracy(tr.getTestAccuracy());
-            }
-            r.addTop(c);
         }
         addEvaluation(b, ranked, objectiveScore, r);
+        Report fitted = ReportBudget.fit(
+                r,
+                listed.stream().map(s -> entry(b, s)).toList(),
+                bestOf.values().stream().map(s -> entry(b, s)).toList());
         String key = Topics.evaluationKey(b.experimentId);
-        return new ProducerRecord<>(
-                Topics.REPORTS, key.getBytes(StandardCharsets.UTF_8), r.build().toByteArray());
+        return new ProducerRecord<>(Topics.REPORTS, key.getBytes(StandardCharsets.UTF_8), fitted.toByteArray());
+    }
+
+    /** A listed candidate: the score's fields, with its test accuracy once trained. */
+    private static RankedCandidate entry(Leaderboard b, Score s) {
+        RankedCandidate.Builder c = ScoreMessages.ranked(s);
+        TrainResult tr = b.results.get(s.getGenomeHash());
+        if (TrainMessages.succeeded(tr)) {
+            c.setTestAccuracy(tr.getTestAccuracy());
+        }
+        return c.build();
     }
 
     /** Correlations of accuracy with every metric, and the Pareto fronts. */

@@ -418,6 +418,37 @@ class EvaluatorHandlerTest {
     }
 
     /**
+     * A score carrying thousands of extra metrics was ranked, and its experiment's reports, the
+     * final one included, were then too large to publish (the fuzz suite at full size lost it in 2
+     * of 4 runs): it is refused naming why, and the final report stays small.
+     */
+    @Test
+    void scoreWithThousandsOfExtraMetrics_deadLettered_finalReportStaysPublishable() throws Exception {
+        EvaluatorHandler h = handler();
+        Score.Builder bloated = Score.parseFrom(score("b", 20, 1)).toBuilder();
+        for (int i = 0; i < 5_000; i++) {
+            bloated.putExtra("made_up_metric_with_a_long_name_" + i, i);
+        }
+        assertTrue(bloated.build().getSerializedSize() > 200_000);
+        h.onRecord(in(Topics.SCORES, "e/a", score("a", 10, 0)), false);
+        List<ProducerRecord<byte[], byte[]>> refused =
+                h.onRecord(in(Topics.SCORES, "e/b", bloated.build().toByteArray()), false);
+        assertEquals(Topics.DEAD_LETTERS, refused.get(0).topic());
+        assertTrue(
+                dev.autost.proto.v1.DeadLetter.parseFrom(refused.get(0).value())
+                        .getReason()
+                        .startsWith("score with 5000 extra metrics"),
+                dev.autost.proto.v1.DeadLetter.parseFrom(refused.get(0).value()).getReason());
+
+        List<ProducerRecord<byte[], byte[]>> out = h.onRecord(in(Topics.REPORTS, "e", searchDone(0)), false);
+        Report r = Report.parseFrom(out.get(0).value());
+        assertEquals(Report.Phase.FINISHED, r.getPhase());
+        assertTrue(
+                out.get(0).value().length < ReportBudget.MAX_REPORT_BYTES,
+                "report of " + out.get(0).value().length);
+    }
+
+    /**
      * An experiment on SAHD: the evaluation ranks as its sampler does, by SAHD (here the reverse of
      * FLOPs), and its best score is SAHD's, not the FLOPs count.
      */

@@ -276,6 +276,26 @@ public final class ScoreMessages {
                 return "score with probe metric " + p.getKey() + " = NaN";
             }
         }
+        if (s.getExtraCount() > MAX_EXTRAS) {
+            return "score with " + s.getExtraCount() + " extra metrics, more than the " + MAX_EXTRAS
+                    + " a scorer and prober write";
+        }
+        for (String name : s.getExtraMap().keySet()) {
+            if (name.isEmpty() || name.length() > MAX_METRIC_NAME) {
+                return "score with an extra metric name of " + name.length() + " characters (1 to " + MAX_METRIC_NAME
+                        + ")";
+            }
+        }
         return null;
     }
+
+    /**
+     * Most extra metrics a usable score carries: the scorer writes 3 and the prober 4. Reports copy
+     * a candidate's extras, so one score with thousands of them made its experiment's reports, the
+     * final summary included, too large to publish (the fuzz suite at full size).
+     */
+    public static final int MAX_EXTRAS = 64;
+
+    /** Longest extra metric name of a usable score. */
+    public static final int MAX_METRIC_NAME = 64;
 }
