@@ -19,7 +19,7 @@ import java.util.List;
 final class ApiResponses {
     private ApiResponses() {}
 
-    static JsonObject summary(ExperimentStore.Experiment e) {
+    static JsonObject summary(ExperimentStore.Experiment e, long nowMs) {
         boolean queued = e.phase() == Report.Phase.RUNNING
                 && e.search().map(Report::getQueued).orElse(false);
         JsonObject o = new JsonObject().put("id", e.id()).put("phase", queued ? "queued" : phase(e.phase()));
@@ -37,11 +37,12 @@ final class ApiResponses {
         o.put("best_score", r == null ? null : r.getBestScore());
         o.put("trained", e.results().size());
         o.put("train_expected", r == null ? 0 : r.getTrainExpected());
+        e.waitingFor(nowMs).ifPresent(w -> o.put("waiting_for", w));
         return o;
     }
 
-    static JsonObject status(ExperimentStore.Experiment e) {
-        JsonObject o = summary(e);
+    static JsonObject status(ExperimentStore.Experiment e, long nowMs) {
+        JsonObject o = summary(e, nowMs);
         e.spec().ifPresent(s -> o.put("space_yaml", s.getSpaceYaml()).put("dataset", s.getDataset()));
         e.search().ifPresent(r -> {
             if (r.getTrainBudgetEpochs() > 0) { // successive halving

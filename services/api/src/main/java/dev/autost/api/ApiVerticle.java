@@ -227,9 +227,10 @@ public final class ApiVerticle extends LoopVerticle {
                         ctx,
                         200,
                         new JsonArray(store.experiments().stream()
-                                .map(ApiResponses::summary)
+                                .map(e -> ApiResponses.summary(e, clock.millis()))
                                 .toList())));
-        r.get("/api/experiments/:id").handler(ctx -> withExperiment(ctx, e -> json(ctx, 200, ApiResponses.status(e))));
+        r.get("/api/experiments/:id")
+                .handler(ctx -> withExperiment(ctx, e -> json(ctx, 200, ApiResponses.status(e, clock.millis()))));
         r.get("/api/experiments/:id/leaderboard").handler(this::leaderboard);
         r.get("/api/experiments/:id/pareto").handler(this::pareto);
         r.get("/api/experiments/:id/correlation").handler(this::correlation);

@@ -73,7 +73,42 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
 
         private volatile RankingCache rankingCache;
 
+        /**
+         * Timestamp of the newest record that shows its training moving: the sampler's report
+         * (which publishes the train requests), a trainer's progress or result.
+         */
+        private volatile long lastTrainingSignMs;
+
         private record RankingCache(long version, List<ScoreMessages.Ranked> ranking) {}
+
+        private void trainingSign(long timestampMs) {
+            lastTrainingSignMs = Math.max(lastTrainingSignMs, timestampMs);
+        }
+
+        /**
+         * What the experiment waits for, when it has waited long: "a trainer" once its search is
+         * done, results are missing and no trainer has shown any sign of its trainings (progress
+         * or a result) for {@link #WAITING_AFTER}. Trainers report progress at least every 10 s
+         * while they train, so a silence that long means nobody took the requests.
+         */
+        public Optional<String> waitingFor(long nowMs) {
+            Report r = search;
+            if (r == null || phase() != Report.Phase.SEARCH_DONE || !running.isEmpty()) {
+                return Optional.empty();
+            }
+            int missing = r.getTrainExpected() - results.size();
+            long silent = nowMs - lastTrainingSignMs;
+            if (missing <= 0 || silent < WAITING_AFTER.toMillis()) {
+                return Optional.empty();
+            }
+            return Optional.of(String.format(
+                    java.util.Locale.ROOT,
+                    "a trainer: %d of %d train requests not taken for %d s (is a trainer running? `autost serve`"
+                            + " runs one unless --no-trainer; elsewhere `autost service trainer`)",
+                    missing,
+                    r.getTrainExpected(),
+                    silent / 1000));
+        }
 
         Experiment(String id) {
             this.id = id;
@@ -224,6 +259,9 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentStore.class);
 
+    /** Silence of an experiment's trainings after which it says it waits for a trainer. */
+    public static final java.time.Duration WAITING_AFTER = java.time.Duration.ofSeconds(120);
+
     private final Map<String, Experiment> experiments = new ConcurrentSkipListMap<>();
     private final AtomicLong skipped = new AtomicLong();
     /** The one experiment a {@link #forExperiment} store reads; null for the API's (all). */
@@ -314,11 +352,13 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                     TrainResult t = TrainResult.parseFrom(r.value());
                     get(t.getExperimentId()).results.put(t.getGenomeHash(), t);
                     get(t.getExperimentId()).running.remove(t.getGenomeHash());
+                    get(t.getExperimentId()).trainingSign(r.timestamp());
                 }
                 case Topics.TRAIN_PROGRESS -> {
                     TrainProgress p = TrainProgress.parseFrom(r.value());
                     if (!p.getExperimentId().isEmpty() && !p.getGenomeHash().isEmpty() && p.getEpoch() <= 100_000) {
                         get(p.getExperimentId()).onProgress(p);
+                        get(p.getExperimentId()).trainingSign(r.timestamp());
                     }
                 }
                 case Topics.REPORTS -> {
@@ -326,6 +366,7 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                     Experiment e = get(rep.getExperimentId());
                     if (!Topics.isEvaluationKey(key)) {
                         e.search = rep;
+                        e.trainingSign(r.timestamp());
                         e.version.incrementAndGet(); // calibration choices rank
                     } else if (ReportMessages.isFinal(rep.getPhase()) && only == null) {
                         e.summarise(rep);

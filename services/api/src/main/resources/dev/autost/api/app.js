@@ -49,8 +49,10 @@ async function refresh() {
     const tr = document.createElement('tr');
     tr.className = 'exp' + (e.id === selected ? ' sel' : '');
     tr.dataset.id = e.id;
-    const phase = cell(e.phase);
+    // What it waits for, in words: a search_done experiment whose trainings nobody takes said nothing.
+    const phase = cell(e.waiting_for ? `${e.phase}: waiting for ${e.waiting_for.split(':')[0]}` : e.phase);
     if (e.failure_reason) phase.title = e.failure_reason;
+    if (e.waiting_for) { phase.title = 'waiting for ' + e.waiting_for; phase.classList.add('waiting'); }
     const pick = document.createElement('td');
     const box = document.createElement('input');
     box.type = 'checkbox';

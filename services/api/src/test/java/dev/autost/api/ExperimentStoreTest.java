@@ -76,7 +76,7 @@ class ExperimentStoreTest {
         store.onRecord(in(Topics.EXPERIMENTS, Topics.experimentKey("e"), spec.toByteArray()), false);
         ExperimentStore.Experiment e = store.experiment("e").orElseThrow();
         assertEquals(Report.Phase.PHASE_UNSPECIFIED, e.phase(), "no sampler has taken it yet");
-        assertEquals("submitted", ApiResponses.summary(e).getString("phase"));
+        assertEquals("submitted", ApiResponses.summary(e, 0).getString("phase"));
 
         store.onRecord(
                 in(
@@ -84,14 +84,67 @@ class ExperimentStoreTest {
                         Topics.experimentKey("e"),
                         samplerReport(true).toByteArray()),
                 false);
-        assertEquals("queued", ApiResponses.summary(e).getString("phase"));
+        assertEquals("queued", ApiResponses.summary(e, 0).getString("phase"));
         store.onRecord(
                 in(
                         Topics.REPORTS,
                         Topics.experimentKey("e"),
                         samplerReport(false).toByteArray()),
                 false);
-        assertEquals("running", ApiResponses.summary(e).getString("phase"));
+        assertEquals("running", ApiResponses.summary(e, 0).getString("phase"));
+    }
+
+    private ConsumerRecord<byte[], byte[]> at(long timestampMs, String topic, String key, byte[] value) {
+        return new ConsumerRecord<>(
+                topic,
+                0,
+                offset++,
+                timestampMs,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                -1,
+                -1,
+                key.getBytes(StandardCharsets.UTF_8),
+                value,
+                new org.apache.kafka.common.header.internals.RecordHeaders(),
+                java.util.Optional.empty());
+    }
+
+    /**
+     * A search done with trainings nobody takes (serve without a trainer) said only search_done,
+     * 0/2 for ever: after two minutes without a sign of its trainings it says it waits for a
+     * trainer, and stops saying so once a trainer reports progress.
+     */
+    @Test
+    void waitingFor_searchDoneAndNoTrainingSignForTwoMinutes_saysATrainer_untilProgressArrives() {
+        ExperimentStore store = new ExperimentStore();
+        ExperimentSpec spec = ExperimentPlan.specBuilder(
+                        "e", SearchSpaces.builtIn("fashion-micro"), "evolution", 1, 10, 1, 0)
+                .setTrainTopK(2)
+                .build();
+        long t = 1_000_000;
+        store.onRecord(at(t, Topics.EXPERIMENTS, Topics.experimentKey("e"), spec.toByteArray()), false);
+        Report done = samplerReport(false).toBuilder()
+                .setPhase(Report.Phase.SEARCH_DONE)
+                .setTrainExpected(2)
+                .build();
+        store.onRecord(at(t, Topics.REPORTS, Topics.experimentKey("e"), done.toByteArray()), false);
+        ExperimentStore.Experiment e = store.experiment("e").orElseThrow();
+
+        assertFalse(ApiResponses.summary(e, t + 119_000).containsKey("waiting_for"), "not yet");
+        String waiting = ApiResponses.summary(e, t + 121_000).getString("waiting_for");
+        assertTrue(
+                waiting != null && waiting.startsWith("a trainer: 2 of 2 train requests not taken for 121 s"), waiting);
+        assertEquals("search_done", ApiResponses.summary(e, t + 121_000).getString("phase"));
+
+        dev.autost.proto.v1.TrainProgress progress = dev.autost.proto.v1.TrainProgress.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId("e")
+                .setGenomeHash("abc")
+                .setEpoch(1)
+                .setEpochs(1)
+                .build();
+        store.onRecord(at(t + 130_000, Topics.TRAIN_PROGRESS, "e/abc", progress.toByteArray()), false);
+        assertFalse(ApiResponses.summary(e, t + 140_000).containsKey("waiting_for"), "a trainer took one");
     }
 
     private static Report samplerReport(boolean queued) {

@@ -28,6 +28,12 @@ public final class ApiTokenOptions {
     /** A token file longer than this is not a token (and {@code /dev/zero} must not hang the start). */
     static final int MAX_TOKEN_FILE_BYTES = 4096;
 
+    /**
+     * Shortest token accepted from any source: a one-character token was accepted and is guessed
+     * at once; 16 characters of hex are 64 bits.
+     */
+    public static final int MIN_TOKEN_LENGTH = 16;
+
     @Option(
             names = "--api-token",
             paramLabel = "TOKEN",
@@ -38,19 +44,29 @@ public final class ApiTokenOptions {
     @Option(
             names = "--api-token-file",
             paramLabel = "FILE",
-            description = "File whose first line is the bearer token for mutating API calls (keep it owner-only). "
-                    + "Default: $" + TOKEN_ENV + ", else a random token written to an owner-only file "
-                    + "whose path is printed.")
+            description = "File whose first line is the bearer token for mutating API calls (keep it owner-only;"
+                    + " a missing one is created owner-only with a random token and kept). Default: $" + TOKEN_ENV
+                    + ", else a random token written to an owner-only temporary file whose path is printed.")
     Path apiTokenFile;
 
     /**
-     * The bearer token and, when none was given, the owner-only file a random one was written to.
-     * Callers print {@link #generatedFile()}, never {@link #value()}.
+     * The bearer token and, when none was given, the owner-only file a random one was written to
+     * (a temporary one, deleted at exit, or the {@code --api-token-file} that did not exist yet,
+     * kept: {@link #kept}). Callers print {@link #generatedFile()}, never {@link #value()}.
      */
-    public record Token(String value, Optional<Path> generatedFile) {
+    public record Token(String value, Optional<Path> generatedFile, boolean kept) {
         public Token {
             Objects.requireNonNull(value, "value");
             Objects.requireNonNull(generatedFile, "generatedFile");
+        }
+
+        public Token(String value, Optional<Path> generatedFile) {
+            this(value, generatedFile, false);
+        }
+
+        /** How the printed path is described: where the token is, and whether it outlives the process. */
+        public String describeFile() {
+            return kept ? "owner-only, kept for the next run" : "owner-only, deleted at exit";
         }
 
         @Override
@@ -80,10 +96,16 @@ public final class ApiTokenOptions {
             if (apiToken.isBlank()) {
                 throw new IllegalArgumentException("--api-token is empty");
             }
-            return new Token(apiToken, Optional.empty());
+            return new Token(strong("--api-token", apiToken), Optional.empty());
         }
         if (apiTokenFile != null) {
-            return new Token(readTokenFile(apiTokenFile), Optional.empty());
+            if (!Files.exists(apiTokenFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // The README's lab command names a file a fresh machine does not have yet.
+                String created = randomToken();
+                createOwnerOnly(apiTokenFile, created);
+                return new Token(created, Optional.of(apiTokenFile), true);
+            }
+            return new Token(strong("--api-token-file " + apiTokenFile, readTokenFile(apiTokenFile)), Optional.empty());
         }
         String fromEnv = env.apply(TOKEN_ENV);
         if (fromEnv != null) {
@@ -92,12 +114,40 @@ public final class ApiTokenOptions {
                 throw new IllegalArgumentException(
                         "$" + TOKEN_ENV + " is set but empty: set a token (e.g. openssl rand -hex 32) or unset it");
             }
-            return new Token(fromEnv.strip(), Optional.empty());
+            return new Token(strong("$" + TOKEN_ENV, fromEnv.strip()), Optional.empty());
         }
+        String generated = randomToken();
+        return new Token(generated, Optional.of(writeOwnerOnly(generated, generatedDir)));
+    }
+
+    /** 256 random bits in hex. */
+    private static String randomToken() {
         byte[] b = new byte[32];
         new SecureRandom().nextBytes(b);
-        String generated = HexFormat.of().formatHex(b);
-        return new Token(generated, Optional.of(writeOwnerOnly(generated, generatedDir)));
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static String strong(String source, String token) {
+        if (token.length() < MIN_TOKEN_LENGTH) {
+            throw new IllegalArgumentException(source + ": the API token has " + token.length()
+                    + " characters, at least " + MIN_TOKEN_LENGTH + " are needed (e.g. openssl rand -hex 32)");
+        }
+        return token;
+    }
+
+    /** A new owner-only file at {@code file} holding {@code token}; refused if anything is there already. */
+    private static void createOwnerOnly(Path file, String token) {
+        try {
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } else {
+                Files.createFile(file);
+            }
+            Files.writeString(file, token + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("--api-token-file " + file + ": it does not exist and cannot be created", e);
+        }
     }
 
     private static String readTokenFile(Path file) {

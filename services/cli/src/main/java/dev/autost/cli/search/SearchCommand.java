@@ -317,7 +317,7 @@ public final class SearchCommand implements Callable<Integer> {
                         cluster.localServices(),
                         topics.partitions(),
                         topics.replication()),
-                trainer.template().withConcurrency(concurrency.concurrency()),
+                trainer.template().withConcurrency(concurrency.concurrency(trainer.template())),
                 api ? new PipelineSearch.Api(this.api.server(), this.api.token()) : null);
     }
 }

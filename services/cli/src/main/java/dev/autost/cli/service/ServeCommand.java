@@ -4,10 +4,13 @@ import dev.autost.api.ApiVerticle;
 import dev.autost.cli.options.ApiOptions;
 import dev.autost.cli.options.ApiTokenOptions;
 import dev.autost.cli.options.CommonOptions.ClusterOption;
+import dev.autost.cli.options.CommonOptions.ConcurrencyOption;
 import dev.autost.cli.options.CommonOptions.SamplerLimitsOption;
 import dev.autost.cli.options.CommonOptions.TopicOptions;
+import dev.autost.cli.options.TrainerOptions;
 import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.observability.Observability;
+import dev.autost.trainer.TrainerConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -33,14 +36,28 @@ import picocli.CommandLine.Spec;
             "POST /api/experiments. Without --bootstrap-servers an embedded Kafka broker runs in this process",
             "(keep its data across restarts with --kafka-data DIR).",
             "The page is at http://127.0.0.1:PORT/ (--bind HOST elsewhere, e.g. 0.0.0.0",
-            "in a container), the OpenAPI document at /openapi.yaml."
+            "in a container), the OpenAPI document at /openapi.yaml. A trainer runs too, so that experiments",
+            "with train_top_k are trained (--no-trainer when trainers run elsewhere)."
         })
 public final class ServeCommand implements Callable<Integer> {
     @Parameters(
             arity = "0..*",
             paramLabel = "SERVICE",
-            description = "sampler, scorer, evaluator, prober (default: all four).")
+            description = "sampler, scorer, evaluator, prober, trainer (default: all five; all but the trainer with"
+                    + " --no-trainer).")
     List<String> names = new ArrayList<>();
+
+    @Option(
+            names = "--no-trainer",
+            description = "Run no trainer in this process: trainings wait for trainers elsewhere"
+                    + " (`autost service trainer`); the page then says an experiment waits for one.")
+    boolean noTrainer;
+
+    @Mixin
+    TrainerOptions trainer;
+
+    @Mixin
+    ConcurrencyOption concurrency;
 
     @Mixin
     ClusterOption cluster;
@@ -69,8 +86,16 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        List<LocalServices.Service> services =
-                ServiceRun.parse(names.isEmpty() ? List.of("sampler", "scorer", "evaluator", "prober") : names);
+        if (noTrainer && !names.isEmpty()) {
+            throw new IllegalArgumentException("--no-trainer is for the default services; name the services instead");
+        }
+        List<LocalServices.Service> services = ServiceRun.parse(
+                !names.isEmpty()
+                        ? names
+                        : noTrainer
+                                ? List.of("sampler", "scorer", "evaluator", "prober")
+                                : List.of("sampler", "scorer", "evaluator", "prober", "trainer"));
+        TrainerConfig trainerSettings = trainer.template().withConcurrency(concurrency.concurrency(trainer.template()));
         if (secure && cluster.bootstrapServers() != null) {
             throw new IllegalArgumentException(
                     "--secure is for the embedded broker; with --bootstrap-servers pass --kafka-config instead");
@@ -88,7 +113,8 @@ public final class ServeCommand implements Callable<Integer> {
                                 topics.partitions(),
                                 topics.replication(),
                                 obs)
-                        .samplerLimits(limits),
+                        .samplerLimits(limits)
+                        .trainerSettings(trainerSettings),
                 obs);
         CountDownLatch stopped = ServiceRun.startUntilShutdown(local, services, obs);
         var err = spec.commandLine().getErr();
@@ -103,9 +129,12 @@ public final class ServeCommand implements Callable<Integer> {
             // The path, never the token: output ends up in logs that others read.
             token.generatedFile()
                     .ifPresent(f -> err.printf(
-                            "autost serve: API token for this run in %s (owner-only, deleted at exit; "
-                                    + "--api-token-file or $%s to choose one)%n",
-                            f, ApiTokenOptions.TOKEN_ENV));
+                            token.kept()
+                                    ? "autost serve: API token written to %s (%s)%n"
+                                    : "autost serve: API token for this run in %s (%s; --api-token-file or $"
+                                            + ApiTokenOptions.TOKEN_ENV + " to choose one)%n",
+                            f,
+                            token.describeFile()));
         }
         // The path of the credentials, never the credentials: output ends up in logs that others read.
         local.clientProperties()

@@ -100,8 +100,8 @@ public final class ServiceCommand implements Callable<Integer> {
         List<LocalServices.Service> services =
                 ServiceRun.parse(names.stream().filter(n -> !n.equals(API)).toList());
         // Built (and so validated) before anything starts: a bad option fails at once.
-        TrainerConfig trainerSettings =
-                trainer.template().withMaxRequests(maxRequests).withConcurrency(concurrency.concurrency());
+        TrainerConfig oneShot = trainer.template().withMaxRequests(maxRequests);
+        TrainerConfig trainerSettings = oneShot.withConcurrency(concurrency.concurrency(oneShot));
         dev.autost.sampler.SamplerLimits limits = samplerLimits.limits();
         ApiTokenOptions.Token token = null;
         if (api) {
@@ -143,10 +143,11 @@ public final class ServiceCommand implements Callable<Integer> {
                     .getErr()
                     .printf("autost service: API and page on %s (OpenAPI at /openapi.yaml)%n", verticle.url());
             // The path, never the token: output ends up in logs that others read.
+            ApiTokenOptions.Token t = token;
             token.generatedFile()
                     .ifPresent(f -> spec.commandLine()
                             .getErr()
-                            .printf("autost service: API token in %s (owner-only, deleted at exit)%n", f));
+                            .printf("autost service: API token in %s (%s)%n", f, t.describeFile()));
         }
         spec.commandLine()
                 .getErr()

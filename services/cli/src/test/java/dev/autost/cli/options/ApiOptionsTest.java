@@ -10,6 +10,7 @@ import dev.autost.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -60,13 +61,45 @@ class ApiOptionsTest {
 
     @Test
     void token_fileWinsOverEnvironment() throws Exception {
-        Path f = Files.writeString(dir.resolve("token"), "from-file");
+        Path f = Files.writeString(dir.resolve("token"), "from-file-0123456789");
         assertEquals(
-                "from-file",
+                "from-file-0123456789",
                 parse("--api-token-file", f.toString())
                         .tokens
-                        .token(Map.of(ApiTokenOptions.TOKEN_ENV, "from-env")::get, dir)
+                        .token(Map.of(ApiTokenOptions.TOKEN_ENV, "from-env-0123456789")::get, dir)
                         .value());
+    }
+
+    /** The README's lab command on a fresh machine: the named file is made, owner-only, and kept. */
+    @Test
+    void token_fileMissing_isCreatedOwnerOnlyWithARandomTokenAndKept() throws Exception {
+        Path f = dir.resolve("api-token");
+        ApiTokenOptions.Token t = parse("--api-token-file", f.toString()).tokens.token(NO_ENV::get, dir);
+        assertEquals(Optional.of(f), t.generatedFile());
+        assertTrue(t.kept());
+        assertEquals(t.value() + "\n", Files.readString(f));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        assertEquals(64, t.value().length());
+        assertEquals(
+                t.value(),
+                parse("--api-token-file", f.toString())
+                        .tokens
+                        .token(NO_ENV::get, dir)
+                        .value(),
+                "the next run reads the same token");
+    }
+
+    /** A one-character token was accepted from every source. */
+    @Test
+    void token_shorterThan16Characters_isRefusedFromEverySource() throws Exception {
+        Path f = Files.writeString(dir.resolve("short"), "x\n");
+        for (var attempt : List.<java.util.function.Supplier<ApiTokenOptions.Token>>of(
+                () -> parse("--api-token", "y").tokens.token(NO_ENV::get, dir),
+                () -> parse("--api-token-file", f.toString()).tokens.token(NO_ENV::get, dir),
+                () -> parse().tokens.token(Map.of(ApiTokenOptions.TOKEN_ENV, "z")::get, dir))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, attempt::get);
+            assertTrue(e.getMessage().contains("at least 16 are needed"), e.getMessage());
+        }
     }
 
     @Test
@@ -107,8 +140,8 @@ class ApiOptionsTest {
     @Test
     void token_fromEnvironment_isUsedWithoutAFile() {
         assertEquals(
-                new ApiTokenOptions.Token("env-token", Optional.empty()),
-                parse().tokens.token(Map.of(ApiTokenOptions.TOKEN_ENV, "env-token")::get, dir));
+                new ApiTokenOptions.Token("env-token-0123456789", Optional.empty()),
+                parse().tokens.token(Map.of(ApiTokenOptions.TOKEN_ENV, "env-token-0123456789")::get, dir));
     }
 
     @Test

@@ -85,6 +85,78 @@ class ServeApiIT {
         assertFalse(Files.exists(tokenFile), "the generated token file outlived the process");
     }
 
+    /**
+     * The README's lab command on a fresh machine: the token file it names does not exist yet
+     * (it failed with "cannot read it"), and an experiment that asks for training is trained by
+     * serve's own trainer (it stayed search_done, 0/1, for ever).
+     */
+    @Test
+    void serve_readmeLabCommand_createsTheTokenFile_andTrainsWhatAnExperimentAsks() throws Exception {
+        Path log = dir.resolve("lab.log");
+        Path tokenFile = dir.resolve("api-token");
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.autost.cli.Main",
+                        "serve",
+                        "--api-token-file",
+                        tokenFile.toString(),
+                        "--kafka-data",
+                        dir.resolve("kafka-data").toString(),
+                        "--checkpoint-dir",
+                        dir.resolve("checkpoints").toString(),
+                        "--limit-train",
+                        "256",
+                        "--limit-test",
+                        "256",
+                        "--http-port",
+                        "0")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().remove("AUTOST_API_TOKEN");
+        Process serve = pb.start();
+        try {
+            String out = ChildOutput.await(serve, log, "Ctrl-C stops");
+            assertTrue(out.contains("API token written to " + tokenFile), out);
+            assertTrue(out.contains("trainer"), "serve runs a trainer: " + out);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
+            String token = Files.readString(tokenFile).strip();
+            Matcher url = URL.matcher(out);
+            assertTrue(url.find(), out);
+            String base = url.group(1);
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> created = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "api/experiments"))
+                            .header("Authorization", "Bearer " + token)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"experiment_id\": \"lab-trained\","
+                                    + " \"space\": \"fashion-micro\", \"population\": 6, \"generations\": 1,"
+                                    + " \"train_top_k\": 1, \"epochs\": 1}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, created.statusCode(), created.body());
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+            String status = "";
+            while (System.nanoTime() < deadline && !status.contains("\"phase\":\"finished\"")) {
+                Thread.sleep(500);
+                status = http.send(
+                                HttpRequest.newBuilder(URI.create(base + "api/experiments/lab-trained"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+            }
+            assertTrue(status.contains("\"phase\":\"finished\""), status + "\n" + Files.readString(log));
+            assertTrue(status.contains("\"trained\":1") && status.contains("\"train_expected\":1"), status);
+        } finally {
+            serve.destroy();
+            if (!serve.waitFor(60, TimeUnit.SECONDS)) {
+                serve.destroyForcibly();
+            }
+        }
+        assertTrue(Files.exists(tokenFile), "the token file named by --api-token-file is kept for the next run");
+    }
+
     private static HttpResponse<String> post(HttpClient http, String base, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "api/experiments"))
                 .POST(HttpRequest.BodyPublishers.ofString("[1, 2"));

@@ -28,7 +28,7 @@ class ServiceApiIT {
 
     @Test
     void apiService_servesTheApiAndTheEndpointsOnOnePort_withTheTokenFromAFile() throws Exception {
-        String token = "token-" + Long.toHexString(System.nanoTime());
+        String token = "token-for-this-test-" + Long.toHexString(System.nanoTime());
         Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

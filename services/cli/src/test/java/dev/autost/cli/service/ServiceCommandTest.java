@@ -1,5 +1,6 @@
 package dev.autost.cli.service;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,16 @@ class ServiceCommandTest {
         CliRun r = CliRun.line("service trainer --concurrency 0 --bootstrap-servers 127.0.0.1:1 --http-port 0");
         assertNotEquals(0, r.exitCode());
         assertTrue(r.err().contains("concurrency must be between 1 and 64, got 0"), r.err());
+    }
+
+    /** auto: one job per core, as many as keep 2 GB of the memory budget each, at least one. */
+    @Test
+    void concurrencyAuto_onePerCoreWithinTheMemoryBudget() {
+        long gb = 1L << 30;
+        assertEquals(2, dev.autost.cli.options.CommonOptions.ConcurrencyOption.auto(2, 19 * gb));
+        assertEquals(16, dev.autost.cli.options.CommonOptions.ConcurrencyOption.auto(16, 0), "no budget");
+        assertEquals(3, dev.autost.cli.options.CommonOptions.ConcurrencyOption.auto(16, 7 * gb));
+        assertEquals(1, dev.autost.cli.options.CommonOptions.ConcurrencyOption.auto(4, gb), "always one");
     }
 
     @Test
