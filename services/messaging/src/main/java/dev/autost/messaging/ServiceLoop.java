@@ -119,7 +119,9 @@ public abstract class ServiceLoop implements Runnable {
      * Sends every record and waits for every acknowledgement; resends what failed, in order,
      * until it is acknowledged. A record the broker refuses for good (too large, not
      * serializable) is replaced by its dead letter (with the value truncated, so it fits), and
-     * only that record; a dead letter refused for good is dropped with an error.
+     * only that record; a dead letter refused for good is dropped with an error. A send error no
+     * resend can cure ({@link #isFatal}: authentication, authorization, a fenced producer) ends
+     * the loop with a {@link MessagingException}.
      *
      * @return true when all were acknowledged (or dropped), false when the loop was stopped first
      */
@@ -142,6 +144,14 @@ public abstract class ServiceLoop implements Runnable {
                     }
                 } catch (ExecutionException e) {
                     ProducerRecord<byte[], byte[]> r = pending.get(i);
+                    if (isFatal(e.getCause())) {
+                        // Resending cannot help and the service would sit stuck yet ready: end it
+                        // (the process exits 70), so its supervisor restarts it and someone looks.
+                        throw new MessagingException(
+                                name + ": the broker refuses this service's output to " + r.topic() + " for good ("
+                                        + e.getCause() + "); check its credentials and ACLs",
+                                e.getCause());
+                    }
                     if (!(e.getCause() instanceof RecordTooLargeException
                             || e.getCause() instanceof SerializationException)) {
                         failed.add(r);
@@ -170,6 +180,18 @@ public abstract class ServiceLoop implements Runnable {
             pending = failed;
         }
         return true;
+    }
+
+    /**
+     * Send errors no resend can cure: the credentials or ACLs (a missing ACL, rotated
+     * credentials), a producer fenced by a newer one with its id, or a broker that does not speak
+     * the request.
+     */
+    static boolean isFatal(Throwable cause) {
+        return cause instanceof org.apache.kafka.common.errors.AuthenticationException
+                || cause instanceof org.apache.kafka.common.errors.AuthorizationException
+                || cause instanceof org.apache.kafka.common.errors.ProducerFencedException
+                || cause instanceof org.apache.kafka.common.errors.UnsupportedVersionException;
     }
 
     /** Waits a little for one send, so that {@link #stop()} is not held up by a broker that is gone. */

@@ -211,4 +211,27 @@ class ReplayingLoopTest {
         assertEquals("too-large", letter.getOriginalValue().toStringUtf8());
         assertTrue(letter.getReason().contains("refused"), letter.getReason());
     }
+
+    /**
+     * A missing ACL was resent for ever: the service stayed stuck and ready. Now the loop ends
+     * with the reason (the process then exits 70).
+     */
+    @Test
+    void sendFailure_authorization_endsTheLoopNamingTheTopic() throws Exception {
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        stored("a");
+        start(producer, new EchoHandler());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (producer.history().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(producer.errorNext(
+                new org.apache.kafka.common.errors.TopicAuthorizationException(java.util.Set.of("out"))));
+        loop.done().get(10, TimeUnit.SECONDS);
+        Throwable failure = loop.failure().orElseThrow();
+        assertTrue(
+                failure.getMessage().contains("refuses this service's output to out for good"), failure.getMessage());
+        assertEquals(1, producer.history().size(), "not resent");
+    }
 }
