@@ -291,7 +291,10 @@ public final class ApiVerticle extends LoopVerticle {
 
     private void submit(RoutingContext ctx, ExperimentSpec spec) {
         // The store learns of a spec only when it reads it back from Kafka; ids submitted here
-        // are remembered too, so a duplicate right after the first submission is refused.
+        // are remembered too, so a duplicate right after the first submission is refused, until
+        // the store has read them (then it answers, and the set stays as small as that lag).
+        submitted.removeIf(id ->
+                store.experiment(id).flatMap(ExperimentStore.Experiment::spec).isPresent());
         if (!submitted.add(spec.getExperimentId())
                 || store.experiment(spec.getExperimentId())
                         .flatMap(ExperimentStore.Experiment::spec)

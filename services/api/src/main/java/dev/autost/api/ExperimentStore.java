@@ -350,15 +350,19 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                 }
                 case Topics.TRAIN_RESULTS -> {
                     TrainResult t = TrainResult.parseFrom(r.value());
-                    get(t.getExperimentId()).results.put(t.getGenomeHash(), t);
-                    get(t.getExperimentId()).running.remove(t.getGenomeHash());
-                    get(t.getExperimentId()).trainingSign(r.timestamp());
+                    Experiment e = announced(t.getExperimentId(), replaying);
+                    if (e != null) {
+                        e.results.put(t.getGenomeHash(), t);
+                        e.running.remove(t.getGenomeHash());
+                        e.trainingSign(r.timestamp());
+                    }
                 }
                 case Topics.TRAIN_PROGRESS -> {
                     TrainProgress p = TrainProgress.parseFrom(r.value());
-                    if (!p.getExperimentId().isEmpty() && !p.getGenomeHash().isEmpty() && p.getEpoch() <= 100_000) {
-                        get(p.getExperimentId()).onProgress(p);
-                        get(p.getExperimentId()).trainingSign(r.timestamp());
+                    Experiment e = announced(p.getExperimentId(), replaying);
+                    if (e != null && !p.getGenomeHash().isEmpty() && p.getEpoch() <= 100_000) {
+                        e.onProgress(p);
+                        e.trainingSign(r.timestamp());
                     }
                 }
                 case Topics.REPORTS -> {
@@ -401,10 +405,25 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
 
     @Override
     public List<ProducerRecord<byte[], byte[]>> onCaughtUp() {
+        // Training records of ids no spec or report announced (a replay reads the topics in no
+        // fixed order, so they were kept until now): no experiment to show them in.
+        experiments.values().removeIf(e -> e.spec == null && e.search == null && e.evaluation == null && !e.finished);
         return List.of();
     }
 
     private Experiment get(String id) {
         return experiments.computeIfAbsent(id, Experiment::new);
+    }
+
+    /**
+     * The experiment a trainer's record belongs to: live, only one a spec or report announced (a
+     * result or progress of any other id made a phantom experiment that stayed for good); while
+     * replaying, any, as its spec may come later ({@link #onCaughtUp} drops those it did not).
+     */
+    private Experiment announced(String id, boolean replaying) {
+        if (id.isEmpty()) {
+            return null;
+        }
+        return replaying ? get(id) : experiments.get(id);
     }
 }

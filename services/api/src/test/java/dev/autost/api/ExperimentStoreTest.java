@@ -147,6 +147,41 @@ class ExperimentStoreTest {
         assertFalse(ApiResponses.summary(e, t + 140_000).containsKey("waiting_for"), "a trainer took one");
     }
 
+    /**
+     * Train results and progress of ids no spec announced made experiments that stayed for good;
+     * live they are skipped, and on a replay (where the spec may come later) they are dropped at
+     * the end unless a spec came.
+     */
+    @Test
+    void trainRecordsOfUnannouncedIds_makeNoPhantomExperiments_butReplayedOnesWaitForTheirSpec() {
+        ExperimentStore store = new ExperimentStore();
+        byte[] result = dev.autost.proto.v1.TrainResult.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId("ghost")
+                .setGenomeHash("abc")
+                .build()
+                .toByteArray();
+        store.onRecord(in(Topics.TRAIN_RESULTS, "ghost/abc", result), false);
+        assertTrue(store.experiment("ghost").isEmpty(), "live: no phantom");
+
+        ExperimentStore replayed = new ExperimentStore();
+        replayed.onRecord(in(Topics.TRAIN_RESULTS, "ghost/abc", result), true);
+        byte[] late = dev.autost.proto.v1.TrainResult.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId("e")
+                .setGenomeHash("abc")
+                .build()
+                .toByteArray();
+        replayed.onRecord(in(Topics.TRAIN_RESULTS, "e/abc", late), true);
+        ExperimentSpec spec = ExperimentPlan.specBuilder(
+                        "e", SearchSpaces.builtIn("fashion-micro"), "evolution", 1, 10, 1, 0)
+                .build();
+        replayed.onRecord(in(Topics.EXPERIMENTS, Topics.experimentKey("e"), spec.toByteArray()), true);
+        replayed.onCaughtUp();
+        assertTrue(replayed.experiment("ghost").isEmpty(), "dropped after the replay: no spec came");
+        assertEquals(1, replayed.experiment("e").orElseThrow().results().size(), "its spec came after its result");
+    }
+
     private static Report samplerReport(boolean queued) {
         return Report.newBuilder()
                 .setSchemaVersion(SchemaVersions.CURRENT)
