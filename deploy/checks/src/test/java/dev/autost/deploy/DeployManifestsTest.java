@@ -461,6 +461,56 @@ class DeployManifestsTest {
         }
     }
 
+    /**
+     * Every pod may connect only where an egress policy lets it: the brokers, the cluster DNS, and
+     * (trainer, prober) HTTPS for a dataset; never the link-local range with the cloud's metadata
+     * address. Before, no egress policy existed: a compromised API pod reached anything.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void networkPolicies_limitEgressToKafkaAndDns_neverTheMetadataAddress(String source, Manifests m) {
+        List<JsonNode> egress = m.kind("NetworkPolicy").stream()
+                .filter(p -> p.path("spec").path("policyTypes").toString().contains("Egress"))
+                .toList();
+        for (Manifests.PodTemplate pod : m.allPodTemplates()) {
+            String component = pod.template()
+                    .path("metadata")
+                    .path("labels")
+                    .path("app.kubernetes.io/component")
+                    .asText();
+            List<JsonNode> applying = egress.stream()
+                    .filter(p -> p.path("spec")
+                            .path("podSelector")
+                            .path("matchExpressions")
+                            .path(0)
+                            .path("values")
+                            .toString()
+                            .contains("\"" + component + "\""))
+                    .toList();
+            assertFalse(applying.isEmpty(), source + ": " + pod.owner() + " may connect anywhere (no egress policy)");
+            for (JsonNode policy : applying) {
+                for (JsonNode rule : policy.path("spec").path("egress")) {
+                    String where =
+                            source + ": " + policy.path("metadata").path("name").asText() + " rule " + rule;
+                    assertFalse(rule.path("to").isEmpty(), where + ": a rule without `to` allows every address");
+                    assertFalse(rule.path("ports").isEmpty(), where + ": a rule without ports allows every port");
+                    for (JsonNode to : rule.path("to")) {
+                        if (to.has("ipBlock")) {
+                            List<String> except = new ArrayList<>();
+                            to.path("ipBlock").path("except").forEach(e -> except.add(e.asText()));
+                            assertTrue(
+                                    except.contains("169.254.0.0/16"),
+                                    where + ": an address block that includes the metadata address 169.254.169.254");
+                            assertTrue(
+                                    component.equals("trainer") || component.equals("prober"),
+                                    where + ": only the trainer and prober download datasets");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("manifests")
     void pods_haveCpuAndMemoryLimitsAndBoundedScratchSpace(String source, Manifests m) {
