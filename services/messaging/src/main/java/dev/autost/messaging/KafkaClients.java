@@ -71,6 +71,8 @@ public final class KafkaClients {
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        // Train requests in turn over the partitions, so that trainers share them; the rest by key.
+        config.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, TrainRequestPartitioner.class);
         return config;
     }
 
