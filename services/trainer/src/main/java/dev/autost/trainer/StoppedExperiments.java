@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * trainings went on to the end.
  *
  * <p>Used by one thread at a time, as {@link TrainedResults}: {@link #start} on the loop thread,
- * {@link #isStopped} on the job thread, {@link #close} after the work stopped. A read that fails
+ * {@link #isStopped} on the job threads (synchronized), {@link #close} after the work stopped. A read that fails
  * counts as "not stopped": training on is the old behaviour, and the next look tries again.
  */
 final class StoppedExperiments {
@@ -50,7 +50,7 @@ final class StoppedExperiments {
     }
 
     /** Whether the experiment was stopped, after reading what arrived since the last look. */
-    boolean isStopped(String experimentId) {
+    synchronized boolean isStopped(String experimentId) {
         if (reader != null) {
             try {
                 catchUp();

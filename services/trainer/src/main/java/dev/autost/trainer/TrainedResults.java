@@ -23,7 +23,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
  * results that were trained (not themselves reused) are kept, the first per key.
  *
  * <p>The consumer is used by one thread at a time: {@link #start} on the loop thread before any
- * work, {@link #find} on the worker thread, {@link #close} after the work stopped. It is never
+ * work, {@link #find} on the job threads (one at a time: it is synchronized), {@link #close} after
+ * the work stopped. It is never
  * woken up: a read is bounded by its timeout, and a wake-up inside a job's lookup would fail the
  * job.
  */
@@ -50,7 +51,7 @@ final class TrainedResults {
      *
      * @throws MessagingException if the topic cannot be read in time
      */
-    Optional<TrainResult> find(String trainingKey) {
+    synchronized Optional<TrainResult> find(String trainingKey) {
         catchUp();
         return Optional.ofNullable(byKey.get(trainingKey));
     }

@@ -1,6 +1,7 @@
 package dev.autost.trainer;
 
 import dev.autost.messaging.CommittingLoop;
+import dev.autost.messaging.ConcurrentJobLoop;
 import dev.autost.messaging.DeadLetters;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.LoopVerticle;
@@ -9,16 +10,15 @@ import dev.autost.models.data.Datasets;
 import dev.autost.models.train.DjlSettings;
 import dev.autost.observability.AutostMeters;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The trainer service: consumes {@code autost.train-requests} in group {@code autost-trainer},
  * trains each request with DJL off the event loop ({@link TrainingHandler} in a {@link CommittingLoop}), publishes per-epoch
- * {@code TrainProgress} and the final {@code TrainResult}. One verticle is one worker: one group
- * member training one job at a time. Scale by adding workers to the group, in other processes or
- * in this one ({@link #workers}: {@code --concurrency K}).
+ * {@code TrainProgress} and the final {@code TrainResult}. One verticle is one group member
+ * training {@code --concurrency K} jobs at once ({@link #workers}). Scale by adding members to the
+ * group in other processes, or slots in this one.
  */
 public final class TrainerVerticle extends LoopVerticle {
     /** Service name in dead letters. */
@@ -28,7 +28,7 @@ public final class TrainerVerticle extends LoopVerticle {
     private final Clock clock;
     private final AutostMeters meters;
     private final Datasets datasets;
-    private CommittingLoop loop;
+    private ServiceLoop loop;
 
     public TrainerVerticle(TrainerConfig config) {
         this(config, Clock.systemUTC(), AutostMeters.noop());
@@ -46,19 +46,14 @@ public final class TrainerVerticle extends LoopVerticle {
     }
 
     /**
-     * The {@code config.concurrency()} workers of one trainer process: each its own group member and
-     * job thread, all sharing the loaded datasets (and libtorch). Worker ids are the trainer id,
-     * or {@code ID.1 .. ID.K} when there are several.
+     * The trainer of one process: one group member training up to {@code config.concurrency()} jobs
+     * at once, each on a thread of its own, all sharing the loaded datasets (and libtorch). One
+     * member rather than one per job: a member owns whole partitions, and two requests in
+     * partitions of one member were trained in turn while another member idled
+     * ({@link ConcurrentJobLoop}).
      */
     public static List<TrainerVerticle> workers(TrainerConfig config, Clock clock, AutostMeters meters) {
-        Datasets shared = datasets(config);
-        int k = config.concurrency();
-        List<TrainerVerticle> workers = new ArrayList<>(k);
-        for (int i = 1; i <= k; i++) {
-            String id = k == 1 ? config.trainerId() : config.trainerId() + "." + i;
-            workers.add(new TrainerVerticle(config.withInstance(config.bootstrapServers(), id), clock, meters, shared));
-        }
-        return workers;
+        return List.of(new TrainerVerticle(config, clock, meters, datasets(config)));
     }
 
     private static Datasets datasets(TrainerConfig config) {
@@ -85,21 +80,25 @@ public final class TrainerVerticle extends LoopVerticle {
                 new StoppedExperiments(
                         KafkaClients.replayingConsumer(config.bootstrapServers(), config.trainerId() + "-experiments"),
                         java.time.Duration.ofSeconds(30)));
-        loop = new CommittingLoop(
-                "trainer " + config.trainerId(),
-                KafkaClients.groupConsumer(
-                        config.bootstrapServers(),
-                        config.groupId(),
-                        config.trainerId() + "-requests",
-                        TrainingHandler.CONSUMER_SETTINGS),
-                KafkaClients.producer(config.bootstrapServers(), config.trainerId() + "-out"),
-                handler,
-                TrainingHandler.settings(config));
+        var consumer = KafkaClients.groupConsumer(
+                config.bootstrapServers(),
+                config.groupId(),
+                config.trainerId() + "-requests",
+                TrainingHandler.CONSUMER_SETTINGS);
+        var producer = KafkaClients.producer(config.bootstrapServers(), config.trainerId() + "-out");
+        String name = "trainer " + config.trainerId();
+        loop = config.concurrency() == 1
+                ? new CommittingLoop(name, consumer, producer, handler, TrainingHandler.settings(config))
+                : new ConcurrentJobLoop(
+                        name, consumer, producer, handler, TrainingHandler.settings(config), config.concurrency());
         return loop;
     }
 
     /** Requests this worker finished or dead-lettered. */
     public long handled() {
-        return loop == null ? 0 : loop.handled();
+        if (loop instanceof ConcurrentJobLoop jobs) {
+            return jobs.handled();
+        }
+        return loop == null ? 0 : ((CommittingLoop) loop).handled();
     }
 }

@@ -5,14 +5,18 @@ import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.GenomeHash;
 import dev.autost.domain.model.Backbone;
 import dev.autost.domain.model.ModelSetting;
+import dev.autost.messaging.TransientFailureException;
 import dev.autost.messaging.codec.GenomeMessages;
+import dev.autost.models.data.DataUnavailableException;
 import dev.autost.models.data.Datasets;
+import dev.autost.models.train.CheckpointWriteException;
 import dev.autost.models.train.EpochListener;
 import dev.autost.models.train.EpochReport;
 import dev.autost.models.train.MemoryEstimate;
 import dev.autost.models.train.ProgressMeter;
 import dev.autost.models.train.TrainingDivergedException;
 import dev.autost.models.train.TrainingRun;
+import dev.autost.models.train.UnreadableCheckpointException;
 import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.TrainProgress;
@@ -72,16 +76,27 @@ record TrainingJob(
         } catch (IllegalArgumentException e) {
             return failed(result, e.getMessage());
         } catch (java.io.IOException e) {
-            return failed(result, "cannot use the checkpoint folder: " + e);
+            // A volume not mounted yet, or full: nothing wrong with the request.
+            throw new TransientFailureException("cannot use the checkpoint folder: " + e, e);
         }
         // No finally: a JVM error thrown from here must leave the start counted.
-        TrainResult r = train(req, result, dir, progress, keepGoing);
+        TrainResult r;
+        try {
+            r = train(req, result, dir, progress, keepGoing);
+        } catch (TransientFailureException e) {
+            end(attempts, dir); // it did not end its process: not an attempt against it
+            throw e;
+        }
+        end(attempts, dir);
+        return r;
+    }
+
+    private static void end(JobAttempts attempts, Path dir) {
         try {
             attempts.end();
         } catch (java.io.IOException e) {
             LOG.warn("cannot clear the attempt count in {}: {}", dir, e.toString());
         }
-        return r;
     }
 
     /**
@@ -100,6 +115,32 @@ record TrainingJob(
     }
 
     private TrainResult train(
+            TrainRequest req,
+            TrainResult.Builder result,
+            Path checkpointDir,
+            Consumer<TrainProgress> progress,
+            BooleanSupplier keepGoing) {
+        try {
+            return trainOnce(req, result, checkpointDir, progress, keepGoing);
+        } catch (UnreadableCheckpointException e) {
+            // A checkpoint of an older build or a torn file: training again from the start loses
+            // nothing a result needs, failing would lose the request.
+            try {
+                Path aside = e.setAside();
+                LOG.warn(
+                        "{}/{}: {}; set aside as {}, training from epoch 0",
+                        req.getExperimentId(),
+                        req.getGenomeHash(),
+                        e.getMessage(),
+                        aside);
+            } catch (java.io.IOException moved) {
+                return failed(result, e.getMessage() + " (and it cannot be set aside: " + moved + ")");
+            }
+            return trainOnce(req, result, checkpointDir, progress, keepGoing);
+        }
+    }
+
+    private TrainResult trainOnce(
             TrainRequest req,
             TrainResult.Builder result,
             Path checkpointDir,
@@ -226,6 +267,11 @@ record TrainingJob(
                     .build();
         } catch (TrainingDivergedException e) {
             return failed(result, "diverged: " + e.getMessage());
+        } catch (UnreadableCheckpointException e) {
+            throw e; // set aside and trained again by the caller
+        } catch (CheckpointWriteException | DataUnavailableException e) {
+            // Nothing wrong with the request: the same job later, uncommitted, not a FAILED result.
+            throw new TransientFailureException(e.getMessage(), e);
         } catch (AutostException | IllegalArgumentException | java.io.UncheckedIOException e) {
             return failed(result, e.getMessage());
         } catch (RuntimeException e) {

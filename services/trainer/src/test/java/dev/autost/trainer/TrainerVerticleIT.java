@@ -208,8 +208,9 @@ class TrainerVerticleIT {
     }
 
     /**
-     * {@code --concurrency 2}: two workers in one process (one libtorch, shared datasets) train two
-     * requests, each to exactly what one worker alone gives for the same request.
+     * {@code --concurrency 2}: two jobs at once in one process (one group member, one libtorch,
+     * shared datasets) train two requests, each to exactly what one worker alone gives for the
+     * same request.
      */
     @Test
     void twoWorkersInOneProcess_eachResultEqualsTheSoloWorkers() throws Exception {
@@ -228,7 +229,7 @@ class TrainerVerticleIT {
         for (String id : ids) {
             vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         }
-        assertTrue(List.of("t-k.1", "t-k.2").containsAll(List.of(a.getWorkerId(), b.getWorkerId())));
+        assertEquals(List.of("t-k", "t-k"), List.of(a.getWorkerId(), b.getWorkerId()), "one member, two slots");
 
         String solo = deploy(new TrainerVerticle(config("t-solo", "it-k")));
         send("it-solo-a/" + GENOME.hash(), request("it-solo-a", 2).toByteArray());
@@ -278,7 +279,8 @@ class TrainerVerticleIT {
         assertCommitted("it-crash", 1, "the given-up request is committed");
 
         send("it-fine/" + GENOME.hash(), request("it-fine", 1).toByteArray());
-        assertEquals(TrainResult.Status.OK, firstResult("it-fine/").getStatus());
+        TrainResult fine = firstResult("it-fine/");
+        assertEquals(TrainResult.Status.OK, fine.getStatus(), fine.getFailureReason());
         assertTrue(java.nio.file.Files.exists(checkpoints.resolve("it-fine").resolve(GENOME.hash())));
         assertTrue(
                 !java.nio.file.Files.exists(
@@ -310,7 +312,8 @@ class TrainerVerticleIT {
                     .get();
         }
         send("it-after/" + GENOME.hash(), request("it-after", 1).toByteArray());
-        assertEquals(TrainResult.Status.OK, firstResult("it-after/").getStatus());
+        TrainResult after = firstResult("it-after/");
+        assertEquals(TrainResult.Status.OK, after.getStatus(), after.getFailureReason());
         assertCommitted("it-stop", 3, "the stopped training, the skipped request and the next one");
         assertTrue(
                 read(Topics.TRAIN_RESULTS, "it-stop/", l -> false, Duration.ofSeconds(1))
@@ -318,6 +321,47 @@ class TrainerVerticleIT {
                 "no result for the stopped experiment");
         List<Integer> trained = epochs(read(Topics.TRAIN_PROGRESS, "it-stop/", l -> false, Duration.ofSeconds(1)));
         assertTrue(trained.stream().allMatch(e -> e < 20), "ended before its 20 epochs: " + trained);
+        vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A checkpoint this build cannot read (an older format, a torn file) failed the request for
+     * good; it is set aside and the job trains from epoch 0.
+     */
+    @Test
+    void unreadableCheckpoint_setAside_jobTrainsFromTheStart() throws Exception {
+        java.nio.file.Path dir = checkpoints.resolve("it-torn").resolve(GENOME.hash());
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(dir.resolve("checkpoint.bin"), "not a checkpoint");
+        String id = deploy(new TrainerVerticle(config("t-torn", "it-torn")));
+        send("it-torn/" + GENOME.hash(), request("it-torn", 1).toByteArray());
+        TrainResult r = firstResult("it-torn/");
+        assertEquals(TrainResult.Status.OK, r.getStatus(), r.getFailureReason());
+        assertTrue(java.nio.file.Files.exists(dir.resolve("checkpoint.bin.unreadable")), "kept for a look");
+        vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A checkpoint that cannot be written (a full volume) made a committed FAILED result; the job
+     * is tried again, uncommitted, and trains once the volume takes the checkpoint.
+     */
+    @Test
+    void checkpointWriteFails_jobRetriedUncommitted_trainsOnceItCanWrite() throws Exception {
+        java.nio.file.Path dir = checkpoints.resolve("it-full").resolve(GENOME.hash());
+        java.nio.file.Path blocker = java.nio.file.Files.createDirectories(dir.resolve("checkpoint.bin"));
+        java.nio.file.Files.writeString(blocker.resolve("keep"), "a directory where the file goes");
+        String id = deploy(new TrainerVerticle(config("t-full", "it-full")));
+        send("it-full/" + GENOME.hash(), request("it-full", 1).toByteArray());
+        assertTrue(
+                read(Topics.TRAIN_RESULTS, "it-full/", l -> false, Duration.ofSeconds(15))
+                        .isEmpty(),
+                "no FAILED result for a volume that cannot take the checkpoint");
+        assertCommitted("it-full", 0, "not committed while it cannot write");
+        java.nio.file.Files.delete(blocker.resolve("keep"));
+        java.nio.file.Files.delete(blocker);
+        TrainResult r = firstResult("it-full/");
+        assertEquals(TrainResult.Status.OK, r.getStatus(), r.getFailureReason());
+        assertCommitted("it-full", 1, "committed with its result");
         vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 

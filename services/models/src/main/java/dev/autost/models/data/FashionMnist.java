@@ -96,6 +96,10 @@ public final class FashionMnist {
                             .connectTimeout(java.time.Duration.ofSeconds(10))
                             .followRedirects(java.net.http.HttpClient.Redirect.NORMAL)
                             .build());
+        } catch (java.io.UncheckedIOException e) {
+            // The network or the source: a later try may well succeed.
+            throw new DataUnavailableException(
+                    notFound + "; downloading from the official source failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new DataFormatException(
                     Path.of(DEBIAN_DIR),

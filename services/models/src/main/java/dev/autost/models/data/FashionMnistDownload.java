@@ -43,7 +43,42 @@ public final class FashionMnistDownload {
      */
     static final long MAX_FILE_BYTES = 64L << 20;
 
+    /**
+     * Longest one file's body may take to arrive. The request's timeout covers only the wait for
+     * the headers; a source that then stops sending held the download, and so a trainer's job,
+     * for good. The largest file is 26 MB: ten minutes is 45 kB/s.
+     */
+    static final Duration BODY_DEADLINE = Duration.ofMinutes(10);
+
     private FashionMnistDownload() {}
+
+    /**
+     * {@link #copyAtMost} on a thread of its own, given up after {@code deadline}: a blocked read
+     * of an HTTP body has no timeout of its own.
+     */
+    private static boolean copyWithin(InputStream in, java.io.OutputStream out, Duration deadline, URI uri)
+            throws IOException, InterruptedException {
+        java.util.concurrent.ExecutorService copier = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fashion-mnist-download");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.Future<Boolean> copy = copier.submit(() -> copyAtMost(in, out));
+        try {
+            return copy.get(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            copy.cancel(true);
+            in.close();
+            throw new IOException(uri + " did not send the whole file within " + deadline.toSeconds() + " s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(uri + ": " + e.getCause(), e.getCause());
+        } finally {
+            copier.shutdownNow();
+        }
+    }
 
     /** Copies {@code in} to {@code out}; false, having stopped, once more than {@link #MAX_FILE_BYTES} came. */
     private static boolean copyAtMost(InputStream in, java.io.OutputStream out) throws IOException {
@@ -72,6 +107,11 @@ public final class FashionMnistDownload {
      * @throws UncheckedIOException when the source cannot be reached
      */
     public static Path download(URI base, Path cache, HttpClient http) {
+        return download(base, cache, http, BODY_DEADLINE);
+    }
+
+    /** {@link #download(URI, Path, HttpClient)} with another deadline for each file's body (tests). */
+    static Path download(URI base, Path cache, HttpClient http, Duration bodyDeadline) {
         try {
             Files.createDirectories(cache);
             for (Map.Entry<String, String> f : SHA256.entrySet()) {
@@ -94,7 +134,7 @@ public final class FashionMnistDownload {
                                     new IOException("GET " + uri + " answered HTTP " + r.statusCode()));
                         }
                         try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
-                            if (!copyAtMost(body, out)) {
+                            if (!copyWithin(body, out, bodyDeadline, uri)) {
                                 throw new IOException(uri + " sent more than " + (MAX_FILE_BYTES >> 20)
                                         + " MB; no Fashion-MNIST file is that large");
                             }

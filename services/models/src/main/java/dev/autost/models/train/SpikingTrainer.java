@@ -385,7 +385,7 @@ public final class SpikingTrainer implements AutoCloseable {
                     model::saveParameters,
                     optimizer::save);
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot write checkpoint", e);
+            throw new CheckpointWriteException(dir, e);
         }
     }
 
@@ -408,7 +408,7 @@ public final class SpikingTrainer implements AutoCloseable {
                     },
                     optimizer::load);
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot resume from checkpoint: " + e.getMessage(), e);
+            throw new UnreadableCheckpointException(dir, e);
         }
     }
 

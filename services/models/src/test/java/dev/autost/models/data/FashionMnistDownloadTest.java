@@ -104,6 +104,41 @@ class FashionMnistDownloadTest {
         }
     }
 
+    /**
+     * A source that sends its headers and then nothing held the download, and so a trainer's job,
+     * for good (the request timeout ends at the headers): the body has a deadline.
+     */
+    @Test
+    void download_bodyThatStalls_givesUpAtTheDeadlineNamingIt() throws Exception {
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        s.createContext("/", ex -> {
+            ex.sendResponseHeaders(200, 0);
+            ex.getResponseBody().write(new byte[] {0x1f, (byte) 0x8b});
+            ex.getResponseBody().flush();
+            try {
+                release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        s.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        s.start();
+        try {
+            long t0 = System.nanoTime();
+            UncheckedIOException e = assertThrows(
+                    UncheckedIOException.class,
+                    () -> FashionMnistDownload.download(
+                            base(s), cache, HttpClient.newHttpClient(), java.time.Duration.ofSeconds(1)));
+            assertTrue(e.getMessage().contains("did not send the whole file within 1 s"), e.getMessage());
+            assertTrue(System.nanoTime() - t0 < java.util.concurrent.TimeUnit.SECONDS.toNanos(20), "gave up in time");
+        } finally {
+            release.countDown();
+            s.stop(0);
+        }
+    }
+
     /** A wrong URL that streams without end must not fill the cache's disk. */
     @Test
     void download_endlessBody_isCutOffAtTheCapAndNothingIsLeft() throws Exception {
