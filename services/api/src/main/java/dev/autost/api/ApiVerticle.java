@@ -49,7 +49,11 @@ import org.slf4j.LoggerFactory;
  * Mutating calls need {@code Authorization: Bearer TOKEN}, checked before their body is read;
  * bodies are limited to {@link #BODY_LIMIT} bytes and never stored (no multipart uploads). The
  * OpenAPI document is served at {@code /openapi.yaml}. The server binds the host of its
- * {@link ApiServerConfig} (loopback by default), closes idle connections and caps open ones.
+ * {@link ApiServerConfig} (loopback by default), closes idle connections and caps open ones,
+ * closes a connection whose request does not arrive in full within the request deadline, limits
+ * each client's request rate (429), bounds the expensive reads (charts, leaderboards: 503 with
+ * Retry-After when too many wait, never on the event loop), can require the token for reads,
+ * and can serve the probes and metrics on a port of their own.
  * Every answer carries a Content-Security-Policy that lets the page run only its own
  * {@code /app.js}, which puts data into the page as text, never as markup.
  */
@@ -68,6 +72,36 @@ public final class ApiVerticle extends LoopVerticle {
     private final java.util.Set<String> submitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private KafkaProducer<byte[], byte[]> producer;
     private HttpServer httpServer;
+    private volatile HttpServer probeServer;
+    private io.vertx.core.WorkerExecutor readPool;
+    private BoundedWork leaderboards;
+    private ChartRenders charts;
+    private ClientRateLimit rateLimit;
+    private long deadlineSweep = -1;
+    /** Open connections of the public listener and what each waits for (the request deadline). */
+    private final Map<HttpConnection, ConnectionDeadline> deadlines = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Chart renders that may wait or run at once: a render takes up to a second or two for a
+     * large experiment, two run in parallel, and a reader waits at most a few seconds.
+     */
+    static final int MAX_PENDING_RENDERS = 8;
+
+    /** Leaderboard queries that may wait or run at once (each a filter and sort of the scores). */
+    static final int MAX_PENDING_LEADERBOARDS = 32;
+
+    /** Seconds a busy answer (503) asks the client to wait. */
+    static final int BUSY_RETRY_AFTER_S = 2;
+
+    /**
+     * Since when a connection waits for a request to arrive in full: since it opened or its
+     * previous answer (no request under way), or since the request's headers (its body under way).
+     */
+    private static final class ConnectionDeadline {
+        volatile io.vertx.core.http.HttpServerRequest current;
+        volatile long sinceNanos = System.nanoTime();
+    }
+
     private final AtomicInteger openConnections = new AtomicInteger();
     private volatile boolean atCap;
     private volatile int maxQueuedExperiments = ExperimentPlan.DEFAULT_MAX_QUEUED_EXPERIMENTS;
@@ -120,6 +154,17 @@ public final class ApiVerticle extends LoopVerticle {
         return httpServer == null ? -1 : httpServer.actualPort();
     }
 
+    /** Who reads and where the probes are, for the startup line: "reads need the token; probes ...". */
+    public String accessSummary() {
+        return (server.readsNeedToken() ? "reads need the token" : "reads open to anyone who reaches it")
+                + "; /health, /ready, /metrics on port " + probePort();
+    }
+
+    /** The port of the probes and metrics: their own, or {@link #actualPort()} when they share it. */
+    public int probePort() {
+        return probeServer == null ? actualPort() : probeServer.actualPort();
+    }
+
     @Override
     protected ServiceLoop createLoop() {
         // The view only reads: no producer behind the replay.
@@ -135,6 +180,10 @@ public final class ApiVerticle extends LoopVerticle {
     @Override
     public Future<?> start() {
         producer = KafkaClients.producer(bootstrapServers, "autost-api-out");
+        readPool = vertx.createSharedWorkerExecutor("autost-api-reads", 2);
+        leaderboards = new BoundedWork(readPool, MAX_PENDING_LEADERBOARDS, "leaderboard queries");
+        charts = new ChartRenders(new BoundedWork(readPool, MAX_PENDING_RENDERS, "chart renders"));
+        rateLimit = new ClientRateLimit(server.clientRequestsPerSecond(), server.clientBurst());
         Router router = router();
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(server.host())
@@ -144,18 +193,93 @@ public final class ApiVerticle extends LoopVerticle {
                 // HTTP/1.1 only: with cleartext HTTP/2 on, Vert.x waits for a client's first
                 // bytes before it makes a connection, so a silent socket escaped the cap.
                 .setHttp2ClearTextEnabled(false);
+        deadlineSweep = vertx.setPeriodic(250, t -> closeLate());
+        Future<?> probes = Future.succeededFuture();
+        if (server.probePort() != ApiServerConfig.PROBES_ON_API_PORT) {
+            // A verticle of its own, so an event loop of its own: the public listener's load
+            // never delays a probe.
+            ProbeListener listener = new ProbeListener(server.host(), server.probePort(), extraRoutes);
+            probes = vertx.deployVerticle(listener).onSuccess(id -> probeServer = listener.server);
+        }
+        Future<?> probesBound = probes;
         return super.start()
+                .compose(v -> probesBound)
                 .compose(v -> vertx.createHttpServer(options)
                         .connectionHandler(this::admit)
-                        .requestHandler(router)
+                        .requestHandler(req -> {
+                            ConnectionDeadline d = deadlines.get(req.connection());
+                            if (d != null) {
+                                d.current = req;
+                                d.sinceNanos = System.nanoTime();
+                            }
+                            router.handle(req);
+                        })
                         .listen())
                 .onSuccess(s -> httpServer = s);
     }
 
+    /** {@code /health}, {@code /ready} and {@code /metrics} on a port of their own. */
+    private static final class ProbeListener extends io.vertx.core.VerticleBase {
+        private final String host;
+        private final int port;
+        private final Consumer<Router> routes;
+        volatile HttpServer server;
+
+        ProbeListener(String host, int port, Consumer<Router> routes) {
+            this.host = host;
+            this.port = port;
+            this.routes = routes;
+        }
+
+        @Override
+        public Future<?> start() {
+            Router r = Router.router(vertx);
+            if (routes != null) {
+                routes.accept(r);
+            }
+            return vertx.createHttpServer(
+                            new HttpServerOptions().setHost(host).setPort(port).setHttp2ClearTextEnabled(false))
+                    .requestHandler(r)
+                    .listen()
+                    .onSuccess(s -> server = s);
+        }
+    }
+
+    /**
+     * Closes the connections whose request has not arrived in full within the deadline: none
+     * under way since the connection opened or its last answer, or a body still arriving.
+     * A slow answer of ours is not held against the client.
+     */
+    private void closeLate() {
+        long now = System.nanoTime();
+        long deadline = server.requestDeadline().toNanos();
+        deadlines.forEach((c, d) -> {
+            io.vertx.core.http.HttpServerRequest req = d.current;
+            if (req != null && req.response().ended()) {
+                d.current = null;
+                d.sinceNanos = now;
+                return;
+            }
+            boolean late = now - d.sinceNanos > deadline;
+            if (late && (req == null || !req.isEnded())) {
+                LOG.debug("closing {}: no request in full within {}", c.remoteAddress(), server.requestDeadline());
+                deadlines.remove(c);
+                c.close();
+            }
+        });
+    }
+
     @Override
     public Future<?> stop() {
+        if (deadlineSweep >= 0) {
+            vertx.cancelTimer(deadlineSweep);
+        }
         Future<?> closed = httpServer == null ? Future.succeededFuture() : httpServer.close();
+        // The probe listener is a child deployment: Vert.x undeploys it with this one.
         return closed.compose(v -> {
+            if (readPool != null) {
+                readPool.close();
+            }
             producer.close(Duration.ofSeconds(5));
             return super.stop();
         });
@@ -175,7 +299,9 @@ public final class ApiVerticle extends LoopVerticle {
             connection.close();
             return;
         }
+        deadlines.put(connection, new ConnectionDeadline());
         connection.closeHandler(v -> {
+            deadlines.remove(connection);
             if (openConnections.decrementAndGet() < server.maxConnections()) {
                 atCap = false;
             }
@@ -206,7 +332,8 @@ public final class ApiVerticle extends LoopVerticle {
                         .setDirective("default-src", "'none'")
                         .setDirective("script-src", "'self'")
                         .setDirective("style-src", "'self'")
-                        .setDirective("img-src", "'self'")
+                        // blob: the page fetches charts with the token as blobs when reads need it.
+                        .setDirective("img-src", "'self' blob:")
                         .setDirective("connect-src", "'self'")
                         .setDirective("base-uri", "'none'")
                         .setDirective("form-action", "'none'")
@@ -215,6 +342,32 @@ public final class ApiVerticle extends LoopVerticle {
             ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer");
             ctx.next();
         });
+        // Each client address in turn (behind a proxy: the proxy's; limit there too). Probes on
+        // this port are never limited: a limited kubelet restarts the pod.
+        r.route().handler(ctx -> {
+            String path = ctx.request().path();
+            boolean probe = extraRoutes != null
+                    && server.probePort() == ApiServerConfig.PROBES_ON_API_PORT
+                    && (path.equals("/health") || path.equals("/ready") || path.equals("/metrics"));
+            var remote = ctx.request().remoteAddress();
+            long wait = probe || remote == null ? 0 : rateLimit.take(remote.hostAddress(), System.nanoTime());
+            if (wait > 0) {
+                ctx.response().putHeader("Retry-After", Long.toString(wait));
+                error(
+                        ctx,
+                        429,
+                        "too many requests from " + remote.hostAddress() + ": at most "
+                                + server.clientBurst() + " at once and " + server.clientRequestsPerSecond()
+                                + " a second; try again in " + wait + " s");
+                return;
+            }
+            ctx.next();
+        });
+        if (server.readsNeedToken()) {
+            // Reads too: an API that others reach is not for anonymous readers. The page's own
+            // files and the OpenAPI document stay open, so the page can ask for the token.
+            r.route("/api/*").handler(this::authorized);
+        }
         // The token is checked before any byte of a body is read, and uploads are never stored
         // (BodyHandler's default streams multipart files to ./file-uploads and keeps them). Two
         // routes: Vert.x Web refuses a user handler ahead of a BodyHandler on one route.
@@ -242,7 +395,7 @@ public final class ApiVerticle extends LoopVerticle {
         r.get("/").handler(ctx -> resource(ctx, "index.html", "text/html; charset=utf-8"));
         r.get("/app.js").handler(ctx -> resource(ctx, "app.js", "text/javascript; charset=utf-8"));
         r.get("/app.css").handler(ctx -> resource(ctx, "app.css", "text/css; charset=utf-8"));
-        if (extraRoutes != null) {
+        if (extraRoutes != null && server.probePort() == ApiServerConfig.PROBES_ON_API_PORT) {
             extraRoutes.accept(r);
         }
         return r;
@@ -369,29 +522,34 @@ public final class ApiVerticle extends LoopVerticle {
                 error(ctx, 400, bad.getMessage());
                 return;
             }
-            Map<String, TrainResult> results = e.results();
-            List<ScoreMessages.Ranked> ranking = query.apply(e.ranking(), results);
-            String by = query.by();
-            JsonArray rows = new JsonArray();
-            for (int i = 0; i < Math.min(limit, ranking.size()); i++) {
-                ScoreMessages.Ranked r = ranking.get(i);
-                rows.add(
-                        ApiResponses.row(i + 1, r.score(), results.get(r.score().getGenomeHash()))
-                                .put("score", jsonNumber(r.outcome().score())));
-            }
-            json(
-                    ctx,
-                    200,
-                    new JsonObject()
-                            .put("id", e.id())
-                            .put("by", by)
-                            .put("order", query.ascending() ? "asc" : "desc")
-                            .put("matching", ranking.size())
-                            .put("objective", e.objective().id())
-                            .put("candidates_scored", e.scored())
-                            // Less than scored once finished: the summary's candidates (docs/operations.md).
-                            .put("candidates_kept", e.kept())
-                            .put("rows", rows));
+            LeaderboardQuery q = query;
+            // Off the event loop: ranking and filtering 100 000 scores takes tens of milliseconds.
+            leaderboards
+                    .submit(() -> {
+                        Map<String, TrainResult> results = e.results();
+                        List<ScoreMessages.Ranked> ranking = q.apply(e.ranking(), results);
+                        JsonArray rows = new JsonArray();
+                        for (int i = 0; i < Math.min(limit, ranking.size()); i++) {
+                            ScoreMessages.Ranked r = ranking.get(i);
+                            rows.add(ApiResponses.row(
+                                            i + 1,
+                                            r.score(),
+                                            results.get(r.score().getGenomeHash()))
+                                    .put("score", jsonNumber(r.outcome().score())));
+                        }
+                        return new JsonObject()
+                                .put("id", e.id())
+                                .put("by", q.by())
+                                .put("order", q.ascending() ? "asc" : "desc")
+                                .put("matching", ranking.size())
+                                .put("objective", e.objective().id())
+                                .put("candidates_scored", e.scored())
+                                // Less than scored once finished: the summary's candidates (docs/operations.md).
+                                .put("candidates_kept", e.kept())
+                                .put("rows", rows);
+                    })
+                    .onSuccess(o -> json(ctx, 200, o))
+                    .onFailure(err -> failRead(ctx, err));
         });
     }
 
@@ -465,14 +623,32 @@ public final class ApiVerticle extends LoopVerticle {
 
     private void chart(RoutingContext ctx) {
         withExperiment(ctx, e -> {
-            String name = ctx.pathParam("name");
-            vertx.<byte[]>executeBlocking(() -> Charts.render(e, name.replace(".png", "")))
+            String name = ctx.pathParam("name").replace(".png", "");
+            if (!Charts.names().contains(name)) {
+                error(ctx, 404, "no chart '" + name + "' (expected one of " + Charts.names() + ")");
+                return;
+            }
+            charts.png(e, name)
                     .onSuccess(png -> ctx.response()
                             .putHeader("Content-Type", "image/png")
                             .end(io.vertx.core.buffer.Buffer.buffer(png)))
-                    .onFailure(
-                            err -> error(ctx, err instanceof IllegalArgumentException ? 404 : 500, err.getMessage()));
+                    .onFailure(err -> failRead(ctx, err));
         });
+    }
+
+    /** A bounded read that failed: 503 with Retry-After when busy, 404 for a bad name, else 500. */
+    private static void failRead(RoutingContext ctx, Throwable err) {
+        if (ctx.response().closed()) {
+            return;
+        }
+        if (err instanceof BoundedWork.BusyException) {
+            ctx.response().putHeader("Retry-After", Integer.toString(BUSY_RETRY_AFTER_S));
+            error(ctx, 503, "busy: " + err.getMessage() + " in " + BUSY_RETRY_AFTER_S + " s");
+        } else if (err instanceof IllegalArgumentException) {
+            error(ctx, 404, err.getMessage());
+        } else {
+            ctx.fail(err);
+        }
     }
 
     /** {@link #withExperiment}, then the candidate {@code :hash} of it, or 404 naming both. */

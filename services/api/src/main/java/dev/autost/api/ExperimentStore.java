@@ -70,6 +70,8 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
         private volatile long scoredTotal;
         /** Bumped by every change the ranking depends on: a call ranks again only after one. */
         private final AtomicLong version = new AtomicLong();
+        /** Bumped by the other changes a chart shows: train results, the evaluator's reports. */
+        private final AtomicLong otherChanges = new AtomicLong();
 
         private volatile RankingCache rankingCache;
 
@@ -79,7 +81,21 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
          */
         private volatile long lastTrainingSignMs;
 
-        private record RankingCache(long version, List<ScoreMessages.Ranked> ranking) {}
+        private record RankingCache(long version, List<ScoreMessages.Ranked> ranking, long computedAtNanos) {}
+
+        /**
+         * A ranking of at least this many scores is reused, while scores arrive, for up to
+         * {@link #RANKING_REUSE_NANOS}: a running search of 100 000 scores changes many times a
+         * second, and every call sorted them all again.
+         */
+        static final int LARGE_RANKING = 10_000;
+
+        static final long RANKING_REUSE_NANOS = 1_000_000_000L;
+
+        /** Changes to anything the charts show: a chart is drawn again only after one. */
+        public long changes() {
+            return version.get() + otherChanges.get();
+        }
 
         private void trainingSign(long timestampMs) {
             lastTrainingSignMs = Math.max(lastTrainingSignMs, timestampMs);
@@ -165,17 +181,23 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
         /**
          * The scores ranked under the experiment's objective, best first (score down, ask order
          * up), as its sampler ranks them; a candidate joins once its objective value is known.
-         * Ranked again only after a change, so repeated leaderboard calls do not sort every score.
+         * Ranked again only after a change, so repeated leaderboard calls do not sort every score;
+         * a large running one ({@link #LARGE_RANKING}) at most once a second while scores arrive.
          */
         public List<ScoreMessages.Ranked> ranking() {
             long v = version.get();
             RankingCache c = rankingCache;
-            if (c != null && c.version() == v) {
+            long now = System.nanoTime();
+            if (c != null
+                    && (c.version() == v
+                            || (!finished
+                                    && c.ranking().size() >= LARGE_RANKING
+                                    && now - c.computedAtNanos() < RANKING_REUSE_NANOS))) {
                 return c.ranking();
             }
             List<ScoreMessages.Ranked> ranked = List.copyOf(
                     ScoreMessages.rank(scores.values(), objective, syopsBatch, CalibrationMessages.choices(search)));
-            rankingCache = new RankingCache(v, ranked);
+            rankingCache = new RankingCache(v, ranked, System.nanoTime());
             return ranked;
         }
 
@@ -354,6 +376,7 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                     if (e != null) {
                         e.results.put(t.getGenomeHash(), t);
                         e.running.remove(t.getGenomeHash());
+                        e.otherChanges.incrementAndGet();
                         e.trainingSign(r.timestamp());
                     }
                 }
@@ -377,6 +400,7 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
                     } else if (!e.finished) {
                         e.evaluation = rep;
                     }
+                    e.otherChanges.incrementAndGet();
                 }
                 default -> {}
             }

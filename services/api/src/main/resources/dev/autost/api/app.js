@@ -29,11 +29,46 @@ function cell(text, cls) {
   return td;
 }
 
+// An API that others reach serves reads to its token holders only (docs/api.md): the token is
+// asked for once, kept for this tab (sessionStorage, never in the address) and sent as a header.
+const TOKEN_KEY = 'autost-api-token';
+const token = () => sessionStorage.getItem(TOKEN_KEY);
+
+async function apiFetch(url) {
+  const t = token();
+  const r = await fetch(url, t ? {headers: {Authorization: 'Bearer ' + t}} : {});
+  if (r.status === 401) document.getElementById('token-bar').hidden = false;
+  return r;
+}
+
 async function getJson(url) {
-  const r = await fetch(url);
+  const r = await apiFetch(url);
   if (!r.ok) throw new Error(url + ': ' + r.status);
   return r.json();
 }
+
+/** A chart: its address as the image's source, or, with a token, fetched with it as a blob. */
+function chartImg(url, alt) {
+  const img = document.createElement('img');
+  img.alt = alt;
+  if (!token()) {
+    img.src = url;
+    return img;
+  }
+  apiFetch(url).then(r => r.ok ? r.blob() : null).then(b => {
+    if (!b) return;
+    img.src = URL.createObjectURL(b);
+    img.addEventListener('load', () => URL.revokeObjectURL(img.src), {once: true});
+  });
+  return img;
+}
+
+document.getElementById('token-save').addEventListener('click', () => {
+  const v = document.getElementById('api-token').value.trim();
+  if (v) sessionStorage.setItem(TOKEN_KEY, v); else sessionStorage.removeItem(TOKEN_KEY);
+  document.getElementById('api-token').value = '';
+  document.getElementById('token-bar').hidden = true;
+});
 
 async function refresh() {
   const list = await getJson('/api/experiments');
@@ -101,18 +136,14 @@ async function compare(experiments) {
     charts.dataset.key = key;
     charts.dataset.at = Date.now();
     // One row per chart, one column per experiment (three fit a row).
-    charts.replaceChildren(...['best-score', 'accuracy-flops_syops'].flatMap(n => experiments.map(e => {
-      const img = document.createElement('img');
-      img.alt = `${n} of ${e.id}`;
-      img.src = `/api/experiments/${encodeURIComponent(e.id)}/charts/${n}.png?t=${Date.now()}`;
-      return img;
-    })));
+    charts.replaceChildren(...['best-score', 'accuracy-flops_syops'].flatMap(n => experiments.map(e =>
+      chartImg(`/api/experiments/${encodeURIComponent(e.id)}/charts/${n}.png?t=${Date.now()}`, `${n} of ${e.id}`))));
   }
 }
 
 async function detail(id) {
   const query = new URLSearchParams({limit: 20, ...board});
-  const res = await fetch(`/api/experiments/${encodeURIComponent(id)}/leaderboard?${query}`);
+  const res = await apiFetch(`/api/experiments/${encodeURIComponent(id)}/leaderboard?${query}`);
   const answer = await res.json();
   document.getElementById('detail').hidden = false;
   document.getElementById('title').textContent = 'Leaderboard: ' + id;
@@ -156,12 +187,8 @@ async function detail(id) {
   if (charts.dataset.id !== id || Date.now() - (charts.dataset.at || 0) > 10000) {
     charts.dataset.id = id;
     charts.dataset.at = Date.now();
-    charts.replaceChildren(...CHARTS.map(n => {
-      const img = document.createElement('img');
-      img.alt = n;
-      img.src = `/api/experiments/${encodeURIComponent(id)}/charts/${n}.png?t=${Date.now()}`;
-      return img;
-    }));
+    charts.replaceChildren(...CHARTS.map(n =>
+      chartImg(`/api/experiments/${encodeURIComponent(id)}/charts/${n}.png?t=${Date.now()}`, n)));
   }
 }
 
@@ -236,7 +263,7 @@ async function explore(id) {
   box.dataset.at = Date.now();
   const query = new URLSearchParams({...board, limit: EXPLORE_LIMIT});
   const base = `/api/experiments/${encodeURIComponent(id)}`;
-  const [res, front] = await Promise.all([fetch(`${base}/leaderboard?${query}`), getJson(`${base}/pareto`)]);
+  const [res, front] = await Promise.all([apiFetch(`${base}/leaderboard?${query}`), getJson(`${base}/pareto`)]);
   const answer = await res.json();
   const [label, value] = EXPLORE_Y[res.ok ? answer.by : 'score'] || EXPLORE_Y.score;
   const pts = res.ok ? answer.rows.filter(r => r.params != null && value(r) != null) : [];

@@ -28,6 +28,9 @@ public final class ApiOptions {
     @Mixin
     ApiTokenOptions tokens;
 
+    @Mixin
+    ApiAccessOptions access;
+
     public int httpPort() {
         return httpPort;
     }
@@ -37,9 +40,12 @@ public final class ApiOptions {
         return !noHttp;
     }
 
-    /** Where the API listens: {@code --bind} and {@code --http-port}, default idle timeout and connection cap. */
+    /**
+     * Where the API listens ({@code --bind}, {@code --http-port}) and who reads it ({@link
+     * ApiAccessOptions}); default idle timeout, connection cap, deadline and rate limit.
+     */
     public ApiServerConfig server() {
-        return ApiServerConfig.of(bind, httpPort);
+        return access.apply(ApiServerConfig.of(bind, httpPort));
     }
 
     /** The token; callers print {@link ApiTokenOptions.Token#generatedFile()}, never the value. */

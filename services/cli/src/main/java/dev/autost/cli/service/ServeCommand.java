@@ -124,8 +124,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .maxQueuedExperiments(limits.maxQueuedExperiments());
             local.deploy(verticle);
             err.printf(
-                    "autost serve: API and page on %s (OpenAPI at /openapi.yaml, metrics at /metrics)%n",
-                    verticle.url());
+                    "autost serve: API and page on %s (OpenAPI at /openapi.yaml; %s)%n",
+                    verticle.url(), verticle.accessSummary());
             // The path, never the token: output ends up in logs that others read.
             token.generatedFile()
                     .ifPresent(f -> err.printf(

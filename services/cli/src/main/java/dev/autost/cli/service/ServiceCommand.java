@@ -79,6 +79,9 @@ public final class ServiceCommand implements Callable<Integer> {
     ApiTokenOptions apiToken;
 
     @Mixin
+    dev.autost.cli.options.ApiAccessOptions apiAccess;
+
+    @Mixin
     ConcurrencyOption concurrency;
 
     @Mixin
@@ -110,6 +113,8 @@ public final class ServiceCommand implements Callable<Integer> {
             }
             token = apiToken.token();
         }
+        // Checked before anything starts, as the token.
+        ApiServerConfig server = api ? apiAccess.apply(ApiServerConfig.of(bind, httpPort)) : null;
         // Endpoints first: liveness answers and readiness says 503 while the services replay.
         // With the API they are mounted on its router instead, on the same port.
         Observability observability =
@@ -132,7 +137,7 @@ public final class ServiceCommand implements Callable<Integer> {
         if (api) {
             ApiVerticle verticle = new ApiVerticle(
                             local.bootstrapServers(),
-                            ApiServerConfig.of(bind, httpPort),
+                            server,
                             token.value(),
                             java.time.Clock.systemUTC(),
                             observability::mountOn)
@@ -141,7 +146,9 @@ public final class ServiceCommand implements Callable<Integer> {
             observability.health().started(API);
             spec.commandLine()
                     .getErr()
-                    .printf("autost service: API and page on %s (OpenAPI at /openapi.yaml)%n", verticle.url());
+                    .printf(
+                            "autost service: API and page on %s (OpenAPI at /openapi.yaml; %s)%n",
+                            verticle.url(), verticle.accessSummary());
             // The path, never the token: output ends up in logs that others read.
             ApiTokenOptions.Token t = token;
             token.generatedFile()

@@ -53,6 +53,27 @@ class ApiOptionsTest {
     }
 
     @Test
+    void server_readsOpenOnLoopback_needTheTokenBeyond_unlessSaidOtherwise() {
+        assertFalse(parse().server().readsNeedToken());
+        assertTrue(parse("--bind", "0.0.0.0").server().readsNeedToken());
+        assertTrue(parse("--read-token").server().readsNeedToken());
+        assertFalse(parse("--bind", "0.0.0.0", "--open-reads").server().readsNeedToken());
+        IllegalArgumentException both = assertThrows(
+                IllegalArgumentException.class,
+                () -> parse("--read-token", "--open-reads").server());
+        assertTrue(both.getMessage().contains("contradict"), both.getMessage());
+    }
+
+    @Test
+    void server_probePort_servesTheProbesApart() {
+        assertEquals(ApiServerConfig.PROBES_ON_API_PORT, parse().server().probePort());
+        assertEquals(8081, parse("--probe-port", "8081").server().probePort());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> parse("--probe-port", "8080").server());
+    }
+
+    @Test
     void token_fromFile_isItsFirstLineStripped() throws Exception {
         Path f = Files.writeString(dir.resolve("token"), "  s3cret-from-file \nignored second line\n");
         ApiTokenOptions.Token t = parse("--api-token-file", f.toString()).tokens.token(NO_ENV::get, dir);
