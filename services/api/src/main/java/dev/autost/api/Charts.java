@@ -202,8 +202,42 @@ public final class Charts {
         XYChart c = chart("Best score so far per generation: " + e.id(), "generation", "best " + axis(e));
         if (!x.isEmpty()) {
             c.addSeries("best so far", x, y).setMarker(SeriesMarkers.CIRCLE);
+            keepRangesOpen(
+                    c,
+                    x.stream().mapToDouble(Double::doubleValue).toArray(),
+                    y.stream().mapToDouble(Double::doubleValue).toArray());
         }
         return c;
+    }
+
+    /**
+     * An axis whose values are all equal (every generation's best the same, one trained point)
+     * gets a range around that value: XChart's ticks for an empty range read like
+     * {@code 0674372343125}, a number nobody can use.
+     */
+    static void keepRangesOpen(XYChart c, double[] xs, double[] ys) {
+        double[] x = around(xs);
+        if (x != null) {
+            c.getStyler().setXAxisMin(x[0]).setXAxisMax(x[1]);
+        }
+        double[] y = around(ys);
+        if (y != null) {
+            c.getStyler().setYAxisMin(y[0]).setYAxisMax(y[1]);
+        }
+    }
+
+    /** {min, max} around the values when they are all equal (and finite), else null. */
+    private static double[] around(double[] v) {
+        if (v.length == 0) {
+            return null;
+        }
+        double lo = java.util.Arrays.stream(v).min().getAsDouble();
+        double hi = java.util.Arrays.stream(v).max().getAsDouble();
+        if (!Double.isFinite(lo) || !Double.isFinite(hi) || hi - lo > 1e-9 * Math.max(1, Math.abs(hi))) {
+            return null;
+        }
+        double pad = Math.abs(lo) > 0 ? Math.abs(lo) * 0.05 : 1;
+        return new double[] {lo - pad, hi + pad};
     }
 
     /** {xs, ys}: one metric and the test accuracy of the successfully trained candidates. */
@@ -233,6 +267,7 @@ public final class Charts {
         XYChart c = chart(title, metric, "test accuracy");
         if (xs.length > 0) {
             c.addSeries("trained", xs, ys).setMarkerColor(new Color(40, 120, 60));
+            keepRangesOpen(c, xs, ys);
         }
         return c;
     }

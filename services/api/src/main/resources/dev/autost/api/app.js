@@ -318,7 +318,13 @@ function drawCurve(points) {
   const w = 640, h = 240, pad = 30;
   const children = [svg('rect', {x: 0, y: 0, width: w, height: h, fill: 'white', stroke: '#ccc'})];
   if (points.length) {
-    const n = Math.max(...points.map(p => p.epochs || p.epoch), 1);
+    // Axes and labels always: one epoch trained is a lone point, which means nothing without them.
+    const text = (t, attrs) => { const el = svg('text', {'font-size': 11, fill: '#555', ...attrs}); el.textContent = t; return el; };
+    children.push(svg('line', {x1: pad, y1: h - pad, x2: w - pad, y2: h - pad, stroke: '#999'}));
+    children.push(svg('line', {x1: pad, y1: pad, x2: pad, y2: h - pad, stroke: '#999'}));
+    children.push(text('1', {x: pad - 4, y: pad + 4, 'text-anchor': 'end'}));
+    children.push(text('0', {x: pad - 4, y: h - pad + 4, 'text-anchor': 'end'}));
+    children.push(text('test accuracy (green, 0 to 1); train loss (grey, scaled to its largest)', {x: pad + 4, y: pad - 10}));
     const x = e => pad + (w - 2 * pad) * (n === 1 ? 0.5 : (e - 1) / (n - 1));
     const losses = points.map(p => p.train_loss || 0);
     const lmax = Math.max(...losses, 1e-9);
@@ -330,7 +336,9 @@ function drawCurve(points) {
     for (const p of points) {
       children.push(svg('circle', {cx: x(p.epoch), cy: h - pad - (h - 2 * pad) * (p.test_accuracy || 0), r: 3,
         fill: '#287840'}));
+      children.push(text(String(p.epoch), {x: x(p.epoch), y: h - pad + 14, 'text-anchor': 'middle'}));
     }
+    children.push(text('epoch', {x: w - pad, y: h - 4, 'text-anchor': 'end'}));
   }
   box.replaceChildren(...children);
 }
@@ -365,11 +373,20 @@ async function candidateView(id, hash) {
     return tr;
   }));
   const metrics = [...Object.entries(c.proxies), ...Object.entries(c.firing_rates).map(([k, v]) => ['rate ' + k, v])];
-  document.querySelector('#candidate-metrics tbody').replaceChildren(...metrics.map(([k, v]) => {
+  const metricRows = metrics.map(([k, v]) => {
     const tr = document.createElement('tr');
     tr.append(cell(k, 'l'), cell(score(v)));
     return tr;
-  }));
+  });
+  if (!metricRows.length) { // an empty table says nothing: say why there is nothing
+    const tr = document.createElement('tr');
+    const td = cell('None for this candidate yet: the proxies (naswot, sahd, energy_init_pj) are measured by the' +
+      ' prober when the objective needs them and by a training, the firing rates by a training.', 'l note');
+    td.colSpan = 2;
+    tr.append(td);
+    metricRows.push(tr);
+  }
+  document.querySelector('#candidate-metrics tbody').replaceChildren(...metricRows);
 }
 
 refresh().catch(console.error);

@@ -3,6 +3,7 @@ package dev.autost.api;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -33,5 +34,19 @@ class ChartsTest {
                         "accuracy-params",
                         "No trained candidate yet: test accuracy against params appears once candidates are"
                                 + " trained (train_top_k > 0).")));
+    }
+
+    @Test
+    void keepRangesOpen_allValuesEqual_getARangeAroundThem_otherwiseXChartChooses() {
+        org.knowm.xchart.XYChart flat = new org.knowm.xchart.XYChartBuilder().build();
+        Charts.keepRangesOpen(flat, new double[] {0, 1, 2}, new double[] {6.74e11, 6.74e11, 6.74e11});
+        assertEquals(null, flat.getStyler().getXAxisMin(), "x varies: XChart's own range");
+        assertTrue(flat.getStyler().getYAxisMin() < 6.74e11 && flat.getStyler().getYAxisMax() > 6.74e11);
+        assertEquals(6.74e11 * 0.95, flat.getStyler().getYAxisMin(), 1);
+
+        org.knowm.xchart.XYChart onePoint = new org.knowm.xchart.XYChartBuilder().build();
+        Charts.keepRangesOpen(onePoint, new double[] {0}, new double[] {0});
+        assertEquals(-1, onePoint.getStyler().getXAxisMin());
+        assertEquals(1, onePoint.getStyler().getYAxisMax());
     }
 }

@@ -111,6 +111,10 @@ class WebPageIT {
                 assertTrue(candidateDom.contains("<td>0.63</td>"), "epoch 2's test accuracy missing:\n" + candidateDom);
                 assertTrue(candidateDom.contains("training epoch 3/3: step 7/10"), "the running epoch missing");
                 assertTrue(candidateDom.contains("class=\"test-accuracy\""), "no training curve drawn");
+                assertTrue(candidateDom.contains(">epoch</text>"), "the curve has no axis labels:\n" + candidateDom);
+                assertTrue(
+                        candidateDom.contains("None for this candidate yet: the proxies"),
+                        "an empty proxies table says nothing of why:\n" + candidateDom);
                 assertTrue(candidateDom.contains("blocks.0.attn"), "no per-layer costs");
                 assertTrue(candidateDom.contains("/candidates/" + top + "/retrain.yaml"), "no RETRAIN YAML link");
                 // The explore plot: a point per kept candidate, hoverable (an SVG title with its

@@ -85,11 +85,28 @@ public final class CommittingLoop extends ServiceLoop {
      * @param syncCommit  wait for each commit (few, valuable records) or not (many cheap ones:
      *                    a lost commit only replays idempotent work)
      * @param maxBatches  stop after this many handled batches (0 = never): one-shot workers
+     * @param idleExit    stop once nothing was polled and nothing was in work for this long
+     *                    (zero = never): a one-shot worker assigned an empty partition
      */
-    public record Settings(String topic, Duration pollTimeout, boolean offLoop, boolean syncCommit, long maxBatches) {
+    public record Settings(
+            String topic,
+            Duration pollTimeout,
+            boolean offLoop,
+            boolean syncCommit,
+            long maxBatches,
+            Duration idleExit) {
+        /** Without an idle exit. */
+        public Settings(String topic, Duration pollTimeout, boolean offLoop, boolean syncCommit, long maxBatches) {
+            this(topic, pollTimeout, offLoop, syncCommit, maxBatches, Duration.ZERO);
+        }
+
         public Settings {
             Objects.requireNonNull(topic, "topic");
             Objects.requireNonNull(pollTimeout, "pollTimeout");
+            Objects.requireNonNull(idleExit, "idleExit");
+            if (idleExit.isNegative()) {
+                throw new IllegalArgumentException("idleExit must not be negative, got " + idleExit);
+            }
             if (maxBatches < 0) {
                 throw new IllegalArgumentException("maxBatches must be >= 0, got " + maxBatches);
             }
@@ -102,6 +119,8 @@ public final class CommittingLoop extends ServiceLoop {
     private final Settings settings;
     private final ExecutorService worker;
     private final AtomicLong handled = new AtomicLong();
+    private InFlightPartitions inFlight;
+    private volatile boolean endedIdle;
     private final Context context = new Context() {
         @Override
         public boolean running() {
@@ -157,22 +176,69 @@ public final class CommittingLoop extends ServiceLoop {
         return handled.get();
     }
 
+    /** Whether the loop ended because it had nothing to do for {@link Settings#idleExit}. */
+    public boolean endedIdle() {
+        return endedIdle;
+    }
+
+    /**
+     * Tells the group, through {@code partitions} (which the consumer's {@link
+     * KeepInFlightAssignor} reads), which partitions this loop has a batch in work on, and goes
+     * on past the records it took when they are assigned again. Call before the loop starts; the
+     * loop closes {@code partitions} when it ends.
+     */
+    public CommittingLoop keepingInFlight(InFlightPartitions partitions) {
+        this.inFlight = Objects.requireNonNull(partitions, "partitions");
+        return this;
+    }
+
     @Override
     protected void serve() throws InterruptedException {
-        consumer.subscribe(List.of(settings.topic()));
+        if (inFlight != null) {
+            consumer.subscribe(List.of(settings.topic()), new SkipTakenRecords(consumer, inFlight));
+        } else {
+            consumer.subscribe(List.of(settings.topic()));
+        }
         handler.onStart();
         markReady();
         LOG.info("{} consuming {}", name, settings.topic());
+        long lastWork = System.nanoTime();
         while (running() && (settings.maxBatches() == 0 || handled.get() < settings.maxBatches())) {
             ConsumerRecords<byte[], byte[]> batch = consumer.poll(settings.pollTimeout());
             handler.afterPoll();
             if (!batch.isEmpty()) {
                 process(batch);
+                lastWork = System.nanoTime();
+            } else if (!settings.idleExit().isZero()
+                    && System.nanoTime() - lastWork > settings.idleExit().toNanos()) {
+                LOG.info(
+                        "{}: nothing to do for {} s (partitions {}); ending",
+                        name,
+                        settings.idleExit().toSeconds(),
+                        consumer.assignment());
+                endedIdle = true;
+                break;
             }
         }
     }
 
     private void process(ConsumerRecords<byte[], byte[]> batch) throws InterruptedException {
+        if (inFlight != null) {
+            for (TopicPartition tp : batch.partitions()) {
+                List<ConsumerRecord<byte[], byte[]>> records = batch.records(tp);
+                inFlight.started(tp, records.get(records.size() - 1).offset());
+            }
+        }
+        try {
+            processTaken(batch);
+        } finally {
+            if (inFlight != null) {
+                batch.partitions().forEach(inFlight::ended);
+            }
+        }
+    }
+
+    private void processTaken(ConsumerRecords<byte[], byte[]> batch) throws InterruptedException {
         List<ProducerRecord<byte[], byte[]>> outputs = null;
         Duration pause = RETRY_PAUSE_MIN;
         while (true) {
@@ -318,5 +384,37 @@ public final class CommittingLoop extends ServiceLoop {
         closeQuietly("producer", () -> producer.close(CLOSE_TIMEOUT));
         closeQuietly("consumer", () -> consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT)));
         closeQuietly("handler", handler::close);
+        if (inFlight != null) {
+            inFlight.close();
+        }
+    }
+
+    /**
+     * After an eager rebalance every partition comes back at its committed offset, which for a
+     * partition in work is the record in work: go on past the records this member took, so that
+     * the record is not polled and handled a second time. Forward only: records another member
+     * handled meanwhile are never handled again here.
+     */
+    static final class SkipTakenRecords implements org.apache.kafka.clients.consumer.ConsumerRebalanceListener {
+        private final Consumer<byte[], byte[]> consumer;
+        private final InFlightPartitions taken;
+
+        SkipTakenRecords(Consumer<byte[], byte[]> consumer, InFlightPartitions taken) {
+            this.consumer = consumer;
+            this.taken = taken;
+        }
+
+        @Override
+        public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {}
+
+        @Override
+        public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                Long next = taken.nextOffset(tp);
+                if (next != null && next > consumer.position(tp)) {
+                    consumer.seek(tp, next);
+                }
+            }
+        }
     }
 }

@@ -55,6 +55,7 @@ public final class ConcurrentJobLoop extends ServiceLoop {
     private final ExecutorService sideOutputs;
     private final AtomicLong handled = new AtomicLong();
     private final List<Job> jobs = new ArrayList<>();
+    private InFlightPartitions inFlight;
     /** Offsets in work (or waiting to be tried again), per partition. */
     private final Map<TopicPartition, TreeSet<Long>> inWork = new HashMap<>();
     /** The highest offset done, per partition: the commit when nothing there is in work. */
@@ -133,9 +134,19 @@ public final class ConcurrentJobLoop extends ServiceLoop {
         return handled.get();
     }
 
+    /** As {@link CommittingLoop#keepingInFlight}: the group leaves the partitions in work here. */
+    public ConcurrentJobLoop keepingInFlight(InFlightPartitions partitions) {
+        this.inFlight = Objects.requireNonNull(partitions, "partitions");
+        return this;
+    }
+
     @Override
     protected void serve() throws InterruptedException {
-        consumer.subscribe(List.of(settings.topic()));
+        if (inFlight != null) {
+            consumer.subscribe(List.of(settings.topic()), new CommittingLoop.SkipTakenRecords(consumer, inFlight));
+        } else {
+            consumer.subscribe(List.of(settings.topic()));
+        }
         handler.onStart();
         markReady();
         LOG.info("{} consuming {} with {} slot(s)", name, settings.topic(), slots);
@@ -194,6 +205,9 @@ public final class ConcurrentJobLoop extends ServiceLoop {
         inWork.computeIfAbsent(j.partition(), p -> new TreeSet<>()).add(j.record.offset());
         if (!jobs.contains(j)) {
             jobs.add(j);
+            if (inFlight != null) {
+                inFlight.started(j.partition(), j.record.offset());
+            }
         }
         ConsumerRecords<byte[], byte[]> one = new ConsumerRecords<>(Map.of(j.partition(), List.of(j.record)), Map.of());
         j.work = workers.submit(() -> handler.handle(one, context));
@@ -238,6 +252,9 @@ public final class ConcurrentJobLoop extends ServiceLoop {
             }
             it.remove();
             TopicPartition tp = j.partition();
+            if (inFlight != null) {
+                inFlight.ended(tp);
+            }
             inWork.get(tp).remove(j.record.offset());
             doneUpTo.merge(tp, j.record.offset(), Math::max);
             commit(tp);
@@ -279,5 +296,8 @@ public final class ConcurrentJobLoop extends ServiceLoop {
         closeQuietly("producer", () -> producer.close(CLOSE_TIMEOUT));
         closeQuietly("consumer", () -> consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT)));
         closeQuietly("handler", handler::close);
+        if (inFlight != null) {
+            inFlight.close();
+        }
     }
 }

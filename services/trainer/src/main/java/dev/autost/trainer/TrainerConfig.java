@@ -25,6 +25,9 @@ import java.util.Optional;
  * @param memoryBudget     resident bytes this process may use for training (0 = no limit): a job
  *                         whose {@link MemoryEstimate} exceeds its share
  *                         ({@link #jobMemoryBudget}) fails before its model is built
+ * @param idleExit         a worker that polled nothing and has nothing in work for this long
+ *                         ends (zero = never): a one-shot Job assigned an empty partition
+ *                         otherwise polled for ever, holding its GPU
  * @param reuseTrainings   hand a request the cluster's earlier result of the same training
  *                         instead of training again (default); off to train every request (to
  *                         measure, or to compare a training with itself)
@@ -42,13 +45,50 @@ public record TrainerConfig(
         int maxRequests,
         int concurrency,
         long memoryBudget,
-        boolean reuseTrainings) {
+        boolean reuseTrainings,
+        java.time.Duration idleExit) {
     public static final String DEFAULT_GROUP_ID = "autost-trainer";
     /** Most jobs one process trains at once. */
     public static final int MAX_CONCURRENCY = 64;
 
+    /** Without an idle exit: a worker that serves until stopped. */
+    public TrainerConfig(
+            String bootstrapServers,
+            String trainerId,
+            String groupId,
+            String device,
+            Optional<Path> dataDir,
+            Path checkpointRoot,
+            Recipe recipe,
+            int limitTrain,
+            int limitTest,
+            int maxRequests,
+            int concurrency,
+            long memoryBudget,
+            boolean reuseTrainings) {
+        this(
+                bootstrapServers,
+                trainerId,
+                groupId,
+                device,
+                dataDir,
+                checkpointRoot,
+                recipe,
+                limitTrain,
+                limitTest,
+                maxRequests,
+                concurrency,
+                memoryBudget,
+                reuseTrainings,
+                java.time.Duration.ZERO);
+    }
+
     public TrainerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(idleExit, "idleExit");
+        if (idleExit.isNegative()) {
+            throw new IllegalArgumentException("the idle exit must not be negative, got " + idleExit);
+        }
         Objects.requireNonNull(trainerId, "trainerId");
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(device, "device");
@@ -110,6 +150,11 @@ public record TrainerConfig(
         return with(c -> c.concurrency = k);
     }
 
+    /** The same settings ending after {@code d} without work (zero = never). */
+    public TrainerConfig withIdleExit(java.time.Duration d) {
+        return with(c -> c.idleExit = d);
+    }
+
     /** The same settings, reusing earlier trainings of the cluster or not. */
     public TrainerConfig withReuseTrainings(boolean reuse) {
         return with(c -> c.reuseTrainings = reuse);
@@ -137,7 +182,8 @@ public record TrainerConfig(
                 c.maxRequests,
                 c.concurrency,
                 c.memoryBudget,
-                c.reuseTrainings);
+                c.reuseTrainings,
+                c.idleExit);
     }
 
     /** The fields the withers change, the one place that copies them. */
@@ -148,8 +194,10 @@ public record TrainerConfig(
         int concurrency;
         long memoryBudget;
         boolean reuseTrainings;
+        java.time.Duration idleExit;
 
         Fields(TrainerConfig c) {
+            idleExit = c.idleExit;
             bootstrapServers = c.bootstrapServers;
             trainerId = c.trainerId;
             maxRequests = c.maxRequests;

@@ -3,6 +3,7 @@ package dev.autost.trainer;
 import dev.autost.messaging.CommittingLoop;
 import dev.autost.messaging.ConcurrentJobLoop;
 import dev.autost.messaging.DeadLetters;
+import dev.autost.messaging.InFlightPartitions;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.LoopVerticle;
 import dev.autost.messaging.ServiceLoop;
@@ -80,18 +81,31 @@ public final class TrainerVerticle extends LoopVerticle {
                 new StoppedExperiments(
                         KafkaClients.replayingConsumer(config.bootstrapServers(), config.trainerId() + "-experiments"),
                         java.time.Duration.ofSeconds(30)));
+        InFlightPartitions inFlight = InFlightPartitions.register();
         var consumer = KafkaClients.groupConsumer(
                 config.bootstrapServers(),
                 config.groupId(),
                 config.trainerId() + "-requests",
-                TrainingHandler.CONSUMER_SETTINGS);
+                TrainingHandler.consumerSettings(inFlight));
         var producer = KafkaClients.producer(config.bootstrapServers(), config.trainerId() + "-out");
         String name = "trainer " + config.trainerId();
         loop = config.concurrency() == 1
                 ? new CommittingLoop(name, consumer, producer, handler, TrainingHandler.settings(config))
+                        .keepingInFlight(inFlight)
                 : new ConcurrentJobLoop(
-                        name, consumer, producer, handler, TrainingHandler.settings(config), config.concurrency());
+                                name,
+                                consumer,
+                                producer,
+                                handler,
+                                TrainingHandler.settings(config),
+                                config.concurrency())
+                        .keepingInFlight(inFlight);
         return loop;
+    }
+
+    /** Whether this worker ended because it had nothing to do for its idle exit. */
+    public boolean endedIdle() {
+        return loop instanceof CommittingLoop c && c.endedIdle();
     }
 
     /** Requests this worker finished or dead-lettered. */

@@ -3,6 +3,8 @@ package dev.autost.trainer;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.autost.messaging.CommittingLoop;
 import dev.autost.messaging.DeadLetters;
+import dev.autost.messaging.InFlightPartitions;
+import dev.autost.messaging.KeepInFlightAssignor;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.SchemaVersions;
@@ -34,14 +36,20 @@ final class TrainingHandler implements CommittingLoop.Handler {
     private static final Duration POLL = Duration.ofMillis(200);
 
     /**
-     * One request per poll: a worker never holds requests it is not training; partitions move only
-     * when they must, so a busy worker rarely loses its request.
+     * One request per poll: a worker never holds requests it is not training. The partition of a
+     * request in work stays with its worker when others join or leave ({@link
+     * KeepInFlightAssignor}): Kafka's own assignors could move it, and the new owner trained the
+     * request a second time.
      */
-    static final Map<String, Object> CONSUMER_SETTINGS = Map.of(
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            1,
-            ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-            "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+    static Map<String, Object> consumerSettings(InFlightPartitions inFlight) {
+        return Map.of(
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                1,
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                KeepInFlightAssignor.class.getName(),
+                InFlightPartitions.CONFIG,
+                inFlight.id());
+    }
 
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -94,7 +102,8 @@ final class TrainingHandler implements CommittingLoop.Handler {
 
     /** One request at a time, worked off the loop thread, committed synchronously; stops after max-requests. */
     static CommittingLoop.Settings settings(TrainerConfig config) {
-        return new CommittingLoop.Settings(Topics.TRAIN_REQUESTS, POLL, true, true, config.maxRequests());
+        return new CommittingLoop.Settings(
+                Topics.TRAIN_REQUESTS, POLL, true, true, config.maxRequests(), config.idleExit());
     }
 
     @Override

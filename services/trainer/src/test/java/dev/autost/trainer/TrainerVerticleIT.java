@@ -245,6 +245,78 @@ class TrainerVerticleIT {
     }
 
     /**
+     * Three one-shot trainers (one request each, as KEDA's Jobs) with all the lag on one
+     * partition: the two that join while the first trains keep off its partition (on Kafka's own
+     * assignors one could take it and train the request again from the committed offset), each
+     * request is trained once, and every trainer ends; one with nothing to do ends at its idle exit.
+     */
+    @Test
+    void threeOneShotTrainers_lagOnOnePartition_eachRequestTrainedOnce_everyTrainerEnds() throws Exception {
+        Genome second = new Genome(1, List.of(4.0), List.of(2), 32, 0);
+        Genome third = new Genome(1, List.of(3.0), List.of(4), 32, 0);
+        try (KafkaProducer<byte[], byte[]> p = KafkaClients.producer(bootstrap, "it-once-requests")) {
+            int i = 0;
+            for (Genome g : List.of(GENOME, second, third)) {
+                p.send(new ProducerRecord<>(
+                                Topics.TRAIN_REQUESTS,
+                                0,
+                                ("it-once/" + g.hash()).getBytes(StandardCharsets.UTF_8),
+                                request("it-once", g, i++ == 0 ? 8 : 1).toByteArray()))
+                        .get();
+            }
+        }
+        java.util.function.Function<String, TrainerVerticle> oneShot = id ->
+                new TrainerVerticle(config(id, "it-once").withMaxRequests(1).withIdleExit(Duration.ofSeconds(120)));
+        // Named so that the later ones sort first, as member ids are ordered by assignors.
+        TrainerVerticle first = oneShot.apply("t-3");
+        deploy(first);
+        read(Topics.TRAIN_PROGRESS, "it-once/", l -> !l.isEmpty()); // its first epoch is done
+        TrainerVerticle[] later = {oneShot.apply("t-2"), oneShot.apply("t-1")};
+        for (TrainerVerticle t : later) {
+            deploy(t);
+        }
+        for (TrainerVerticle t : List.of(first, later[0], later[1])) {
+            t.done().get(4, TimeUnit.MINUTES);
+        }
+        List<ConsumerRecord<byte[], byte[]>> results =
+                read(Topics.TRAIN_RESULTS, "it-once/", l -> false, Duration.ofSeconds(2));
+        List<String> keys = results.stream()
+                .map(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .sorted()
+                .toList();
+        assertEquals(
+                java.util.stream.Stream.of(GENOME, second, third)
+                        .map(g -> "it-once/" + g.hash())
+                        .sorted()
+                        .toList(),
+                keys,
+                "one result per request");
+        for (ConsumerRecord<byte[], byte[]> r : results) {
+            TrainResult t = TrainResult.parseFrom(r.value());
+            assertEquals(TrainResult.Status.OK, t.getStatus(), t.getFailureReason());
+            assertTrue(t.getReusedFrom().isEmpty(), "trained, not reused from a second training");
+        }
+        assertEquals(
+                "t-3",
+                TrainResult.parseFrom(results.stream()
+                                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).endsWith(GENOME.hash()))
+                                .findFirst()
+                                .orElseThrow()
+                                .value())
+                        .getWorkerId(),
+                "the first request stayed with the trainer that started it");
+        assertCommitted("it-once", 3, "every request committed");
+
+        // A fourth, with nothing left to train, ends at its idle exit instead of polling for ever.
+        TrainerVerticle idle = new TrainerVerticle(
+                config("t-idle", "it-once").withMaxRequests(1).withIdleExit(Duration.ofSeconds(3)));
+        deploy(idle);
+        idle.done().get(60, TimeUnit.SECONDS);
+        assertTrue(idle.endedIdle(), "ended for want of work");
+        assertEquals(0, idle.handled());
+    }
+
+    /**
      * A genome over the worker's memory budget fails before its model is built, and the request is
      * committed: it is not redelivered to the next worker of the group.
      */

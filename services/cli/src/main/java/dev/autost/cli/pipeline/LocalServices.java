@@ -251,6 +251,11 @@ public final class LocalServices implements AutoCloseable {
                 .toArray(java.util.concurrent.CompletableFuture[]::new));
     }
 
+    /** Whether the last trainer started here ended for want of work ({@code --idle-exit}). */
+    public boolean trainerEndedIdle() {
+        return lastTrainers.stream().allMatch(TrainerVerticle::endedIdle);
+    }
+
     /** Deploys any other verticle (the API) on the same Vert.x instance; returns its deployment id. */
     public String deploy(io.vertx.core.Deployable verticle) {
         String deployment = await(vertx.deployVerticle(verticle));

@@ -94,6 +94,15 @@ public final class ServiceCommand implements Callable<Integer> {
             defaultValue = "${env:AUTOST_TRAINER_MAX_REQUESTS:-0}")
     int maxRequests;
 
+    @Option(
+            names = "--idle-exit",
+            paramLabel = "SECONDS",
+            description = "Trainer with --max-requests: exit once it polled nothing and trained nothing for this"
+                    + " long (default: ${DEFAULT-VALUE}; 0 = never). A one-shot Job assigned an empty partition"
+                    + " otherwise polls for ever, holding its GPU.",
+            defaultValue = "300")
+    long idleExitSeconds;
+
     @Spec
     CommandSpec spec;
 
@@ -103,7 +112,13 @@ public final class ServiceCommand implements Callable<Integer> {
         List<LocalServices.Service> services =
                 ServiceRun.parse(names.stream().filter(n -> !n.equals(API)).toList());
         // Built (and so validated) before anything starts: a bad option fails at once.
-        TrainerConfig oneShot = trainer.template().withMaxRequests(maxRequests);
+        if (idleExitSeconds < 0) {
+            throw new IllegalArgumentException("--idle-exit must be >= 0 seconds, got " + idleExitSeconds);
+        }
+        TrainerConfig oneShot = trainer.template()
+                .withMaxRequests(maxRequests)
+                .withIdleExit(
+                        maxRequests > 0 ? java.time.Duration.ofSeconds(idleExitSeconds) : java.time.Duration.ZERO);
         TrainerConfig trainerSettings = oneShot.withConcurrency(concurrency.concurrency(oneShot));
         dev.autost.sampler.SamplerLimits limits = samplerLimits.limits();
         ApiTokenOptions.Token token = null;
@@ -171,7 +186,13 @@ public final class ServiceCommand implements Callable<Integer> {
         if (maxRequests > 0 && services.contains(LocalServices.Service.TRAINER)) {
             // A one-shot worker: exit once its requests are done (the shutdown hook cleans up).
             local.trainerDone().join();
-            spec.commandLine().getErr().printf("autost service: trainer handled %d request(s); exiting%n", maxRequests);
+            spec.commandLine()
+                    .getErr()
+                    .printf(
+                            "autost service: trainer %s; exiting%n",
+                            local.trainerEndedIdle()
+                                    ? "had nothing to do for " + idleExitSeconds + " s"
+                                    : "handled its " + maxRequests + " request(s)");
             spec.commandLine().getErr().flush();
             return 0;
         }
