@@ -140,13 +140,7 @@ record TrainingJob(
         }
     }
 
-    /**
-     * A training whose loss is not finite is trained once more from its last checkpoint (or from
-     * the start) before it is reported diverged. A recipe that diverges does so again; but a
-     * non-finite loss was also seen once in a while on a sound recipe and a small network
-     * (step 1 of a one-epoch run, in long test JVMs here, never when the same job ran again),
-     * whose cause is not found yet: without a second try such a job got a FAILED result for good.
-     */
+    /** {@link #trainOnce}, a diverged training as a FAILED result (the trainer tried each epoch twice). */
     private TrainResult trainUnlessDivergedTwice(
             TrainRequest req,
             TrainResult.Builder result,
@@ -155,19 +149,8 @@ record TrainingJob(
             BooleanSupplier keepGoing) {
         try {
             return trainOnce(req, result, checkpointDir, progress, keepGoing);
-        } catch (TrainingDivergedException first) {
-            LOG.warn(
-                    "{}/{}: {}; training it once more from its last checkpoint to tell a diverging recipe"
-                            + " from a one-off",
-                    req.getExperimentId(),
-                    req.getGenomeHash(),
-                    first.getMessage());
-            try {
-                return trainOnce(req, result, checkpointDir, progress, keepGoing);
-            } catch (TrainingDivergedException again) {
-                return failed(
-                        result, "diverged: " + again.getMessage() + " (the first try: " + first.getMessage() + ")");
-            }
+        } catch (TrainingDivergedException e) {
+            return failed(result, "diverged: " + e.getMessage());
         }
     }
 

@@ -74,6 +74,42 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /** The moments and step count at a point in training, copied in libtorch. */
+    public record State(List<NDArray> m, List<NDArray> v, long steps) {}
+
+    /** A copy of the state, its arrays in {@code into}. */
+    public State snapshot(NDManager into) {
+        List<NDArray> ms = new ArrayList<>();
+        List<NDArray> vs = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            NDArray mc = m.get(i).duplicate();
+            mc.attach(into);
+            ms.add(mc);
+            NDArray vc = v.get(i).duplicate();
+            vc.attach(into);
+            vs.add(vc);
+        }
+        return new State(ms, vs, steps);
+    }
+
+    /**
+     * Back to {@code state}, and the gradients zeroed: a step cut short after its backward left
+     * them summed (and perhaps not finite).
+     */
+    public void restore(State state) {
+        for (int i = 0; i < params.size(); i++) {
+            ArrayContents.copy(m.get(i), state.m().get(i));
+            ArrayContents.copy(v.get(i), state.v().get(i));
+            NDArray w = params.get(i).getArray();
+            try (NDManager tmp = manager.newSubManager()) {
+                NDArray g = w.getGradient();
+                g.attach(tmp);
+                ArrayContents.zero(g); // not g - g: that is NaN where g is not finite
+            }
+        }
+        steps = state.steps();
+    }
+
     public void save(DataOutputStream out) throws IOException {
         out.writeLong(steps);
         out.writeInt(params.size());

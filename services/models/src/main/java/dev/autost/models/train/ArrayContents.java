@@ -15,6 +15,21 @@ final class ArrayContents {
 
     private ArrayContents() {}
 
+    /** Copies {@code source} (same shape) into {@code target} in place. */
+    static void copy(NDArray target, NDArray source) {
+        if (!target.getShape().equals(source.getShape())) {
+            throw new IllegalArgumentException(source.getShape() + " into an array of shape " + target.getShape());
+        }
+        target.set(ALL, source);
+    }
+
+    /** Sets every value of {@code target} to 0 in place. */
+    static void zero(NDArray target) {
+        try (NDManager tmp = target.getManager().newSubManager()) {
+            target.set(ALL, tmp.zeros(target.getShape(), target.getDataType()));
+        }
+    }
+
     static void replace(NDArray target, float[] values) {
         if (values.length != target.size()) {
             throw new IllegalArgumentException(values.length + " values for an array of shape " + target.getShape());

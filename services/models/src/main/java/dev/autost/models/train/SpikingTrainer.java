@@ -59,6 +59,7 @@ public final class SpikingTrainer implements AutoCloseable {
     private ParameterStore store;
 
     private final List<Parameter> trainable = new ArrayList<>();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SpikingTrainer.class);
     private final AdamW optimizer;
 
     /**
@@ -163,7 +164,83 @@ public final class SpikingTrainer implements AutoCloseable {
         Shape xShape = model.inputShape(batch);
         Shape yShape = new Shape(batch, train.classes());
         double lastIps = Double.NaN;
+        String divergedOnce = null; // the epoch under way diverged once already
         for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+            EpochStart epochStart = new EpochStart();
+            try {
+                lastIps = trainEpoch(
+                        epoch,
+                        train,
+                        trainBatches,
+                        images,
+                        targets,
+                        hard,
+                        xShape,
+                        yShape,
+                        stepsPerEpoch,
+                        schedule,
+                        listener);
+            } catch (TrainingDivergedException e) {
+                if (divergedOnce != null) {
+                    throw new TrainingDivergedException(
+                            e.getMessage() + " (and on the first try of this epoch: " + divergedOnce + ")");
+                }
+                // Trained once more from the epoch's start, the same batches in the same order: a
+                // diverging recipe diverges again; a non-finite loss also came now and then from a
+                // sound recipe and not again (cause not found yet: docs/training.md#divergence).
+                LOG.warn("{}; training epoch {} once more from its start", e.getMessage(), epoch + 1);
+                epochStart.restore();
+                divergedOnce = e.getMessage();
+                epoch--;
+                continue;
+            } finally {
+                epochStart.close();
+            }
+            divergedOnce = null;
+            model.startRecording();
+            double testAcc = evaluate(test);
+            Map<String, Double> rates = model.stopRecording();
+            EpochReport report = new EpochReport(
+                    epoch, lastEpochLoss, lastEpochTrainAccuracy, testAcc, lastIps, lastEpochSeconds, rates);
+            history.add(report);
+            if (checkpointDir.isPresent()) {
+                saveCheckpoint(checkpointDir.get(), epoch + 1, history, initialRates);
+            }
+            if (!listener.onEpoch(report) && epoch + 1 < config.epochs()) {
+                break;
+            }
+        }
+        EpochReport last = history.isEmpty() ? null : history.get(history.size() - 1);
+        return new FitResult(
+                last == null ? evaluate(test) : last.testAccuracy(),
+                last == null ? Double.NaN : last.trainLoss(),
+                Double.isNaN(lastIps) && last != null ? last.imagesPerSecond() : lastIps,
+                params(),
+                last == null ? initialRates : last.firingRates(),
+                initialRates,
+                history);
+    }
+
+    // What trainEpoch measured, read by fitFlushed for the epoch's report.
+    private double lastEpochLoss;
+    private double lastEpochTrainAccuracy;
+    private double lastEpochSeconds;
+
+    /** One epoch's steps; returns its images per second. */
+    private double trainEpoch(
+            int epoch,
+            ImageDataset train,
+            Batches trainBatches,
+            float[] images,
+            float[] targets,
+            int[] hard,
+            Shape xShape,
+            Shape yShape,
+            long stepsPerEpoch,
+            LearningRateSchedule schedule,
+            EpochListener listener) {
+        int batch = config.batchSize();
+        {
             Random rnd = new Random(config.seed() * 1_000_003L + epoch);
             int[] order = permutation(train.count(), rnd);
             boolean mixup = config.mixupAlpha() > 0 && epoch < config.mixupOffEpoch();
@@ -219,29 +296,45 @@ public final class SpikingTrainer implements AutoCloseable {
                 listener.onStep(epoch, s + 1, stepsPerEpoch, loss);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            lastIps = seen / seconds;
-            model.startRecording();
-            double testAcc = evaluate(test);
-            Map<String, Double> rates = model.stopRecording();
-            EpochReport report = new EpochReport(
-                    epoch, lossSum / stepsPerEpoch, correct / (double) seen, testAcc, lastIps, seconds, rates);
-            history.add(report);
-            if (checkpointDir.isPresent()) {
-                saveCheckpoint(checkpointDir.get(), epoch + 1, history, initialRates);
-            }
-            if (!listener.onEpoch(report) && epoch + 1 < config.epochs()) {
-                break;
-            }
+            lastEpochLoss = lossSum / stepsPerEpoch;
+            lastEpochTrainAccuracy = correct / (double) seen;
+            lastEpochSeconds = seconds;
+            return seen / seconds;
         }
-        EpochReport last = history.isEmpty() ? null : history.get(history.size() - 1);
-        return new FitResult(
-                last == null ? evaluate(test) : last.testAccuracy(),
-                last == null ? Double.NaN : last.trainLoss(),
-                Double.isNaN(lastIps) && last != null ? last.imagesPerSecond() : lastIps,
-                params(),
-                last == null ? initialRates : last.firingRates(),
-                initialRates,
-                history);
+    }
+
+    /**
+     * The trained state at an epoch's start (parameters, BN statistics, optimiser moments and
+     * step), copied in libtorch, to train the epoch again after a non-finite loss.
+     */
+    private final class EpochStart implements AutoCloseable {
+        private final NDManager copies = manager.newSubManager();
+        private final List<NDArray> arrays = new ArrayList<>();
+        private final List<NDArray> saved = new ArrayList<>();
+        private final AdamW.State optimizerState;
+
+        EpochStart() {
+            for (Parameter p : model.getParameters().values()) {
+                NDArray a = p.getArray();
+                NDArray c = a.duplicate();
+                c.attach(copies);
+                arrays.add(a);
+                saved.add(c);
+            }
+            optimizerState = optimizer.snapshot(copies);
+        }
+
+        void restore() {
+            for (int i = 0; i < arrays.size(); i++) {
+                ArrayContents.copy(arrays.get(i), saved.get(i));
+            }
+            optimizer.restore(optimizerState);
+        }
+
+        @Override
+        public void close() {
+            copies.close();
+        }
     }
 
     /** Top-1 accuracy on {@code data} in evaluation mode (BN running statistics). */
