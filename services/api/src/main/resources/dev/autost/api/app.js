@@ -325,6 +325,7 @@ function drawCurve(points) {
     children.push(text('1', {x: pad - 4, y: pad + 4, 'text-anchor': 'end'}));
     children.push(text('0', {x: pad - 4, y: h - pad + 4, 'text-anchor': 'end'}));
     children.push(text('test accuracy (green, 0 to 1); train loss (grey, scaled to its largest)', {x: pad + 4, y: pad - 10}));
+    const n = Math.max(...points.map(p => p.epochs || p.epoch), 1);
     const x = e => pad + (w - 2 * pad) * (n === 1 ? 0.5 : (e - 1) / (n - 1));
     const losses = points.map(p => p.train_loss || 0);
     const lmax = Math.max(...losses, 1e-9);
