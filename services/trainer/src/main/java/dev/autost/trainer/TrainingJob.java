@@ -140,7 +140,12 @@ record TrainingJob(
         }
     }
 
-    /** {@link #trainOnce}, a diverged training as a FAILED result (the trainer tried each epoch twice). */
+    /**
+     * A training that diverged (its trainer already tried the epoch twice) is trained once more
+     * by a fresh trainer, from its last checkpoint or the start, before it is reported diverged.
+     * A recipe that diverges does so again; but a sound recipe also diverged now and then, twice
+     * in one trainer and not in the next (docs/training.md#divergence; cause not found).
+     */
     private TrainResult trainUnlessDivergedTwice(
             TrainRequest req,
             TrainResult.Builder result,
@@ -149,8 +154,19 @@ record TrainingJob(
             BooleanSupplier keepGoing) {
         try {
             return trainOnce(req, result, checkpointDir, progress, keepGoing);
-        } catch (TrainingDivergedException e) {
-            return failed(result, "diverged: " + e.getMessage());
+        } catch (TrainingDivergedException first) {
+            LOG.warn(
+                    "{}/{}: {}; training it once more from its last checkpoint to tell a diverging recipe"
+                            + " from a one-off",
+                    req.getExperimentId(),
+                    req.getGenomeHash(),
+                    first.getMessage());
+            try {
+                return trainOnce(req, result, checkpointDir, progress, keepGoing);
+            } catch (TrainingDivergedException again) {
+                return failed(
+                        result, "diverged: " + again.getMessage() + " (the first try: " + first.getMessage() + ")");
+            }
         }
     }
 
