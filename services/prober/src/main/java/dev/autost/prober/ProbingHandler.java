@@ -146,7 +146,7 @@ final class ProbingHandler implements CommittingLoop.Handler {
         long t0 = System.nanoTime();
         Map<String, Double> metrics;
         try {
-            metrics = probe.measure(plan, genome);
+            metrics = measureFinite(plan, genome);
         } catch (RuntimeException e) {
             failed.incrementAndGet();
             String reason = "probe of " + genome.hash() + " failed: " + e.getMessage();
@@ -160,6 +160,25 @@ final class ProbingHandler implements CommittingLoop.Handler {
         }
         probing.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         return List.of(output(ScoreMessages.probed(score, metrics)));
+    }
+
+    /**
+     * The probe's metrics, measured once more when one is NaN, and a failure when it is NaN again.
+     * A NaN metric made a score the sampler and evaluator dead-letter, so its search waited for
+     * that candidate for good; NaN came now and then from a sound network (the same intermittent
+     * defect as the trainers' divergence, docs/training.md#divergence), and not on a second try.
+     */
+    private Map<String, Double> measureFinite(ExperimentPlan plan, Genome genome) {
+        Map<String, Double> metrics = probe.measure(plan, genome);
+        if (metrics.values().stream().noneMatch(v -> v.isNaN())) {
+            return metrics;
+        }
+        LOG.warn("probe of {} gave NaN ({}); measuring it once more", genome.hash(), metrics);
+        metrics = probe.measure(plan, genome);
+        if (metrics.values().stream().anyMatch(v -> v.isNaN())) {
+            throw new IllegalStateException("a metric is NaN on two measurements: " + metrics);
+        }
+        return metrics;
     }
 
     private static ProducerRecord<byte[], byte[]> output(Score probed) {
