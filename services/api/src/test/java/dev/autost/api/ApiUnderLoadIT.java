@@ -257,26 +257,7 @@ class ApiUnderLoadIT {
                 // The connection cap is full of tricklers until the deadline closes them: a
                 // refused connection is tried again, as a browser does.
                 String path = "/api/experiments/" + ID + "/charts/" + names.get(i % names.size()) + ".png";
-                charts.add(CompletableFuture.supplyAsync(
-                        () -> {
-                            long until =
-                                    System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                            while (true) {
-                                try {
-                                    return get(port, path, null);
-                                } catch (Exception e) {
-                                    if (System.nanoTime() > until) {
-                                        throw new IllegalStateException(path + ": " + e, e);
-                                    }
-                                    try {
-                                        Thread.sleep(200);
-                                    } catch (InterruptedException ie) {
-                                        throw new IllegalStateException(ie);
-                                    }
-                                }
-                            }
-                        },
-                        clients));
+                charts.add(CompletableFuture.supplyAsync(() -> getRetrying(port, path), clients));
                 String board = "/api/experiments/" + ID + "/leaderboard?limit=20&by=" + sorts.get(i % sorts.size())
                         + "&order=" + (i % 2 == 0 ? "asc" : "desc");
                 boards.add(CompletableFuture.supplyAsync(() -> getRetrying(port, board), clients));
