@@ -518,6 +518,7 @@ class TrainerVerticleIT {
                 request("rung", 2).toBuilder().setScheduleEpochs(2).build().toByteArray());
         TrainResult promoted = TrainResult.parseFrom(
                 read(Topics.TRAIN_RESULTS, "rung/", l -> l.size() >= 2).get(1).value());
+        assertEquals(TrainResult.Status.OK, promoted.getStatus(), promoted.getFailureReason());
         assertEquals(2, promoted.getEpochs());
         assertEquals(2, promoted.getEpochTestAccuraciesCount());
         assertEquals(first.getTestAccuracy(), promoted.getEpochTestAccuracies(0), "epoch 1 is the rung's");
@@ -532,6 +533,7 @@ class TrainerVerticleIT {
 
         send("rung-straight/" + GENOME.hash(), request("rung-straight", 2).toByteArray());
         TrainResult straight = firstResult("rung-straight/");
+        assertEquals(TrainResult.Status.OK, straight.getStatus(), straight.getFailureReason());
         assertEquals("", straight.getReusedFrom(), "this worker does not reuse: trained again");
         assertEquals(straight.getEpochTestAccuraciesList(), promoted.getEpochTestAccuraciesList());
         assertEquals(straight.getTrainLoss(), promoted.getTrainLoss());

@@ -167,8 +167,9 @@ public final class SpikingTrainer implements AutoCloseable {
         String divergedOnce = null; // the epoch under way diverged once already
         for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
             EpochStart epochStart = new EpochStart();
+            EpochSteps steps;
             try {
-                lastIps = trainEpoch(
+                steps = trainEpoch(
                         epoch,
                         train,
                         trainBatches,
@@ -180,6 +181,7 @@ public final class SpikingTrainer implements AutoCloseable {
                         stepsPerEpoch,
                         schedule,
                         listener);
+                requireFiniteParameters(epoch);
             } catch (TrainingDivergedException e) {
                 if (divergedOnce != null) {
                     throw new TrainingDivergedException(
@@ -197,11 +199,12 @@ public final class SpikingTrainer implements AutoCloseable {
                 epochStart.close();
             }
             divergedOnce = null;
+            lastIps = steps.imagesPerSecond();
             model.startRecording();
             double testAcc = evaluate(test);
             Map<String, Double> rates = model.stopRecording();
             EpochReport report = new EpochReport(
-                    epoch, lastEpochLoss, lastEpochTrainAccuracy, testAcc, lastIps, lastEpochSeconds, rates);
+                    epoch, steps.loss(), steps.trainAccuracy(), testAcc, lastIps, steps.seconds(), rates);
             history.add(report);
             if (checkpointDir.isPresent()) {
                 saveCheckpoint(checkpointDir.get(), epoch + 1, history, initialRates);
@@ -221,13 +224,42 @@ public final class SpikingTrainer implements AutoCloseable {
                 history);
     }
 
-    // What trainEpoch measured, read by fitFlushed for the epoch's report.
-    private double lastEpochLoss;
-    private double lastEpochTrainAccuracy;
-    private double lastEpochSeconds;
+    /** What one epoch's steps measured: mean loss, train accuracy, seconds and images per second. */
+    private record EpochSteps(double loss, double trainAccuracy, double seconds, double imagesPerSecond) {}
 
-    /** One epoch's steps; returns its images per second. */
-    private double trainEpoch(
+    /**
+     * A step's loss is checked before its update, so the epoch's last update could leave
+     * non-finite weights unnoticed until the next epoch, after they were evaluated and
+     * checkpointed: every later try, and every continuation of a rung, would then start from
+     * them. Checked once per epoch, before anything is kept.
+     */
+    private void requireFiniteParameters(int epoch) {
+        String bad = firstNonFiniteParameter();
+        if (bad != null) {
+            throw new TrainingDivergedException("parameter " + bad + " is not finite after epoch " + (epoch + 1));
+        }
+    }
+
+    /**
+     * The name of the first parameter holding a NaN or an infinity, or null when all are finite:
+     * a sum is finite exactly when its terms are (weights this far from overflowing a float
+     * have diverged anyway).
+     */
+    private String firstNonFiniteParameter() {
+        try (NDManager tmp = manager.newSubManager()) {
+            for (Map.Entry<String, Parameter> e : model.getParameters().toMap().entrySet()) {
+                NDArray sum = e.getValue().getArray().sum();
+                sum.attach(tmp);
+                if (!Float.isFinite(sum.getFloat())) {
+                    return e.getKey();
+                }
+            }
+            return null;
+        }
+    }
+
+    /** One epoch's steps. */
+    private EpochSteps trainEpoch(
             int epoch,
             ImageDataset train,
             Batches trainBatches,
@@ -296,10 +328,7 @@ public final class SpikingTrainer implements AutoCloseable {
                 listener.onStep(epoch, s + 1, stepsPerEpoch, loss);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            lastEpochLoss = lossSum / stepsPerEpoch;
-            lastEpochTrainAccuracy = correct / (double) seen;
-            lastEpochSeconds = seconds;
-            return seen / seconds;
+            return new EpochSteps(lossSum / stepsPerEpoch, correct / (double) seen, seconds, seen / seconds);
         }
     }
 
@@ -466,7 +495,7 @@ public final class SpikingTrainer implements AutoCloseable {
         store = new ParameterStore(manager, false);
     }
 
-    private String modelId() {
+    String modelId() {
         return model.setting().backbone().id() + " " + model.genome().canonicalJson() + " T=" + model.timeSteps();
     }
 
@@ -498,6 +527,12 @@ public final class SpikingTrainer implements AutoCloseable {
                             p.getArray().setRequiresGradient(true);
                         }
                         parametersReplaced();
+                        // Written by a build that kept diverged weights: training on from it
+                        // could only diverge again.
+                        String bad = firstNonFiniteParameter();
+                        if (bad != null) {
+                            throw new IOException("parameter " + bad + " in the checkpoint is not finite");
+                        }
                     },
                     optimizer::load);
         } catch (IOException e) {

@@ -177,6 +177,91 @@ class SpikingTrainerTest {
         }
     }
 
+    /**
+     * A step's loss is checked before its update, so a last update that leaves a NaN weight was
+     * evaluated and checkpointed, and every later try started from it (a rung's continuation
+     * then failed twice in CI). Now the epoch is trained again: the same as a clean run.
+     */
+    @Test
+    void fit_lastUpdateOfAnEpochLeavesANan_epochTrainedAgainAndNothingNanKept(@TempDir Path dir) {
+        Recipe cfg = RECIPE.toBuilder().optEpochs(2).build();
+        float[] clean;
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
+            t.fit(TRAIN, TEST, Optional.of(dir.resolve("clean")), EpochListener.NONE);
+            clean = weights(t);
+        }
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
+            boolean[] poisoned = {false};
+            FitResult r = t.fit(TRAIN, TEST, Optional.of(dir.resolve("poisoned")), new EpochListener() {
+                @Override
+                public void onStep(int epoch, long step, long steps, double loss) {
+                    if (step == steps && !poisoned[0]) { // after the epoch's last update, once
+                        poisoned[0] = true;
+                        poison(t);
+                    }
+                }
+            });
+            assertTrue(poisoned[0]);
+            assertEquals(2, r.epochs().size());
+            assertArrayEquals(clean, weights(t));
+        }
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, cfg, Device.cpu())) {
+            TrainingDivergedException e = assertThrows(
+                    TrainingDivergedException.class,
+                    () -> t.fit(TRAIN, TEST, Optional.of(dir.resolve("always")), new EpochListener() {
+                        @Override
+                        public void onStep(int epoch, long step, long steps, double loss) {
+                            if (step == steps) {
+                                poison(t);
+                            }
+                        }
+                    }));
+            assertTrue(e.getMessage().contains("is not finite after epoch 1"), e.getMessage());
+            assertTrue(!Checkpoint.exists(dir.resolve("always")), "no checkpoint of NaN weights");
+        }
+    }
+
+    /** A checkpoint holding a NaN weight (an older build kept them) is unreadable: set aside, trained from 0. */
+    @Test
+    void fit_checkpointWithANanWeight_isUnreadable(@TempDir Path dir) throws Exception {
+        Recipe rung = RECIPE.toBuilder().optEpochs(1).optScheduleEpochs(2).build();
+        Recipe promoted = RECIPE.toBuilder().optEpochs(2).build();
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, rung, Device.cpu())) {
+            t.fit(TRAIN, TEST, Optional.of(dir), EpochListener.NONE);
+        }
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, rung, Device.cpu());
+                NDManager m = NDManager.newBaseManager()) {
+            byte[][] optimizer = new byte[1][];
+            Checkpoint.Header h = Checkpoint.load(
+                    dir,
+                    t.modelId(),
+                    in -> {
+                        try {
+                            t.model().loadParameters(m, in);
+                        } catch (ai.djl.MalformedModelException e) {
+                            throw new java.io.IOException(e);
+                        }
+                    },
+                    in -> optimizer[0] = in.readAllBytes());
+            poison(t);
+            Checkpoint.save(dir, h, t.model()::saveParameters, out -> out.write(optimizer[0]));
+        }
+        try (SpikingTrainer t = new SpikingTrainer(GENOME, TINY, promoted, Device.cpu())) {
+            UnreadableCheckpointException e = assertThrows(
+                    UnreadableCheckpointException.class,
+                    () -> t.fit(TRAIN, TEST, Optional.of(dir), EpochListener.NONE));
+            assertTrue(e.getMessage().contains("in the checkpoint is not finite"), e.getMessage());
+        }
+    }
+
+    /** Puts a NaN into the model's first parameter. */
+    private static void poison(SpikingTrainer t) {
+        NDArray a = t.model().getParameters().values().get(0).getArray();
+        float[] values = a.toFloatArray();
+        values[0] = Float.NaN;
+        ArrayContents.replace(a, values);
+    }
+
     @Test
     void recipe_scheduleShorterThanTheRun_refused() {
         IllegalArgumentException e = assertThrows(
