@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
             BenchPipelineCommand.class,
             BenchInterleaveCommand.class,
             BenchTrainCommand.class,
-            BenchProbeCommand.class
+            BenchProbeCommand.class,
+            BenchTableCommand.class
         })
 public final class BenchCommand implements Runnable {
     @Spec

@@ -89,6 +89,21 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /**
+     * The recipe these options train with: the short CPU recipe with them applied, mixup (if
+     * any) off for the last third. {@code autost bench table} trains its rows with it, so that
+     * its recipe.json's {@code train_options} reproduce a row.
+     */
+    public static Recipe recipe(int epochs, int batchSize, float learningRate, float mixup, long seed) {
+        return Recipe.SHORT.toBuilder()
+                .optEpochs(epochs)
+                .optBatchSize(batchSize)
+                .optLearningRate(learningRate)
+                .optSeed(seed)
+                .optMixup(mixup, mixup > 0 ? Math.max(1, epochs * 2 / 3) : Integer.MAX_VALUE)
+                .build();
+    }
+
     @Override
     public Integer call() throws Exception {
         String dataset = training.dataset();
@@ -102,13 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingRun run = TrainingRun.builder()
                 .setGenome(genome)
                 .setData(data)
-                .setRecipe(Recipe.SHORT.toBuilder()
-                        .optEpochs(epochs)
-                        .optBatchSize(batchSize)
-                        .optLearningRate(learningRate)
-                        .optSeed(seed)
-                        .optMixup(mixup, mixup > 0 ? Math.max(1, epochs * 2 / 3) : Integer.MAX_VALUE)
-                        .build())
+                .setRecipe(recipe(epochs, batchSize, learningRate, mixup, seed))
                 .optBackbone(network.backbone())
                 .optTimeSteps(network.timeSteps())
                 .optDevice(device)

@@ -162,6 +162,43 @@ public record SearchSpace(
         return searchesTimeSteps() ? total.multiply(BigInteger.valueOf(timeSteps.size())) : total;
     }
 
+    /**
+     * Every genome of this space, depth by depth (then D, then the blocks' genes in order), for
+     * spaces small enough to train every member (a tabulated benchmark). Constraints are not
+     * applied: {@code Feasibility} decides which members count.
+     *
+     * @throws InvalidSpaceException when the space has more than {@code limit} members
+     */
+    public List<Genome> members(int limit) {
+        if (size().compareTo(BigInteger.valueOf(limit)) > 0) {
+            throw new InvalidSpaceException(
+                    "size", "has " + size() + " members, more than the " + limit + " that can be listed");
+        }
+        List<Genome> out = new ArrayList<>();
+        List<Integer> ts = searchesTimeSteps() ? timeSteps : List.of(0);
+        for (int depth = minDepth; depth <= maxDepth; depth++) {
+            int perLayer = mlpRatios.size() * numHeads.size();
+            long combos = BigInteger.valueOf(perLayer).pow(depth).longValueExact();
+            for (int t : ts) {
+                for (int d : embedDims) {
+                    for (long c = 0; c < combos; c++) {
+                        List<Double> r = new ArrayList<>(depth);
+                        List<Integer> h = new ArrayList<>(depth);
+                        long rest = c;
+                        for (int i = 0; i < depth; i++) {
+                            int gene = (int) (rest % perLayer);
+                            rest /= perLayer;
+                            r.add(mlpRatios.get(gene / numHeads.size()));
+                            h.add(numHeads.get(gene % numHeads.size()));
+                        }
+                        out.add(new Genome(depth, r, h, d, t));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** A uniformly random genome of this space (depth uniform, then every gene uniform). */
     public Genome sample(RandomGenerator rng) {
         int depth = minDepth + rng.nextInt(maxDepth - minDepth + 1);

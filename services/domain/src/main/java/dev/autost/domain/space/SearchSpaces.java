@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public final class SearchSpaces {
     /** Names of the spaces shipped as resources. */
-    public static final List<String> BUILT_IN = List.of("tiny", "small", "base", "fashion-micro");
+    public static final List<String> BUILT_IN = List.of("tiny", "small", "base", "fashion-micro", "fashion-table");
 
     private static final Set<String> TOP_KEYS = Set.of(
             "name",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.autost.domain.genome.Genome;
 import dev.autost.domain.model.Backbone;
 import dev.autost.domain.model.ModelSetting;
 import java.util.List;
@@ -136,5 +137,20 @@ class SearchSpacesTest {
     void resolve_unknownNameOrMissingFile_explains() {
         InvalidSpaceException e = assertThrows(InvalidSpaceException.class, () -> SearchSpaces.resolve("huge"));
         assertTrue(e.getMessage().contains("tiny"), e.getMessage());
+    }
+
+    @Test
+    void fashionTable_lists252DistinctMembers_allFeasible() {
+        SearchSpace space = SearchSpaces.builtIn("fashion-table");
+        List<Genome> members = space.members(1_000);
+        assertEquals(252, members.size());
+        assertEquals(space.size().intValue(), members.size());
+        assertEquals(252, members.stream().map(Genome::hash).distinct().count());
+        members.forEach(space::requireContains);
+        dev.autost.domain.search.Feasibility f = dev.autost.domain.search.Feasibility.of(space);
+        assertEquals(252, members.stream().filter(f::admits).count(), "the window admits every member");
+        assertThrows(
+                InvalidSpaceException.class,
+                () -> SearchSpaces.builtIn("fashion-micro").members(1_000));
     }
 }
