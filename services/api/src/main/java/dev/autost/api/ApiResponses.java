@@ -24,6 +24,7 @@ final class ApiResponses {
                 && e.search().map(Report::getQueued).orElse(false);
         JsonObject o = new JsonObject().put("id", e.id()).put("phase", queued ? "queued" : phase(e.phase()));
         e.failureReason().ifPresent(reason -> o.put("failure_reason", reason));
+        e.search().map(Report::getEndedEarly).filter(s -> !s.isEmpty()).ifPresent(why -> o.put("ended_early", why));
         e.spec()
                 .ifPresent(s -> o.put("strategy", s.getStrategy())
                         .put("seed", s.getSeed())
@@ -116,6 +117,9 @@ final class ApiResponses {
             new java.util.TreeMap<>(result.getFiringRatesMap()).forEach((k, v) -> rates.put(k, finite(v)));
             if (!result.getReusedFrom().isEmpty()) {
                 o.put("reused_from", result.getReusedFrom());
+            }
+            if (!result.getReplayedFromTable().isEmpty()) {
+                o.put("replayed_from_table", result.getReplayedFromTable()); // not trained: read from a table
             }
         }
         o.put("proxies", proxies);

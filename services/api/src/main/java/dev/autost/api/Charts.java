@@ -246,12 +246,11 @@ public final class Charts {
         List<Score> trained = e.scores().stream()
                 .filter(s -> TrainMessages.succeeded(results.get(s.getGenomeHash())))
                 .toList();
-        ToDoubleFunction<Score> m = s -> switch (metric) {
-            case "flops_syops" -> s.getFlopsSyops();
-            case "flops_full" -> s.getFlopsFull();
-            case "params" -> s.getParams();
-            default -> s.getEnergyPj();
-        };
+        if (!METRICS.contains(metric)) {
+            throw new IllegalArgumentException("no accuracy chart against '" + metric + "' (charts: " + METRICS + ")");
+        }
+        // The metric by its name as reports and docs use it: one table of names, ScoreMessages'.
+        ToDoubleFunction<Score> m = s -> ScoreMessages.metrics(s, null).get(metric);
         double[] xs = trained.stream().mapToDouble(m).toArray();
         double[] ys = trained.stream()
                 .mapToDouble(s -> results.get(s.getGenomeHash()).getTestAccuracy())

@@ -355,7 +355,8 @@ async function candidateView(id, hash) {
     `depth ${c.depth}, D ${c.embed_dim}, mlp ratios ${(c.mlp_ratios || []).join(',')}, ` +
     `heads ${(c.num_heads || []).join(',')}, ${fmt(c.params, 0)} params` +
     (c.test_accuracy == null ? '' : `, test accuracy ${fmt(c.test_accuracy, 4)}`) +
-    (c.reused_from ? ` (training reused from ${c.reused_from})` : '');
+    (c.reused_from ? ` (training reused from ${c.reused_from})` : '') +
+    (c.replayed_from_table ? ` (not trained: replayed from the ${c.replayed_from_table})` : '');
   document.getElementById('candidate-yaml').href = c.retrain_yaml;
   const r = c.running;
   document.getElementById('candidate-running').textContent = r

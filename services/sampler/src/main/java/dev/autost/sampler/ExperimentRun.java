@@ -288,6 +288,11 @@ public final class ExperimentRun {
         return strategy.isFinished();
     }
 
+    /** Why the search ended before its last generation (its space ran out of candidates), or null. */
+    public String exhausted() {
+        return strategy.endedEarly().orElse(null);
+    }
+
     public int generation() {
         return strategy.generation();
     }

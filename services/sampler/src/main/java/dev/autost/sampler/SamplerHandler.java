@@ -690,6 +690,9 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
 
     private List<ProducerRecord<byte[], byte[]>> advance(ExperimentPlan plan, ExperimentRun run) {
         if (run.isFinished()) {
+            if (run.exhausted() != null) {
+                LOG.info("experiment {}: search ended early: {}", plan.experimentId(), run.exhausted());
+            }
             return finish(plan, run);
         }
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
@@ -864,6 +867,9 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
                 .setGenerations(plan.settings().generations())
                 .setCandidatesScored(run.scored())
                 .setTrainExpected(plan.trainEntrants(run.scored()));
+        if (run.exhausted() != null) {
+            r.setEndedEarly(run.exhausted());
+        }
         if (!ranking.isEmpty()) {
             r.setBestScore(ranking.get(0).score());
             meters.searchBestScore(plan.experimentId(), ranking.get(0).score());

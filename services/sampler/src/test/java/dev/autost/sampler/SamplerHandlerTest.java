@@ -137,6 +137,47 @@ class SamplerHandlerTest {
     }
 
     /**
+     * A space smaller than the search: its 4 members fill the first generation and no second one
+     * can be bred. The search ends, saying why, and trains what it asked for; it used to
+     * dead-letter the last score and wait for good.
+     */
+    @Test
+    void onRecord_spaceRunsOutAfterTheFirstGeneration_searchEndsSayingWhyAndTrains() throws Exception {
+        String yaml = """
+                name: four
+                embed_dims: [32]
+                depth: {min: 1, max: 1}
+                mlp_ratios: [2, 4]
+                num_heads: [2, 4]
+                time_steps: [4]
+                image_size: 28
+                channels: 1
+                patch_size: 4
+                classes: 10
+                backbone: autost
+                syops_batch: 32
+                """;
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        int[] generations = {0};
+        ExperimentSpec spec = spec("e-four", 2).toBuilder()
+                .setSpaceYaml(yaml)
+                .setPopulation(4)
+                .setGenerations(3)
+                .setTrainSelection("top-k")
+                .build();
+        List<ProducerRecord<byte[], byte[]>> last = runToEnd(h, spec, generations);
+        assertEquals(1, generations[0]);
+        Report done = decoded(last, Topics.REPORTS, Report::parseFrom).get(0);
+        assertEquals(Report.Phase.SEARCH_DONE, done.getPhase());
+        assertEquals(4, done.getCandidatesScored());
+        assertTrue(done.getEndedEarly().contains("found only 0 of 4"), done.getEndedEarly());
+        assertEquals(
+                2, decoded(last, Topics.TRAIN_REQUESTS, TrainRequest::parseFrom).size());
+        assertEquals(0, h.deadLettered());
+    }
+
+    /**
      * The default selection trains the best of each shape: FLOPs ignore heads, so the plain top
      * of an evolution repeats one shape; each request keeps its true rank in the ranking.
      */

@@ -79,7 +79,8 @@ final class TrainedResults {
                 TrainResult t = TrainResult.parseFrom(r.value());
                 if (t.getStatus() == TrainResult.Status.OK
                         && !t.getTrainingKey().isEmpty()
-                        && t.getReusedFrom().isEmpty()) {
+                        && t.getReusedFrom().isEmpty()
+                        && t.getReplayedFromTable().isEmpty()) {
                     byKey.putIfAbsent(t.getTrainingKey(), t);
                 }
             } catch (InvalidProtocolBufferException e) {

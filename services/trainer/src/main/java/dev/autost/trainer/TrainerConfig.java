@@ -1,5 +1,6 @@
 package dev.autost.trainer;
 
+import dev.autost.domain.benchmark.TableReplay;
 import dev.autost.models.train.MemoryEstimate;
 import dev.autost.models.train.Recipe;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ import java.util.Optional;
  * @param reuseTrainings   hand a request the cluster's earlier result of the same training
  *                         instead of training again (default); off to train every request (to
  *                         measure, or to compare a training with itself)
+ * @param replay           a tabulated benchmark that answers every request instead of training
+ *                         ({@code --table}); no network is built, the results say so
  */
 public record TrainerConfig(
         String bootstrapServers,
@@ -46,7 +49,8 @@ public record TrainerConfig(
         int concurrency,
         long memoryBudget,
         boolean reuseTrainings,
-        java.time.Duration idleExit) {
+        java.time.Duration idleExit,
+        Optional<TableReplay> replay) {
     public static final String DEFAULT_GROUP_ID = "autost-trainer";
     /** Most jobs one process trains at once. */
     public static final int MAX_CONCURRENCY = 64;
@@ -80,12 +84,14 @@ public record TrainerConfig(
                 concurrency,
                 memoryBudget,
                 reuseTrainings,
-                java.time.Duration.ZERO);
+                java.time.Duration.ZERO,
+                Optional.empty());
     }
 
     public TrainerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(idleExit, "idleExit");
+        Objects.requireNonNull(replay, "replay");
         if (idleExit.isNegative()) {
             throw new IllegalArgumentException("the idle exit must not be negative, got " + idleExit);
         }
@@ -160,6 +166,11 @@ public record TrainerConfig(
         return with(c -> c.reuseTrainings = reuse);
     }
 
+    /** The same settings answering every request from {@code table} instead of training (none: train). */
+    public TrainerConfig withReplay(Optional<TableReplay> table) {
+        return with(c -> c.replay = table);
+    }
+
     /** The same settings with this process-wide memory budget in bytes (0 = no limit). */
     public TrainerConfig withMemoryBudget(long bytes) {
         return with(c -> c.memoryBudget = bytes);
@@ -183,7 +194,8 @@ public record TrainerConfig(
                 c.concurrency,
                 c.memoryBudget,
                 c.reuseTrainings,
-                c.idleExit);
+                c.idleExit,
+                c.replay);
     }
 
     /** The fields the withers change, the one place that copies them. */
@@ -195,8 +207,10 @@ public record TrainerConfig(
         long memoryBudget;
         boolean reuseTrainings;
         java.time.Duration idleExit;
+        Optional<TableReplay> replay;
 
         Fields(TrainerConfig c) {
+            replay = c.replay;
             idleExit = c.idleExit;
             bootstrapServers = c.bootstrapServers;
             trainerId = c.trainerId;

@@ -60,6 +60,9 @@ record TrainingJob(
                 .setGenomeHash(req.getGenomeHash())
                 .setEpochs(Math.max(1, req.getEpochs()))
                 .setWorkerId(config.trainerId());
+        if (config.replay().isPresent()) {
+            return ReplayedTraining.run(config.replay().get(), req, result, progress, keepGoing);
+        }
         Path dir;
         JobAttempts attempts;
         try {
@@ -293,6 +296,9 @@ record TrainingJob(
                     .putAllFiringRates(o.fit().firingRates())
                     .addAllEpochTestAccuracies(o.fit().epochs().stream()
                             .map(EpochReport::testAccuracy)
+                            .toList())
+                    .addAllEpochTrainLosses(o.fit().epochs().stream()
+                            .map(EpochReport::trainLoss)
                             .toList())
                     .build();
         } catch (TrainingDivergedException | UnreadableCheckpointException e) {

@@ -498,6 +498,55 @@ class TrainerVerticleIT {
     }
 
     /**
+     * The replay trainer: a rung and the top of the table's schedule come back with the table's
+     * figures for those epochs, marked replayed, with progress per epoch; a genome the table lacks
+     * is FAILED naming why. Nothing is trained (no checkpoint folder is made).
+     */
+    @Test
+    void replayTrainer_answersFromTheTable_genomeItLacksFailedNamingWhy(@TempDir Path dir) throws Exception {
+        Path table = dir.resolve("table.csv");
+        java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+        for (String m : dev.autost.domain.benchmark.BenchmarkTable.METRICS) {
+            metrics.put(m, 1000.0 + m.length());
+        }
+        dev.autost.domain.benchmark.BenchmarkTable.append(
+                table,
+                new dev.autost.domain.benchmark.TableRow(
+                        GENOME, metrics, 1, List.of(0.4, 0.55), List.of(2.0, 1.6), List.of(0.3, 0.5), 80, 90));
+        java.nio.file.Files.writeString(
+                dir.resolve("recipe.json"),
+                "{\"space\":\"fashion-table\",\"dataset\":\"fashion-mnist\",\"epochs\":2,"
+                        + "\"backbone\":\"autost\",\"time_steps\":4,\"seed\":1}");
+        deploy(new TrainerVerticle(config("t-replay", "it-replay")
+                .withReplay(java.util.Optional.of(
+                        dev.autost.domain.benchmark.TableReplay.load(table, java.time.Duration.ZERO)))));
+        send(
+                "replay-rung/" + GENOME.hash(),
+                request("replay-rung", 1).toBuilder()
+                        .setScheduleEpochs(2)
+                        .build()
+                        .toByteArray());
+        send("replay-top/" + GENOME.hash(), request("replay-top", 2).toByteArray());
+        Genome other = new Genome(1, List.of(4.0), List.of(2), 32, 0);
+        send("replay-other/" + other.hash(), request("replay-other", other, 2).toByteArray());
+        TrainResult rung = firstResult("replay-rung/");
+        assertEquals(TrainResult.Status.OK, rung.getStatus(), rung.getFailureReason());
+        assertEquals(0.4, rung.getTestAccuracy());
+        assertEquals(List.of(2.0), rung.getEpochTrainLossesList());
+        assertTrue(rung.getReplayedFromTable().contains("fashion-table"), rung.getReplayedFromTable());
+        TrainResult top = firstResult("replay-top/");
+        assertEquals(0.55, top.getTestAccuracy());
+        assertEquals(List.of(0.4, 0.55), top.getEpochTestAccuraciesList());
+        assertEquals(1.6, top.getTrainLoss());
+        assertEquals(1004.0, top.getProxiesOrThrow("sahd"));
+        TrainResult missing = firstResult("replay-other/");
+        assertEquals(TrainResult.Status.FAILED, missing.getStatus());
+        assertTrue(missing.getFailureReason().contains("is not in the table"), missing.getFailureReason());
+        assertEquals(List.of(1, 2), epochs(read(Topics.TRAIN_PROGRESS, "replay-top/", l -> l.size() >= 2)));
+        assertTrue(!java.nio.file.Files.exists(checkpoints.resolve("replay-top")), "nothing trained");
+    }
+
+    /**
      * Successive halving: a rung of 1 epoch on a 2-epoch schedule, then its promotion to 2 epochs
      * under the same key, continue one run (epoch 1 is not trained again) and give exactly the
      * straight 2-epoch training, which has the same training key.

@@ -309,7 +309,7 @@ public final class BenchTableCommand implements Callable<Integer> {
         r.put("proxy_images", TrainingRun.DEFAULT_PROXY_IMAGES);
         r.put("train_options", trainOptions(s));
         String text = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r) + "\n";
-        Path file = recipeFile(table);
+        Path file = BenchmarkTable.recipeFile(table);
         if (Files.exists(file)) {
             String earlier = Files.readString(file);
             if (!earlier.equals(text)) {
@@ -322,13 +322,6 @@ public final class BenchTableCommand implements Callable<Integer> {
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, text);
-    }
-
-    /** {@code recipe.json} beside {@code table.csv}, {@code NAME.recipe.json} beside {@code NAME.csv}. */
-    static Path recipeFile(Path table) {
-        String name = table.getFileName().toString().replaceFirst("\\.csv$", "");
-        Path dir = table.toAbsolutePath().getParent();
-        return dir.resolve(name.equals("table") ? "recipe.json" : name + ".recipe.json");
     }
 
     /** A row's checkpoints while it trains, removed once its row is written (git-ignored). */

@@ -245,7 +245,8 @@ public final class CommonOptions {
     public static final class SpaceOptions {
         @Option(
                 names = "--space",
-                description = "tiny, small, base, fashion-micro or a YAML file (default: ${DEFAULT-VALUE}).")
+                description =
+                        "tiny, small, base, fashion-micro, fashion-table or a YAML file (default: ${DEFAULT-VALUE}).")
         String space;
 
         @Option(names = "--params-min", description = "Override the space's lower parameter bound, e.g. 11e6.")

@@ -2,9 +2,12 @@ package dev.autost.cli.options;
 
 import dev.autost.cli.options.CommonOptions.DeviceOptions;
 import dev.autost.cli.options.CommonOptions.LimitOptions;
+import dev.autost.domain.benchmark.TableReplay;
 import dev.autost.models.train.Recipe;
 import dev.autost.trainer.TrainerConfig;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -60,6 +63,23 @@ public final class TrainerOptions {
                     + " the cluster already holds; by default that result is reused.")
     boolean noReuse;
 
+    @Option(
+            names = "--table",
+            paramLabel = "FILE",
+            description = {
+                "Replay: answer every train request from this tabulated benchmark (autost bench table) instead of",
+                "training; no network is built, every result says replayed_from_table, and a genome or recipe the",
+                "table lacks gets a FAILED result naming why."
+            })
+    Path table;
+
+    @Option(
+            names = "--replay-epoch-delay",
+            paramLabel = "SECONDS",
+            description = "With --table: wall time each replayed epoch takes (default: ${DEFAULT-VALUE}, at once).",
+            defaultValue = "0")
+    double replayEpochDelay;
+
     public String device() {
         return host.device();
     }
@@ -76,18 +96,34 @@ public final class TrainerOptions {
     public TrainerConfig template() {
         TrainerConfig d = TrainerConfig.of("unused");
         return new TrainerConfig(
-                d.bootstrapServers(),
-                d.trainerId(),
-                d.groupId(),
-                host.device(),
-                host.dataDir(),
-                checkpointDir,
-                Recipe.named(recipe),
-                limits.limitTrain(),
-                limits.limitTest(),
-                d.maxRequests(),
-                d.concurrency(),
-                MemoryBudget.parse(memoryBudget),
-                !noReuse);
+                        d.bootstrapServers(),
+                        d.trainerId(),
+                        d.groupId(),
+                        host.device(),
+                        host.dataDir(),
+                        checkpointDir,
+                        Recipe.named(recipe),
+                        limits.limitTrain(),
+                        limits.limitTest(),
+                        d.maxRequests(),
+                        d.concurrency(),
+                        MemoryBudget.parse(memoryBudget),
+                        !noReuse)
+                .withReplay(replay());
+    }
+
+    /** The table of --table, read and checked before anything starts. */
+    private Optional<TableReplay> replay() {
+        if (table == null) {
+            if (replayEpochDelay != 0) {
+                throw new IllegalArgumentException("--replay-epoch-delay needs --table");
+            }
+            return Optional.empty();
+        }
+        if (!(replayEpochDelay >= 0) || replayEpochDelay > 3600) {
+            throw new IllegalArgumentException(
+                    "--replay-epoch-delay must be between 0 and 3600 seconds, got " + replayEpochDelay);
+        }
+        return Optional.of(TableReplay.load(table, Duration.ofMillis(Math.round(replayEpochDelay * 1000))));
     }
 }

@@ -103,6 +103,9 @@ final class ResultsWriter {
             if (!r.getReusedFrom().isEmpty()) {
                 row.put("reused_from", r.getReusedFrom()); // trained once, for that experiment
             }
+            if (!r.getReplayedFromTable().isEmpty()) {
+                row.put("replayed_from_table", r.getReplayedFromTable()); // not trained at all
+            }
             rows.add(row);
         }
         ArrayNode corr = root.putArray("correlations");
@@ -143,7 +146,9 @@ final class ResultsWriter {
                         ok ? String.format("%.0f", r.getImagesPerSecond()) : "-",
                         !ok
                                 ? "failed: " + r.getFailureReason()
-                                : r.getReusedFrom().isEmpty() ? "ok" : "ok, reused from " + r.getReusedFrom());
+                                : !r.getReplayedFromTable().isEmpty()
+                                        ? "ok, replayed from the " + r.getReplayedFromTable()
+                                        : r.getReusedFrom().isEmpty() ? "ok" : "ok, reused from " + r.getReusedFrom());
             }
         }
     }

@@ -172,11 +172,13 @@ public final class SearchCommand implements Callable<Integer> {
         List<Trial> ranking;
         ExperimentClient.FollowedExperiment trainedOutcome = null;
         ObjectNode summary = Json.MAPPER.createObjectNode();
+        String endedEarly = ""; // why the search stopped before its last generation, if it did
         long start = System.nanoTime();
         if (offline) {
             CostModel costs = new CostModel(s.modelSetting());
             GenerationalSearch search = Strategy.parse(strategy).create(new Feasibility(s, costs), settings);
             ranking = OfflineSearch.runGenerations(search, offlineObjective(s, settings, costs), null);
+            endedEarly = search.endedEarly().orElse("");
             if (search instanceof ParetoEvolutionSearch p) {
                 ArrayNode front = summary.putArray("pareto_front");
                 p.paretoFront().forEach(t -> front.add(ResultsWriter.row(t)));
@@ -214,6 +216,13 @@ public final class SearchCommand implements Callable<Integer> {
                 generationsRun,
                 ms);
         o.printf("parameter window %s%n", s.constraints().params());
+        if (trainedOutcome != null && trainedOutcome.search() != null) {
+            endedEarly = trainedOutcome.search().getEndedEarly();
+        }
+        if (!endedEarly.isEmpty()) {
+            o.printf("the search ended before its last generation: %s%n", endedEarly);
+            summary.put("ended_early", endedEarly);
+        }
         ResultsWriter.printTable(o, ranking, topK, objective.objective());
 
         summary.put("mode", offline ? "offline" : "kafka");

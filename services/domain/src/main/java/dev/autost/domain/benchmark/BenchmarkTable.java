@@ -59,6 +59,13 @@ public final class BenchmarkTable {
 
     private BenchmarkTable() {}
 
+    /** {@code recipe.json} beside {@code table.csv}, {@code NAME.recipe.json} beside {@code NAME.csv}. */
+    public static Path recipeFile(Path table) {
+        String name = table.getFileName().toString().replaceFirst("\\.csv$", "");
+        Path dir = table.toAbsolutePath().getParent();
+        return dir.resolve(name.equals("table") ? "recipe.json" : name + ".recipe.json");
+    }
+
     /** The rows of {@code file} (none when it does not exist); a torn last line is left out. */
     public static List<TableRow> read(Path file) {
         if (!Files.exists(file)) {

@@ -126,7 +126,18 @@ public abstract class GenerationalSearch implements SearchStrategy {
     }
 
     private void advance() {
-        List<Genome> genomes = breed(generation + 1, Collections.unmodifiableList(history));
+        List<Genome> genomes;
+        try {
+            genomes = breed(generation + 1, Collections.unmodifiableList(history));
+        } catch (SearchExhaustedException e) {
+            if (generation < 0) {
+                throw e; // not even a first generation: the caller refuses the search
+            }
+            // A space smaller than the search: every feasible member it can reach was seen. The
+            // search has seen all it can, and ends instead of waiting for a generation.
+            endedEarly = e.getMessage();
+            genomes = List.of();
+        }
         if (genomes.isEmpty()) {
             // The last generation stays the current index: generation() never exceeds what was bred.
             finished = true;
@@ -144,6 +155,14 @@ public abstract class GenerationalSearch implements SearchStrategy {
         current = List.copyOf(next);
         handedOut = 0;
         toldInGeneration = 0;
+    }
+
+    /** Set when a later generation could not be bred (the space ran out of unseen candidates). */
+    private String endedEarly;
+
+    @Override
+    public final java.util.Optional<String> endedEarly() {
+        return java.util.Optional.ofNullable(endedEarly);
     }
 
     @Override

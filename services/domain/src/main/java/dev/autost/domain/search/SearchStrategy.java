@@ -41,6 +41,14 @@ public interface SearchStrategy {
     Trial tell(long candidateId, Outcome outcome);
 
     /** True once the last generation has been bred and fully told. */
+    /**
+     * Why the search finished before its last generation (its space had no unseen feasible
+     * candidates left for another), or empty.
+     */
+    default java.util.Optional<String> endedEarly() {
+        return java.util.Optional.empty();
+    }
+
     boolean isFinished();
 
     /** Index of the generation being evaluated (0 = initial population). */
