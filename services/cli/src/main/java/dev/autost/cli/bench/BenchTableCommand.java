@@ -6,6 +6,7 @@ import dev.autost.cli.model.TrainCommand;
 import dev.autost.cli.options.CommonOptions.DeviceOptions;
 import dev.autost.domain.benchmark.BenchmarkTable;
 import dev.autost.domain.benchmark.TableRow;
+import dev.autost.domain.benchmark.TableSummary;
 import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
@@ -119,6 +120,12 @@ public final class BenchTableCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "Peak learning rate (default: ${DEFAULT-VALUE}).", defaultValue = "0.002")
     float learningRate;
 
+    @Option(
+            names = "--summary",
+            description = "Train nothing: write summary.md beside the table (spread, random search's expected regret,"
+                    + " rank correlations, and the comparison with long.csv and seed-2.csv beside it when they exist).")
+    boolean summaryOnly;
+
     @Mixin
     DeviceOptions host;
 
@@ -135,6 +142,11 @@ public final class BenchTableCommand implements Callable<Integer> {
         }
         int threads = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
         SearchSpace s = SearchSpaces.resolve(space);
+        if (summaryOnly) {
+            spec.commandLine().getOut().print(writeSummary(order(s).size()));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         List<Genome> all = order(s);
         List<Genome> order = members > 0 ? all.subList(0, Math.min(members, all.size())) : all;
         writeRecipe(s);
@@ -158,6 +170,7 @@ public final class BenchTableCommand implements Callable<Integer> {
                 seed);
         err.flush();
         if (todo.isEmpty()) {
+            writeSummary(order.size());
             return 0;
         }
         DjlSettings.applyDefaults();
@@ -217,12 +230,32 @@ public final class BenchTableCommand implements Callable<Integer> {
         } finally {
             pool.shutdownNow();
         }
+        writeSummary(all.size());
         spec.commandLine()
                 .getOut()
                 .printf(
                         "%d of %d members in %s; %d failed (run again to retry them)%n",
                         finished.get(), order.size(), table, failed.get());
         return failed.get() == 0 ? 0 : 1;
+    }
+
+    /**
+     * Writes the summary beside the table ({@code summary.md}, or {@code NAME.summary.md} beside
+     * {@code NAME.csv}), comparing with {@code long.csv} and {@code seed-2.csv} in its folder.
+     */
+    private String writeSummary(int spaceMembers) throws IOException {
+        Path dir = table.toAbsolutePath().getParent();
+        String name = table.getFileName().toString().replaceFirst("\\.csv$", "");
+        String md = "# Tabulated benchmark: " + table.getFileName() + " (recipe: "
+                + BenchmarkTable.recipeFile(table).getFileName() + ")\n\n"
+                + TableSummary.markdown(
+                        BenchmarkTable.read(table),
+                        spaceMembers,
+                        BenchmarkTable.read(dir.resolve("long.csv")),
+                        BenchmarkTable.read(dir.resolve("seed-2.csv")));
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(name.equals("table") ? "summary.md" : name + ".summary.md"), md);
+        return md;
     }
 
     /** The feasible members of {@code s} in the table's fixed shuffled order. */

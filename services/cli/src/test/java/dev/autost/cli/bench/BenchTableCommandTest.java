@@ -47,6 +47,9 @@ class BenchTableCommandTest {
         assertTrue(recipe.get("train_options").asText().contains("--epochs 2 --limit-train 128 --limit-test 64"));
         assertTrue(!Files.exists(dir.resolve(".work/table").resolve(rows.get(0).hash())), "checkpoints removed");
 
+        String summary = Files.readString(dir.resolve("summary.md"));
+        assertTrue(summary.contains("3 of 252 architectures") && summary.contains("expected regret"), summary);
+
         CliRun again = CliRun.line("bench table --members 3 --table " + table + SMALL);
         assertTrue(again.err().contains("0 to train"), again.err());
 
