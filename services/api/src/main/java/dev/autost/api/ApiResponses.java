@@ -6,6 +6,7 @@ import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.GenomeCodec;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
+import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.proto.v1.MetricCorrelation;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
@@ -171,7 +172,7 @@ final class ApiResponses {
         o.put("extra", extra);
         if (result != null) {
             o.put("status", result.getStatus().name().toLowerCase(java.util.Locale.ROOT));
-            if (result.getStatus() == TrainResult.Status.OK) {
+            if (TrainMessages.succeeded(result)) {
                 o.put("test_accuracy", result.getTestAccuracy())
                         .put("train_loss", result.getTrainLoss())
                         .put("images_per_second", result.getImagesPerSecond());

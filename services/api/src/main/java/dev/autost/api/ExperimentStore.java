@@ -270,12 +270,7 @@ public final class ExperimentStore implements ReplayingLoop.Handler {
          * waiting for a running slot, so it is not shown as running.
          */
         public Report.Phase phase() {
-            Report e = evaluation;
-            if (e != null && ReportMessages.isFinal(e.getPhase())) {
-                return e.getPhase();
-            }
-            Report s = search;
-            return s == null ? Report.Phase.PHASE_UNSPECIFIED : s.getPhase();
+            return ReportMessages.current(search, evaluation);
         }
     }
 

@@ -102,8 +102,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
          */
         boolean complete() {
             return searchState != null
-                    && searchState.getPhase() == Report.Phase.SEARCH_DONE
-                    && !searchState.getTrainingOpen()
+                    && ReportMessages.searchAndTrainingDone(searchState)
                     // The sampler's count: its report may be read before the last scores, which
                     // sit in other partitions (behind a large search's, say).
                     && scores.size() >= searchState.getCandidatesScored()
@@ -215,7 +214,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
                 || r.getStatus() == TrainResult.Status.STATUS_UNSPECIFIED) {
             return deadLetters.reject(record, "train result with unknown status " + r.getStatusValue(), null);
         }
-        if (r.getStatus() == TrainResult.Status.OK && !(r.getTestAccuracy() >= 0 && r.getTestAccuracy() <= 1)) {
+        if (TrainMessages.succeeded(r) && !(r.getTestAccuracy() >= 0 && r.getTestAccuracy() <= 1)) {
             return deadLetters.reject(record, "test_accuracy must be in [0, 1], got " + r.getTestAccuracy(), null);
         }
         Leaderboard b = board(r.getExperimentId());

@@ -13,7 +13,9 @@ import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.CalibrationMessages;
 import dev.autost.messaging.codec.CandidateMessages;
 import dev.autost.messaging.codec.ExperimentPlan;
+import dev.autost.messaging.codec.ReportMessages;
 import dev.autost.messaging.codec.ScoreMessages;
+import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.ExperimentSpec;
@@ -429,8 +431,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         }
         Report report = Report.parseFrom(record.value());
         if (SERVICE.equals(report.getSource())
-                && report.getPhase().getNumber() >= Report.Phase.SEARCH_DONE_VALUE
-                && !(report.getPhase() == Report.Phase.SEARCH_DONE && report.getTrainingOpen())) {
+                && (ReportMessages.searchAndTrainingDone(report) || ReportMessages.isFinal(report.getPhase()))) {
             // Final; a SEARCH_DONE whose training is open resumes from the scores, requests and results.
             finalOutputsPublished.add(report.getExperimentId());
         }
@@ -459,7 +460,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (!SchemaVersions.isKnown(result.getSchemaVersion())) {
             return List.of();
         }
-        boolean failedResult = result.getStatus() != TrainResult.Status.OK;
+        boolean failedResult = !TrainMessages.succeeded(result);
         if (replaying) {
             replayedResults
                     .computeIfAbsent(result.getExperimentId(), k -> new HashMap<>())

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.autost.messaging.MessagingException;
 import dev.autost.messaging.TopicReader;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.proto.v1.TrainResult;
 import java.time.Duration;
 import java.util.List;
@@ -77,7 +78,7 @@ final class TrainedResults {
             }
             try {
                 TrainResult t = TrainResult.parseFrom(r.value());
-                if (t.getStatus() == TrainResult.Status.OK
+                if (TrainMessages.succeeded(t)
                         && !t.getTrainingKey().isEmpty()
                         && t.getReusedFrom().isEmpty()
                         && t.getReplayedFromTable().isEmpty()) {

@@ -7,6 +7,7 @@ import dev.autost.messaging.InFlightPartitions;
 import dev.autost.messaging.KeepInFlightAssignor;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.ExperimentPlan;
+import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.TrainProgress;
 import dev.autost.proto.v1.TrainRequest;
@@ -140,7 +141,7 @@ final class TrainingHandler implements CommittingLoop.Handler {
                 req.getExperimentId(),
                 req.getGenomeHash(),
                 result.getStatus(),
-                result.getStatus() == TrainResult.Status.OK
+                TrainMessages.succeeded(result)
                         ? "test accuracy " + result.getTestAccuracy()
                         : result.getFailureReason());
         return List.of(new ProducerRecord<>(Topics.TRAIN_RESULTS, key(req), result.toByteArray()));

@@ -3,6 +3,7 @@ package dev.autost.cli.pipeline;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.ReportMessages;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.models.train.ProgressMeter;
 import dev.autost.proto.v1.ExperimentSpec;
@@ -197,11 +198,7 @@ public final class ExperimentClient implements AutoCloseable {
     private static Progress progress(
             Report search, Report evaluation, int scored, int trained, TrainProgress lastEpoch, TrainProgress running) {
         Report r = search != null ? search : Report.getDefaultInstance();
-        Report.Phase phase = evaluation != null
-                        && (evaluation.getPhase() == Report.Phase.FINISHED
-                                || evaluation.getPhase() == Report.Phase.STOPPED)
-                ? evaluation.getPhase()
-                : r.getPhase();
+        Report.Phase phase = ReportMessages.current(r, evaluation);
         return new Progress(
                 r.getGeneration(),
                 r.getGenerations(),

@@ -9,6 +9,7 @@ import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.GenomeCodec;
 import dev.autost.domain.search.Objective;
 import dev.autost.domain.search.Trial;
+import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.proto.v1.TrainResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,7 +88,7 @@ final class ResultsWriter {
             row.put("rank", rank);
             row.put("status", r.getStatus().name().toLowerCase(java.util.Locale.ROOT));
             row.put("epochs", r.getEpochs());
-            if (r.getStatus() == TrainResult.Status.OK) {
+            if (TrainMessages.succeeded(r)) {
                 row.put("test_accuracy", r.getTestAccuracy());
                 ArrayNode curve = row.putArray("epoch_test_accuracies");
                 r.getEpochTestAccuraciesList().forEach(curve::add);
@@ -134,7 +135,7 @@ final class ResultsWriter {
             rank++;
             TrainResult r = o.trained().get(t.candidate().genome().hash());
             if (r != null) {
-                boolean ok = r.getStatus() == TrainResult.Status.OK;
+                boolean ok = TrainMessages.succeeded(r);
                 out.printf(
                         fmt,
                         rank,

@@ -6,6 +6,7 @@ import dev.autost.domain.search.Objective;
 import dev.autost.domain.search.TrainingSelection;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.messaging.codec.ExperimentPlan;
+import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.TrainResult;
 import java.util.List;
@@ -188,7 +189,7 @@ final class CompareStudy {
         int epochs = 0;
         for (TrainResult r : o.trained().values()) {
             epochs += r.getEpochs();
-            if (r.getStatus() != TrainResult.Status.OK) {
+            if (!TrainMessages.succeeded(r)) {
                 continue;
             }
             best = Double.isNaN(best) ? r.getTestAccuracy() : Math.max(best, r.getTestAccuracy());

@@ -8,6 +8,7 @@ import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
+import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.MetricCorrelation;
 import dev.autost.proto.v1.Score;
@@ -73,7 +74,7 @@ final class StudyReport {
     /** One trained architecture. */
     record Row(Score score, TrainResult result) {
         boolean ok() {
-            return result.getStatus() == TrainResult.Status.OK;
+            return TrainMessages.succeeded(result);
         }
 
         /** Every training-free metric by the evaluator's names. */
