@@ -4,6 +4,7 @@ import static dev.autost.messaging.ConfigChecks.requireBootstrapServers;
 import static dev.autost.messaging.ConfigChecks.requirePositive;
 import static dev.autost.messaging.ConfigChecks.requireText;
 
+import dev.autost.domain.benchmark.TableReplay;
 import dev.autost.models.train.TrainingRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.Optional;
  *     inside {@code max.poll.interval.ms} (five minutes) even with large networks
  * @param pollTimeout longest wait of one poll when nothing arrives
  * @param startTimeout bound of reading {@code autost.experiments} to its end
+ * @param table the tabulated benchmark whose proxies are served instead of probing ({@code --table}), or empty
  */
 public record ProberConfig(
         String bootstrapServers,
@@ -36,7 +38,8 @@ public record ProberConfig(
         Optional<Path> dataDir,
         int maxPollRecords,
         Duration pollTimeout,
-        Duration startTimeout) {
+        Duration startTimeout,
+        Optional<TableReplay> table) {
 
     public static final String DEFAULT_GROUP_ID = "autost-prober";
     public static final String DEFAULT_PROBER_ID = "prober";
@@ -51,6 +54,7 @@ public record ProberConfig(
         proberId = requireText(proberId, "proberId");
         device = requireText(device, "device");
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(table, "table");
         if (images < 2 || images > 1024) {
             throw new IllegalArgumentException("images must be in [2, 1024] but was " + images);
         }
@@ -73,21 +77,64 @@ public record ProberConfig(
                 Optional.empty(),
                 DEFAULT_MAX_POLL_RECORDS,
                 Duration.ofMillis(200),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                Optional.empty());
     }
 
     public ProberConfig withProberId(String value) {
         return new ProberConfig(
-                bootstrapServers, groupId, value, device, images, dataDir, maxPollRecords, pollTimeout, startTimeout);
+                bootstrapServers,
+                groupId,
+                value,
+                device,
+                images,
+                dataDir,
+                maxPollRecords,
+                pollTimeout,
+                startTimeout,
+                table);
     }
 
     public ProberConfig withDevice(String value) {
         return new ProberConfig(
-                bootstrapServers, groupId, proberId, value, images, dataDir, maxPollRecords, pollTimeout, startTimeout);
+                bootstrapServers,
+                groupId,
+                proberId,
+                value,
+                images,
+                dataDir,
+                maxPollRecords,
+                pollTimeout,
+                startTimeout,
+                table);
     }
 
     public ProberConfig withDataDir(Optional<Path> value) {
         return new ProberConfig(
-                bootstrapServers, groupId, proberId, device, images, value, maxPollRecords, pollTimeout, startTimeout);
+                bootstrapServers,
+                groupId,
+                proberId,
+                device,
+                images,
+                value,
+                maxPollRecords,
+                pollTimeout,
+                startTimeout,
+                table);
+    }
+
+    /** The same settings reading the proxies from a tabulated benchmark instead of probing (none: probe). */
+    public ProberConfig withTable(Optional<TableReplay> value) {
+        return new ProberConfig(
+                bootstrapServers,
+                groupId,
+                proberId,
+                device,
+                images,
+                dataDir,
+                maxPollRecords,
+                pollTimeout,
+                startTimeout,
+                value);
     }
 }

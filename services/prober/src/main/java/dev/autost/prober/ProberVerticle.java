@@ -65,7 +65,10 @@ public final class ProberVerticle extends LoopVerticle {
         handler = new ProbingHandler(
                 experiments,
                 experiments,
-                new ExperimentProbe(config.device(), config.dataDir(), config.images())::measure,
+                config.table()
+                        .<ProbingHandler.Probe>map(t -> new TableProbe(t)::measure)
+                        .orElseGet(
+                                () -> new ExperimentProbe(config.device(), config.dataDir(), config.images())::measure),
                 new DeadLetters(SERVICE, clock, meters.deadLetterCounter(SERVICE)),
                 meters,
                 config.device());

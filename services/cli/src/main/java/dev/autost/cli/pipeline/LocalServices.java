@@ -204,7 +204,8 @@ public final class LocalServices implements AutoCloseable {
                         ProberConfig.of(bootstrapServers)
                                 .withProberId(id)
                                 .withDevice(trainerTemplate.device())
-                                .withDataDir(trainerTemplate.dataDir()),
+                                .withDataDir(trainerTemplate.dataDir())
+                                .withTable(trainerTemplate.replay()),
                         java.time.Clock.systemUTC(),
                         meters));
             case TRAINER -> {
