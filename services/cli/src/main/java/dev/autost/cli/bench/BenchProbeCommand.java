@@ -1,5 +1,6 @@
 package dev.autost.cli.bench;
 
+import dev.autost.cli.options.CommonOptions.DeviceOptions;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.model.ModelSetting;
 import dev.autost.domain.search.Feasibility;
@@ -11,14 +12,13 @@ import dev.autost.models.train.DjlSettings;
 import dev.autost.models.train.ProxyProbe;
 import dev.autost.models.train.TrainingRun;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,14 +49,8 @@ final class BenchProbeCommand implements Callable<Integer> {
             defaultValue = "20")
     int candidates;
 
-    @Option(names = "--device", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).", defaultValue = "cpu")
-    String device;
-
-    @Option(
-            names = "--data-dir",
-            paramLabel = "DIR",
-            description = "Where Fashion-MNIST is (default: standard places).")
-    Path dataDir;
+    @Mixin
+    DeviceOptions host;
 
     @Spec
     CommandSpec spec;
@@ -71,16 +65,15 @@ final class BenchProbeCommand implements Callable<Integer> {
         int images = TrainingRun.DEFAULT_PROXY_IMAGES;
         out.printf(
                 "bench probe: %d candidates per space, %d images a probe, %s, %s%n",
-                candidates, images, device, Runtime.version());
+                candidates, images, host.device(), Runtime.version());
         out.flush();
         for (String name : spaces) {
             SearchSpace s = SearchSpaces.resolve(name);
             ModelSetting m = s.modelSetting();
             boolean fashion = m.imageSize() == 28 && m.channels() == 1;
-            Datasets.Loaded data = fashion
-                    ? new Datasets(Optional.ofNullable(dataDir), images, 1).get("fashion-mnist")
-                    : synthetic(m, images);
-            ProxyProbe probe = new ProxyProbe(data, device, images);
+            Datasets.Loaded data =
+                    fashion ? new Datasets(host.dataDir(), images, 1).get("fashion-mnist") : synthetic(m, images);
+            ProxyProbe probe = new ProxyProbe(data, host.device(), images);
             List<Genome> genomes = feasible(s, candidates + 1);
             probe.measure(genomes.get(0), s.setting().backbone(), m.timeSteps(), 1); // warm-up
             double[] ms = new double[candidates];
