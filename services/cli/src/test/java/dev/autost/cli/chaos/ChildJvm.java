@@ -32,6 +32,7 @@ final class ChildJvm {
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
                 "-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"),
+                "-Dautost.onednn=" + System.getProperty("autost.onednn", "true"),
                 "-cp",
                 System.getProperty("java.class.path"),
                 mainClass));

@@ -44,6 +44,7 @@ public final class ServiceProcesses implements AutoCloseable {
                 List<String> cmd = new ArrayList<>(List.of(
                         java,
                         "-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"),
+                        "-Dautost.onednn=" + System.getProperty("autost.onednn", "true"),
                         "-cp",
                         System.getProperty("java.class.path"),
                         "dev.autost.cli.Main",

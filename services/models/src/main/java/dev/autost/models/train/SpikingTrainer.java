@@ -71,6 +71,7 @@ public final class SpikingTrainer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.model = SpikingTransformer.build(genome, setting);
         this.manager = NDManager.newBaseManager(device);
+        OneDnn.applySetting();
         ThreadAutograd.disableOnThisThread();
         // libtorch's generator is process-wide: trainers on other threads must not draw from it
         // between this seed and the last initial weight, or the same seed gives another model.
@@ -190,6 +191,11 @@ public final class SpikingTrainer implements AutoCloseable {
                 // Trained once more from the epoch's start, the same batches in the same order: a
                 // diverging recipe diverges again; a non-finite loss also came now and then from a
                 // sound recipe and not again (cause not found yet: docs/training.md#divergence).
+                // The NaN seen so far came from oneDNN's convolution (docs/training.md#divergence):
+                // the second try runs on ATen's kernels, for every training of this process.
+                if (OneDnn.disable()) {
+                    LOG.warn("oneDNN turned off for this process after a non-finite result (slower, and sound)");
+                }
                 LOG.warn("{}; training epoch {} once more from its start", e.getMessage(), epoch + 1);
                 epochStart.restore();
                 divergedOnce = e.getMessage();
