@@ -12,7 +12,7 @@ import java.util.Optional;
  * Turns libtorch's oneDNN (MKL-DNN) path off in this process, what PyTorch's
  * {@code torch.backends.mkldnn.enabled = False} does: convolutions then run on ATen's own CPU
  * kernels. DJL has no switch for it, so this calls {@code at::globalContext().setUserEnabledMkldnn(false)}
- * in the loaded {@code libtorch_cpu.so} through JNA.
+ * (and NNPACK's, which ATen would try first) in the loaded {@code libtorch_cpu.so} through JNA.
  *
  * <p>Why: oneDNN's AVX-512 convolution on channel-padded blocked formats returned NaN for finite
  * spikes and finite weights now and then (one kernel tap read as NaN; allocator- and
@@ -55,6 +55,9 @@ public final class OneDnn {
         Pointer context = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
         Function set = torch.getFunction("_ZN2at7Context20setUserEnabledMkldnnEb");
         set.invokeVoid(new Object[] {context, Boolean.FALSE});
+        // ATen then tries NNPACK first, which this hardware lacks: libtorch warned on every
+        // convolution ("Could not initialize NNPACK! Reason: Unsupported hardware").
+        torch.getFunction("_ZN2at7Context20setUserEnabledNNPACKEb").invokeVoid(new Object[] {context, Boolean.FALSE});
         disabled = torch.getFunction("_ZNK2at7Context17userEnabledMkldnnEv").invokeInt(new Object[] {context}) == 0;
         return disabled;
     }

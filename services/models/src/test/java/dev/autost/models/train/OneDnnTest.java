@@ -15,6 +15,13 @@ class OneDnnTest {
             OneDnn.disable();
             assertTrue(OneDnn.disabled());
             assertFalse(OneDnn.disable(), "off already");
+            // A convolution after it runs (on ATen's kernels) and gives the same numbers.
+            var x = m.ones(new ai.djl.ndarray.types.Shape(2, 3, 8, 8));
+            var w = m.ones(new ai.djl.ndarray.types.Shape(4, 3, 3, 3));
+            var y = ai.djl.nn.convolutional.Conv2d.conv2d(
+                            x, w, null, new ai.djl.ndarray.types.Shape(1, 1), new ai.djl.ndarray.types.Shape(1, 1))
+                    .singletonOrThrow();
+            assertTrue(y.getFloat(0, 0, 3, 3) == 27f && y.getFloat(0, 0, 0, 0) == 12f, y.toString());
         }
     }
 }
