@@ -3,7 +3,6 @@ package dev.autost.prober;
 import dev.autost.domain.benchmark.TableReplay;
 import dev.autost.domain.benchmark.TableRow;
 import dev.autost.domain.genome.Genome;
-import dev.autost.domain.search.Objective;
 import dev.autost.messaging.codec.ExperimentPlan;
 import java.util.Map;
 
@@ -24,9 +23,6 @@ final class TableProbe {
         if (row == null) {
             throw new IllegalArgumentException("genome " + genome.hash() + " is not in the table " + table.name());
         }
-        return Map.of(
-                Objective.NASWOT, row.metrics().get(Objective.NASWOT),
-                Objective.SAHD, row.metrics().get(Objective.SAHD),
-                Objective.ENERGY_INIT_PJ, row.metrics().get(Objective.ENERGY_INIT_PJ));
+        return row.proxies();
     }
 }

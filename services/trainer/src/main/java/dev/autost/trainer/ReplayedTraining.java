@@ -2,7 +2,6 @@ package dev.autost.trainer;
 
 import dev.autost.domain.benchmark.TableReplay;
 import dev.autost.domain.benchmark.TableRow;
-import dev.autost.domain.search.Objective;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.TrainProgress;
 import dev.autost.proto.v1.TrainRequest;
@@ -70,9 +69,7 @@ final class ReplayedTraining {
                 .setTrainLoss(row.epochTrainLosses().get(a.epochs() - 1))
                 .setImagesPerSecond(row.imagesPerSecond())
                 .setParams(Math.round(row.metrics().get("params")))
-                .putProxies(Objective.NASWOT, row.metrics().get(Objective.NASWOT))
-                .putProxies(Objective.SAHD, row.metrics().get(Objective.SAHD))
-                .putProxies(Objective.ENERGY_INIT_PJ, row.metrics().get(Objective.ENERGY_INIT_PJ))
+                .putAllProxies(row.proxies())
                 .addAllEpochTestAccuracies(row.epochTestAccuracies().subList(0, a.epochs()))
                 .addAllEpochTrainLosses(row.epochTrainLosses().subList(0, a.epochs()))
                 // Its own key: a replayed figure is never reused as a training, nor one as it.

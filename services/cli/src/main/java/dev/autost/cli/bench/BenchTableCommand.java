@@ -149,7 +149,7 @@ public final class BenchTableCommand implements Callable<Integer> {
         }
         List<Genome> all = order(s);
         List<Genome> order = members > 0 ? all.subList(0, Math.min(members, all.size())) : all;
-        writeRecipe(s);
+        writeRecipe(s, all.size());
         Set<String> done =
                 BenchmarkTable.read(table).stream().map(TableRow::hash).collect(Collectors.toSet());
         List<Genome> todo = order.stream().filter(g -> !done.contains(g.hash())).toList();
@@ -245,7 +245,6 @@ public final class BenchTableCommand implements Callable<Integer> {
      */
     private String writeSummary(int spaceMembers) throws IOException {
         Path dir = table.toAbsolutePath().getParent();
-        String name = table.getFileName().toString().replaceFirst("\\.csv$", "");
         String md = "# Tabulated benchmark: " + table.getFileName() + " (recipe: "
                 + BenchmarkTable.recipeFile(table).getFileName() + ")\n\n"
                 + TableSummary.markdown(
@@ -254,7 +253,7 @@ public final class BenchTableCommand implements Callable<Integer> {
                         BenchmarkTable.read(dir.resolve("long.csv")),
                         BenchmarkTable.read(dir.resolve("seed-2.csv")));
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve(name.equals("table") ? "summary.md" : name + ".summary.md"), md);
+        Files.writeString(BenchmarkTable.beside(table, "summary.md"), md);
         return md;
     }
 
@@ -322,10 +321,10 @@ public final class BenchTableCommand implements Callable<Integer> {
     }
 
     /** Writes the recipe beside the table, or refuses a table built with another one. */
-    private void writeRecipe(SearchSpace s) throws IOException {
+    private void writeRecipe(SearchSpace s, int spaceMembers) throws IOException {
         ObjectNode r = Json.MAPPER.createObjectNode();
         r.put("space", s.name());
-        r.put("members", order(s).size());
+        r.put("members", spaceMembers);
         r.put("order_seed", ORDER_SEED);
         r.put("dataset", "fashion-mnist");
         r.put("limit_train", limitTrain);
@@ -359,8 +358,11 @@ public final class BenchTableCommand implements Callable<Integer> {
 
     /** A row's checkpoints while it trains, removed once its row is written (git-ignored). */
     private Path work(Genome g) {
-        String name = table.getFileName().toString().replaceFirst("\\.csv$", "");
-        return table.toAbsolutePath().getParent().resolve(".work").resolve(name).resolve(g.hash());
+        return table.toAbsolutePath()
+                .getParent()
+                .resolve(".work")
+                .resolve(BenchmarkTable.name(table))
+                .resolve(g.hash());
     }
 
     private void deleteWork(Genome g) {

@@ -61,9 +61,18 @@ public final class BenchmarkTable {
 
     /** {@code recipe.json} beside {@code table.csv}, {@code NAME.recipe.json} beside {@code NAME.csv}. */
     public static Path recipeFile(Path table) {
-        String name = table.getFileName().toString().replaceFirst("\\.csv$", "");
-        Path dir = table.toAbsolutePath().getParent();
-        return dir.resolve(name.equals("table") ? "recipe.json" : name + ".recipe.json");
+        return beside(table, "recipe.json");
+    }
+
+    /** A table's file name without {@code .csv}: the name of the files that belong to it. */
+    public static String name(Path table) {
+        return table.getFileName().toString().replaceFirst("\\.csv$", "");
+    }
+
+    /** {@code KIND} beside {@code table.csv}, {@code NAME.KIND} beside {@code NAME.csv}. */
+    public static Path beside(Path table, String kind) {
+        String name = name(table);
+        return table.toAbsolutePath().getParent().resolve(name.equals("table") ? kind : name + "." + kind);
     }
 
     /** The rows of {@code file} (none when it does not exist); a torn last line is left out. */

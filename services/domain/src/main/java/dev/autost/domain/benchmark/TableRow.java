@@ -52,6 +52,15 @@ public record TableRow(
         return genome.hash();
     }
 
+    /** The proxies measured on the untrained network ({@code Objective.PROBE_METRICS}), by name. */
+    public Map<String, Double> proxies() {
+        Map<String, Double> p = new LinkedHashMap<>();
+        for (String m : dev.autost.domain.search.Objective.PROBE_METRICS) {
+            p.put(m, metrics.get(m));
+        }
+        return p;
+    }
+
     /** Epochs trained (the number of fidelities). */
     public int epochs() {
         return epochTestAccuracies.size();
