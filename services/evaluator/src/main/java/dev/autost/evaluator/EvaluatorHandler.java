@@ -284,13 +284,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
     }
 
     private ProducerRecord<byte[], byte[]> failed(Leaderboard b, String reason) {
-        Report r = Report.newBuilder()
-                .setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId(b.experimentId)
-                .setPhase(Report.Phase.FAILED)
-                .setSource(SERVICE)
-                .setFailureReason(reason)
-                .build();
+        Report r = ReportMessages.failure(b.experimentId, SERVICE, reason).build();
         String key = Topics.evaluationKey(b.experimentId);
         return new ProducerRecord<>(Topics.REPORTS, key.getBytes(StandardCharsets.UTF_8), r.toByteArray());
     }
@@ -322,11 +316,7 @@ public final class EvaluatorHandler implements ReplayingLoop.Handler {
         for (int i = 0; i < ranked.size(); i++) {
             position.put(ranked.get(i).getGenomeHash(), i);
         }
-        Report.Builder r = Report.newBuilder()
-                .setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId(b.experimentId)
-                .setPhase(phase)
-                .setSource(SERVICE)
+        Report.Builder r = ReportMessages.of(b.experimentId, phase, SERVICE)
                 .setCandidatesScored(b.scores.size())
                 .setTrained(b.results.size());
         if (b.searchState != null) {

@@ -1,14 +1,18 @@
 package dev.autost.sampler;
 
+import dev.autost.domain.fidelity.RungSchedule;
 import dev.autost.domain.fidelity.SuccessiveHalving;
+import dev.autost.domain.search.Trial;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.TrainRequest;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One experiment's training by successive halving, after its search: the {@link SuccessiveHalving}
@@ -43,6 +47,36 @@ final class HalvingRun {
         this.halving = new SuccessiveHalving(plan.halving().orElseThrow(), hashes);
     }
 
+    /**
+     * The halving that follows a search: its picks' first-rung {@code requests}, best first, and
+     * the {@code calibration} that trained some candidates already (null without one); after a
+     * restart, what was asked and trained before. Only what is missing then goes out.
+     */
+    static HalvingRun afterSearch(
+            ExperimentPlan plan,
+            List<TrainRequest> requests,
+            Report searchDone,
+            CalibrationRun calibration,
+            ReplayedRecords.Of replayed) {
+        Set<String> calibrated = calibration == null ? Set.of() : calibration.requested();
+        Set<String> entrants = new HashSet<>();
+        requests.forEach(r -> entrants.add(r.getGenomeHash()));
+        int calibrationOnly =
+                (int) calibrated.stream().filter(h -> !entrants.contains(h)).count();
+        HalvingRun run =
+                new HalvingRun(plan, requests, searchDone, calibrationOnly, calibrationOnly * plan.firstEpochs());
+        for (String hash : calibrated) {
+            // An entrant trained for calibration has its first rung: same request, same training.
+            run.halving.requested(hash, plan.firstEpochs());
+            if (calibration.hasResult(hash)) {
+                run.halving.record(hash, calibration.epochAccuracies(hash), calibration.failed(hash));
+            }
+        }
+        replayed.requests.forEach((hash, epochs) -> run.halving.requested(hash, epochs));
+        replayed.results.forEach((hash, r) -> run.halving.record(hash, r.accuracies(), r.failed()));
+        return run;
+    }
+
     SuccessiveHalving halving() {
         return halving;
     }
@@ -72,5 +106,27 @@ final class HalvingRun {
 
     String experimentId() {
         return plan.experimentId();
+    }
+
+    /**
+     * Calibrated with halving and a budget: the budget is the experiment's whole training, its
+     * calibration included. The most entrants (positions in {@code ranking}) whose halving, plus
+     * the calibration trainings that are not entrants (an entrant's calibration was its first
+     * rung), fit in the budget.
+     */
+    static List<Integer> entrantsAfterCalibration(ExperimentPlan plan, List<Trial> ranking, Set<String> calibrated) {
+        RungSchedule rungs = plan.halving().orElseThrow();
+        for (int n = Math.min(ranking.size(), rungs.entrantsWithin(plan.trainBudgetEpochs(), ranking.size()));
+                n > 0;
+                n--) {
+            List<Integer> picked = plan.trainSelection().positions(ranking, n);
+            Set<String> entrants = new HashSet<>();
+            picked.forEach(i -> entrants.add(ranking.get(i).candidate().genome().hash()));
+            long others = calibrated.stream().filter(h -> !entrants.contains(h)).count();
+            if (rungs.worstCaseEpochs(picked.size()) + others * rungs.epochs(0) <= plan.trainBudgetEpochs()) {
+                return picked;
+            }
+        }
+        return List.of();
     }
 }

@@ -776,6 +776,44 @@ class SamplerHandlerTest {
         assertEquals(second, candidates(again.onCaughtUp()));
     }
 
+    /** Stopped while its calibration sample trains: nothing of the experiment stays held, late results change nothing. */
+    @Test
+    void calibrated_stopWhileTheSampleTrains_dropsTheWholeStateAndIgnoresLateResults() throws Exception {
+        ExperimentSpec spec = spec("es", 0).toBuilder()
+                .setObjective("calibrated")
+                .setCalibrationSize(4)
+                .build();
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        List<CandidateMessage> gen = candidates(h.onRecord(in(Topics.EXPERIMENTS, "es", spec.toByteArray()), false));
+        Map<String, Long> sequence = new java.util.HashMap<>();
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (CandidateMessage c : gen) {
+            sequence.put(c.getGenomeHash(), c.getSequence());
+            out.addAll(h.onRecord(in(Topics.SCORES, "es/" + c.getGenomeHash(), probedScore(c)), false));
+        }
+        List<TrainRequest> sample = decoded(out, Topics.TRAIN_REQUESTS, TrainRequest::parseFrom);
+        assertEquals(4, sample.size());
+        ExperimentSpec stop = spec.toBuilder()
+                .putOptions(dev.autost.messaging.codec.ExperimentPlan.STOPPED_OPTION, "true")
+                .build();
+        List<Report> stopped = decoded(
+                h.onRecord(in(Topics.EXPERIMENTS, "es", stop.toByteArray()), false), Topics.REPORTS, Report::parseFrom);
+        assertEquals(Report.Phase.STOPPED, stopped.get(0).getPhase());
+        assertEquals(0, h.experimentsHeld(), "no search, calibration or training state left for a stopped experiment");
+        for (TrainRequest r : sample) {
+            assertEquals(
+                    List.of(),
+                    h.onRecord(
+                            in(
+                                    Topics.TRAIN_RESULTS,
+                                    "es/" + r.getGenomeHash(),
+                                    calibrationResult(r, sequence.get(r.getGenomeHash()))),
+                            false));
+        }
+        assertEquals(0, h.experimentsHeld());
+    }
+
     @Test
     void calibrated_sampleLargerThanTheFirstGeneration_refusedNamingTheField() throws Exception {
         SamplerHandler h = handler();

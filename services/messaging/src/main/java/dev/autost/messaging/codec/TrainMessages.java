@@ -1,5 +1,6 @@
 package dev.autost.messaging.codec;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.model.Backbone;
 import dev.autost.proto.SchemaVersions;
@@ -38,6 +39,19 @@ public final class TrainMessages {
                 .setBackbone(backbone.id())
                 .setTimeSteps(genome.timeStepsOr(timeSteps))
                 .build();
+    }
+
+    /**
+     * A train result's bytes decoded, or null when they are not a result of a known schema version
+     * (a reader that leaves bad records to the evaluator, which dead-letters them, skips it).
+     */
+    public static TrainResult readable(byte[] value) {
+        try {
+            TrainResult r = TrainResult.parseFrom(value);
+            return SchemaVersions.isKnown(r.getSchemaVersion()) ? r : null;
+        } catch (InvalidProtocolBufferException e) {
+            return null;
+        }
     }
 
     /** Whether {@code r} is a result whose training succeeded (null: no result yet). */
