@@ -2,6 +2,7 @@ package dev.autost.sampler;
 
 import dev.autost.domain.AutostException;
 import dev.autost.domain.fidelity.SuccessiveHalving;
+import dev.autost.domain.fidelity.TrainingSchedule;
 import dev.autost.domain.search.Candidate;
 import dev.autost.domain.search.ObjectiveScorer.Measurement;
 import dev.autost.domain.search.SearchExhaustedException;
@@ -333,9 +334,7 @@ final class Experiment {
      */
     private void finish(SamplerOutput out, ReplayedRecords.Of replayed) {
         List<Trial> ranking = run.ranking();
-        List<Integer> picked = calibration != null && plan.halving().isPresent() && plan.trainBudgetEpochs() > 0
-                ? HalvingRun.entrantsAfterCalibration(plan, ranking, calibration.requested())
-                : plan.trainSelection().positions(ranking, plan.trainEntrants(ranking.size()));
+        List<Integer> picked = TrainingPicks.positions(plan, ranking, calibration);
         List<TrainRequest> requests = new ArrayList<>(picked.size());
         for (int i : picked) {
             requests.add(plan.trainRequest(ranking.get(i).candidate().genome(), i + 1, plan.firstEpochs()));
@@ -366,7 +365,7 @@ final class Experiment {
             end(Event.SEARCH_DONE);
             return;
         }
-        HalvingRun halving = HalvingRun.afterSearch(plan, requests, searchDone, calibrated, replayed);
+        HalvingRun halving = HalvingRun.afterSearch(plan, requests, searchDone, ranking, calibrated, replayed);
         halving.trainRequests(halving.halving().start()).forEach(out::train);
         training = halving;
         move(Event.HALVING_STARTED);
@@ -382,7 +381,7 @@ final class Experiment {
         boolean done = training.halving().isDone();
         out.report(training.report(Report.Phase.SEARCH_DONE, !done));
         if (done) {
-            SuccessiveHalving h = training.halving();
+            TrainingSchedule h = training.halving();
             LOG.info(
                     "experiment {}: successive halving done: {} trained, {} epochs of at most {}, per rung {}",
                     id(),

@@ -1,8 +1,12 @@
 package dev.autost.sampler;
 
+import dev.autost.domain.fidelity.ModelBasedTraining;
 import dev.autost.domain.fidelity.RungSchedule;
 import dev.autost.domain.fidelity.SuccessiveHalving;
+import dev.autost.domain.fidelity.TrainingSchedule;
+import dev.autost.domain.search.Strategy;
 import dev.autost.domain.search.Trial;
+import dev.autost.domain.search.TrialFeatures;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.TrainRequest;
@@ -15,26 +19,34 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One experiment's training by successive halving, after its search: the {@link SuccessiveHalving}
- * state, the first rung's request of every entrant (a promotion is that request with more epochs)
- * and the search's SEARCH_DONE report, which every later report repeats with the training's
- * progress. Not thread-safe: the sampler's loop owns it.
+ * One experiment's training after its search, by a {@link TrainingSchedule}: successive halving,
+ * or for strategy {@code model} a {@link ModelBasedTraining} over the whole scored pool. It holds
+ * the schedule, the first request of every entrant (a promotion is that request with more
+ * epochs) and the search's SEARCH_DONE report, which every later report repeats with the
+ * training's progress. Not thread-safe: the sampler's loop owns it.
  */
 final class HalvingRun {
     private final ExperimentPlan plan;
-    private final SuccessiveHalving halving;
+    private final TrainingSchedule halving;
     private final Map<String, TrainRequest> firstRung = new LinkedHashMap<>();
     private final Report searchDone;
     private final int otherTrained;
     private final int otherEpochs;
 
     /**
-     * @param entrants   the first rung's requests, best first
+     * @param entrants   the first rung's requests, best first (strategy model: the pool)
+     * @param pool       strategy model: the scored pool, best first (else ignored)
      * @param searchDone the SEARCH_DONE report of the search
      * @param otherTrained candidates the experiment trained that are no entrants (a calibrated
      *                   objective's trainings), counted in the reports with their epochs
      */
-    HalvingRun(ExperimentPlan plan, List<TrainRequest> entrants, Report searchDone, int otherTrained, int otherEpochs) {
+    HalvingRun(
+            ExperimentPlan plan,
+            List<TrainRequest> entrants,
+            List<Trial> pool,
+            Report searchDone,
+            int otherTrained,
+            int otherEpochs) {
         this.otherTrained = otherTrained;
         this.otherEpochs = otherEpochs;
         this.plan = Objects.requireNonNull(plan, "plan");
@@ -44,7 +56,15 @@ final class HalvingRun {
             firstRung.put(r.getGenomeHash(), r);
             hashes.add(r.getGenomeHash());
         }
-        this.halving = new SuccessiveHalving(plan.halving().orElseThrow(), hashes);
+        RungSchedule rungs = plan.halving().orElseThrow();
+        if (plan.strategy() == Strategy.MODEL) {
+            long budget = plan.trainBudgetEpochs() > 0
+                    ? plan.trainBudgetEpochs() - otherEpochs
+                    : (long) plan.trainTopK() * rungs.topEpochs();
+            this.halving = new ModelBasedTraining(TrialFeatures.of(pool), rungs.topEpochs(), budget);
+        } else {
+            this.halving = new SuccessiveHalving(rungs, hashes);
+        }
     }
 
     /**
@@ -56,6 +76,7 @@ final class HalvingRun {
             ExperimentPlan plan,
             List<TrainRequest> requests,
             Report searchDone,
+            List<Trial> pool,
             CalibrationRun calibration,
             ReplayedRecords.Of replayed) {
         Set<String> calibrated = calibration == null ? Set.of() : calibration.requested();
@@ -64,7 +85,7 @@ final class HalvingRun {
         int calibrationOnly =
                 (int) calibrated.stream().filter(h -> !entrants.contains(h)).count();
         HalvingRun run =
-                new HalvingRun(plan, requests, searchDone, calibrationOnly, calibrationOnly * plan.firstEpochs());
+                new HalvingRun(plan, requests, pool, searchDone, calibrationOnly, calibrationOnly * plan.firstEpochs());
         for (String hash : calibrated) {
             // An entrant trained for calibration has its first rung: same request, same training.
             run.halving.requested(hash, plan.firstEpochs());
@@ -77,7 +98,7 @@ final class HalvingRun {
         return run;
     }
 
-    SuccessiveHalving halving() {
+    TrainingSchedule halving() {
         return halving;
     }
 
@@ -98,7 +119,7 @@ final class HalvingRun {
                 .setPhase(phase)
                 .setTrainingOpen(open)
                 .setTrained(halving.withResult() + otherTrained)
-                .setTrainExpected(firstRung.size() + otherTrained)
+                .setTrainExpected(halving.expectedTrainings() + otherTrained)
                 .setTrainEpochsRequested((int) Math.min(Integer.MAX_VALUE, halving.epochsRequested() + otherEpochs))
                 .setTrainBudgetEpochs((int) Math.min(Integer.MAX_VALUE, halving.budgetEpochs() + otherEpochs))
                 .build();
@@ -106,27 +127,5 @@ final class HalvingRun {
 
     String experimentId() {
         return plan.experimentId();
-    }
-
-    /**
-     * Calibrated with halving and a budget: the budget is the experiment's whole training, its
-     * calibration included. The most entrants (positions in {@code ranking}) whose halving, plus
-     * the calibration trainings that are not entrants (an entrant's calibration was its first
-     * rung), fit in the budget.
-     */
-    static List<Integer> entrantsAfterCalibration(ExperimentPlan plan, List<Trial> ranking, Set<String> calibrated) {
-        RungSchedule rungs = plan.halving().orElseThrow();
-        for (int n = Math.min(ranking.size(), rungs.entrantsWithin(plan.trainBudgetEpochs(), ranking.size()));
-                n > 0;
-                n--) {
-            List<Integer> picked = plan.trainSelection().positions(ranking, n);
-            Set<String> entrants = new HashSet<>();
-            picked.forEach(i -> entrants.add(ranking.get(i).candidate().genome().hash()));
-            long others = calibrated.stream().filter(h -> !entrants.contains(h)).count();
-            if (rungs.worstCaseEpochs(picked.size()) + others * rungs.epochs(0) <= plan.trainBudgetEpochs()) {
-                return picked;
-            }
-        }
-        return List.of();
     }
 }

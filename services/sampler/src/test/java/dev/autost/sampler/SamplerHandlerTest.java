@@ -562,10 +562,15 @@ class SamplerHandlerTest {
      */
     private List<TrainRequest> halvingRun(String id, int restartAfter, boolean loseOutputs, List<Report> reports)
             throws Exception {
+        return halvingRun(halvingSpec(id), restartAfter, loseOutputs, reports);
+    }
+
+    private List<TrainRequest> halvingRun(
+            ExperimentSpec spec, int restartAfter, boolean loseOutputs, List<Report> reports) throws Exception {
+        String id = spec.getExperimentId();
         List<ConsumerRecord<byte[], byte[]>> log = new ArrayList<>();
         SamplerHandler h = handler();
         h.onCaughtUp();
-        ExperimentSpec spec = halvingSpec(id);
         ConsumerRecord<byte[], byte[]> specRecord = in(Topics.EXPERIMENTS, id, spec.toByteArray());
         log.add(specRecord);
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(h.onRecord(specRecord, false));
@@ -658,6 +663,82 @@ class SamplerHandlerTest {
         assertEquals(
                 bestAtOneEpoch,
                 promoted.stream().map(TrainRequest::getGenomeHash).sorted().toList());
+    }
+
+    private static ExperimentSpec modelSpec(String id) {
+        return spec(id, 0).toBuilder()
+                .setStrategy("model")
+                .setPopulation(12)
+                .setGenerations(1)
+                .setEpochs(0)
+                .addRungEpochs(3)
+                .setTrainBudgetEpochs(12)
+                .build();
+    }
+
+    /**
+     * Strategy model: the scored pool waits while one candidate trains at a time, each chosen
+     * after the result before it, until the budget is spent; a sampler restarted after any
+     * result makes the same choices and publishes none twice.
+     */
+    @Test
+    void model_trainsOneAtATimeWithinTheBudget_andARestartMakesTheSameChoices() throws Exception {
+        List<Report> reports = new ArrayList<>();
+        List<TrainRequest> requests = halvingRun(modelSpec("mb"), -1, false, reports);
+        assertEquals(4, requests.size(), "12 epochs / 3");
+        assertEquals(
+                4, requests.stream().map(TrainRequest::getGenomeHash).distinct().count());
+        assertTrue(requests.stream().allMatch(r -> r.getEpochs() == 3), requests.toString());
+        assertEquals(1, requests.get(0).getRank(), "the proxy's best first");
+        Report open = reports.stream()
+                .filter(r -> r.getPhase() == Report.Phase.SEARCH_DONE)
+                .findFirst()
+                .orElseThrow();
+        assertTrue(open.getTrainingOpen());
+        assertEquals(4, open.getTrainExpected());
+        Report closed = reports.get(reports.size() - 1);
+        assertFalse(closed.getTrainingOpen());
+        assertEquals(4, closed.getTrained());
+        assertEquals(12, closed.getTrainEpochsRequested());
+        for (int cut = 1; cut <= 3; cut++) {
+            assertEquals(requests, halvingRun(modelSpec("mb"), cut, false, new ArrayList<>()), "restart after " + cut);
+            assertEquals(requests, halvingRun(modelSpec("mb"), cut, true, new ArrayList<>()), "lost at " + cut);
+        }
+    }
+
+    @Test
+    void model_withoutRungs_isRefusedNamingWhatItNeeds() throws Exception {
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        ExperimentSpec spec = spec("mr", 4).toBuilder().setStrategy("model").build();
+        Report failed = decoded(
+                        h.onRecord(in(Topics.EXPERIMENTS, "mr", spec.toByteArray()), false),
+                        Topics.REPORTS,
+                        Report::parseFrom)
+                .get(0);
+        assertEquals(Report.Phase.FAILED, failed.getPhase());
+        assertTrue(failed.getFailureReason().contains("rung_epochs"), failed.getFailureReason());
+    }
+
+    /** Strategy warmup: the proxy's best three of the pool, and one random other. */
+    @Test
+    void warmup_trainsTheObjectivesBestAndOneRandomPick() throws Exception {
+        SamplerHandler h = handler();
+        h.onCaughtUp();
+        ExperimentSpec spec = spec("wu", 4).toBuilder()
+                .setStrategy("warmup")
+                .setPopulation(12)
+                .setGenerations(1)
+                .build();
+        List<CandidateMessage> gen = candidates(h.onRecord(in(Topics.EXPERIMENTS, "wu", spec.toByteArray()), false));
+        assertEquals(12, gen.size());
+        List<ProducerRecord<byte[], byte[]>> out = scoreAll(h, "wu", gen);
+        List<TrainRequest> requests = decoded(out, Topics.TRAIN_REQUESTS, TrainRequest::parseFrom);
+        List<Integer> ranks =
+                requests.stream().map(TrainRequest::getRank).sorted().toList();
+        assertEquals(4, ranks.size());
+        assertEquals(List.of(1, 2, 3), ranks.subList(0, 3));
+        assertTrue(ranks.get(3) > 3, ranks.toString());
     }
 
     /**

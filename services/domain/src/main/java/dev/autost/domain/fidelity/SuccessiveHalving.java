@@ -20,7 +20,7 @@ import java.util.Objects;
  * passed ({@link #onResult}). So a restarted sampler that replays its requests and the results
  * rebuilds the same state and publishes only what is missing. Not thread-safe.
  */
-public final class SuccessiveHalving {
+public final class SuccessiveHalving implements TrainingSchedule {
     /** Train {@code genomeHash} until it has {@code epochs} epochs in all. */
     public record Request(String genomeHash, int epochs) {}
 
@@ -52,6 +52,7 @@ public final class SuccessiveHalving {
     }
 
     /** The first rung's requests of every entrant not requested yet. */
+    @Override
     public List<Request> start() {
         List<Request> out = new ArrayList<>();
         entrants.forEach((hash, e) -> {
@@ -64,6 +65,7 @@ public final class SuccessiveHalving {
     }
 
     /** A request published before (a replay): the entrant trains to at least {@code epochs}. */
+    @Override
     public void requested(String genomeHash, int epochs) {
         Entrant e = entrants.get(genomeHash);
         if (e != null) {
@@ -76,6 +78,7 @@ public final class SuccessiveHalving {
      *
      * @return the promotions to publish
      */
+    @Override
     public List<Request> onResult(String genomeHash, List<Double> epochAccuracies, boolean failed) {
         record(genomeHash, epochAccuracies, failed);
         return promote();
@@ -88,6 +91,7 @@ public final class SuccessiveHalving {
      * earlier rung's result delivered again) changes nothing; a result that is not an entrant's
      * is ignored.
      */
+    @Override
     public void record(String genomeHash, List<Double> epochAccuracies, boolean failed) {
         Entrant e = entrants.get(genomeHash);
         if (e == null) {
@@ -105,6 +109,7 @@ public final class SuccessiveHalving {
     }
 
     /** Promotes what the quotas allow now; each rung's promotions are best first. */
+    @Override
     public List<Request> promote() {
         List<Request> out = new ArrayList<>();
         for (int r = 0; r + 1 < schedule.rungs(); r++) {
@@ -154,6 +159,7 @@ public final class SuccessiveHalving {
     }
 
     /** No training running and none to promote: the last result is in. */
+    @Override
     public boolean isDone() {
         for (Entrant e : entrants.values()) {
             if (e.requested == 0 || (!e.failed && e.accuracies.size() < e.requested)) {
@@ -171,6 +177,7 @@ public final class SuccessiveHalving {
     }
 
     /** Epochs of the training set requested so far: each entrant's last request (promotions continue runs). */
+    @Override
     public long epochsRequested() {
         long sum = 0;
         for (Entrant e : entrants.values()) {
@@ -180,11 +187,18 @@ public final class SuccessiveHalving {
     }
 
     /** The epochs requested when every rung fills its quota. */
+    @Override
     public long budgetEpochs() {
         return schedule.worstCaseEpochs(entrants.size());
     }
 
     /** Entrants with a result (OK or failed). */
+    @Override
+    public int expectedTrainings() {
+        return entrants.size();
+    }
+
+    @Override
     public int withResult() {
         int n = 0;
         for (Entrant e : entrants.values()) {
@@ -196,6 +210,7 @@ public final class SuccessiveHalving {
     }
 
     /** How many entrants have finished each rung, first rung first. */
+    @Override
     public List<Integer> finishedPerRung() {
         List<Integer> out = new ArrayList<>();
         for (int r = 0; r < schedule.rungs(); r++) {

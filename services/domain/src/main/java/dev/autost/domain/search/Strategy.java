@@ -8,14 +8,19 @@ import java.util.Locale;
  * The search strategies by name: {@code evolution}, {@code random} and {@code pareto} search;
  * {@code stratified} and {@code uniform} draw one generation of {@code population} genomes,
  * spread over the parameter range or uniformly random (the samples {@code autost study} trains
- * in full).
+ * in full). {@code warmup} and {@code model} draw such a uniform sample too, score it (by the
+ * objective: a training-free proxy) and differ in what they train: {@code warmup} the proxy's
+ * best with a few random picks ({@link WarmUp}), {@code model} one candidate at a time chosen by
+ * a surrogate of accuracy refitted on every result (the sampler's model-based training).
  */
 public enum Strategy {
     EVOLUTION,
     RANDOM,
     PARETO,
     STRATIFIED,
-    UNIFORM;
+    UNIFORM,
+    WARMUP,
+    MODEL;
 
     /** Every strategy's name, as specs, the API and the CLI spell it. */
     public static final List<String> NAMES =
@@ -47,7 +52,7 @@ public enum Strategy {
             case RANDOM -> new RandomSearch(feasibility, settings);
             case PARETO -> new ParetoEvolutionSearch(feasibility, settings);
             case STRATIFIED -> new OneShotSample(feasibility, settings, OneShotSample.Spread.PARAMS);
-            case UNIFORM -> new OneShotSample(feasibility, settings, OneShotSample.Spread.UNIFORM);
+            case UNIFORM, WARMUP, MODEL -> new OneShotSample(feasibility, settings, OneShotSample.Spread.UNIFORM);
         };
     }
 }

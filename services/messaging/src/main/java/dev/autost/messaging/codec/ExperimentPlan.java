@@ -24,7 +24,7 @@ import java.util.Objects;
  *
  * @param experimentId key of everything the experiment produces
  * @param space        parsed search space
- * @param strategy     evolution, random, pareto, stratified or uniform
+ * @param strategy     evolution, random, pareto, stratified, uniform, warmup or model
  * @param settings     population, generations, parents, seed
  * @param trainTopK    how many of the best candidates are trained (0 = none)
  * @param trainSelection which of the ranking those are (top-k or distinct shapes)
@@ -183,6 +183,10 @@ public record ExperimentPlan(
                             + halving.get().topEpochs() + "), got " + epochs);
                 }
                 epochs = halving.get().topEpochs();
+            }
+            if (strategy == Strategy.MODEL && halving.isEmpty()) {
+                throw new IllegalArgumentException("strategy model trains through the sampler: it needs rung_epochs"
+                        + " (each training takes the last rung's epochs) and train_budget_epochs or train_top_k");
             }
         } catch (IllegalArgumentException e) {
             throw new InvalidExperimentException(e.getMessage());

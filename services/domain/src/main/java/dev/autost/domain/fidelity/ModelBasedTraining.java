@@ -1,0 +1,161 @@
+package dev.autost.domain.fidelity;
+
+import dev.autost.domain.fidelity.SuccessiveHalving.Request;
+import dev.autost.domain.surrogate.GaussianProcess;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Model-based training (sequential Bayesian optimisation over a scored pool): each training is
+ * chosen after the results before it. The first {@code warmStart} go to the pool's best by the
+ * search's objective (a training-free proxy); after that a {@link GaussianProcess} of final
+ * accuracy on the candidates' features is refitted on every result, and the untrained candidate
+ * with the highest upper confidence bound ({@code mean + kappa * sd}) trains next. Every training
+ * runs the same {@code epochs}; requests stop when the next would pass the budget. One training
+ * runs at a time, so every choice sees every result before it and a replay makes the same
+ * choices. Not thread-safe.
+ */
+public final class ModelBasedTraining implements TrainingSchedule {
+    /** Upper confidence bound's weight on the standard deviation. */
+    public static final double KAPPA = 1.0;
+    /** Trainings chosen by the proxy before the model takes over. */
+    public static final int WARM_START = 2;
+
+    private final Map<String, double[]> pool;
+    private final int epochs;
+    private final long budgetEpochs;
+    private final Map<String, Integer> requested = new LinkedHashMap<>();
+    private final Map<String, Double> results = new LinkedHashMap<>(); // NaN: failed
+
+    /**
+     * @param pool         candidates by genome hash with their features, best first by the proxy
+     * @param epochs       each training's epochs
+     * @param budgetEpochs the most epochs all trainings take together
+     */
+    public ModelBasedTraining(Map<String, double[]> pool, int epochs, long budgetEpochs) {
+        this.pool = new LinkedHashMap<>(Objects.requireNonNull(pool, "pool"));
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        this.epochs = epochs;
+        this.budgetEpochs = budgetEpochs;
+    }
+
+    @Override
+    public List<Request> start() {
+        return promote();
+    }
+
+    @Override
+    public void requested(String genomeHash, int epochs) {
+        if (pool.containsKey(genomeHash)) {
+            requested.merge(genomeHash, epochs, Math::max);
+        }
+    }
+
+    @Override
+    public void record(String genomeHash, List<Double> epochAccuracies, boolean failed) {
+        if (!pool.containsKey(genomeHash)) {
+            return;
+        }
+        requested.putIfAbsent(genomeHash, epochs);
+        results.put(
+                genomeHash,
+                failed || epochAccuracies.isEmpty() ? Double.NaN : epochAccuracies.get(epochAccuracies.size() - 1));
+    }
+
+    @Override
+    public List<Request> onResult(String genomeHash, List<Double> epochAccuracies, boolean failed) {
+        record(genomeHash, epochAccuracies, failed);
+        return promote();
+    }
+
+    @Override
+    public List<Request> promote() {
+        if (running() > 0 || epochsRequested() + epochs > budgetEpochs) {
+            return List.of();
+        }
+        String next = next();
+        if (next == null) {
+            return List.of();
+        }
+        requested.put(next, epochs);
+        return List.of(new Request(next, epochs));
+    }
+
+    /** The next candidate to train: the proxy's best during the warm start, then the model's. */
+    private String next() {
+        List<String> open =
+                pool.keySet().stream().filter(h -> !requested.containsKey(h)).toList();
+        if (open.isEmpty()) {
+            return null;
+        }
+        List<String> fitted = results.entrySet().stream()
+                .filter(e -> !Double.isNaN(e.getValue()))
+                .map(Map.Entry::getKey)
+                .toList();
+        if (requested.size() < WARM_START || fitted.size() < 2) {
+            return open.get(0);
+        }
+        double[][] x = fitted.stream().map(pool::get).toArray(double[][]::new);
+        double[] y = fitted.stream().mapToDouble(results::get).toArray();
+        GaussianProcess gp = GaussianProcess.fit(x, y);
+        String best = null;
+        double bestBound = Double.NEGATIVE_INFINITY;
+        for (String h : open) { // ties: the proxy's order
+            double bound = gp.predict(pool.get(h)).upperBound(KAPPA);
+            if (bound > bestBound) {
+                bestBound = bound;
+                best = h;
+            }
+        }
+        return best;
+    }
+
+    private int running() {
+        return (int)
+                requested.keySet().stream().filter(h -> !results.containsKey(h)).count();
+    }
+
+    @Override
+    public boolean isDone() {
+        return running() == 0 && promoteWouldRequestNothing();
+    }
+
+    private boolean promoteWouldRequestNothing() {
+        return epochsRequested() + epochs > budgetEpochs || requested.size() >= pool.size();
+    }
+
+    @Override
+    public long epochsRequested() {
+        return requested.values().stream().mapToLong(Integer::longValue).sum();
+    }
+
+    @Override
+    public long budgetEpochs() {
+        return budgetEpochs;
+    }
+
+    @Override
+    public int expectedTrainings() {
+        return (int) Math.min(pool.size(), Math.max(0, budgetEpochs / epochs));
+    }
+
+    @Override
+    public int withResult() {
+        return results.size();
+    }
+
+    @Override
+    public List<Integer> finishedPerRung() {
+        return List.of(results.size());
+    }
+
+    /** The trainings requested so far, in order. */
+    public List<String> order() {
+        return new ArrayList<>(requested.keySet());
+    }
+}
