@@ -11,14 +11,19 @@ import java.util.Map;
  * measured on the untrained network, so that no network is built. A genome the table lacks
  * fails its probe naming why (the handler ranks it last and dead-letters the reason).
  */
-final class TableProbe {
+public final class TableProbe {
     private final TableReplay table;
 
-    TableProbe(TableReplay table) {
+    public TableProbe(TableReplay table) {
         this.table = table;
     }
 
-    Map<String, Double> measure(ExperimentPlan plan, Genome genome) {
+    /**
+     * The table's proxies of {@code genome}.
+     *
+     * @throws IllegalArgumentException when the table lacks it
+     */
+    public Map<String, Double> measure(ExperimentPlan plan, Genome genome) {
         TableRow row = table.rows().get(genome.hash());
         if (row == null) {
             throw new IllegalArgumentException("genome " + genome.hash() + " is not in the table " + table.name());

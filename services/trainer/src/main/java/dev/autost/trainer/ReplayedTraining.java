@@ -6,6 +6,7 @@ import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.TrainProgress;
 import dev.autost.proto.v1.TrainRequest;
 import dev.autost.proto.v1.TrainResult;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -18,10 +19,28 @@ import org.slf4j.LoggerFactory;
  * lets halving, running slots and many trainers be exercised at a scale these machines cannot
  * train.
  */
-final class ReplayedTraining {
+public final class ReplayedTraining {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayedTraining.class);
 
     private ReplayedTraining() {}
+
+    /**
+     * The result a replay trainer called {@code workerId} publishes for {@code req}, without
+     * progress messages or delay: for in-process replays that must give the trainer's figures.
+     */
+    public static TrainResult answer(TableReplay table, TrainRequest req, String workerId) {
+        return run(table.withEpochDelay(Duration.ZERO), req, resultOf(req, workerId), p -> {}, () -> true);
+    }
+
+    /** What every result of {@code req} starts with, trained or replayed. */
+    static TrainResult.Builder resultOf(TrainRequest req, String workerId) {
+        return TrainResult.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(req.getExperimentId())
+                .setGenomeHash(req.getGenomeHash())
+                .setEpochs(Math.max(1, req.getEpochs()))
+                .setWorkerId(workerId);
+    }
 
     /** The result, or null when {@code keepGoing} turned false during a delayed epoch. */
     static TrainResult run(

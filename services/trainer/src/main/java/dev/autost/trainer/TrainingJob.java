@@ -54,12 +54,7 @@ record TrainingJob(
      * @return the result, or null when stopped early
      */
     TrainResult run(TrainRequest req, Consumer<TrainProgress> progress, BooleanSupplier keepGoing) {
-        TrainResult.Builder result = TrainResult.newBuilder()
-                .setSchemaVersion(SchemaVersions.CURRENT)
-                .setExperimentId(req.getExperimentId())
-                .setGenomeHash(req.getGenomeHash())
-                .setEpochs(Math.max(1, req.getEpochs()))
-                .setWorkerId(config.trainerId());
+        TrainResult.Builder result = ReplayedTraining.resultOf(req, config.trainerId());
         if (config.replay().isPresent()) {
             return ReplayedTraining.run(config.replay().get(), req, result, progress, keepGoing);
         }

@@ -112,6 +112,11 @@ public final class TrainerOptions {
                 .withReplay(replay());
     }
 
+    /** The table of --table, read and checked (empty without --table). */
+    public Optional<TableReplay> table() {
+        return replay();
+    }
+
     /** The table of --table, read and checked before anything starts. */
     private Optional<TableReplay> replay() {
         if (table == null) {

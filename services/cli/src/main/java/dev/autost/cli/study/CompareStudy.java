@@ -17,9 +17,10 @@ import java.util.Objects;
  * Study 2 ({@code autost study --compare}): search strategies at an equal training budget. Every
  * arm of every seed is one experiment trained by successive halving with the same rungs, eta and
  * budget in epochs of the training set, so the arms differ only in which candidates they put
- * forward: a uniform sample, AutoST's evolution on FLOPs, evolution on SAHD, or evolution on the
+ * forward: a uniform sample, AutoST's evolution on FLOPs, evolution on SAHD, evolution on the
  * calibrated objective, whose calibration trainings come out of its budget (the sampler counts a
- * calibrated entrant's first rung once).
+ * calibrated entrant's first rung once), SAHD's warm-up of a uniform pool, or model-based training
+ * of that pool.
  */
 final class CompareStudy {
     /** A search strategy under comparison. */
@@ -31,7 +32,14 @@ final class CompareStudy {
         /** Evolution on SAHD measured at initialisation. */
         SAHD("sahd"),
         /** Evolution on objective calibrated. */
-        CALIBRATED("calibrated");
+        CALIBRATED("calibrated"),
+        /** Zero-cost warm-up: a uniform pool as large as the evolution's, SAHD's best trained with a few random picks. */
+        WARMUP("warmup"),
+        /** Model-based: the same pool, trained one at a time by a surrogate of accuracy warm-started by SAHD. */
+        MODEL("model");
+
+        /** Every arm's name, in this order. */
+        static final String NAMES = "random, flops, sahd, calibrated, warmup, model";
 
         private final String id;
 
@@ -50,7 +58,7 @@ final class CompareStudy {
                     return a;
                 }
             }
-            throw new IllegalArgumentException("--arms: '" + id + "' is not one of random, flops, sahd, calibrated");
+            throw new IllegalArgumentException("--arms: '" + id + "' is not one of " + NAMES);
         }
     }
 
@@ -116,6 +124,13 @@ final class CompareStudy {
                             + " leaves the calibrated arm nothing after its " + s.calibrationEpochs()
                             + " epochs of calibration: raise it or lower --calibration-size");
                 }
+            }
+            case WARMUP, MODEL -> {
+                // One pool scored by SAHD, as many candidates as the evolution scores.
+                strategy = arm.id();
+                objective = Objective.SAHD;
+                population = s.population() * s.generations();
+                generations = 1;
             }
             default -> throw new IllegalStateException(arm.toString());
         }

@@ -95,15 +95,33 @@ public final class StudyCommand implements Callable<Integer> {
 
     @Option(
             names = "--seeds",
-            description = "With --compare: seeds per arm, --seed and the next ones (default: ${DEFAULT-VALUE}).",
-            defaultValue = "3")
-    int seeds;
+            description = "With --compare: seeds per arm, --seed and the next ones (default: 3; 50 with --table).")
+    Integer seeds;
 
     @Option(
             names = "--arms",
-            description = "With --compare: the arms, from random, flops, sahd, calibrated (default: ${DEFAULT-VALUE}).",
-            defaultValue = "random,flops,sahd,calibrated")
+            description = {
+                "With --compare: the arms, from " + CompareStudy.Arm.NAMES,
+                "(default: random,flops,sahd,calibrated; all six with --table)."
+            })
     String armList;
+
+    @Option(
+            names = "--budgets",
+            description = {
+                "With --compare --table: training budgets, in trainings of the table's epochs each",
+                "(default: ${DEFAULT-VALUE})."
+            },
+            defaultValue = "6,12,24")
+    String budgetList;
+
+    @Option(
+            names = "--pipeline",
+            description = {
+                "With --compare --table: run every experiment through the real services (embedded broker, replay",
+                "prober and trainer) instead of in this process; slower, the same figures."
+            })
+    boolean pipeline;
 
     @Mixin
     HalvingOptions halving;
@@ -164,7 +182,8 @@ public final class StudyCommand implements Callable<Integer> {
         if (compare) {
             return compare();
         }
-        for (String compareOnly : List.of("--rungs", "--eta", "--train-budget", "--seeds", "--arms")) {
+        for (String compareOnly :
+                List.of("--rungs", "--eta", "--train-budget", "--seeds", "--arms", "--budgets", "--pipeline")) {
             if (spec.commandLine().getParseResult().hasMatchedOption(compareOnly)) {
                 throw new IllegalArgumentException(compareOnly + " belongs to --compare");
             }
@@ -270,11 +289,16 @@ public final class StudyCommand implements Callable<Integer> {
                         + (studyOne.equals("--epochs") ? " (the rungs set the epochs)" : ""));
             }
         }
-        if (seeds < 1) {
-            throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
+        java.util.Optional<dev.autost.domain.benchmark.TableReplay> table = trainer.table();
+        if (table.isPresent()) {
+            return new TableStudy(this, table.get()).run();
         }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--budgets") || pipeline) {
+            throw new IllegalArgumentException("--budgets and --pipeline belong to --compare --table");
+        }
+        int seeds = seeds();
         SearchSpace s = space.resolve();
-        List<CompareStudy.Arm> arms = CompareStudy.arms(armList);
+        List<CompareStudy.Arm> arms = CompareStudy.arms(armList == null ? "random,flops,sahd,calibrated" : armList);
         dev.autost.domain.fidelity.RungSchedule rungs = halving.scheduleOr(DEFAULT_COMPARE_RUNGS);
         int budget = halving.budgetEpochs() > 0 ? halving.budgetEpochs() : DEFAULT_COMPARE_BUDGET;
         CompareStudy.Settings settings = new CompareStudy.Settings(
@@ -311,7 +335,7 @@ public final class StudyCommand implements Callable<Integer> {
         err.flush();
         long t0 = System.nanoTime();
         List<CompareStudy.Row> rows = new ArrayList<>();
-        boolean probes = arms.contains(CompareStudy.Arm.SAHD) || arms.contains(CompareStudy.Arm.CALIBRATED);
+        boolean probes = arms.stream().anyMatch(a -> a != CompareStudy.Arm.RANDOM && a != CompareStudy.Arm.FLOPS);
         try (LocalServices services = startServices(trainerSettings, probes)) {
             try (ExperimentClient client = new ExperimentClient(services.bootstrapServers())) {
                 // One at a time: the arms of a seed must not compete for the trainers' time.
@@ -348,8 +372,17 @@ public final class StudyCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** --seeds, or its default for the mode: 3 trained, 50 replayed. */
+    int seeds() {
+        int n = seeds != null ? seeds : trainer.table().isPresent() ? 50 : 3;
+        if (n < 1) {
+            throw new IllegalArgumentException("--seeds must be at least 1, got " + n);
+        }
+        return n;
+    }
+
     /** The cluster options, checked before anything starts. */
-    private void checkCluster() {
+    void checkCluster() {
         cluster.check();
         if (cluster.localServices() && trainers == 0) {
             throw new IllegalArgumentException(
@@ -358,7 +391,7 @@ public final class StudyCommand implements Callable<Integer> {
     }
 
     /** The broker (embedded unless --bootstrap-servers) and, unless --no-local-services, the services a study needs. */
-    private LocalServices startServices(TrainerConfig trainerSettings, boolean prober) {
+    LocalServices startServices(TrainerConfig trainerSettings, boolean prober) {
         LocalServices services = LocalServices.connect(
                 cluster.bootstrapServers(),
                 cluster.kafkaData(),
@@ -368,11 +401,12 @@ public final class StudyCommand implements Callable<Integer> {
                 null);
         try {
             if (cluster.localServices()) {
+                // Before the prober: it takes the trainers' device, data folder and --table.
+                services.trainerSettings(trainerSettings);
                 services.start(LocalServices.SEARCH);
                 if (prober) {
                     services.start(LocalServices.Service.PROBER);
                 }
-                services.trainerSettings(trainerSettings);
                 services.start(LocalServices.Service.TRAINER);
             }
             return services;

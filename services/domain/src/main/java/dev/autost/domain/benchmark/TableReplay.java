@@ -93,6 +93,11 @@ public record TableReplay(String name, Facts facts, Map<String, TableRow> rows, 
                 epochDelay);
     }
 
+    /** The same table with another delay per replayed epoch. */
+    public TableReplay withEpochDelay(Duration delay) {
+        return new TableReplay(name, facts, rows, delay);
+    }
+
     /**
      * The table's answer to a request (empty dataset and backbone, and T 0, mean the defaults:
      * fashion-mnist, autost, 4; schedule 0 means the request's own epochs).

@@ -1,0 +1,189 @@
+package dev.autost.cli.study;
+
+import dev.autost.domain.benchmark.TableReplay;
+import dev.autost.domain.benchmark.TableRow;
+import dev.autost.domain.fidelity.RungSchedule;
+import dev.autost.domain.search.Calibration;
+import dev.autost.domain.search.TrainingSelection;
+import dev.autost.domain.space.SearchSpace;
+import dev.autost.proto.v1.ExperimentSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The comparison on a tabulated benchmark ({@code autost study --compare --table}): every arm, for
+ * every seed and budget, one experiment whose trainings the table answers. A budget is a number of
+ * trainings of the table's epochs; each training runs the table's whole schedule (one rung), so
+ * every arm spends the same epochs and differs only in which candidates it trains. The calibrated
+ * arm's calibration comes out of its budget: its sample is at most half the budget and it breeds
+ * only as many generations as leave the other half for its picks. Regret is the table's best
+ * final accuracy minus the experiment's best.
+ */
+final class TableCompare {
+    /**
+     * One arm, seed and budget, as {@code table-compare.csv} gives it.
+     *
+     * @param budgetEpochs epochs the budget allows: trainings x the table's epochs
+     * @param epochsSpent  epochs the experiment's results add up to
+     */
+    record Row(
+            String arm, long seed, int budgetEpochs, int epochsSpent, int trained, double bestAccuracy, double regret) {
+        static final String CSV_HEADER = "arm,seed,budget_epochs,epochs_spent,trained,best_accuracy,regret";
+
+        String csv() {
+            return String.format(
+                    Locale.ROOT,
+                    "%s,%d,%d,%d,%d,%s,%s",
+                    arm,
+                    seed,
+                    budgetEpochs,
+                    epochsSpent,
+                    trained,
+                    number(bestAccuracy),
+                    number(regret));
+        }
+
+        private static String number(double v) {
+            return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v);
+        }
+    }
+
+    /** What every experiment shares: the search settings and the calibration sample asked for. */
+    record Settings(
+            SearchSpace space,
+            int population,
+            int generations,
+            int calibrationSize,
+            TrainingSelection selection,
+            String dataset) {}
+
+    /** One experiment to run. */
+    record Run(CompareStudy.Arm arm, long seed, int budgetTrainings, ExperimentSpec spec) {}
+
+    private final TableReplay table;
+    private final double tableBest;
+
+    TableCompare(TableReplay table) {
+        this.table = Objects.requireNonNull(table, "table");
+        this.tableBest = table.rows().values().stream()
+                .mapToDouble(TableRow::finalAccuracy)
+                .max()
+                .orElseThrow();
+    }
+
+    /** The best final accuracy in the table: what a search that found the best scores regret 0 against. */
+    double tableBest() {
+        return tableBest;
+    }
+
+    /**
+     * The experiments of every arm, seed ({@code firstSeed} and the next ones) and budget, in that
+     * order within each seed: their specs, checked.
+     *
+     * @throws IllegalArgumentException when an arm cannot run on a budget (e.g. the calibrated arm
+     *     on fewer than two calibration samples' worth)
+     */
+    List<Run> runs(
+            Settings s, List<CompareStudy.Arm> arms, List<Integer> budgets, long firstSeed, int seeds, String studyId) {
+        int epochs = table.facts().epochs();
+        RungSchedule oneRung = new RungSchedule(List.of(epochs), RungSchedule.DEFAULT_ETA);
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < seeds; i++) {
+            for (int budget : budgets) {
+                for (CompareStudy.Arm arm : arms) {
+                    CompareStudy.Settings cs = armSettings(s, arm, budget, oneRung);
+                    String id = String.format(Locale.ROOT, "%s-b%d", studyId, budget);
+                    ExperimentSpec spec = CompareStudy.spec(cs, id, arm, firstSeed + i);
+                    dev.autost.messaging.codec.ExperimentPlan.fromSpec(spec); // refused here, before anything runs
+                    runs.add(new Run(arm, firstSeed + i, budget, spec));
+                }
+            }
+        }
+        return runs;
+    }
+
+    private CompareStudy.Settings armSettings(Settings s, CompareStudy.Arm arm, int budget, RungSchedule oneRung) {
+        int generations = s.generations();
+        int calibration = s.calibrationSize();
+        if (arm == CompareStudy.Arm.CALIBRATED) {
+            calibration = Math.min(s.calibrationSize(), Math.max(Calibration.MIN_RESULTS, budget / 2));
+            // Each generation after the first trains its best too: keep those within half the budget.
+            generations = Math.max(1, Math.min(s.generations(), budget / 2 - calibration + 1));
+        }
+        return new CompareStudy.Settings(
+                s.space(),
+                oneRung,
+                budget * oneRung.topEpochs(),
+                s.population(),
+                generations,
+                calibration,
+                s.dataset(),
+                s.selection());
+    }
+
+    /**
+     * Runs every experiment on {@code threads} threads, each answered by {@code runner} (the
+     * in-process replay, or the real services); {@code progress} hears of each finished one.
+     */
+    List<Row> rows(List<Run> runs, Function<Run, InProcessReplay.Outcome> runner, int threads, Consumer<Row> progress) {
+        Row[] rows = new Row[runs.size()];
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> workers = new ArrayList<>();
+        RuntimeException[] failure = new RuntimeException[1];
+        for (int t = 0; t < Math.max(1, threads); t++) {
+            Thread w = new Thread(
+                    () -> {
+                        for (int i = next.getAndIncrement();
+                                i < runs.size() && failure[0] == null;
+                                i = next.getAndIncrement()) {
+                            try {
+                                rows[i] = row(runs.get(i), runner.apply(runs.get(i)));
+                                progress.accept(rows[i]);
+                            } catch (RuntimeException e) {
+                                synchronized (failure) {
+                                    if (failure[0] == null) {
+                                        failure[0] = new IllegalStateException(
+                                                runs.get(i).arm().id() + " seed "
+                                                        + runs.get(i).seed() + " budget "
+                                                        + runs.get(i).budgetTrainings() + ": " + e.getMessage(),
+                                                e);
+                                    }
+                                }
+                            }
+                        }
+                    },
+                    "table-compare-" + t);
+            w.start();
+            workers.add(w);
+        }
+        for (Thread w : workers) {
+            try {
+                w.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return List.of(rows);
+    }
+
+    Row row(Run run, InProcessReplay.Outcome o) {
+        double best = InProcessReplay.bestAccuracy(o);
+        return new Row(
+                run.arm().id(),
+                run.seed(),
+                run.budgetTrainings() * table.facts().epochs(),
+                InProcessReplay.epochsSpent(o),
+                o.trained().size(),
+                best,
+                Double.isNaN(best) ? Double.NaN : tableBest - best);
+    }
+}
