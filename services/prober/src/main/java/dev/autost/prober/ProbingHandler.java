@@ -12,6 +12,7 @@ import dev.autost.messaging.UnknownExperimentException;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
+import dev.autost.models.train.OneDnn;
 import dev.autost.observability.AutostMeters;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.Score;
@@ -167,6 +168,8 @@ final class ProbingHandler implements CommittingLoop.Handler {
      * A NaN metric made a score the sampler and evaluator dead-letter, so its search waited for
      * that candidate for good; NaN came now and then from a sound network (the same intermittent
      * defect as the trainers' divergence, docs/training.md#divergence), and not on a second try.
+     * Before that try oneDNN is turned off for the process, as the trainers do: a retry with it on
+     * failed the same way in a search of 2026-12-07 ({naswot=NaN, sahd=NaN} twice).
      */
     private Map<String, Double> measureFinite(ExperimentPlan plan, Genome genome) {
         Map<String, Double> metrics = probe.measure(plan, genome);
@@ -174,6 +177,10 @@ final class ProbingHandler implements CommittingLoop.Handler {
             return metrics;
         }
         LOG.warn("probe of {} gave NaN ({}); measuring it once more", genome.hash(), metrics);
+        if (OneDnn.disable()) {
+            // The trainers' divergence (docs/training.md#divergence): libtorch's oneDNN convolution.
+            LOG.warn("oneDNN turned off for this process after a NaN probe (slower, and sound)");
+        }
         metrics = probe.measure(plan, genome);
         if (metrics.values().stream().anyMatch(v -> v.isNaN())) {
             throw new IllegalStateException("a metric is NaN on two measurements: " + metrics);

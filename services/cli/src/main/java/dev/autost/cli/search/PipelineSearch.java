@@ -243,7 +243,7 @@ final class PipelineSearch {
                         p.lastEpoch().getImagesPerSecond());
         String rungs = p.trainEpochsRequested() == 0
                 ? ""
-                : String.format(" (successive halving: %d epochs requested so far)", p.trainEpochsRequested());
+                : String.format(" (%d epochs requested so far)", p.trainEpochsRequested());
         return String.format(
                 "training: %d/%d trained%s%s%s", p.trained(), p.trainExpected(), rungs, epoch, p.runningLine());
     }

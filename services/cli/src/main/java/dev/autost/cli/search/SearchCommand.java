@@ -109,7 +109,12 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Option(
             names = "--strategy",
-            description = "evolution, random, pareto, stratified or uniform (default: ${DEFAULT-VALUE}).",
+            description = {
+                "evolution, random, pareto, stratified or uniform; warmup (a uniform pool of --population, the",
+                "objective's best trained with one in four picked at random) or model (the same pool, trained one at",
+                "a time by a surrogate of accuracy refitted on each result; needs --rungs, each training takes the",
+                "last rung's epochs, within --train-budget) (default: ${DEFAULT-VALUE})."
+            },
             defaultValue = "evolution")
     String strategy;
 
