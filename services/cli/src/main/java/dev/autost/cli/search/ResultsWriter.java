@@ -141,7 +141,8 @@ final class ResultsWriter {
                         rank,
                         t.candidate().genome().hash(),
                         String.format("%,d", t.outcome().cost().params()),
-                        String.format("%,.0f", t.score()),
+                        // The column's metric, not the objective's score (SAHD printed under flops_syops before).
+                        String.format("%,.0f", t.outcome().cost().flopsSyops()),
                         ok ? String.format("%.4f", r.getTestAccuracy()) : "-",
                         r.getEpochs() == 0 ? "-" : String.valueOf(r.getEpochs()),
                         ok ? String.format("%.0f", r.getImagesPerSecond()) : "-",
