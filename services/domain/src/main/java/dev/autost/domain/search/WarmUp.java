@@ -2,7 +2,7 @@ package dev.autost.domain.search;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
@@ -32,7 +32,9 @@ public final class WarmUp {
         for (int i = k - random; i < poolSize; i++) {
             rest.add(i);
         }
-        Random rng = new Random(seed);
+        // SplittableRandom mixes the seed: java.util.Random(42).nextInt(n) is 0 for small n, so the
+        // default seed's "random" pick was always the next in the proxy's order.
+        SplittableRandom rng = new SplittableRandom(seed);
         for (int i = 0; i < random; i++) {
             picked.add(rest.remove(rng.nextInt(rest.size())));
         }

@@ -17,6 +17,17 @@ class WarmUpTest {
     }
 
     @Test
+    void positions_theDefaultSeed_doesNotAlwaysPickTheNextInOrder() {
+        long next = java.util.stream.LongStream.range(40, 50)
+                .filter(seed -> WarmUp.positions(16, 4, seed).get(3) == 3)
+                .count();
+        assertTrue(next <= 3, next + " of 10 seeds picked position 3");
+        assertTrue(
+                WarmUp.positions(16, 4, 42).get(3) != 3,
+                WarmUp.positions(16, 4, 42).toString());
+    }
+
+    @Test
     void positions_onePickOrAPoolNoLargerThanTheBudget_takesTheBest() {
         assertEquals(List.of(0), WarmUp.positions(50, 1, 3));
         assertEquals(List.of(0, 1, 2), WarmUp.positions(3, 6, 3));
