@@ -133,6 +133,7 @@ public final class SubmissionParser {
                 .setEpochs((int) number(root, "epochs", root.has("rung_epochs") ? 0 : 1, 10_000))
                 .addAllRungEpochs(rungEpochs(root))
                 .setEta((int) number(root, "eta", 0, 100_000))
+                .setRungMetric(text(root, "rung_metric", ""))
                 .setTrainBudgetEpochs((int) number(root, "train_budget_epochs", 0, 1_000_000))
                 .setDataset(text(root, "dataset", "fashion-mnist"))
                 .setCreatedAtMs(clock.millis())

@@ -26,7 +26,8 @@ import java.util.Set;
  * the stored scores with the same choices. Not thread-safe: the sampler's loop owns it.
  */
 final class CalibrationRun {
-    private record Result(double testAccuracy, List<Double> epochAccuracies, boolean failed) {}
+    private record Result(
+            double testAccuracy, List<Double> epochAccuracies, List<Double> epochLosses, boolean failed) {}
 
     private final ExperimentPlan plan;
     private List<Candidate> sample;
@@ -87,8 +88,14 @@ final class CalibrationRun {
     }
 
     /** A training result of this experiment (OK or failed); the latest per candidate counts. */
-    void result(String genomeHash, double testAccuracy, List<Double> epochAccuracies, boolean failed) {
-        results.put(genomeHash, new Result(testAccuracy, List.copyOf(epochAccuracies), failed));
+    void result(
+            String genomeHash,
+            double testAccuracy,
+            List<Double> epochAccuracies,
+            List<Double> epochLosses,
+            boolean failed) {
+        results.put(
+                genomeHash, new Result(testAccuracy, List.copyOf(epochAccuracies), List.copyOf(epochLosses), failed));
     }
 
     /** A calibration training published before a restart (a request of rank 0). */
@@ -100,6 +107,12 @@ final class CalibrationRun {
     List<Double> epochAccuracies(String genomeHash) {
         Result r = results.get(genomeHash);
         return r == null ? null : r.epochAccuracies();
+    }
+
+    /** The per-epoch training losses of a result, or an empty list without one. */
+    List<Double> epochLosses(String genomeHash) {
+        Result r = results.get(genomeHash);
+        return r == null ? List.of() : r.epochLosses();
     }
 
     boolean failed(String genomeHash) {

@@ -148,7 +148,11 @@ final class Experiment {
         boolean failed = !TrainMessages.succeeded(result);
         if (calibration != null) {
             calibration.result(
-                    result.getGenomeHash(), result.getTestAccuracy(), result.getEpochTestAccuraciesList(), failed);
+                    result.getGenomeHash(),
+                    result.getTestAccuracy(),
+                    result.getEpochTestAccuraciesList(),
+                    result.getEpochTrainLossesList(),
+                    failed);
             if (phase == ExperimentPhase.CALIBRATING
                     && !calibration.chooseFirst(run).isEmpty()) {
                 move(Event.CALIBRATED);
@@ -165,7 +169,12 @@ final class Experiment {
             }
         } else if (training != null) {
             promote(
-                    training.halving().onResult(result.getGenomeHash(), result.getEpochTestAccuraciesList(), failed),
+                    training.halving()
+                            .onResult(
+                                    result.getGenomeHash(),
+                                    result.getEpochTestAccuraciesList(),
+                                    result.getEpochTrainLossesList(),
+                                    failed),
                     out);
         }
     }
@@ -252,8 +261,8 @@ final class Experiment {
         if (calibrated) {
             calibration = new CalibrationRun(plan, replayed.calibration);
             replayed.calibrationRequests.forEach(calibration::requestedBefore);
-            replayed.results.forEach(
-                    (hash, res) -> calibration.result(hash, res.testAccuracy(), res.accuracies(), res.failed()));
+            replayed.results.forEach((hash, res) ->
+                    calibration.result(hash, res.testAccuracy(), res.accuracies(), res.losses(), res.failed()));
             if (run.waitingForCalibration()) {
                 calibrationRequests.addAll(calibration.sampleRequests(run, replayed.knownTrainings()));
                 move(Event.CALIBRATE);

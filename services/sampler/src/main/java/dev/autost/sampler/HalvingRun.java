@@ -90,11 +90,15 @@ final class HalvingRun {
             // An entrant trained for calibration has its first rung: same request, same training.
             run.halving.requested(hash, plan.firstEpochs());
             if (calibration.hasResult(hash)) {
-                run.halving.record(hash, calibration.epochAccuracies(hash), calibration.failed(hash));
+                run.halving.record(
+                        hash,
+                        calibration.epochAccuracies(hash),
+                        calibration.epochLosses(hash),
+                        calibration.failed(hash));
             }
         }
         replayed.requests.forEach((hash, epochs) -> run.halving.requested(hash, epochs));
-        replayed.results.forEach((hash, r) -> run.halving.record(hash, r.accuracies(), r.failed()));
+        replayed.results.forEach((hash, r) -> run.halving.record(hash, r.accuracies(), r.losses(), r.failed()));
         return run;
     }
 

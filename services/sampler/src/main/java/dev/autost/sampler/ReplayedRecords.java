@@ -31,7 +31,7 @@ final class ReplayedRecords {
     private final List<Refused> refused = new ArrayList<>();
 
     /** A train result as the search and the halving read it. */
-    record Result(double testAccuracy, List<Double> accuracies, boolean failed) {}
+    record Result(double testAccuracy, List<Double> accuracies, List<Double> losses, boolean failed) {}
 
     /** One experiment's records; empty for an experiment that published nothing before. */
     static final class Of {
@@ -120,7 +120,11 @@ final class ReplayedRecords {
                 .results
                 .put(
                         r.getGenomeHash(),
-                        new Result(r.getTestAccuracy(), r.getEpochTestAccuraciesList(), !TrainMessages.succeeded(r)));
+                        new Result(
+                                r.getTestAccuracy(),
+                                r.getEpochTestAccuraciesList(),
+                                r.getEpochTrainLossesList(),
+                                !TrainMessages.succeeded(r)));
     }
 
     /**

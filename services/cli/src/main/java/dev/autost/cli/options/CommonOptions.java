@@ -1,5 +1,6 @@
 package dev.autost.cli.options;
 
+import dev.autost.domain.fidelity.RungMetric;
 import dev.autost.domain.fidelity.RungSchedule;
 import dev.autost.domain.model.Backbone;
 import dev.autost.domain.search.EvolutionSettings;
@@ -10,6 +11,7 @@ import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
 import dev.autost.domain.space.Window;
 import dev.autost.messaging.KafkaClients;
+import dev.autost.messaging.codec.ExperimentPlan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -367,6 +369,14 @@ public final class CommonOptions {
                         + " enter).")
         Integer budget;
 
+        @Option(
+                names = "--rung-metric",
+                paramLabel = "METRIC",
+                description = "With --rungs: what ranks a rung's candidates for promotion: accuracy (their test"
+                        + " accuracy after the rung) or tse (their training losses summed to then, lower first)"
+                        + " (default: accuracy).")
+        String rungMetric;
+
         /**
          * The schedule, or empty without {@code --rungs}.
          *
@@ -374,13 +384,15 @@ public final class CommonOptions {
          */
         public Optional<RungSchedule> schedule() {
             if (rungs == null) {
-                if (eta != null || budget != null) {
-                    throw new IllegalArgumentException("--eta and --train-budget need --rungs (e.g. --rungs 1,3,9)");
+                if (eta != null || budget != null || rungMetric != null) {
+                    throw new IllegalArgumentException(
+                            "--eta, --train-budget and --rung-metric need --rungs (e.g. --rungs 1,3,9)");
                 }
                 return Optional.empty();
             }
             try {
-                return Optional.of(RungSchedule.parse(rungs, eta == null ? RungSchedule.DEFAULT_ETA : eta));
+                return Optional.of(RungSchedule.parse(rungs, eta == null ? RungSchedule.DEFAULT_ETA : eta)
+                        .rankedBy(RungMetric.parse(rungMetric)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--rungs/--eta: " + e.getMessage());
             }
@@ -390,7 +402,8 @@ public final class CommonOptions {
         public RungSchedule scheduleOr(String defaultRungs) {
             try {
                 return RungSchedule.parse(
-                        rungs == null ? defaultRungs : rungs, eta == null ? RungSchedule.DEFAULT_ETA : eta);
+                                rungs == null ? defaultRungs : rungs, eta == null ? RungSchedule.DEFAULT_ETA : eta)
+                        .rankedBy(RungMetric.parse(rungMetric));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--rungs/--eta: " + e.getMessage());
             }
@@ -406,11 +419,7 @@ public final class CommonOptions {
 
         /** Writes the schedule into an experiment spec (nothing without {@code --rungs}). */
         public void applyTo(dev.autost.proto.v1.ExperimentSpec.Builder spec) {
-            schedule()
-                    .ifPresent(h -> spec.addAllRungEpochs(h.rungEpochs())
-                            .setEta(h.eta())
-                            .setTrainBudgetEpochs(budgetEpochs())
-                            .setEpochs(0));
+            schedule().ifPresent(h -> ExperimentPlan.withHalving(spec, h, budgetEpochs()));
         }
     }
 

@@ -127,11 +127,7 @@ final class PipelineSearch {
                 .build();
         if (request.halving().isPresent()) {
             RungSchedule h = request.halving().get();
-            spec = spec.toBuilder()
-                    .addAllRungEpochs(h.rungEpochs())
-                    .setEta(h.eta())
-                    .setTrainBudgetEpochs(request.trainBudgetEpochs())
-                    .setEpochs(0)
+            spec = ExperimentPlan.withHalving(spec.toBuilder(), h, request.trainBudgetEpochs())
                     .build();
         }
         ExperimentPlan.fromSpec(spec); // refused here, before a broker starts, rather than by the sampler

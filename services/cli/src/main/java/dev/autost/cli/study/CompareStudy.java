@@ -1,6 +1,7 @@
 package dev.autost.cli.study;
 
 import dev.autost.cli.pipeline.ExperimentClient;
+import dev.autost.domain.fidelity.RungMetric;
 import dev.autost.domain.fidelity.RungSchedule;
 import dev.autost.domain.search.Objective;
 import dev.autost.domain.search.TrainingSelection;
@@ -36,10 +37,19 @@ final class CompareStudy {
         /** Zero-cost warm-up: a uniform pool as large as the evolution's, SAHD's best trained with a few random picks. */
         WARMUP("warmup"),
         /** Model-based: the same pool, trained one at a time by a surrogate of accuracy warm-started by SAHD. */
-        MODEL("model");
+        MODEL("model"),
+        /** A uniform sample as large as the budget's halving takes, trained by successive halving on test accuracy. */
+        HALVING("halving"),
+        /** The same, its rungs ranked by TSE, the sum of training losses (--rung-metric tse). */
+        TSE("tse");
 
         /** Every arm's name, in this order. */
-        static final String NAMES = "random, flops, sahd, calibrated, warmup, model";
+        static final String NAMES = "random, flops, sahd, calibrated, warmup, model, halving, tse";
+
+        /** Trained by several rungs on a table (the other arms train each candidate the table's whole schedule). */
+        boolean halves() {
+            return this == HALVING || this == TSE;
+        }
 
         private final String id;
 
@@ -102,6 +112,7 @@ final class CompareStudy {
     static ExperimentSpec spec(Settings s, String studyId, Arm arm, long seed) {
         int budget = s.budgetEpochs();
         String strategy = "evolution";
+        RungSchedule rungs = s.rungs();
         String objective = Objective.FLOPS_SYOPS;
         int population = s.population();
         int generations = s.generations();
@@ -125,6 +136,13 @@ final class CompareStudy {
                             + " epochs of calibration: raise it or lower --calibration-size");
                 }
             }
+            case HALVING, TSE -> {
+                strategy = "uniform";
+                population = s.rungs().entrantsWithin(budget, Integer.MAX_VALUE);
+                generations = 1;
+                selection = TrainingSelection.TOP_K; // the sample is the entrants
+                rungs = s.rungs().rankedBy(arm == Arm.TSE ? RungMetric.TSE : RungMetric.ACCURACY);
+            }
             case WARMUP, MODEL -> {
                 // One pool scored by SAHD, as many candidates as the evolution scores.
                 strategy = arm.id();
@@ -144,11 +162,9 @@ final class CompareStudy {
                         0)
                 .setObjective(objective)
                 .setTrainSelection(selection.id())
-                .addAllRungEpochs(s.rungs().rungEpochs())
-                .setEta(s.rungs().eta())
-                .setTrainBudgetEpochs(budget)
                 .setDataset(s.dataset())
                 .setCreatedAtMs(System.currentTimeMillis());
+        ExperimentPlan.withHalving(b, rungs, budget);
         if (arm == Arm.CALIBRATED) {
             b.setCalibrationSize(s.calibrationSize());
         }

@@ -19,7 +19,9 @@ import java.util.function.Function;
  * The comparison on a tabulated benchmark ({@code autost study --compare --table}): every arm, for
  * every seed and budget, one experiment whose trainings the table answers. A budget is a number of
  * trainings of the table's epochs; each training runs the table's whole schedule (one rung), so
- * every arm spends the same epochs and differs only in which candidates it trains. The calibrated
+ * every arm spends the same epochs and differs only in which candidates it trains. The halving
+ * arms ({@code halving}, {@code tse}) instead have a rung at every epoch of the schedule (eta 3)
+ * and as many entrants as their worst case fits in the budget. The calibrated
  * arm's calibration comes out of its budget: its sample is at most half the budget and it breeds
  * only as many generations as leave the other half for its picks. Regret is the table's best
  * final accuracy minus the experiment's best.
@@ -92,11 +94,14 @@ final class TableCompare {
             Settings s, List<CompareStudy.Arm> arms, List<Integer> budgets, long firstSeed, int seeds, String studyId) {
         int epochs = table.facts().epochs();
         RungSchedule oneRung = new RungSchedule(List.of(epochs), RungSchedule.DEFAULT_ETA);
+        // The halving arms: a rung at every epoch of the table's schedule.
+        RungSchedule everyEpoch = new RungSchedule(
+                java.util.stream.IntStream.rangeClosed(1, epochs).boxed().toList(), RungSchedule.DEFAULT_ETA);
         List<Run> runs = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
             for (int budget : budgets) {
                 for (CompareStudy.Arm arm : arms) {
-                    CompareStudy.Settings cs = armSettings(s, arm, budget, oneRung);
+                    CompareStudy.Settings cs = armSettings(s, arm, budget, arm.halves() ? everyEpoch : oneRung);
                     String id = String.format(Locale.ROOT, "%s-b%d", studyId, budget);
                     ExperimentSpec spec = CompareStudy.spec(cs, id, arm, firstSeed + i);
                     dev.autost.messaging.codec.ExperimentPlan.fromSpec(spec); // refused here, before anything runs
@@ -107,7 +112,7 @@ final class TableCompare {
         return runs;
     }
 
-    private CompareStudy.Settings armSettings(Settings s, CompareStudy.Arm arm, int budget, RungSchedule oneRung) {
+    private CompareStudy.Settings armSettings(Settings s, CompareStudy.Arm arm, int budget, RungSchedule rungs) {
         int generations = s.generations();
         int calibration = s.calibrationSize();
         if (arm == CompareStudy.Arm.CALIBRATED) {
@@ -117,8 +122,8 @@ final class TableCompare {
         }
         return new CompareStudy.Settings(
                 s.space(),
-                oneRung,
-                budget * oneRung.topEpochs(),
+                rungs,
+                budget * rungs.topEpochs(),
                 s.population(),
                 generations,
                 calibration,

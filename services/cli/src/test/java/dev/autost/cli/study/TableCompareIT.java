@@ -25,7 +25,7 @@ class TableCompareIT {
         assertEquals(0, services.exitCode(), services.err());
         assertTrue(services.err().contains("through the real services"), services.err());
         String expected = Files.readString(dir.resolve("in-process/table-compare.csv"));
-        assertEquals(1 + 6, expected.strip().split("\n").length, expected);
+        assertEquals(1 + 8, expected.strip().split("\n").length, expected);
         assertEquals(expected, Files.readString(dir.resolve("services/table-compare.csv")));
     }
 }

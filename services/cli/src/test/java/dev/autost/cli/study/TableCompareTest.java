@@ -21,11 +21,13 @@ class TableCompareTest {
         assertEquals(0, r.exitCode(), r.err());
         List<String> lines = Files.readAllLines(out.resolve("table-compare.csv"));
         assertTrue(lines.get(0).startsWith("arm,seed,budget_epochs,epochs_spent,"), lines.get(0));
-        assertEquals(1 + 6 * 4 * 2, lines.size(), "6 arms x 4 seeds x 2 budgets");
+        assertEquals(1 + 8 * 4 * 2, lines.size(), "8 arms x 4 seeds x 2 budgets");
         Map<String, List<String[]>> byArm = lines.subList(1, lines.size()).stream()
                 .map(l -> l.split(","))
                 .collect(Collectors.groupingBy(c -> c[0]));
-        assertEquals(java.util.Set.of("random", "flops", "sahd", "calibrated", "warmup", "model"), byArm.keySet());
+        assertEquals(
+                java.util.Set.of("random", "flops", "sahd", "calibrated", "warmup", "model", "halving", "tse"),
+                byArm.keySet());
         for (List<String[]> rows : byArm.values()) {
             for (String[] c : rows) {
                 int budget = Integer.parseInt(c[2]);
@@ -38,7 +40,7 @@ class TableCompareTest {
         String md = Files.readString(out.resolve("table-compare.md"));
         assertTrue(md.contains("| 18 | model |") && md.contains("wins / ties / losses"), md);
         assertTrue(Files.size(out.resolve("charts/table-compare-regret.png")) > 1000);
-        assertTrue(r.err().contains("48 experiments"), r.err());
+        assertTrue(r.err().contains("64 experiments"), r.err());
     }
 
     @Test

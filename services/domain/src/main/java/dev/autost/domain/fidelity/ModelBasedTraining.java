@@ -57,7 +57,7 @@ public final class ModelBasedTraining implements TrainingSchedule {
     }
 
     @Override
-    public void record(String genomeHash, List<Double> epochAccuracies, boolean failed) {
+    public void record(String genomeHash, List<Double> epochAccuracies, List<Double> epochLosses, boolean failed) {
         if (!pool.containsKey(genomeHash)) {
             return;
         }
@@ -68,8 +68,9 @@ public final class ModelBasedTraining implements TrainingSchedule {
     }
 
     @Override
-    public List<Request> onResult(String genomeHash, List<Double> epochAccuracies, boolean failed) {
-        record(genomeHash, epochAccuracies, failed);
+    public List<Request> onResult(
+            String genomeHash, List<Double> epochAccuracies, List<Double> epochLosses, boolean failed) {
+        record(genomeHash, epochAccuracies, epochLosses, failed);
         return promote();
     }
 

@@ -11,12 +11,19 @@ import java.util.List;
  *
  * @param rungEpochs epochs at the end of each rung, at least one rung
  * @param eta        promotion ratio, at least 2
+ * @param metric     what ranks a rung's candidates for promotion
  */
-public record RungSchedule(List<Integer> rungEpochs, int eta) {
+public record RungSchedule(List<Integer> rungEpochs, int eta, RungMetric metric) {
     /** Promotion ratio when a spec leaves it unset: ASHA's usual value. */
     public static final int DEFAULT_ETA = 3;
 
+    /** Rungs ranked by test accuracy. */
+    public RungSchedule(List<Integer> rungEpochs, int eta) {
+        this(rungEpochs, eta, RungMetric.ACCURACY);
+    }
+
     public RungSchedule {
+        java.util.Objects.requireNonNull(metric, "metric");
         rungEpochs = List.copyOf(rungEpochs);
         if (rungEpochs.isEmpty()) {
             throw new IllegalArgumentException("rung_epochs needs at least one rung");
@@ -46,6 +53,11 @@ public record RungSchedule(List<Integer> rungEpochs, int eta) {
             }
         }
         return new RungSchedule(epochs, eta);
+    }
+
+    /** The same rungs ranked by {@code m}. */
+    public RungSchedule rankedBy(RungMetric m) {
+        return new RungSchedule(rungEpochs, eta, m);
     }
 
     public int rungs() {
@@ -101,6 +113,6 @@ public record RungSchedule(List<Integer> rungEpochs, int eta) {
 
     @Override
     public String toString() {
-        return "rungs " + rungEpochs + " eta " + eta;
+        return "rungs " + rungEpochs + " eta " + eta + (metric == RungMetric.ACCURACY ? "" : " by " + metric.id());
     }
 }

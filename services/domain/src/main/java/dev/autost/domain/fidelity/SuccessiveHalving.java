@@ -28,6 +28,7 @@ public final class SuccessiveHalving implements TrainingSchedule {
         final int order;
         int requested;
         List<Double> accuracies = List.of();
+        List<Double> losses = List.of();
         boolean failed;
         boolean hasResult;
 
@@ -79,8 +80,9 @@ public final class SuccessiveHalving implements TrainingSchedule {
      * @return the promotions to publish
      */
     @Override
-    public List<Request> onResult(String genomeHash, List<Double> epochAccuracies, boolean failed) {
-        record(genomeHash, epochAccuracies, failed);
+    public List<Request> onResult(
+            String genomeHash, List<Double> epochAccuracies, List<Double> epochLosses, boolean failed) {
+        record(genomeHash, epochAccuracies, epochLosses, failed);
         return promote();
     }
 
@@ -92,7 +94,7 @@ public final class SuccessiveHalving implements TrainingSchedule {
      * is ignored.
      */
     @Override
-    public void record(String genomeHash, List<Double> epochAccuracies, boolean failed) {
+    public void record(String genomeHash, List<Double> epochAccuracies, List<Double> epochLosses, boolean failed) {
         Entrant e = entrants.get(genomeHash);
         if (e == null) {
             return;
@@ -103,6 +105,7 @@ public final class SuccessiveHalving implements TrainingSchedule {
             e.requested = Math.max(e.requested, schedule.epochs(0));
         } else if (epochAccuracies.size() > e.accuracies.size()) {
             e.accuracies = List.copyOf(epochAccuracies);
+            e.losses = List.copyOf(epochLosses);
         }
         // A result for more epochs than requested: the request was lost with its topic's retention.
         e.requested = Math.max(e.requested, e.accuracies.size());
@@ -141,7 +144,7 @@ public final class SuccessiveHalving implements TrainingSchedule {
                 waiting.add(en);
             }
         }
-        waiting.sort(Comparator.comparingDouble((Map.Entry<String, Entrant> en) -> -accuracyAt(en.getValue(), r))
+        waiting.sort(Comparator.comparingDouble((Map.Entry<String, Entrant> en) -> -standingAt(en.getValue(), r))
                 .thenComparingInt(en -> en.getValue().order));
         int quota = Math.max(0, finished / schedule.eta() - promoted);
         return waiting.subList(0, Math.min(quota, waiting.size()));
@@ -153,8 +156,9 @@ public final class SuccessiveHalving implements TrainingSchedule {
         return e.accuracies.size() >= epochs || (e.failed && e.requested >= epochs);
     }
 
-    private double accuracyAt(Entrant e, int r) {
-        double a = e.accuracies.get(schedule.epochs(r) - 1);
+    /** How {@code e} stands at rung {@code r} by the schedule's metric, higher better. */
+    private double standingAt(Entrant e, int r) {
+        double a = schedule.metric().at(e.accuracies, e.losses, schedule.epochs(r));
         return Double.isNaN(a) ? Double.NEGATIVE_INFINITY : a;
     }
 

@@ -18,11 +18,26 @@ public interface TrainingSchedule {
     /** A request published before (a replay): the candidate trains to at least {@code epochs}. */
     void requested(String genomeHash, int epochs);
 
-    /** A result known before (a replay): recorded, nothing requested. */
-    void record(String genomeHash, List<Double> epochAccuracies, boolean failed);
+    /**
+     * A result known before (a replay): recorded, nothing requested.
+     *
+     * @param epochAccuracies test accuracy after each epoch, epoch 1 first
+     * @param epochLosses     mean training loss of each epoch (empty when the result has none)
+     */
+    void record(String genomeHash, List<Double> epochAccuracies, List<Double> epochLosses, boolean failed);
+
+    /** A result without training losses. */
+    default void record(String genomeHash, List<Double> epochAccuracies, boolean failed) {
+        record(genomeHash, epochAccuracies, List.of(), failed);
+    }
 
     /** A result: recorded, then what it lets go on ({@link #promote}). */
-    List<Request> onResult(String genomeHash, List<Double> epochAccuracies, boolean failed);
+    List<Request> onResult(String genomeHash, List<Double> epochAccuracies, List<Double> epochLosses, boolean failed);
+
+    /** A result without training losses. */
+    default List<Request> onResult(String genomeHash, List<Double> epochAccuracies, boolean failed) {
+        return onResult(genomeHash, epochAccuracies, List.of(), failed);
+    }
 
     /** What may be requested now, given the results in. */
     List<Request> promote();

@@ -49,6 +49,35 @@ class SuccessiveHalvingTest {
         assertFalse(sh.isDone());
     }
 
+    /** Ranked by TSE, the rung promotes the lowest training-loss sum, not the best early accuracy. */
+    @Test
+    void onResult_rankedByTse_promotesTheLowestLossSum() {
+        SuccessiveHalving sh = new SuccessiveHalving(ASHA.rankedBy(RungMetric.TSE), entrants(3));
+        sh.start();
+        assertEquals(List.of(), sh.onResult("h0", List.of(0.80), List.of(1.9), false), "best accuracy, high loss");
+        assertEquals(List.of(), sh.onResult("h1", List.of(0.60), List.of(1.2), false), "lowest loss");
+        assertEquals(List.of(new Request("h1", 3)), sh.onResult("h2", List.of(0.70), List.of(1.5), false));
+        SuccessiveHalving byAccuracy = new SuccessiveHalving(ASHA, entrants(3));
+        byAccuracy.start();
+        byAccuracy.onResult("h0", List.of(0.80), List.of(1.9), false);
+        byAccuracy.onResult("h1", List.of(0.60), List.of(1.2), false);
+        assertEquals(List.of(new Request("h0", 3)), byAccuracy.onResult("h2", List.of(0.70), List.of(1.5), false));
+    }
+
+    @Test
+    void rungMetric_tse_sumsTheLossesToTheRungAndRanksAResultWithoutLossesLast() {
+        assertEquals(-3.0, RungMetric.TSE.at(List.of(0.5, 0.6, 0.7), List.of(2.0, 1.0, 0.5), 2), 1e-12);
+        assertEquals(Double.NEGATIVE_INFINITY, RungMetric.TSE.at(List.of(0.5), List.of(), 1));
+        assertEquals(0.6, RungMetric.ACCURACY.at(List.of(0.5, 0.6), List.of(), 2), 1e-12);
+        assertEquals(RungMetric.ACCURACY, RungMetric.parse(""));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(
+                        IllegalArgumentException.class, () -> RungMetric.parse("loss"))
+                .getMessage()
+                .contains("accuracy, tse"));
+        assertEquals(
+                "rungs [1, 3, 9] eta 3 by tse", ASHA.rankedBy(RungMetric.TSE).toString());
+    }
+
     @Test
     void onResult_everyEtaFinished_promotesTheBestNotYetPromoted() {
         SuccessiveHalving sh = new SuccessiveHalving(ASHA, entrants(6));

@@ -1,6 +1,7 @@
 package dev.autost.messaging.codec;
 
 import dev.autost.domain.AutostException;
+import dev.autost.domain.fidelity.RungMetric;
 import dev.autost.domain.fidelity.RungSchedule;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.search.Calibration;
@@ -234,8 +235,11 @@ public record ExperimentPlan(
         requireAtMost("train_budget_epochs", spec.getTrainBudgetEpochs(), MAX_TRAIN_BUDGET_EPOCHS);
         requireAtMost("eta", spec.getEta(), MAX_POPULATION);
         if (spec.getRungEpochsCount() == 0) {
-            if (spec.getTrainBudgetEpochs() != 0 || spec.getEta() != 0) {
-                throw new IllegalArgumentException("train_budget_epochs and eta need rung_epochs (e.g. 1,3,9)");
+            if (spec.getTrainBudgetEpochs() != 0
+                    || spec.getEta() != 0
+                    || !spec.getRungMetric().isEmpty()) {
+                throw new IllegalArgumentException(
+                        "train_budget_epochs, eta and rung_metric need rung_epochs (e.g. 1,3,9)");
             }
             return java.util.Optional.empty();
         }
@@ -243,7 +247,9 @@ public record ExperimentPlan(
             requireAtMost("rung_epochs", e, MAX_EPOCHS);
         }
         RungSchedule schedule = new RungSchedule(
-                spec.getRungEpochsList(), spec.getEta() == 0 ? RungSchedule.DEFAULT_ETA : spec.getEta());
+                spec.getRungEpochsList(),
+                spec.getEta() == 0 ? RungSchedule.DEFAULT_ETA : spec.getEta(),
+                RungMetric.parse(spec.getRungMetric()));
         if (spec.getTrainBudgetEpochs() != 0 && spec.getTrainBudgetEpochs() < schedule.epochs(0)) {
             throw new IllegalArgumentException("train_budget_epochs (" + spec.getTrainBudgetEpochs()
                     + ") is less than the first rung's " + schedule.epochs(0) + " epochs: nothing would train");
@@ -264,6 +270,20 @@ public record ExperimentPlan(
             return halving.get().entrantsWithin(trainBudgetEpochs, available);
         }
         return Math.min(trainTopK, available);
+    }
+
+    /**
+     * Writes successive halving into a spec: the rungs, eta, their metric and the budget in epochs
+     * (0: train_top_k enter); {@code epochs} becomes 0, the top rung's.
+     */
+    public static ExperimentSpec.Builder withHalving(ExperimentSpec.Builder spec, RungSchedule h, int budgetEpochs) {
+        return spec.clearRungEpochs()
+                .addAllRungEpochs(h.rungEpochs())
+                .setEta(h.eta())
+                .setRungMetric(
+                        h.metric() == RungMetric.ACCURACY ? "" : h.metric().id())
+                .setTrainBudgetEpochs(budgetEpochs)
+                .setEpochs(0);
     }
 
     /**

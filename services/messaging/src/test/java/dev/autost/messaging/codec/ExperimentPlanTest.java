@@ -48,6 +48,29 @@ class ExperimentPlanTest {
         ExperimentPlan.fromSpec(spec().setPopulation(100_000).setGenerations(5).build());
     }
 
+    @Test
+    void fromSpec_rungMetric_tseRanksTheRungs_withoutRungsOrUnknownIsRefused() {
+        ExperimentPlan tse = ExperimentPlan.fromSpec(spec().setEpochs(0)
+                .addRungEpochs(1)
+                .addRungEpochs(3)
+                .setTrainTopK(3)
+                .setRungMetric("tse")
+                .build());
+        assertTrue(tse.halving().orElseThrow().metric() == dev.autost.domain.fidelity.RungMetric.TSE);
+        ExperimentPlan.InvalidExperimentException none = org.junit.jupiter.api.Assertions.assertThrows(
+                ExperimentPlan.InvalidExperimentException.class,
+                () -> ExperimentPlan.fromSpec(spec().setRungMetric("tse").build()));
+        assertTrue(none.getMessage().contains("rung_metric need rung_epochs"), none.getMessage());
+        ExperimentPlan.InvalidExperimentException unknown = org.junit.jupiter.api.Assertions.assertThrows(
+                ExperimentPlan.InvalidExperimentException.class,
+                () -> ExperimentPlan.fromSpec(spec().setEpochs(0)
+                        .addRungEpochs(1)
+                        .setTrainTopK(3)
+                        .setRungMetric("loss")
+                        .build()));
+        assertTrue(unknown.getMessage().contains("is not one of accuracy, tse"), unknown.getMessage());
+    }
+
     /**
      * Each size within its bound can still multiply to 10^9 candidates, which the services would
      * hold (and replay at every restart) until they ran out of memory.
