@@ -60,6 +60,8 @@ public final class SubmissionParser {
             "rung_epochs",
             "eta",
             "train_budget_epochs",
+            "rung_metric",
+            "warm_start",
             "dataset",
             "experiment_id");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -134,6 +136,7 @@ public final class SubmissionParser {
                 .addAllRungEpochs(rungEpochs(root))
                 .setEta((int) number(root, "eta", 0, 100_000))
                 .setRungMetric(text(root, "rung_metric", ""))
+                .setWarmStart(text(root, "warm_start", ""))
                 .setTrainBudgetEpochs((int) number(root, "train_budget_epochs", 0, 1_000_000))
                 .setDataset(text(root, "dataset", "fashion-mnist"))
                 .setCreatedAtMs(clock.millis())

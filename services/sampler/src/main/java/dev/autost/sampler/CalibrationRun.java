@@ -176,6 +176,16 @@ final class CalibrationRun {
         return results.containsKey(genomeHash);
     }
 
+    /** The first choice and why, for the log: "sahd (highest Kendall tau with the accuracy of 6 trained candidates)". */
+    String firstChoice() {
+        CalibrationStep first = steps.get(0);
+        return first.getMetric() + " ("
+                + (first.getNote().isEmpty()
+                        ? "highest Kendall tau with the accuracy of " + first.getTrained() + " trained candidates"
+                        : first.getNote())
+                + ")";
+    }
+
     /** The metric the last choice named, or null before the first. */
     String currentMetric() {
         return steps.isEmpty() ? null : steps.get(steps.size() - 1).getMetric();

@@ -13,7 +13,6 @@ import dev.autost.messaging.codec.ReportMessages;
 import dev.autost.messaging.codec.ScoreMessages;
 import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.observability.AutostMeters;
-import dev.autost.proto.v1.CalibrationStep;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
 import dev.autost.proto.v1.TrainRequest;
@@ -43,14 +42,19 @@ final class Experiment {
     private final ExperimentPlan plan;
     private final int maxInFlight;
     private final AutostMeters meters;
+    private final LabResults lab;
     private ExperimentPhase phase = ExperimentPhase.QUEUED;
     private ExperimentRun run;
     private CalibrationRun calibration;
     private HalvingRun training;
     private boolean probeWaitLogged;
 
-    /** @param maxInFlight candidates out to the scorers at once */
-    Experiment(ExperimentPlan plan, int maxInFlight, AutostMeters meters) {
+    /**
+     * @param maxInFlight candidates out to the scorers at once
+     * @param lab         every result the sampler has read, for {@code warm_start: lab}
+     */
+    Experiment(ExperimentPlan plan, int maxInFlight, AutostMeters meters, LabResults lab) {
+        this.lab = Objects.requireNonNull(lab, "lab");
         this.plan = Objects.requireNonNull(plan, "plan");
         this.maxInFlight = maxInFlight;
         this.meters = Objects.requireNonNull(meters, "meters");
@@ -156,18 +160,11 @@ final class Experiment {
             if (phase == ExperimentPhase.CALIBRATING
                     && !calibration.chooseFirst(run).isEmpty()) {
                 move(Event.CALIBRATED);
-                CalibrationStep first = calibration.steps().get(0);
-                LOG.info(
-                        "experiment {}: objective calibrated ranks by {} ({})",
-                        id(),
-                        calibration.currentMetric(),
-                        first.getNote().isEmpty()
-                                ? "highest Kendall tau with the accuracy of " + first.getTrained()
-                                        + " trained candidates"
-                                : first.getNote());
+                LOG.info("experiment {}: objective calibrated ranks by {}", id(), calibration.firstChoice());
                 advanceOrFail(out, ReplayedRecords.NONE);
             }
         } else if (training != null) {
+            training.warmStart(lab, result.getRecipeKey());
             promote(
                     training.halving()
                             .onResult(
@@ -378,6 +375,11 @@ final class Experiment {
         halving.trainRequests(halving.halving().start()).forEach(out::train);
         training = halving;
         move(Event.HALVING_STARTED);
+        replayed.results.values().stream() // after a restart: the recipe its results were trained with
+                .map(ReplayedRecords.Result::recipeKey)
+                .filter(k -> !k.isEmpty())
+                .findFirst()
+                .ifPresent(k -> halving.warmStart(lab, k));
         promote(halving.halving().promote(), out);
     }
 

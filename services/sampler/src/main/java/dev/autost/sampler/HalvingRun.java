@@ -32,6 +32,8 @@ final class HalvingRun {
     private final Report searchDone;
     private final int otherTrained;
     private final int otherEpochs;
+    private boolean warmStarted;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HalvingRun.class);
 
     /**
      * @param entrants   the first rung's requests, best first (strategy model: the pool)
@@ -100,6 +102,25 @@ final class HalvingRun {
         replayed.requests.forEach((hash, epochs) -> run.halving.requested(hash, epochs));
         replayed.results.forEach((hash, r) -> run.halving.record(hash, r.accuracies(), r.losses(), r.failed()));
         return run;
+    }
+
+    /**
+     * {@code warm_start: lab}: once its first result tells the recipe it trains with, a model-based
+     * schedule takes every result the lab holds of that recipe for candidates of its pool (once).
+     */
+    void warmStart(LabResults lab, String recipeKey) {
+        if (warmStarted
+                || !plan.warmStartLab()
+                || recipeKey.isEmpty()
+                || !(halving instanceof ModelBasedTraining model)) {
+            return;
+        }
+        warmStarted = true;
+        model.warmStart(lab.of(recipeKey));
+        LOG.info(
+                "experiment {}: surrogate warm-started from {} result(s) of the lab",
+                plan.experimentId(),
+                model.priorResults());
     }
 
     TrainingSchedule halving() {

@@ -31,7 +31,8 @@ final class ReplayedRecords {
     private final List<Refused> refused = new ArrayList<>();
 
     /** A train result as the search and the halving read it. */
-    record Result(double testAccuracy, List<Double> accuracies, List<Double> losses, boolean failed) {}
+    record Result(
+            double testAccuracy, List<Double> accuracies, List<Double> losses, boolean failed, String recipeKey) {}
 
     /** One experiment's records; empty for an experiment that published nothing before. */
     static final class Of {
@@ -124,7 +125,8 @@ final class ReplayedRecords {
                                 r.getTestAccuracy(),
                                 r.getEpochTestAccuraciesList(),
                                 r.getEpochTrainLossesList(),
-                                !TrainMessages.succeeded(r)));
+                                !TrainMessages.succeeded(r),
+                                r.getRecipeKey()));
     }
 
     /**

@@ -46,8 +46,9 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     private final Experiments experiments;
     /** Replay only. */
     private final ReplayedRecords replayed = new ReplayedRecords();
+    /** Every result read, by recipe, for warm_start lab. */
+    private final LabResults lab = new LabResults();
 
-    private final AtomicLong candidatesPublished = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
 
     public SamplerHandler(DeadLetters deadLetters) {
@@ -71,6 +72,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         }
         if (replaying
                 && !record.topic().equals(Topics.EXPERIMENTS)
+                && !record.topic().equals(Topics.TRAIN_RESULTS) // the lab's results, for warm starts
                 && experiments.isOver(Topics.experimentOfKey(record.key()))) {
             // Over (its final report is read first): skipped undecoded, so memory follows the open ones.
             return List.of();
@@ -122,7 +124,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
         if (stop || experiments.isKnown(id)) {
             return; // a spec seen again
         }
-        Experiment e = new Experiment(plan, maxInFlight, meters);
+        Experiment e = new Experiment(plan, maxInFlight, meters, lab);
         String full = slots.queueFull();
         if (slots.hasFreeSlot()) {
             experiments.add(e);
@@ -202,10 +204,14 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     /** A record this sampler cannot read is left to the evaluator, which dead-letters it: one dead letter per bad record. */
     private void onTrainResult(ConsumerRecord<byte[], byte[]> record, boolean replaying, SamplerOutput out) {
         TrainResult result = TrainMessages.readable(record.value());
-        if (result != null && replaying) {
-            replayed.result(result);
-        } else if (result != null) {
+        if (result == null) {
+            return;
+        }
+        lab.add(result);
+        if (!replaying) {
             experiments.route(result.getExperimentId(), e -> e.onTrainResult(result, out));
+        } else if (!experiments.isOver(result.getExperimentId())) {
+            replayed.result(result);
         }
     }
 
@@ -229,7 +235,7 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             if (experiments.isKnown(plan.experimentId())) {
                 continue; // over before the restart: nothing to publish again
             }
-            Experiment e = new Experiment(plan, maxInFlight, meters);
+            Experiment e = new Experiment(plan, maxInFlight, meters, lab);
             experiments.add(e);
             if (replayed.begun(e.id()) || slots.hasFreeSlot()) {
                 resumeOrFail(e, out);
@@ -247,7 +253,6 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
     }
 
     private List<ProducerRecord<byte[], byte[]>> published(SamplerOutput out) {
-        candidatesPublished.addAndGet(out.candidates());
         produced.increment(out.candidates());
         meters.samplerExperiments(slots.running(), slots.waiting());
         return out.records();
@@ -263,11 +268,6 @@ public final class SamplerHandler implements ReplayingLoop.Handler {
             ConsumerRecord<byte[], byte[]> record, String reason, Exception e) {
         deadLettered.incrementAndGet();
         return deadLetters.reject(record, reason, e);
-    }
-
-    /** Candidates published so far (metrics, tests). */
-    public long candidatesPublished() {
-        return candidatesPublished.get();
     }
 
     /** Scores collected by the replay so far (tests). */

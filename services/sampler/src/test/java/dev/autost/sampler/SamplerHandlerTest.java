@@ -706,6 +706,67 @@ class SamplerHandlerTest {
         }
     }
 
+    /** A result of {@code r} trained with recipe R: rank 2 of the pool is poor, the rest fair. */
+    private static byte[] labResult(TrainRequest r) {
+        double a = r.getRank() == 2 ? 0.10 : 0.5 + (r.getGenomeHash().hashCode() & 0xff) / 1000.0;
+        return dev.autost.proto.v1.TrainResult.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(r.getExperimentId())
+                .setGenomeHash(r.getGenomeHash())
+                .setStatus(dev.autost.proto.v1.TrainResult.Status.OK)
+                .setEpochs(r.getEpochs())
+                .setTestAccuracy(a)
+                .addAllEpochTestAccuracies(List.of(a / 2, a * 0.9, a))
+                .setRecipeKey("R")
+                .build()
+                .toByteArray();
+    }
+
+    /** Runs a model-based experiment to its end on {@code h}; returns its train requests in order. */
+    private List<TrainRequest> modelRun(SamplerHandler h, ExperimentSpec spec) throws Exception {
+        String id = spec.getExperimentId();
+        List<ProducerRecord<byte[], byte[]>> out =
+                scoreAll(h, id, candidates(h.onRecord(in(Topics.EXPERIMENTS, id, spec.toByteArray()), false)));
+        List<TrainRequest> requests = new ArrayList<>();
+        for (List<TrainRequest> next = decoded(out, Topics.TRAIN_REQUESTS, TrainRequest::parseFrom);
+                !next.isEmpty();
+                next = decoded(
+                        h.onRecord(
+                                in(
+                                        Topics.TRAIN_RESULTS,
+                                        id + "/" + next.get(0).getGenomeHash(),
+                                        labResult(next.get(0))),
+                                false),
+                        Topics.TRAIN_REQUESTS,
+                        TrainRequest::parseFrom)) {
+            assertEquals(1, next.size());
+            requests.add(next.get(0));
+        }
+        return requests;
+    }
+
+    /**
+     * warm_start lab: an experiment of the same recipe after an earlier one fits its surrogate on
+     * the earlier results from its first result on, so its second training is the model's choice
+     * (not the proxy's second best, which the lab knows is poor); without it, the proxy's.
+     */
+    @Test
+    void model_warmStartLab_startsTheSurrogateFromTheLabsEarlierResults() throws Exception {
+        SamplerHandler lab = handler();
+        lab.onCaughtUp();
+        List<TrainRequest> earlier = modelRun(lab, modelSpec("la"));
+        assertEquals(2, earlier.get(1).getRank(), "the earlier experiment trained the proxy's second best");
+        ExperimentSpec warm = modelSpec("lb").toBuilder().setWarmStart("lab").build();
+        List<TrainRequest> warmed = modelRun(lab, warm);
+        SamplerHandler alone = handler();
+        alone.onCaughtUp();
+        List<TrainRequest> cold = modelRun(alone, warm);
+        assertEquals(1, warmed.get(0).getRank(), "the proxy's best first, in both");
+        assertEquals(2, cold.get(1).getRank(), "alone: the proxy's second best");
+        assertTrue(warmed.get(1).getRank() != 2, "warm: the model's choice, " + warmed);
+        assertEquals(4, warmed.size());
+    }
+
     @Test
     void model_withoutRungs_isRefusedNamingWhatItNeeds() throws Exception {
         SamplerHandler h = handler();

@@ -93,6 +93,7 @@ public final class ReplayedTraining {
                 .addAllEpochTrainLosses(row.epochTrainLosses().subList(0, a.epochs()))
                 // Its own key: a replayed figure is never reused as a training, nor one as it.
                 .setTrainingKey("table:" + row.hash() + ":" + a.epochs())
+                .setRecipeKey("table:" + table.name() + ":" + a.epochs())
                 .build();
     }
 

@@ -197,7 +197,7 @@ record TrainingJob(
                     .optProxyImages(TrainingRun.DEFAULT_PROXY_IMAGES)
                     .build();
             String key = trainingKey(req, run, config.limitTrain(), config.limitTest());
-            result.setTrainingKey(key);
+            result.setTrainingKey(key).setRecipeKey(recipeKey(req, run, config.limitTrain(), config.limitTest()));
             Optional<TrainResult> earlier = earlierTraining(key);
             if (earlier.isPresent()) {
                 LOG.info(
@@ -335,6 +335,17 @@ record TrainingJob(
         return GenomeHash.ofCanonical(String.join(
                 "|",
                 req.getGenomeHash(),
+                req.getDataset().isEmpty() ? "fashion-mnist" : req.getDataset(),
+                "limit_train=" + limitTrain,
+                "limit_test=" + limitTest,
+                run.setting().toString(),
+                run.recipe().toString()));
+    }
+
+    /** {@link #trainingKey} without the genome: equal keys train different genomes the same way. */
+    static String recipeKey(TrainRequest req, TrainingRun run, int limitTrain, int limitTest) {
+        return GenomeHash.ofCanonical(String.join(
+                "|",
                 req.getDataset().isEmpty() ? "fashion-mnist" : req.getDataset(),
                 "limit_train=" + limitTrain,
                 "limit_test=" + limitTest,

@@ -51,6 +51,7 @@ final class PipelineSearch {
             Objective objective,
             ProbeGate probeGate,
             int calibrationSize,
+            String warmStart,
             int trainTopK,
             TrainingSelection trainSelection,
             int epochs,
@@ -119,6 +120,7 @@ final class PipelineSearch {
                 .setObjective(request.objective().id())
                 .setProbeFraction(request.probeGate().fraction())
                 .setCalibrationSize(request.calibrationSize())
+                .setWarmStart(request.warmStart())
                 .setTrainTopK(request.trainTopK())
                 .setTrainSelection(request.trainSelection().id())
                 .setEpochs(request.epochs())

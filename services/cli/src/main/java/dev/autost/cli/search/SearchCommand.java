@@ -118,6 +118,15 @@ public final class SearchCommand implements Callable<Integer> {
             defaultValue = "evolution")
     String strategy;
 
+    @Option(
+            names = "--warm-start",
+            paramLabel = "lab",
+            description = {
+                "With --strategy model: lab starts the surrogate, from the experiment's first result on, with every",
+                "result the sampler holds of the same recipe for candidates of its pool (default: none)."
+            })
+    String warmStart;
+
     // Not a mixin: each command says what its seed drives.
     @Option(
             names = "--seed",
@@ -316,6 +325,7 @@ public final class SearchCommand implements Callable<Integer> {
                 objective.objective(),
                 objective.probeGate(),
                 objective.calibrationSize(),
+                warmStart == null ? "" : warmStart,
                 trainTopK,
                 trainSelection.selection(),
                 training.epochs(),

@@ -41,10 +41,12 @@ final class CompareStudy {
         /** A uniform sample as large as the budget's halving takes, trained by successive halving on test accuracy. */
         HALVING("halving"),
         /** The same, its rungs ranked by TSE, the sum of training losses (--rung-metric tse). */
-        TSE("tse");
+        TSE("tse"),
+        /** Model-based with warm_start lab: its surrogate also fits every earlier experiment's results of the recipe. */
+        MODEL_LAB("model-lab");
 
         /** Every arm's name, in this order. */
-        static final String NAMES = "random, flops, sahd, calibrated, warmup, model, halving, tse";
+        static final String NAMES = "random, flops, sahd, calibrated, warmup, model, halving, tse, model-lab";
 
         /** Trained by several rungs on a table (the other arms train each candidate the table's whole schedule). */
         boolean halves() {
@@ -143,9 +145,9 @@ final class CompareStudy {
                 selection = TrainingSelection.TOP_K; // the sample is the entrants
                 rungs = s.rungs().rankedBy(arm == Arm.TSE ? RungMetric.TSE : RungMetric.ACCURACY);
             }
-            case WARMUP, MODEL -> {
+            case WARMUP, MODEL, MODEL_LAB -> {
                 // One pool scored by SAHD, as many candidates as the evolution scores.
-                strategy = arm.id();
+                strategy = arm == Arm.WARMUP ? "warmup" : "model";
                 objective = Objective.SAHD;
                 population = s.population() * s.generations();
                 generations = 1;
@@ -167,6 +169,9 @@ final class CompareStudy {
         ExperimentPlan.withHalving(b, rungs, budget);
         if (arm == Arm.CALIBRATED) {
             b.setCalibrationSize(s.calibrationSize());
+        }
+        if (arm == Arm.MODEL_LAB) {
+            b.setWarmStart(ExperimentPlan.WARM_START_LAB);
         }
         return b.build();
     }

@@ -41,8 +41,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * TableCompareIT}. Not thread-safe; one instance per experiment at a time.
  */
 final class InProcessReplay {
-    /** What the experiment trained (last result per genome hash) and its last sampler report. */
-    record Outcome(Map<String, TrainResult> trained, Report search) {}
+    /**
+     * What the experiment trained (last result per genome hash), its last sampler report, and
+     * every result in the order the sampler read them (for a later experiment's lab).
+     */
+    record Outcome(Map<String, TrainResult> trained, Report search, List<TrainResult> results) {}
 
     private static final String WORKER = "in-process-replay";
 
@@ -61,16 +64,48 @@ final class InProcessReplay {
      *     fails (the reason is in the message)
      */
     Outcome run(ExperimentSpec spec) {
-        ExperimentPlan plan = ExperimentPlan.fromSpec(spec);
-        ScoreFunction scorer = new ScoreFunction("scorer", id -> plan);
+        return run(spec, newSampler());
+    }
+
+    /** A sampler of its own, caught up on empty topics. */
+    static SamplerHandler newSampler() {
         SamplerHandler sampler = new SamplerHandler(new DeadLetters(SamplerHandler.SERVICE, Clock.systemUTC()));
         sampler.onCaughtUp();
+        return sampler;
+    }
+
+    /**
+     * Hands {@code sampler} the results of earlier experiments, in order, as the train-results
+     * topic would: what its lab holds for a {@code warm_start: lab} experiment after them.
+     */
+    static void feed(SamplerHandler sampler, List<TrainResult> results) {
+        long[] offset = {0};
+        for (TrainResult r : results) {
+            List<ProducerRecord<byte[], byte[]>> out = sampler.onRecord(
+                    input(
+                            Topics.TRAIN_RESULTS,
+                            Topics.genomeKey(r.getExperimentId(), r.getGenomeHash()),
+                            r.toByteArray(),
+                            offset),
+                    false);
+            if (!out.isEmpty()) {
+                throw new IllegalStateException(
+                        "an earlier experiment's result made the sampler publish " + out.size());
+            }
+        }
+    }
+
+    /** {@link #run(ExperimentSpec)} on a given sampler (one that holds the lab's earlier results). */
+    Outcome run(ExperimentSpec spec, SamplerHandler sampler) {
+        ExperimentPlan plan = ExperimentPlan.fromSpec(spec);
+        ScoreFunction scorer = new ScoreFunction("scorer", id -> plan);
         Deque<ProducerRecord<byte[], byte[]>> queue = new ArrayDeque<>();
         long[] offset = {0};
         queue.addAll(sampler.onRecord(
                 input(Topics.EXPERIMENTS, Topics.experimentKey(plan.experimentId()), spec.toByteArray(), offset),
                 false));
         Map<String, TrainResult> trained = new LinkedHashMap<>();
+        List<TrainResult> results = new java.util.ArrayList<>();
         Report search = null;
         while (!queue.isEmpty()) {
             ProducerRecord<byte[], byte[]> r = queue.poll();
@@ -84,6 +119,7 @@ final class InProcessReplay {
                     case Topics.TRAIN_REQUESTS -> {
                         TrainResult result = ReplayedTraining.answer(table, TrainRequest.parseFrom(r.value()), WORKER);
                         trained.put(result.getGenomeHash(), result);
+                        results.add(result);
                         queue.addAll(sampler.onRecord(
                                 input(Topics.TRAIN_RESULTS, key, result.toByteArray(), offset), false));
                     }
@@ -106,7 +142,7 @@ final class InProcessReplay {
             throw new IllegalStateException("experiment " + plan.experimentId() + " stopped short of its end"
                     + (search == null ? "" : " in phase " + search.getPhase()));
         }
-        return new Outcome(trained, search);
+        return new Outcome(trained, search, results);
     }
 
     /** The scorer's score of a candidate, with the table's probes where the objective wants them (as the prober adds them). */

@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The comparison on a tabulated benchmark ({@code autost study --compare --table}): every arm, for
@@ -131,33 +130,73 @@ final class TableCompare {
                 s.selection());
     }
 
+    /** Runs experiment {@code index}; {@code before} holds the outcomes of the experiments it may read (a lab's). */
+    interface Runner {
+        InProcessReplay.Outcome run(int index, InProcessReplay.Outcome[] before);
+    }
+
     /**
-     * Runs every experiment on {@code threads} threads, each answered by {@code runner} (the
-     * in-process replay, or the real services); {@code progress} hears of each finished one.
+     * Runs every experiment and gives its row, on {@code threads} threads: first those without a
+     * lab warm start, then those with one ({@code model-lab}), whose runner may read the outcome of
+     * the same seed and budget's random search ({@link #labSource}). {@code progress} hears of each
+     * finished one.
      */
-    List<Row> rows(List<Run> runs, Function<Run, InProcessReplay.Outcome> runner, int threads, Consumer<Row> progress) {
-        Row[] rows = new Row[runs.size()];
+    List<Row> rows(List<Run> runs, Runner runner, int threads, Consumer<Row> progress) {
+        InProcessReplay.Outcome[] outcomes = new InProcessReplay.Outcome[runs.size()];
+        List<Integer> first = new ArrayList<>();
+        List<Integer> lab = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            (runs.get(i).arm() == CompareStudy.Arm.MODEL_LAB ? lab : first).add(i);
+        }
+        runAll(first, runs, runner, outcomes, threads, progress);
+        runAll(lab, runs, runner, outcomes, threads, progress);
+        List<Row> rows = new ArrayList<>(runs.size());
+        for (int i = 0; i < runs.size(); i++) {
+            rows.add(row(runs.get(i), outcomes[i]));
+        }
+        return rows;
+    }
+
+    /**
+     * The run whose results a {@code model-lab} run's lab holds: the random search of its seed and
+     * budget (one earlier search of the same recipe, so the arm measures what one such search's
+     * results are worth to the surrogate).
+     *
+     * @throws IllegalArgumentException when the arms leave random out
+     */
+    static int labSource(List<Run> runs, int labRun) {
+        Run lab = runs.get(labRun);
+        for (int j = 0; j < runs.size(); j++) {
+            Run r = runs.get(j);
+            if (r.arm() == CompareStudy.Arm.RANDOM
+                    && r.seed() == lab.seed()
+                    && r.budgetTrainings() == lab.budgetTrainings()) {
+                return j;
+            }
+        }
+        throw new IllegalArgumentException("arm model-lab starts from the random arm's results: add random to --arms");
+    }
+
+    private void runAll(
+            List<Integer> indices,
+            List<Run> runs,
+            Runner runner,
+            InProcessReplay.Outcome[] outcomes,
+            int threads,
+            Consumer<Row> progress) {
         AtomicInteger next = new AtomicInteger();
         List<Thread> workers = new ArrayList<>();
         RuntimeException[] failure = new RuntimeException[1];
         for (int t = 0; t < Math.max(1, threads); t++) {
             Thread w = new Thread(
                     () -> {
-                        for (int i = next.getAndIncrement();
-                                i < runs.size() && failure[0] == null;
-                                i = next.getAndIncrement()) {
-                            try {
-                                rows[i] = row(runs.get(i), runner.apply(runs.get(i)));
-                                progress.accept(rows[i]);
-                            } catch (RuntimeException e) {
+                        for (int k = next.getAndIncrement();
+                                k < indices.size() && failure[0] == null;
+                                k = next.getAndIncrement()) {
+                            RuntimeException e = runOne(runs, indices.get(k), runner, outcomes, progress);
+                            if (e != null) {
                                 synchronized (failure) {
-                                    if (failure[0] == null) {
-                                        failure[0] = new IllegalStateException(
-                                                runs.get(i).arm().id() + " seed "
-                                                        + runs.get(i).seed() + " budget "
-                                                        + runs.get(i).budgetTrainings() + ": " + e.getMessage(),
-                                                e);
-                                    }
+                                    failure[0] = failure[0] == null ? e : failure[0];
                                 }
                             }
                         }
@@ -177,7 +216,20 @@ final class TableCompare {
         if (failure[0] != null) {
             throw failure[0];
         }
-        return List.of(rows);
+    }
+
+    private RuntimeException runOne(
+            List<Run> runs, int i, Runner runner, InProcessReplay.Outcome[] outcomes, Consumer<Row> progress) {
+        Run run = runs.get(i);
+        try {
+            outcomes[i] = runner.run(i, outcomes);
+            progress.accept(row(run, outcomes[i]));
+            return null;
+        } catch (RuntimeException e) {
+            return new IllegalStateException(
+                    run.arm().id() + " seed " + run.seed() + " budget " + run.budgetTrainings() + ": " + e.getMessage(),
+                    e);
+        }
     }
 
     Row row(Run run, InProcessReplay.Outcome o) {

@@ -126,6 +126,62 @@ final class TableCompareReport {
         return out;
     }
 
+    /**
+     * What the lab's warm start is worth: per budget, model-lab's best minus model's on the same
+     * seeds, mean with its 95 % t interval and wins / ties / losses; empty without both arms.
+     */
+    String labWorth() {
+        StringBuilder b = new StringBuilder();
+        Map<Integer, Map<Long, Double>> model = new LinkedHashMap<>();
+        Map<Integer, Map<Long, Double>> lab = new LinkedHashMap<>();
+        rows.stream()
+                .sorted(java.util.Comparator.comparingInt(TableCompare.Row::budgetEpochs))
+                .forEach(r -> {
+                    if (r.arm().equals("model")) {
+                        model.computeIfAbsent(r.budgetEpochs(), k -> new HashMap<>())
+                                .put(r.seed(), r.bestAccuracy());
+                    } else if (r.arm().equals("model-lab")) {
+                        lab.computeIfAbsent(r.budgetEpochs(), k -> new HashMap<>())
+                                .put(r.seed(), r.bestAccuracy());
+                    }
+                });
+        lab.forEach((budget, bySeed) -> {
+            List<Double> d = new ArrayList<>();
+            bySeed.forEach((seed, a) -> {
+                Double m = model.getOrDefault(budget, Map.of()).get(seed);
+                if (m != null && !Double.isNaN(m) && !Double.isNaN(a)) {
+                    d.add(a - m);
+                }
+            });
+            if (d.size() < 2) {
+                return;
+            }
+            double[] v = d.stream().mapToDouble(Double::doubleValue).toArray();
+            double mean = StatUtils.mean(v);
+            double half = new TDistribution(v.length - 1).inverseCumulativeProbability(0.975)
+                    * Math.sqrt(StatUtils.variance(v))
+                    / Math.sqrt(v.length);
+            long wins = d.stream().filter(x -> x > 1e-9).count();
+            long losses = d.stream().filter(x -> x < -1e-9).count();
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %d | %s | %s to %s | %d / %d / %d |%n",
+                    budget,
+                    v.length,
+                    signed(mean),
+                    signed(mean - half),
+                    signed(mean + half),
+                    wins,
+                    v.length - wins - losses,
+                    losses));
+        });
+        return b.isEmpty()
+                ? ""
+                : "\nWhat warm_start lab is worth (model-lab: the surrogate also fits the same seed's random search):\n\n"
+                        + "| budget (epochs) | seeds | model-lab - model (paired mean) | 95 % interval (t)"
+                        + " | wins / ties / losses |\n|---:|---:|---:|---|---|\n" + b;
+    }
+
     private static double mean(double[] values) {
         double[] finite =
                 java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v)).toArray();
@@ -162,7 +218,7 @@ final class TableCompareReport {
                                     + (s.beatsRandom() ? " (above 0)" : ""),
                     random ? "-" : s.wins() + " / " + s.ties() + " / " + s.losses()));
         }
-        return b.toString();
+        return b.append(labWorth()).toString();
     }
 
     private static String f(double v) {

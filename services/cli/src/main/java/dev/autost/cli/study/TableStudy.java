@@ -5,6 +5,7 @@ import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.domain.benchmark.TableReplay;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
+import dev.autost.sampler.SamplerHandler;
 import dev.autost.trainer.TrainerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -60,6 +61,9 @@ final class TableStudy {
         String id = command.studyId != null ? command.studyId : "table-" + s.name() + "-" + command.seed;
         TableCompare compare = new TableCompare(table);
         List<TableCompare.Run> runs = compare.runs(settings, arms, budgets, command.seed, seeds, id);
+        if (arms.contains(CompareStudy.Arm.MODEL_LAB)) {
+            TableCompare.labSource(runs, runs.size() - 1); // refused here when random is left out
+        }
         PrintWriter err = command.spec.commandLine().getErr();
         int threads = command.pipeline ? 1 : Runtime.getRuntime().availableProcessors();
         err.printf(
@@ -78,18 +82,39 @@ final class TableStudy {
         int step = Math.max(1, runs.size() / 20);
         List<TableCompare.Row> rows;
         if (command.pipeline) {
+            if (arms.contains(CompareStudy.Arm.MODEL_LAB)) {
+                throw new IllegalArgumentException(
+                        "--pipeline runs every experiment on one sampler, whose lab holds every"
+                                + " earlier result, not one seed's random search: leave model-lab out of --arms");
+            }
             command.checkCluster();
             TrainerConfig trainers =
                     command.cluster.localServices() ? command.trainer.template().withConcurrency(1) : null;
             try (LocalServices services = command.startServices(trainers, true);
                     ExperimentClient client = new ExperimentClient(services.bootstrapServers())) {
-                rows = compare.rows(runs, followed(client), 1, r -> progress(err, done, step, runs.size(), t0));
+                Function<TableCompare.Run, InProcessReplay.Outcome> follow = followed(client);
+                rows = compare.rows(
+                        runs,
+                        (i, before) -> follow.apply(runs.get(i)),
+                        1,
+                        r -> progress(err, done, step, runs.size(), t0));
             }
         } else {
             quietSampler();
             InProcessReplay replay = new InProcessReplay(table);
             rows = compare.rows(
-                    runs, r -> replay.run(r.spec()), threads, r -> progress(err, done, step, runs.size(), t0));
+                    runs,
+                    (i, before) -> {
+                        if (runs.get(i).arm() != CompareStudy.Arm.MODEL_LAB) {
+                            return replay.run(runs.get(i).spec());
+                        }
+                        // A sampler whose lab read the same seed and budget's random search first.
+                        SamplerHandler sampler = InProcessReplay.newSampler();
+                        InProcessReplay.feed(sampler, before[TableCompare.labSource(runs, i)].results());
+                        return replay.run(runs.get(i).spec(), sampler);
+                    },
+                    threads,
+                    r -> progress(err, done, step, runs.size(), t0));
         }
         TableCompareReport report = new TableCompareReport(rows, compare.tableBest());
         PrintWriter o = command.spec.commandLine().getOut();
@@ -106,7 +131,8 @@ final class TableStudy {
             client.submit(run.spec());
             ExperimentClient.FollowedExperiment f =
                     client.follow(run.spec().getExperimentId(), command.timeout.timeout(), p -> {});
-            return new InProcessReplay.Outcome(f.trained(), f.search());
+            return new InProcessReplay.Outcome(
+                    f.trained(), f.search(), List.copyOf(f.trained().values()));
         };
     }
 

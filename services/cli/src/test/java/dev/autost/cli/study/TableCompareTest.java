@@ -21,12 +21,13 @@ class TableCompareTest {
         assertEquals(0, r.exitCode(), r.err());
         List<String> lines = Files.readAllLines(out.resolve("table-compare.csv"));
         assertTrue(lines.get(0).startsWith("arm,seed,budget_epochs,epochs_spent,"), lines.get(0));
-        assertEquals(1 + 8 * 4 * 2, lines.size(), "8 arms x 4 seeds x 2 budgets");
+        assertEquals(1 + 9 * 4 * 2, lines.size(), "9 arms x 4 seeds x 2 budgets");
         Map<String, List<String[]>> byArm = lines.subList(1, lines.size()).stream()
                 .map(l -> l.split(","))
                 .collect(Collectors.groupingBy(c -> c[0]));
         assertEquals(
-                java.util.Set.of("random", "flops", "sahd", "calibrated", "warmup", "model", "halving", "tse"),
+                java.util.Set.of(
+                        "random", "flops", "sahd", "calibrated", "warmup", "model", "halving", "tse", "model-lab"),
                 byArm.keySet());
         for (List<String[]> rows : byArm.values()) {
             for (String[] c : rows) {
@@ -39,8 +40,9 @@ class TableCompareTest {
         }
         String md = Files.readString(out.resolve("table-compare.md"));
         assertTrue(md.contains("| 18 | model |") && md.contains("wins / ties / losses"), md);
+        assertTrue(md.contains("What warm_start lab is worth"), md);
         assertTrue(Files.size(out.resolve("charts/table-compare-regret.png")) > 1000);
-        assertTrue(r.err().contains("64 experiments"), r.err());
+        assertTrue(r.err().contains("72 experiments"), r.err());
     }
 
     @Test
@@ -62,5 +64,8 @@ class TableCompareTest {
         assertTrue(r.err().contains("--rungs does not apply to --compare --table"), r.err());
         CliRun b = CliRun.line("study --compare --table " + table + " --budgets 0 --out " + dir.resolve("o"));
         assertTrue(b.err().contains("--budgets must be at least 1"), b.err());
+        CliRun lab = CliRun.line(
+                "study --compare --table " + table + " --arms model,model-lab --seeds 1 --out " + dir.resolve("o"));
+        assertTrue(lab.err().contains("add random to --arms"), lab.err());
     }
 }

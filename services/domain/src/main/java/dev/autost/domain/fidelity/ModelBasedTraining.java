@@ -29,6 +29,8 @@ public final class ModelBasedTraining implements TrainingSchedule {
     private final long budgetEpochs;
     private final Map<String, Integer> requested = new LinkedHashMap<>();
     private final Map<String, Double> results = new LinkedHashMap<>(); // NaN: failed
+    /** Final accuracies known from elsewhere (the lab's results of the same recipe), pool members only. */
+    private final Map<String, Double> prior = new LinkedHashMap<>();
 
     /**
      * @param pool         candidates by genome hash with their features, best first by the proxy
@@ -42,6 +44,26 @@ public final class ModelBasedTraining implements TrainingSchedule {
         }
         this.epochs = epochs;
         this.budgetEpochs = budgetEpochs;
+    }
+
+    /**
+     * Warm start (spec {@code warm_start: lab}): final accuracies of pool candidates that other
+     * experiments trained with the same recipe and epochs. The surrogate fits on them too (an own
+     * result of the same candidate wins), and the proxy picks only the first training instead of
+     * {@link #WARM_START}. Candidates with a prior accuracy stay trainable: a trainer reuses the
+     * earlier training at no cost.
+     */
+    public void warmStart(Map<String, Double> accuracies) {
+        accuracies.forEach((hash, a) -> {
+            if (pool.containsKey(hash) && Double.isFinite(a)) {
+                prior.put(hash, a);
+            }
+        });
+    }
+
+    /** Prior accuracies taken by {@link #warmStart}. */
+    public int priorResults() {
+        return prior.size();
     }
 
     @Override
@@ -94,15 +116,19 @@ public final class ModelBasedTraining implements TrainingSchedule {
         if (open.isEmpty()) {
             return null;
         }
-        List<String> fitted = results.entrySet().stream()
-                .filter(e -> !Double.isNaN(e.getValue()))
-                .map(Map.Entry::getKey)
-                .toList();
-        if (requested.size() < WARM_START || fitted.size() < 2) {
+        Map<String, Double> known = new LinkedHashMap<>(prior);
+        results.forEach((hash, a) -> {
+            if (!Double.isNaN(a)) {
+                known.put(hash, a);
+            }
+        });
+        int proxyPicks = prior.isEmpty() ? WARM_START : 1;
+        if (requested.size() < proxyPicks || known.size() < 2) {
             return open.get(0);
         }
+        List<String> fitted = List.copyOf(known.keySet());
         double[][] x = fitted.stream().map(pool::get).toArray(double[][]::new);
-        double[] y = fitted.stream().mapToDouble(results::get).toArray();
+        double[] y = fitted.stream().mapToDouble(known::get).toArray();
         GaussianProcess gp = GaussianProcess.fit(x, y);
         String best = null;
         double bestBound = Double.NEGATIVE_INFINITY;

@@ -39,6 +39,7 @@ import java.util.Objects;
  *                     many candidates enter (0: {@code trainTopK} enter)
  * @param calibrationSize with objective calibrated, the first-generation candidates trained before
  *                     the search goes on; 0 otherwise
+ * @param warmStartLab with strategy model, whether the surrogate starts from the lab's results
  */
 public record ExperimentPlan(
         String experimentId,
@@ -53,7 +54,11 @@ public record ExperimentPlan(
         ProbeGate probeGate,
         java.util.Optional<RungSchedule> halving,
         int trainBudgetEpochs,
-        int calibrationSize) {
+        int calibrationSize,
+        boolean warmStartLab) {
+
+    /** {@code warm_start} value: the surrogate starts from the lab's results of the same recipe. */
+    public static final String WARM_START_LAB = "lab";
 
     /** ExperimentSpec option that, on a re-announced spec, stops the experiment. */
     public static final String STOPPED_OPTION = "stopped";
@@ -205,7 +210,24 @@ public record ExperimentPlan(
                 gate,
                 halving,
                 spec.getTrainBudgetEpochs(),
-                calibrationSize(spec, objective, settings));
+                calibrationSize(spec, objective, settings),
+                warmStartLab(spec, strategy));
+    }
+
+    /** The spec's warm start: "lab" with strategy model, else empty. */
+    private static boolean warmStartLab(ExperimentSpec spec, Strategy strategy) {
+        String w = spec.getWarmStart();
+        if (w.isEmpty()) {
+            return false;
+        }
+        if (!w.equals(WARM_START_LAB)) {
+            throw new InvalidExperimentException("warm_start '" + w + "' is not one of lab (or empty)");
+        }
+        if (strategy != Strategy.MODEL) {
+            throw new InvalidExperimentException(
+                    "warm_start lab needs strategy model (its surrogate is what starts warm)");
+        }
+        return true;
     }
 
     /** The spec's calibration sample, checked against the objective and the first generation's size. */

@@ -71,6 +71,18 @@ class ExperimentPlanTest {
         assertTrue(unknown.getMessage().contains("is not one of accuracy, tse"), unknown.getMessage());
     }
 
+    @Test
+    void fromSpec_warmStartLab_needsStrategyModel() {
+        ExperimentPlan.InvalidExperimentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ExperimentPlan.InvalidExperimentException.class,
+                () -> ExperimentPlan.fromSpec(spec().setWarmStart("lab").build()));
+        assertTrue(e.getMessage().contains("warm_start lab needs strategy model"), e.getMessage());
+        ExperimentPlan.InvalidExperimentException other = org.junit.jupiter.api.Assertions.assertThrows(
+                ExperimentPlan.InvalidExperimentException.class,
+                () -> ExperimentPlan.fromSpec(spec().setWarmStart("cluster").build()));
+        assertTrue(other.getMessage().contains("is not one of lab"), other.getMessage());
+    }
+
     /**
      * Each size within its bound can still multiply to 10^9 candidates, which the services would
      * hold (and replay at every restart) until they ran out of memory.
