@@ -134,8 +134,13 @@ final class CompareReport {
             errors.add(Double.isNaN(s.high()) ? 0 : s.high() - s.meanBest());
         }
         c.addSeries("best accuracy", arms, means, errors);
+        return CompareReport.png(c);
+    }
+
+    /** A chart as PNG bytes. */
+    static byte[] png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
         try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG);
+            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

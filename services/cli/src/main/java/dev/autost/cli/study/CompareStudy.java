@@ -209,10 +209,11 @@ final class CompareStudy {
                     number(bestAccuracy),
                     number(meanAccuracy));
         }
+    }
 
-        private static String number(double v) {
-            return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v);
-        }
+    /** A figure of a comparison's CSV: four decimals, empty for NaN (nothing trained). */
+    static String number(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v);
     }
 
     static final String CSV_HEADER = "arm,seed,budget_epochs,trained,best_accuracy,mean_accuracy";

@@ -45,12 +45,8 @@ final class TableCompare {
                     budgetEpochs,
                     epochsSpent,
                     trained,
-                    number(bestAccuracy),
-                    number(regret));
-        }
-
-        private static String number(double v) {
-            return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v);
+                    CompareStudy.number(bestAccuracy),
+                    CompareStudy.number(regret));
         }
     }
 

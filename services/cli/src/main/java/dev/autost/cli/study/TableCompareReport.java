@@ -1,8 +1,6 @@
 package dev.autost.cli.study;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.stat.StatUtils;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
@@ -248,12 +245,7 @@ final class TableCompareReport {
                 ss.stream()
                         .mapToDouble(s -> Double.isNaN(s.meanRegret()) ? 0 : s.meanRegret())
                         .toArray()));
-        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CompareReport.png(c);
     }
 
     /** Writes table-compare.csv, table-compare.md and charts/table-compare-regret.png under {@code dir}. */

@@ -90,13 +90,6 @@ public final class ModelBasedTraining implements TrainingSchedule {
     }
 
     @Override
-    public List<Request> onResult(
-            String genomeHash, List<Double> epochAccuracies, List<Double> epochLosses, boolean failed) {
-        record(genomeHash, epochAccuracies, epochLosses, failed);
-        return promote();
-    }
-
-    @Override
     public List<Request> promote() {
         if (running() > 0 || epochsRequested() + epochs > budgetEpochs) {
             return List.of();

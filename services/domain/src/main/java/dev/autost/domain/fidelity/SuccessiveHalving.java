@@ -75,18 +75,6 @@ public final class SuccessiveHalving implements TrainingSchedule {
     }
 
     /**
-     * A training result, then the promotions it allows: {@link #record} and {@link #promote}.
-     *
-     * @return the promotions to publish
-     */
-    @Override
-    public List<Request> onResult(
-            String genomeHash, List<Double> epochAccuracies, List<Double> epochLosses, boolean failed) {
-        record(genomeHash, epochAccuracies, epochLosses, failed);
-        return promote();
-    }
-
-    /**
      * A training result without promoting: its test accuracy after each epoch, or failed. A
      * replay records every stored result first and promotes once, so the quotas see the whole
      * state, as the live run did when it promoted. A shorter history than one already known (an

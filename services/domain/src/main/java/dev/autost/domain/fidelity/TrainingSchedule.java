@@ -32,7 +32,11 @@ public interface TrainingSchedule {
     }
 
     /** A result: recorded, then what it lets go on ({@link #promote}). */
-    List<Request> onResult(String genomeHash, List<Double> epochAccuracies, List<Double> epochLosses, boolean failed);
+    default List<Request> onResult(
+            String genomeHash, List<Double> epochAccuracies, List<Double> epochLosses, boolean failed) {
+        record(genomeHash, epochAccuracies, epochLosses, failed);
+        return promote();
+    }
 
     /** A result without training losses. */
     default List<Request> onResult(String genomeHash, List<Double> epochAccuracies, boolean failed) {
