@@ -1,8 +1,8 @@
 package dev.autost.cli.bench;
 
-import dev.autost.cli.options.CommonOptions.ClusterOption;
-import dev.autost.cli.options.CommonOptions.SamplerLimitsOption;
+import dev.autost.cli.options.ClusterOption;
 import dev.autost.cli.options.Defaults;
+import dev.autost.cli.options.SamplerLimitsOption;
 import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.domain.space.Constraints;

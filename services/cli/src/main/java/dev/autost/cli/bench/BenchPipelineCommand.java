@@ -1,6 +1,6 @@
 package dev.autost.cli.bench;
 
-import dev.autost.cli.options.CommonOptions.ClusterOption;
+import dev.autost.cli.options.ClusterOption;
 import dev.autost.cli.options.Defaults;
 import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.cli.pipeline.LocalServices;

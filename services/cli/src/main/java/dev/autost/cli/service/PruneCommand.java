@@ -1,6 +1,6 @@
 package dev.autost.cli.service;
 
-import dev.autost.cli.options.CommonOptions.StoredTopicsOption;
+import dev.autost.cli.options.StoredTopicsOption;
 import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.ScorePruner;

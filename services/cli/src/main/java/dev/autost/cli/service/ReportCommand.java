@@ -2,7 +2,7 @@ package dev.autost.cli.service;
 
 import dev.autost.api.Charts;
 import dev.autost.api.ExperimentStore;
-import dev.autost.cli.options.CommonOptions.StoredTopicsOption;
+import dev.autost.cli.options.StoredTopicsOption;
 import dev.autost.cli.pipeline.LocalServices;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.ReplayingLoop;

@@ -2,13 +2,13 @@ package dev.autost.cli.study;
 
 import dev.autost.cli.options.CommonOptions.DatasetOptions;
 import dev.autost.cli.options.CommonOptions.EvolutionOptions;
-import dev.autost.cli.options.CommonOptions.HalvingOptions;
 import dev.autost.cli.options.CommonOptions.OutputOption;
-import dev.autost.cli.options.CommonOptions.PipelineOptions;
 import dev.autost.cli.options.CommonOptions.SpaceOptions;
 import dev.autost.cli.options.CommonOptions.TimeoutOption;
 import dev.autost.cli.options.CommonOptions.TrainSelectionOption;
 import dev.autost.cli.options.Defaults;
+import dev.autost.cli.options.HalvingOptions;
+import dev.autost.cli.options.PipelineOptions;
 import dev.autost.cli.options.TrainerOptions;
 import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.cli.pipeline.LocalServices;

@@ -23,10 +23,10 @@ class ServiceCommandTest {
     @Test
     void concurrencyAuto_onePerCoreWithinTheMemoryBudget() {
         long gb = 1L << 30;
-        assertEquals(2, dev.autost.cli.options.CommonOptions.ConcurrencyOption.auto(2, 19 * gb));
-        assertEquals(16, dev.autost.cli.options.CommonOptions.ConcurrencyOption.auto(16, 0), "no budget");
-        assertEquals(3, dev.autost.cli.options.CommonOptions.ConcurrencyOption.auto(16, 7 * gb));
-        assertEquals(1, dev.autost.cli.options.CommonOptions.ConcurrencyOption.auto(4, gb), "always one");
+        assertEquals(2, dev.autost.cli.options.ConcurrencyOption.auto(2, 19 * gb));
+        assertEquals(16, dev.autost.cli.options.ConcurrencyOption.auto(16, 0), "no budget");
+        assertEquals(3, dev.autost.cli.options.ConcurrencyOption.auto(16, 7 * gb));
+        assertEquals(1, dev.autost.cli.options.ConcurrencyOption.auto(4, gb), "always one");
     }
 
     @Test
