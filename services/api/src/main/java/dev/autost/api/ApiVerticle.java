@@ -1,30 +1,27 @@
 package dev.autost.api;
 
+import static dev.autost.api.HttpReplies.error;
+import static dev.autost.api.HttpReplies.json;
+import static dev.autost.api.HttpReplies.resource;
+import static dev.autost.api.HttpReplies.withExperiment;
+
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.LoopVerticle;
 import dev.autost.messaging.ReplayingLoop;
 import dev.autost.messaging.ServiceLoop;
 import dev.autost.messaging.Topics;
 import dev.autost.messaging.codec.ExperimentPlan;
-import dev.autost.messaging.codec.ScoreMessages;
-import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.proto.v1.ExperimentSpec;
-import dev.autost.proto.v1.Report;
-import dev.autost.proto.v1.Score;
-import dev.autost.proto.v1.TrainResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CSPHandler;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -33,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -69,13 +65,12 @@ public final class ApiVerticle extends LoopVerticle {
     private final Clock clock;
     private final Consumer<Router> extraRoutes;
     private final ExperimentStore store = new ExperimentStore();
-    private final java.util.Set<String> submitted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private KafkaProducer<byte[], byte[]> producer;
     private HttpServer httpServer;
     private volatile HttpServer probeServer;
     private io.vertx.core.WorkerExecutor readPool;
-    private BoundedWork leaderboards;
-    private ChartRenders charts;
+    private ExperimentReads reads;
+    private ExperimentCommands commands;
     private ClientRateLimit rateLimit;
     private long deadlineSweep = -1;
     /** Open connections of the public listener and what each waits for (the request deadline). */
@@ -91,7 +86,7 @@ public final class ApiVerticle extends LoopVerticle {
     static final int MAX_PENDING_LEADERBOARDS = 32;
 
     /** Seconds a busy answer (503) asks the client to wait. */
-    static final int BUSY_RETRY_AFTER_S = 2;
+    static final int BUSY_RETRY_AFTER_S = HttpReplies.BUSY_RETRY_AFTER_S;
 
     /**
      * Since when a connection waits for a request to arrive in full: since it opened or its
@@ -181,8 +176,11 @@ public final class ApiVerticle extends LoopVerticle {
     public Future<?> start() {
         producer = KafkaClients.producer(bootstrapServers, "autost-api-out");
         readPool = vertx.createSharedWorkerExecutor("autost-api-reads", 2);
-        leaderboards = new BoundedWork(readPool, MAX_PENDING_LEADERBOARDS, "leaderboard queries");
-        charts = new ChartRenders(new BoundedWork(readPool, MAX_PENDING_RENDERS, "chart renders"));
+        reads = new ExperimentReads(
+                store,
+                new BoundedWork(readPool, MAX_PENDING_LEADERBOARDS, "leaderboard queries"),
+                new ChartRenders(new BoundedWork(readPool, MAX_PENDING_RENDERS, "chart renders")));
+        commands = new ExperimentCommands(vertx, store, clock, this::publish, () -> maxQueuedExperiments);
         rateLimit = new ClientRateLimit(server.clientRequestsPerSecond(), server.clientBurst());
         Router router = router();
         HttpServerOptions options = new HttpServerOptions()
@@ -374,7 +372,7 @@ public final class ApiVerticle extends LoopVerticle {
         r.post("/api/experiments").handler(this::authorized).handler(ApiVerticle::refuseMultipart);
         r.post("/api/experiments")
                 .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
-                .handler(this::submit);
+                .handler(commands::submit);
         r.get("/api/experiments")
                 .handler(ctx -> json(
                         ctx,
@@ -383,14 +381,15 @@ public final class ApiVerticle extends LoopVerticle {
                                 .map(e -> ApiResponses.summary(e, clock.millis()))
                                 .toList())));
         r.get("/api/experiments/:id")
-                .handler(ctx -> withExperiment(ctx, e -> json(ctx, 200, ApiResponses.status(e, clock.millis()))));
-        r.get("/api/experiments/:id/leaderboard").handler(this::leaderboard);
-        r.get("/api/experiments/:id/pareto").handler(this::pareto);
-        r.get("/api/experiments/:id/correlation").handler(this::correlation);
-        r.get("/api/experiments/:id/candidates/:hash").handler(this::candidate);
-        r.get("/api/experiments/:id/candidates/:hash/retrain.yaml").handler(this::retrainYaml);
-        r.get("/api/experiments/:id/charts/:name").handler(this::chart);
-        r.post("/api/experiments/:id/stop").handler(this::authorized).handler(this::stopExperiment);
+                .handler(ctx ->
+                        withExperiment(store, ctx, e -> json(ctx, 200, ApiResponses.status(e, clock.millis()))));
+        r.get("/api/experiments/:id/leaderboard").handler(reads::leaderboard);
+        r.get("/api/experiments/:id/pareto").handler(reads::pareto);
+        r.get("/api/experiments/:id/correlation").handler(reads::correlation);
+        r.get("/api/experiments/:id/candidates/:hash").handler(reads::candidate);
+        r.get("/api/experiments/:id/candidates/:hash/retrain.yaml").handler(reads::retrainYaml);
+        r.get("/api/experiments/:id/charts/:name").handler(reads::chart);
+        r.post("/api/experiments/:id/stop").handler(this::authorized).handler(commands::stop);
         r.get("/openapi.yaml").handler(ctx -> resource(ctx, "openapi.yaml", "application/yaml"));
         r.get("/").handler(ctx -> resource(ctx, "index.html", "text/html; charset=utf-8"));
         r.get("/app.js").handler(ctx -> resource(ctx, "app.js", "text/javascript; charset=utf-8"));
@@ -424,77 +423,6 @@ public final class ApiVerticle extends LoopVerticle {
         ctx.next();
     }
 
-    private void submit(RoutingContext ctx) {
-        String body = ctx.body().asString();
-        if (body == null || body.isBlank()) {
-            error(ctx, 400, "empty body: send the experiment as JSON or YAML");
-            return;
-        }
-        // Off the event loop: the feasibility check draws a first generation as the sampler would.
-        vertx.<ExperimentSpec>executeBlocking(() -> new SubmissionParser(clock).parse(body), false)
-                .onSuccess(spec -> submit(ctx, spec))
-                .onFailure(e -> {
-                    if (e instanceof SubmissionParser.BadSubmissionException) {
-                        error(ctx, 400, e.getMessage());
-                    } else {
-                        ctx.fail(e);
-                    }
-                });
-    }
-
-    private void submit(RoutingContext ctx, ExperimentSpec spec) {
-        // The store learns of a spec only when it reads it back from Kafka; ids submitted here
-        // are remembered too, so a duplicate right after the first submission is refused, until
-        // the store has read them (then it answers, and the set stays as small as that lag).
-        submitted.removeIf(id ->
-                store.experiment(id).flatMap(ExperimentStore.Experiment::spec).isPresent());
-        if (!submitted.add(spec.getExperimentId())
-                || store.experiment(spec.getExperimentId())
-                        .flatMap(ExperimentStore.Experiment::spec)
-                        .isPresent()) {
-            error(ctx, 409, "experiment " + spec.getExperimentId() + " already exists");
-            return;
-        }
-        long waiting = store.waiting();
-        if (waiting >= maxQueuedExperiments) {
-            submitted.remove(spec.getExperimentId());
-            error(
-                    ctx,
-                    400,
-                    "the queue is full: " + waiting + " experiments wait for a running slot (at most "
-                            + maxQueuedExperiments + ": --max-queued-experiments); submit it again later");
-            return;
-        }
-        publish(spec)
-                .onSuccess(v -> json(
-                        ctx,
-                        201,
-                        new JsonObject()
-                                .put("id", spec.getExperimentId())
-                                .put("status", "/api/experiments/" + spec.getExperimentId())))
-                .onFailure(e -> {
-                    submitted.remove(spec.getExperimentId());
-                    error(ctx, 503, "cannot publish to Kafka: " + e.getMessage());
-                });
-    }
-
-    private void stopExperiment(RoutingContext ctx) {
-        withExperiment(ctx, e -> {
-            Optional<ExperimentSpec> spec = e.spec();
-            if (spec.isEmpty()) {
-                error(ctx, 404, "experiment " + e.id() + " has no spec");
-                return;
-            }
-            ExperimentSpec stopped = spec.get().toBuilder()
-                    .putOptions(ExperimentPlan.STOPPED_OPTION, "true")
-                    .build();
-            publish(stopped)
-                    .onSuccess(v ->
-                            json(ctx, 202, new JsonObject().put("id", e.id()).put("stopping", true)))
-                    .onFailure(err -> error(ctx, 503, "cannot publish to Kafka: " + err.getMessage()));
-        });
-    }
-
     private Future<Void> publish(ExperimentSpec spec) {
         Promise<Void> p = Promise.promise();
         producer.send(
@@ -510,208 +438,5 @@ public final class ApiVerticle extends LoopVerticle {
                     }
                 });
         return p.future();
-    }
-
-    private void leaderboard(RoutingContext ctx) {
-        withExperiment(ctx, e -> {
-            int limit = intParam(ctx, "limit", 50);
-            LeaderboardQuery query;
-            try {
-                query = LeaderboardQuery.parse(ctx.request()::getParam);
-            } catch (IllegalArgumentException bad) {
-                error(ctx, 400, bad.getMessage());
-                return;
-            }
-            LeaderboardQuery q = query;
-            // Off the event loop: ranking and filtering 100 000 scores takes tens of milliseconds.
-            leaderboards
-                    .submit(() -> {
-                        Map<String, TrainResult> results = e.results();
-                        List<ScoreMessages.Ranked> ranking = q.apply(e.ranking(), results);
-                        JsonArray rows = new JsonArray();
-                        for (int i = 0; i < Math.min(limit, ranking.size()); i++) {
-                            ScoreMessages.Ranked r = ranking.get(i);
-                            rows.add(ApiResponses.row(
-                                            i + 1,
-                                            r.score(),
-                                            results.get(r.score().getGenomeHash()))
-                                    .put("score", jsonNumber(r.outcome().score())));
-                        }
-                        return new JsonObject()
-                                .put("id", e.id())
-                                .put("by", q.by())
-                                .put("order", q.ascending() ? "asc" : "desc")
-                                .put("matching", ranking.size())
-                                .put("objective", e.objective().id())
-                                .put("candidates_scored", e.scored())
-                                // Less than scored once finished: the summary's candidates (docs/operations.md).
-                                .put("candidates_kept", e.kept())
-                                .put("rows", rows);
-                    })
-                    .onSuccess(o -> json(ctx, 200, o))
-                    .onFailure(err -> failRead(ctx, err));
-        });
-    }
-
-    /** JSON has no infinities: a gated or failed probe's minus infinity becomes null. */
-    private static Double jsonNumber(double v) {
-        return Double.isFinite(v) ? v : null;
-    }
-
-    private void pareto(RoutingContext ctx) {
-        withExperiment(ctx, e -> {
-            Report ev = e.evaluation().orElse(null);
-            Map<String, TrainResult> results = e.results();
-            JsonObject o = new JsonObject().put("id", e.id());
-            if (ev == null) {
-                o.put("energy", new JsonArray()).put("params", new JsonArray()).put("objective", "pending");
-            } else {
-                o.put(
-                        "objective",
-                        ev.getCorrelationsCount() > 0
-                                        || results.values().stream().anyMatch(TrainMessages::succeeded)
-                                ? "test_accuracy"
-                                : e.objective().id()); // the evaluator's front before training
-                o.put("energy", rows(e, ev.getParetoEnergyList(), results));
-                o.put("params", rows(e, ev.getParetoParamsList(), results));
-            }
-            json(ctx, 200, o);
-        });
-    }
-
-    private static JsonArray rows(ExperimentStore.Experiment e, List<String> hashes, Map<String, TrainResult> results) {
-        JsonArray a = new JsonArray();
-        int rank = 0;
-        for (String h : hashes) {
-            int r = ++rank;
-            e.score(h).ifPresent(s -> a.add(ApiResponses.row(r, s, results.get(h))));
-        }
-        return a;
-    }
-
-    private void correlation(RoutingContext ctx) {
-        withExperiment(ctx, e -> {
-            JsonArray a = new JsonArray();
-            e.evaluation().ifPresent(ev -> ev.getCorrelationsList().forEach(c -> a.add(ApiResponses.correlation(c))));
-            json(
-                    ctx,
-                    200,
-                    new JsonObject()
-                            .put("id", e.id())
-                            .put(
-                                    "trained",
-                                    e.results().values().stream()
-                                            .filter(TrainMessages::succeeded)
-                                            .count())
-                            .put("metrics", a));
-        });
-    }
-
-    private void candidate(RoutingContext ctx) {
-        withCandidate(ctx, (e, s) -> json(ctx, 200, ApiResponses.candidate(e, s)));
-    }
-
-    /** The candidate in the official RETRAIN format, as a download. */
-    private void retrainYaml(RoutingContext ctx) {
-        withCandidate(ctx, (e, s) -> {
-            ctx.response()
-                    .putHeader("Content-Type", "application/yaml; charset=utf-8")
-                    .putHeader("Content-Disposition", "attachment; filename=\"retrain-" + s.getGenomeHash() + ".yaml\"")
-                    .end(ApiResponses.retrainYaml(s));
-        });
-    }
-
-    private void chart(RoutingContext ctx) {
-        withExperiment(ctx, e -> {
-            String name = ctx.pathParam("name").replace(".png", "");
-            if (!Charts.names().contains(name)) {
-                error(ctx, 404, "no chart '" + name + "' (expected one of " + Charts.names() + ")");
-                return;
-            }
-            charts.png(e, name)
-                    .onSuccess(png -> ctx.response()
-                            .putHeader("Content-Type", "image/png")
-                            .end(io.vertx.core.buffer.Buffer.buffer(png)))
-                    .onFailure(err -> failRead(ctx, err));
-        });
-    }
-
-    /** A bounded read that failed: 503 with Retry-After when busy, 404 for a bad name, else 500. */
-    private static void failRead(RoutingContext ctx, Throwable err) {
-        if (ctx.response().closed()) {
-            return;
-        }
-        if (err instanceof BoundedWork.BusyException) {
-            ctx.response().putHeader("Retry-After", Integer.toString(BUSY_RETRY_AFTER_S));
-            error(ctx, 503, "busy: " + err.getMessage() + " in " + BUSY_RETRY_AFTER_S + " s");
-        } else if (err instanceof IllegalArgumentException) {
-            error(ctx, 404, err.getMessage());
-        } else {
-            ctx.fail(err);
-        }
-    }
-
-    /** {@link #withExperiment}, then the candidate {@code :hash} of it, or 404 naming both. */
-    private void withCandidate(
-            RoutingContext ctx, java.util.function.BiConsumer<ExperimentStore.Experiment, Score> then) {
-        withExperiment(ctx, e -> {
-            String hash = ctx.pathParam("hash");
-            Optional<Score> s = e.score(hash);
-            if (s.isEmpty()) {
-                error(
-                        ctx,
-                        404,
-                        e.summarised()
-                                ? "candidate " + hash + " is not among the " + e.kept()
-                                        + " kept of finished experiment "
-                                        + e.id() + " (a finished experiment keeps its best and trained candidates;"
-                                        + " `autost report` reads all its scores while the topic retains them)"
-                                : "no candidate " + hash + " in experiment " + e.id());
-                return;
-            }
-            then.accept(e, s.get());
-        });
-    }
-
-    private void withExperiment(RoutingContext ctx, Consumer<ExperimentStore.Experiment> then) {
-        String id = ctx.pathParam("id");
-        Optional<ExperimentStore.Experiment> e = store.experiment(id);
-        if (e.isEmpty()) {
-            error(ctx, 404, "no experiment " + id);
-            return;
-        }
-        then.accept(e.get());
-    }
-
-    private static int intParam(RoutingContext ctx, String name, int dflt) {
-        String v = ctx.request().getParam(name);
-        try {
-            return v == null ? dflt : Math.max(0, Math.min(10_000, Integer.parseInt(v)));
-        } catch (NumberFormatException e) {
-            return dflt;
-        }
-    }
-
-    private static void json(RoutingContext ctx, int status, Object body) {
-        ctx.response()
-                .setStatusCode(status)
-                .putHeader("Content-Type", "application/json")
-                .end(body instanceof JsonArray a ? a.encode() : ((JsonObject) body).encode());
-    }
-
-    private static void error(RoutingContext ctx, int status, String message) {
-        json(ctx, status, new JsonObject().put("error", message).put("status", status));
-    }
-
-    private static void resource(RoutingContext ctx, String name, String type) {
-        try (InputStream in = ApiVerticle.class.getResourceAsStream("/dev/autost/api/" + name)) {
-            if (in == null) {
-                error(ctx, 404, "missing resource " + name);
-                return;
-            }
-            ctx.response().putHeader("Content-Type", type).end(io.vertx.core.buffer.Buffer.buffer(in.readAllBytes()));
-        } catch (IOException e) {
-            error(ctx, 500, e.getMessage());
-        }
     }
 }
