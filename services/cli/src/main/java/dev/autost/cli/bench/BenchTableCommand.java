@@ -1,7 +1,7 @@
 package dev.autost.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.autost.cli.Json;
+import dev.autost.cli.json.Json;
 import dev.autost.cli.model.TrainCommand;
 import dev.autost.cli.options.CommonOptions.DeviceOptions;
 import dev.autost.domain.benchmark.BenchmarkTable;

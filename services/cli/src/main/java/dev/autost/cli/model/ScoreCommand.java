@@ -3,7 +3,7 @@ package dev.autost.cli.model;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.autost.cli.Json;
+import dev.autost.cli.json.Json;
 import dev.autost.cli.options.ModelOptions;
 import dev.autost.domain.AutostException;
 import dev.autost.domain.cost.CostEstimate;

@@ -2,7 +2,7 @@ package dev.autost.cli.search;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.autost.cli.Json;
+import dev.autost.cli.json.Json;
 import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.domain.cost.CostEstimate;
 import dev.autost.domain.genome.Genome;

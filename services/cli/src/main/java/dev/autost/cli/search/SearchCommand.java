@@ -2,7 +2,7 @@ package dev.autost.cli.search;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.autost.cli.Json;
+import dev.autost.cli.json.Json;
 import dev.autost.cli.options.ApiOptions;
 import dev.autost.cli.options.CommonOptions.DatasetOptions;
 import dev.autost.cli.options.CommonOptions.EvolutionOptions;

@@ -3,7 +3,7 @@ package dev.autost.cli.study;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autost.api.Charts;
-import dev.autost.cli.Json;
+import dev.autost.cli.json.Json;
 import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.messaging.codec.GenomeMessages;

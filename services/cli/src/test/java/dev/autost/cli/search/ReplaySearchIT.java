@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.autost.cli.CliRun;
-import dev.autost.cli.Json;
+import dev.autost.cli.json.Json;
 import dev.autost.domain.benchmark.BenchmarkTable;
 import dev.autost.domain.benchmark.TableRow;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.autost.cli.CliRun;
-import dev.autost.cli.Json;
+import dev.autost.cli.json.Json;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.genome.GenomeCodec;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.autost.cli.CliRun;
-import dev.autost.cli.Json;
+import dev.autost.cli.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;

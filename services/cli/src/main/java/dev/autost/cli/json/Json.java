@@ -1,4 +1,4 @@
-package dev.autost.cli;
+package dev.autost.cli.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
