@@ -48,9 +48,11 @@ public final class HalvingOptions {
      */
     public Optional<RungSchedule> schedule() {
         if (rungs == null) {
-            if (eta != null || budget != null || rungMetric != null) {
-                throw new IllegalArgumentException(
-                        "--eta, --train-budget and --rung-metric need --rungs (e.g. --rungs 1,3,9)");
+            if (eta != null || budget != null) {
+                throw new IllegalArgumentException("--eta and --train-budget need --rungs (e.g. --rungs 1,3,9)");
+            }
+            if (rungMetric != null) {
+                throw new IllegalArgumentException("--rung-metric needs --rungs (e.g. --rungs 1,2,3)");
             }
             return Optional.empty();
         }

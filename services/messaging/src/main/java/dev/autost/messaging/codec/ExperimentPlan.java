@@ -257,11 +257,11 @@ public record ExperimentPlan(
         requireAtMost("train_budget_epochs", spec.getTrainBudgetEpochs(), MAX_TRAIN_BUDGET_EPOCHS);
         requireAtMost("eta", spec.getEta(), MAX_POPULATION);
         if (spec.getRungEpochsCount() == 0) {
-            if (spec.getTrainBudgetEpochs() != 0
-                    || spec.getEta() != 0
-                    || !spec.getRungMetric().isEmpty()) {
-                throw new IllegalArgumentException(
-                        "train_budget_epochs, eta and rung_metric need rung_epochs (e.g. 1,3,9)");
+            if (spec.getTrainBudgetEpochs() != 0 || spec.getEta() != 0) {
+                throw new IllegalArgumentException("train_budget_epochs and eta need rung_epochs (e.g. 1,3,9)");
+            }
+            if (!spec.getRungMetric().isEmpty()) {
+                throw new IllegalArgumentException("rung_metric needs rung_epochs (e.g. 1,2,3)");
             }
             return java.util.Optional.empty();
         }

@@ -60,7 +60,7 @@ class ExperimentPlanTest {
         ExperimentPlan.InvalidExperimentException none = org.junit.jupiter.api.Assertions.assertThrows(
                 ExperimentPlan.InvalidExperimentException.class,
                 () -> ExperimentPlan.fromSpec(spec().setRungMetric("tse").build()));
-        assertTrue(none.getMessage().contains("rung_metric need rung_epochs"), none.getMessage());
+        assertTrue(none.getMessage().contains("rung_metric needs rung_epochs"), none.getMessage());
         ExperimentPlan.InvalidExperimentException unknown = org.junit.jupiter.api.Assertions.assertThrows(
                 ExperimentPlan.InvalidExperimentException.class,
                 () -> ExperimentPlan.fromSpec(spec().setEpochs(0)
