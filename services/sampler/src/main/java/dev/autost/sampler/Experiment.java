@@ -113,8 +113,6 @@ final class Experiment {
         if (!phase.isSearching() || run.isFinished()) {
             return; // a late duplicate
         }
-        Measurement measured =
-                ScoreMessages.measurement(score, plan.space().setting().syopsBatch());
         if (plan.objective().needsProbes() && !score.getSkipProbe() && !ScoreMessages.isProbed(score)) {
             if (!probeWaitLogged) {
                 probeWaitLogged = true;
@@ -125,6 +123,8 @@ final class Experiment {
             }
             return; // the prober's enriched score of this candidate follows
         }
+        Measurement measured =
+                ScoreMessages.measurement(score, plan.space().setting().syopsBatch());
         if (run.onScore(score.getGenomeHash(), measured).isEmpty()) {
             if (calibration != null) {
                 List<TrainRequest> sample = calibration.sampleRequests(run, Set.of());

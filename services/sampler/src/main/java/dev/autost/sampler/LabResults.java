@@ -32,8 +32,4 @@ final class LabResults {
     Map<String, Double> of(String recipeKey) {
         return byRecipe.getOrDefault(recipeKey, Map.of());
     }
-
-    int size() {
-        return size;
-    }
 }

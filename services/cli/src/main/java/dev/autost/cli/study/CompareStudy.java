@@ -220,17 +220,11 @@ final class CompareStudy {
 
     /** The row of a followed experiment. */
     static Row row(Arm arm, long seed, RungSchedule rungs, ExperimentClient.FollowedExperiment o) {
-        double best = Double.NaN;
+        double best = bestAccuracy(o.trained().values());
         double topSum = 0;
         int top = 0;
-        int epochs = 0;
         for (TrainResult r : o.trained().values()) {
-            epochs += r.getEpochs();
-            if (!TrainMessages.succeeded(r)) {
-                continue;
-            }
-            best = Double.isNaN(best) ? r.getTestAccuracy() : Math.max(best, r.getTestAccuracy());
-            if (r.getEpochs() == rungs.topEpochs()) {
+            if (TrainMessages.succeeded(r) && r.getEpochs() == rungs.topEpochs()) {
                 topSum += r.getTestAccuracy();
                 top++;
             }
@@ -244,7 +238,30 @@ final class CompareStudy {
                                 .map(c -> c.getMetric() + " from " + c.getFromGeneration())
                                 .toList());
         return new Row(
-                arm.id(), seed, epochs, o.trained().size(), best, top == 0 ? Double.NaN : topSum / top, calibration);
+                arm.id(),
+                seed,
+                epochsSpent(o.trained().values()),
+                o.trained().size(),
+                best,
+                top == 0 ? Double.NaN : topSum / top,
+                calibration);
+    }
+
+    /** The best test accuracy of an experiment's OK results (its last result per candidate), NaN without any. */
+    static double bestAccuracy(java.util.Collection<TrainResult> trained) {
+        return trained.stream()
+                .filter(TrainMessages::succeeded)
+                .mapToDouble(TrainResult::getTestAccuracy)
+                .max()
+                .orElse(Double.NaN);
+    }
+
+    /**
+     * Epochs an experiment trained: its results' epochs added up, one last result per candidate (a
+     * continued run counts its epochs once, a failed one the epochs it asked for).
+     */
+    static int epochsSpent(java.util.Collection<TrainResult> trained) {
+        return trained.stream().mapToInt(TrainResult::getEpochs).sum();
     }
 
     /** Arms from {@code --arms random,flops,...}. */

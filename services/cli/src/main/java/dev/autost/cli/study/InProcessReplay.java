@@ -169,22 +169,4 @@ final class InProcessReplay {
     private static ConsumerRecord<byte[], byte[]> input(String topic, String key, byte[] value, long[] offset) {
         return new ConsumerRecord<>(topic, 0, offset[0]++, key.getBytes(StandardCharsets.UTF_8), value);
     }
-
-    /** The best test accuracy of the experiment's OK results, NaN without any. */
-    static double bestAccuracy(Outcome o) {
-        return o.trained().values().stream()
-                .filter(dev.autost.messaging.codec.TrainMessages::succeeded)
-                .mapToDouble(TrainResult::getTestAccuracy)
-                .max()
-                .orElse(Double.NaN);
-    }
-
-    /** Epochs the experiment trained: each candidate's last result (a continued run counts once). */
-    static int epochsSpent(Outcome o) {
-        return o.trained().values().stream().mapToInt(TrainResult::getEpochs).sum();
-    }
-
-    static List<String> trainedHashes(Outcome o) {
-        return List.copyOf(o.trained().keySet());
-    }
 }

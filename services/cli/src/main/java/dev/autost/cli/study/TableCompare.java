@@ -229,12 +229,12 @@ final class TableCompare {
     }
 
     Row row(Run run, InProcessReplay.Outcome o) {
-        double best = InProcessReplay.bestAccuracy(o);
+        double best = CompareStudy.bestAccuracy(o.trained().values());
         return new Row(
                 run.arm().id(),
                 run.seed(),
                 run.budgetTrainings() * table.facts().epochs(),
-                InProcessReplay.epochsSpent(o),
+                CompareStudy.epochsSpent(o.trained().values()),
                 o.trained().size(),
                 best,
                 Double.isNaN(best) ? Double.NaN : tableBest - best);

@@ -2,7 +2,6 @@ package dev.autost.domain.fidelity;
 
 import dev.autost.domain.fidelity.SuccessiveHalving.Request;
 import dev.autost.domain.surrogate.GaussianProcess;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,10 +171,5 @@ public final class ModelBasedTraining implements TrainingSchedule {
     @Override
     public List<Integer> finishedPerRung() {
         return List.of(results.size());
-    }
-
-    /** The trainings requested so far, in order. */
-    public List<String> order() {
-        return new ArrayList<>(requested.keySet());
     }
 }
