@@ -30,6 +30,8 @@ public final class AutostMeters {
     public static final String TRAINER_IMAGES = "autost.trainer.images";
     public static final String TRAINER_EPOCH = "autost.trainer.epoch";
     public static final String TRAINER_IMAGES_PER_SECOND = "autost.trainer.images.per.second";
+    public static final String TRAINER_RESULTS = "autost.trainer.results";
+    public static final String SERVICE_READY = "autost.service.ready";
 
     /** Experiments with per-experiment series at once: a dashboard's worth, whatever the history. */
     public static final int EXPERIMENT_SERIES = 50;
@@ -109,6 +111,14 @@ public final class AutostMeters {
         return topic -> deadLetters(service, topic).increment();
     }
 
+    /** Training results a trainer published, by status ({@code ok}, {@code failed}): what "trainings failing" alerts on. */
+    public Counter trainerResults(String status) {
+        return Counter.builder(TRAINER_RESULTS)
+                .description("Training results published, by status")
+                .tag("status", status)
+                .register(registry);
+    }
+
     /** The generation an experiment's search is in. */
     public void searchGeneration(String experiment, long generation) {
         generations.set(experiment, generation);
@@ -181,6 +191,7 @@ public final class AutostMeters {
         m.trainerImages("cpu");
         m.trainerEpoch("cpu");
         m.trainerImagesPerSecond("cpu", 0);
+        m.trainerResults("ok");
     }
 
     private double[] holder(Map<String, double[]> map, String name, String description, String tag, String value) {

@@ -34,6 +34,11 @@ public final class Observability implements AutoCloseable {
         this.health = health;
         this.verticle = verticle;
         this.meters = new AutostMeters(metrics.prometheus());
+        // /ready as a series: Prometheus sees a process that answers but never became ready
+        // (stuck replaying, a service stopped), which `up` alone does not show.
+        io.micrometer.core.instrument.Gauge.builder(AutostMeters.SERVICE_READY, health, h -> h.ready() ? 1 : 0)
+                .description("1 when every service of this process has replayed its state and serves (/ready)")
+                .register(metrics.prometheus());
     }
 
     /**

@@ -62,8 +62,10 @@ class ObservabilityTest {
         HttpResponse<String> ready = get(Endpoints.READY);
         assertEquals(200, ready.statusCode());
         assertTrue(ready.body().contains("\"status\":\"READY\""), ready.body());
+        assertTrue(get(Endpoints.METRICS).body().contains("autost_service_ready 1.0"), "ready as a series");
         health.stopped("sampler");
         assertEquals(503, get(Endpoints.READY).statusCode());
+        assertTrue(get(Endpoints.METRICS).body().contains("autost_service_ready 0.0"), "not ready as a series");
         health.started("sampler");
     }
 

@@ -144,6 +144,9 @@ final class TrainingHandler implements CommittingLoop.Handler {
                 TrainMessages.succeeded(result)
                         ? "test accuracy " + result.getTestAccuracy()
                         : result.getFailureReason());
+        job.meters()
+                .trainerResults(TrainMessages.succeeded(result) ? "ok" : "failed")
+                .increment();
         return List.of(new ProducerRecord<>(Topics.TRAIN_RESULTS, key(req), result.toByteArray()));
     }
 

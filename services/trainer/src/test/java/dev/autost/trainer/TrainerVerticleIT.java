@@ -324,12 +324,16 @@ class TrainerVerticleIT {
     void genomeOverTheMemoryBudget_failsWithTheReason_andIsCommitted() throws Exception {
         TrainerConfig tight = config("t-mem", "it-mem")
                 .withMemoryBudget(dev.autost.models.train.MemoryEstimate.BASE_BYTES + (1L << 20));
-        String id = deploy(new TrainerVerticle(tight));
+        var meters = new dev.autost.observability.AutostMeters(
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        String id = deploy(new TrainerVerticle(tight, java.time.Clock.systemUTC(), meters));
         send("it-mem/" + GENOME.hash(), request("it-mem", 1).toByteArray());
         TrainResult r = firstResult("it-mem/");
         assertEquals(TrainResult.Status.FAILED, r.getStatus());
         assertTrue(r.getFailureReason().startsWith("memory guard: training needs an estimated"), r.getFailureReason());
         assertCommitted("it-mem", 1, "the refused request is committed");
+        assertEquals(1.0, meters.trainerResults("failed").count(), "counted for the trainings-failing alert");
+        assertEquals(0.0, meters.trainerResults("ok").count());
         vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 

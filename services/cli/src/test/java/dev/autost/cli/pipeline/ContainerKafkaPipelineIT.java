@@ -1,20 +1,30 @@
 package dev.autost.cli.pipeline;
 
-import org.testcontainers.junit.jupiter.Container;
-import org.testcontainers.junit.jupiter.Testcontainers;
-import org.testcontainers.kafka.KafkaContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The pipeline contract on Apache Kafka in a container, where a Docker engine answers; skipped
- * (reported as such by Failsafe) where none does, as on the development machines.
+ * The pipeline contract on Apache Kafka in a container (the image of
+ * deploy/containers/build-images); skipped, with the reason, where no container engine answers.
  */
-@Testcontainers(disabledWithoutDocker = true)
+@NeedsImages("autost.kafka.image")
 class ContainerKafkaPipelineIT extends PipelineContract {
-    @Container
-    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.0.0");
+    private static ContainerImages.Started kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = ContainerImages.kafka();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
 
     @Override
     String bootstrapServers() {
-        return KAFKA.getBootstrapServers();
+        return kafka.address();
     }
 }

@@ -1,0 +1,239 @@
+package dev.autost.images;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.autost.cli.Main;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.DockerClientFactory;
+import picocli.CommandLine;
+
+/**
+ * The compose stack of deploy/compose/compose.yaml in real containers of the project's images:
+ * searches submitted through the API in its container give the ranking of {@code autost search
+ * --offline}, with training in the trainer's container, a scorer killed by SIGKILL mid-search
+ * changes nothing, and no container logs a stack trace. Runs with {@code -Pimages}, which builds
+ * the service image; the Kafka image comes from deploy/containers/build-images.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ContainerStackIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration EXPERIMENT_TIMEOUT = Duration.ofMinutes(8);
+    /** A Java stack frame as a logger prints it. */
+    private static final Pattern STACK_FRAME = Pattern.compile("(?m)^\\s+at [\\w$.]+\\(.*\\)$");
+
+    private static final List<String> PORTS = List.of(
+            "AUTOST_KAFKA_PORT",
+            "AUTOST_KAFKA_CONTROLLER_PORT",
+            "AUTOST_API_PORT",
+            "AUTOST_SAMPLER_PORT",
+            "AUTOST_SCORER_PORT",
+            "AUTOST_SCORER_2_PORT",
+            "AUTOST_EVALUATOR_PORT",
+            "AUTOST_PROBER_PORT",
+            "AUTOST_TRAINER_PORT");
+
+    private static ComposeStack stack;
+    private static String token;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void up() throws Exception {
+        boolean required = Boolean.getBoolean("autost.containers.required");
+        boolean engine = DockerClientFactory.instance().isDockerAvailable();
+        if (!engine && required) {
+            fail("no container engine answers (Docker, or podman's API socket via DOCKER_HOST)");
+        }
+        assumeTrue(engine, "no container engine answers (Docker, or podman's API socket via DOCKER_HOST)");
+        var docker = DockerClientFactory.instance().client();
+        try (InputStream tar = Files.newInputStream(Path.of(System.getProperty("autost.image.tar")))) {
+            docker.loadImageCmd(tar).exec();
+        }
+        String kafka = System.getProperty("autost.kafka.image");
+        try {
+            docker.inspectImageCmd(kafka).exec();
+        } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+            fail(kafka + " is missing: run deploy/containers/build-images");
+        }
+        Map<String, String> variables = new HashMap<>();
+        for (String port : PORTS) {
+            variables.put(port, Integer.toString(freePort()));
+        }
+        variables.put("AUTOST_IMAGE", System.getProperty("autost.image"));
+        variables.put("AUTOST_KAFKA_IMAGE", kafka);
+        variables.put("AUTOST_LIMIT_TRAIN", "256");
+        variables.put("AUTOST_LIMIT_TEST", "256");
+        String data = System.getenv("AUTOST_DATA_DIR");
+        if (data != null) {
+            variables.put("AUTOST_DATA_DIR", data);
+        }
+        ComposeFile file = ComposeFile.read(Path.of(System.getProperty("autost.compose.file")), variables::get);
+        stack = ComposeStack.up(file, "autost-it-" + ProcessHandle.current().pid());
+        token = stack.exec("api", "cat", "/var/lib/autost/api-token").strip();
+    }
+
+    @AfterAll
+    static void down() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void search_throughTheApi_givesTheOfflineRankingWhileAScorerIsKilled(@TempDir Path dir) throws Exception {
+        String id = submit("""
+                {"experiment_id": "stack-kill", "space": "small", "strategy": "evolution", "seed": 11,
+                 "generations": 20, "population": 50}""");
+        awaitGeneration(id, 3);
+        stack.kill("scorer");
+        int killedAt = get("/api/experiments/" + id).path("generation").asInt();
+        assertTrue(killedAt < 20, "the scorer was killed after the search, at generation " + killedAt);
+        JsonNode done = awaitEnd(id, "finished");
+        assertEquals(1050, done.path("candidates_scored").asInt(), done.toString());
+        assertEquals(
+                offlineRanking(dir, "--space small --strategy evolution --seed 11 --generations 20 --population 50"),
+                leaderboard(id, false));
+    }
+
+    @Test
+    @Order(2)
+    void search_withTraining_trainsTheOfflineTopInTheTrainerContainer(@TempDir Path dir) throws Exception {
+        String id = submit("""
+                {"experiment_id": "stack-train", "space": "fashion-micro", "seed": 3, "generations": 2,
+                 "population": 10, "train_top_k": 2, "epochs": 1}""");
+        JsonNode done = awaitEnd(id, "finished");
+        assertEquals(2, done.path("trained").asInt(), done.toString());
+        List<String> offline = offlineRanking(dir, "--space fashion-micro --seed 3 --generations 2 --population 10");
+        assertEquals(offline, leaderboard(id, false));
+        List<String> trained = leaderboard(id, true);
+        assertEquals(
+                List.copyOf(offline.subList(0, 2)).stream().sorted().toList(),
+                trained.stream().sorted().toList());
+    }
+
+    @Test
+    @Order(3)
+    void noContainer_logsAStackTrace() {
+        // After the searches and the kill; on its own it still checks start-up.
+        List<String> traces = new ArrayList<>();
+        for (String service : stack.services()) {
+            var m = STACK_FRAME.matcher(stack.logs(service));
+            if (m.find()) {
+                traces.add(service + ": " + m.group().strip());
+            }
+        }
+        assertTrue(traces.isEmpty(), "stack traces in container logs: " + traces);
+    }
+
+    private String submit(String json) throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(api("/api/experiments"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).path("id").asText();
+    }
+
+    private JsonNode get(String path) throws Exception {
+        HttpResponse<String> r =
+                http.send(HttpRequest.newBuilder(api(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+    }
+
+    private void awaitGeneration(String id, int generation) throws Exception {
+        Instant deadline = Instant.now().plus(EXPERIMENT_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode e = get("/api/experiments/" + id);
+            if (e != null && e.path("generation").asInt() >= generation) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail(id + " never reached generation " + generation + ": " + get("/api/experiments/" + id));
+    }
+
+    private JsonNode awaitEnd(String id, String phase) throws Exception {
+        Instant deadline = Instant.now().plus(EXPERIMENT_TIMEOUT);
+        JsonNode e = null;
+        while (Instant.now().isBefore(deadline)) {
+            e = get("/api/experiments/" + id);
+            String now = e == null ? "" : e.path("phase").asText();
+            if (now.equals(phase)) {
+                return e;
+            }
+            if (now.equals("failed") || now.equals("stopped")) {
+                fail(id + " ended " + now + ": " + e);
+            }
+            Thread.sleep(500);
+        }
+        return fail(id + " not " + phase + " after " + EXPERIMENT_TIMEOUT + ": " + e);
+    }
+
+    private List<String> leaderboard(String id, boolean trainedOnly) throws Exception {
+        JsonNode board =
+                get("/api/experiments/" + id + "/leaderboard?by=score&limit=20" + (trainedOnly ? "&trained=true" : ""));
+        List<String> hashes = new ArrayList<>();
+        board.path("rows").forEach(r -> hashes.add(r.path("hash").asText()));
+        return hashes;
+    }
+
+    /** The first 20 hashes of {@code autost search --offline}, run in this JVM. */
+    private static List<String> offlineRanking(Path dir, String options) throws Exception {
+        Path out = dir.resolve("offline");
+        List<String> args = new ArrayList<>(List.of("search", "--offline", "--no-progress", "--out", out.toString()));
+        args.addAll(List.of(options.split(" ")));
+        CommandLine cli = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(0, cli.execute(args.toArray(String[]::new)), err.toString());
+        List<String> hashes = new ArrayList<>();
+        for (JsonNode r : JSON.readTree(out.resolve("results.json").toFile())) {
+            if (hashes.size() < 20) {
+                hashes.add(r.path("hash").asText());
+            }
+        }
+        return hashes;
+    }
+
+    private static URI api(String path) {
+        return URI.create("http://127.0.0.1:" + stack.port("api") + path);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
