@@ -392,11 +392,16 @@ public final class StudyCommand implements Callable<Integer> {
 
     /** The broker (embedded unless --bootstrap-servers) and, unless --no-local-services, the services a study needs. */
     LocalServices startServices(TrainerConfig trainerSettings, boolean prober) {
+        return startServices(trainerSettings, prober, Defaults.PARTITIONS);
+    }
+
+    /** The same, with the partitions of the topics it creates given. */
+    LocalServices startServices(TrainerConfig trainerSettings, boolean prober, int partitions) {
         LocalServices services = LocalServices.connect(
                 cluster.bootstrapServers(),
                 cluster.kafkaData(),
                 cluster.secure(),
-                Defaults.PARTITIONS,
+                partitions,
                 Defaults.REPLICATION,
                 null);
         try {
