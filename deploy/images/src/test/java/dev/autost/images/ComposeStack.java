@@ -159,6 +159,18 @@ final class ComposeStack implements AutoCloseable {
                 .exec();
     }
 
+    /** Starts a service's container again if it has stopped (killed), and waits until it is ready. */
+    void restartIfStopped(String service) throws Exception {
+        GenericContainer<?> c = running.get(service);
+        if (!c.isRunning()) {
+            DockerClientFactory.instance()
+                    .client()
+                    .startContainerCmd(c.getContainerId())
+                    .exec();
+            awaitReady(file.services().get(service), c);
+        }
+    }
+
     /** A service's container log so far (standard output and error). */
     String logs(String service) {
         return running.get(service).getLogs();
