@@ -103,6 +103,13 @@ final class ComposeStack implements AutoCloseable {
         awaitReady(s, c);
     }
 
+    /** A loopback port free now, for a service of the stack or a tool beside it. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     /** The loopback port a service listens on: Kafka's client port or {@code --http-port}. */
     int port(String service) {
         ComposeFile.Service s = file.services().get(service);

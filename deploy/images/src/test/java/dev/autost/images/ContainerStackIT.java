@@ -11,7 +11,6 @@ import dev.autost.cli.Main;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,7 +87,7 @@ class ContainerStackIT {
         }
         Map<String, String> variables = new HashMap<>();
         for (String port : PORTS) {
-            variables.put(port, Integer.toString(freePort()));
+            variables.put(port, Integer.toString(ComposeStack.freePort()));
         }
         variables.put("AUTOST_IMAGE", System.getProperty("autost.image"));
         variables.put("AUTOST_KAFKA_IMAGE", kafka);
@@ -323,11 +322,5 @@ class ContainerStackIT {
 
     private static URI api(String path) {
         return URI.create("http://127.0.0.1:" + stack.port("api") + path);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -3,7 +3,6 @@ package dev.autost.images;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -58,10 +57,7 @@ final class PrometheusRun implements AutoCloseable {
         Files.createDirectories(dir.resolve("prometheus"));
         Files.writeString(dir.resolve("compose/prometheus.yml"), config);
         Files.writeString(dir.resolve("prometheus/alert-rules.yml"), rules);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = ComposeStack.freePort();
         Process p = new ProcessBuilder(
                         BINARY.toString(),
                         "--config.file=" + dir.resolve("compose/prometheus.yml"),
@@ -106,9 +102,6 @@ final class PrometheusRun implements AutoCloseable {
     String alertState(String name) throws Exception {
         for (JsonNode a : get("/api/v1/alerts").path("data").path("alerts")) {
             if (a.path("labels").path("alertname").asText().equals(name)) {
-                if (a.path("state").asText().equals("firing")) {
-                    return "firing";
-                }
                 return a.path("state").asText();
             }
         }
