@@ -34,6 +34,9 @@ final class ComposeStack implements AutoCloseable {
     private final ComposeFile file;
     private final String project;
     private final Map<String, GenericContainer<?>> running = new LinkedHashMap<>();
+    /** How often each service's container was started. */
+    private final Map<String, Integer> starts = new HashMap<>();
+
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -127,12 +130,14 @@ final class ComposeStack implements AutoCloseable {
     private void awaitReady(ComposeFile.Service s, GenericContainer<?> c) throws Exception {
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         int port = port(s.name());
+        // A container started again keeps its log: the broker is up once it said so once more.
+        int starts = this.starts.merge(s.name(), 1, Integer::sum);
         while (Instant.now().isBefore(deadline)) {
             if (!c.isRunning()) {
                 throw new AssertionError(s.name() + " exited before it was ready:\n" + c.getLogs());
             }
             if (s.environment().containsKey("KAFKA_PORT")
-                    ? c.getLogs().contains("Kafka Server started")
+                    ? c.getLogs().split("Kafka Server started", -1).length > starts
                     : ready(port)) {
                 return;
             }
@@ -166,16 +171,33 @@ final class ComposeStack implements AutoCloseable {
                 .exec();
     }
 
-    /** Starts a service's container again if it has stopped (killed), and waits until it is ready. */
+    /** Stops a service's container as an operator does: SIGTERM, its shutdown hook, then exit. */
+    void stop(String service) {
+        DockerClient docker = DockerClientFactory.instance().client();
+        docker.stopContainerCmd(running.get(service).getContainerId())
+                .withTimeout(30)
+                .exec();
+    }
+
+    /** Starts a service's container again if it has stopped (killed or stopped), and waits until it is ready. */
     void restartIfStopped(String service) throws Exception {
-        GenericContainer<?> c = running.get(service);
-        if (!c.isRunning()) {
-            DockerClientFactory.instance()
-                    .client()
-                    .startContainerCmd(c.getContainerId())
-                    .exec();
-            awaitReady(file.services().get(service), c);
+        if (!running.get(service).isRunning()) {
+            startAgain(service);
+            awaitReady(service);
         }
+    }
+
+    /** Starts a stopped service's container again without waiting for it to be ready. */
+    void startAgain(String service) {
+        DockerClientFactory.instance()
+                .client()
+                .startContainerCmd(running.get(service).getContainerId())
+                .exec();
+    }
+
+    /** Waits until a service answers ready (the broker: says it started, once more). */
+    void awaitReady(String service) throws Exception {
+        awaitReady(file.services().get(service), running.get(service));
     }
 
     /** A service's container log so far (standard output and error). */

@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autost.cli.Main;
+import dev.autost.domain.genome.Genome;
+import dev.autost.domain.model.Backbone;
+import dev.autost.messaging.Topics;
+import dev.autost.messaging.codec.TrainMessages;
+import dev.autost.proto.v1.TrainRequest;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,6 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -46,6 +54,10 @@ import picocli.CommandLine;
 class ContainerStackIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration EXPERIMENT_TIMEOUT = Duration.ofMinutes(8);
+    /** Train requests the monitoring test has fail, for the trainings-failing alert. */
+    private static final int FAILING_TRAININGS = 20;
+    /** Undecodable records behind them: the trainer's lag starts above the alert's 1 000. */
+    private static final int UNDECODABLE_REQUESTS = 1_050;
     /** A Java stack frame as a logger prints it. */
     private static final Pattern STACK_FRAME = Pattern.compile("(?m)^\\s+at [\\w$.]+\\(.*\\)$");
 
@@ -151,8 +163,8 @@ class ContainerStackIT {
 
     /**
      * Prometheus with the shipped scrape config and alert rules (time scaled down, see {@link
-     * PrometheusRun}): every service is scraped, each alert whose condition the test can make true
-     * fires and resolves after, and every query of the Grafana dashboard returns data.
+     * PrometheusRun}): every service is scraped, each alert is made to fire and resolves after, and
+     * every query of the Grafana dashboard returns data.
      */
     @Test
     @Order(3)
@@ -171,27 +183,73 @@ class ContainerStackIT {
         try (PrometheusRun prometheus = PrometheusRun.start(deploy, PORT_OF_DEFAULT, dir)) {
             int targets = stack.services().size() - 1; // Kafka has no /metrics
             awaitValue(prometheus, "sum(up)", targets);
-            assertEquals("inactive", prometheus.alertState("AutostServiceDown"));
+            prometheus.awaitAlert("AutostServiceDown", "inactive", Duration.ofMinutes(1));
 
             stack.kill("scorer-2");
             prometheus.awaitAlert("AutostServiceDown", "firing", Duration.ofMinutes(1));
             stack.restartIfStopped("scorer-2");
             prometheus.awaitAlert("AutostServiceDown", "inactive", Duration.ofMinutes(2));
 
-            // Garbage on the trainer's topic: dead-lettered one record per poll (about 9 a second
-            // here). The consumer-lag alert is not made to fire: only the prober exports Kafka's
-            // consumer metrics today, so the trainer's lag is not in the scrape (issue 27, open).
-            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+            // What a lab is paged for, made true at once: the prober stopped while an experiment
+            // needs its measurements (nothing moves: no candidate produced, no image trained);
+            // while the trainer is stopped too, its queue fills with requests that fail (a
+            // dataset no trainer has) and then records it cannot decode, all in one partition.
+            // Started again, the trainer's first fetch sees them all: its lag starts above 1 000,
+            // and it works them off in seconds. (A consumer's lag is
+            // measured against the end its last fetch saw, so records that arrive while it
+            // fetches show as a smaller lag.)
+            stack.stop("prober");
+            stack.stop("trainer");
+            String waiting = submit("""
+                    {"experiment_id": "stack-probe-wait", "space": "fashion-micro", "seed": 5,
+                     "generations": 1, "population": 10, "objective": "sahd", "train_top_k": 1,
+                     "epochs": 1}""");
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                     Map.of("bootstrap.servers", "127.0.0.1:" + stack.port("kafka"), "linger.ms", 20),
-                    new org.apache.kafka.common.serialization.ByteArraySerializer(),
-                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-                for (int i = 0; i < 200; i++) {
-                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
-                            "autost.train-requests", ("garbage-" + i).getBytes(), new byte[] {(byte) 0xff, 1, 2}));
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                for (int i = 0; i < FAILING_TRAININGS; i++) {
+                    TrainRequest failing = TrainMessages.request(
+                            "stack-alerts",
+                            Genome.uniform(1, 2, 2, 16),
+                            "no-such-dataset",
+                            1,
+                            i,
+                            1,
+                            Backbone.AUTOST,
+                            4);
+                    producer.send(new ProducerRecord<>(
+                            Topics.TRAIN_REQUESTS, 0, ("failing-" + i).getBytes(), failing.toByteArray()));
+                }
+                for (int i = 0; i < UNDECODABLE_REQUESTS; i++) {
+                    producer.send(new ProducerRecord<>(
+                            Topics.TRAIN_REQUESTS, 0, ("garbage-" + i).getBytes(), new byte[] {(byte) 0xff, 1, 2}));
                 }
             }
-            prometheus.awaitAlert("AutostDeadLettersRising", "firing", Duration.ofMinutes(2));
-            prometheus.awaitAlert("AutostDeadLettersRising", "inactive", Duration.ofMinutes(3));
+            stack.restartIfStopped("trainer");
+            List<String> alerts = List.of(
+                    "AutostTrainingsFailing",
+                    "AutostConsumerLagHigh",
+                    "AutostDeadLettersRising",
+                    "AutostExperimentsNoProgress",
+                    "AutostServiceDown");
+            try {
+                prometheus.awaitFired(alerts, Duration.ofMinutes(2));
+            } catch (AssertionError e) {
+                String log = stack.logs("trainer");
+                throw new AssertionError(
+                        e.getMessage() + "\nlag: " + prometheus.query("kafka_consumer_fetch_manager_records_lag_max")
+                                + "\ndead letters: " + prometheus.query("autost_dead_letters_total")
+                                + "\ntrainer's log, its end: " + log.substring(Math.max(0, log.length() - 3000)),
+                        e);
+            }
+            stack.restartIfStopped("prober");
+            // Searched and its best trained by the trainer started again: the trainer panels
+            // below have this process's figures.
+            awaitEnd(waiting, "finished");
+            for (String alert : alerts) {
+                prometheus.awaitAlert(alert, "inactive", Duration.ofMinutes(4));
+            }
 
             List<String> empty = new ArrayList<>();
             JsonNode dashboard = JSON.readTree(
@@ -211,6 +269,17 @@ class ContainerStackIT {
             }
             assertTrue(queries >= 10, "dashboard queries: " + queries);
             assertTrue(empty.isEmpty(), "dashboard queries returning nothing: " + empty);
+
+            // Not ready: the evaluator started again while the broker is down answers /metrics
+            // but waits for the cluster; it gets ready once the broker is back.
+            stack.stop("kafka");
+            stack.stop("evaluator");
+            stack.startAgain("evaluator");
+            prometheus.awaitAlert("AutostServiceNotReady", "firing", Duration.ofMinutes(1));
+            stack.restartIfStopped("kafka");
+            stack.awaitReady("evaluator");
+            prometheus.awaitAlert("AutostServiceNotReady", "inactive", Duration.ofMinutes(1));
+            awaitValue(prometheus, "sum(up)", targets);
         }
     }
 

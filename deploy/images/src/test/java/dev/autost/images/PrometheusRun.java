@@ -117,7 +117,32 @@ final class PrometheusRun implements AutoCloseable {
             }
             Thread.sleep(500);
         }
-        throw new AssertionError(name + " not " + state + " after " + timeout + "; alerts: " + get("/api/v1/alerts"));
+        throw new AssertionError(name + " not " + state + " after " + timeout + "; alerts: " + get("/api/v1/alerts")
+                + "; targets up and seconds a scrape took: " + query("up") + " " + query("scrape_duration_seconds"));
+    }
+
+    /**
+     * Waits until each of {@code names} has been seen firing, at once or in turn (an alert whose
+     * condition passes quickly may resolve before another fires); fails naming those never seen.
+     */
+    void awaitFired(java.util.Collection<String> names, Duration timeout) throws Exception {
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode a : get("/api/v1/alerts").path("data").path("alerts")) {
+                if (a.path("state").asText().equals("firing")) {
+                    seen.add(a.path("labels").path("alertname").asText());
+                }
+            }
+            if (seen.containsAll(names)) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        java.util.Set<String> missing = new java.util.TreeSet<>(names);
+        missing.removeAll(seen);
+        throw new AssertionError("never firing within " + timeout + ": " + missing + "; alerts: "
+                + get("/api/v1/alerts") + "; targets up: " + query("up"));
     }
 
     private JsonNode get(String path) throws Exception {

@@ -131,6 +131,15 @@ public final class ApiVerticle extends LoopVerticle {
         return this;
     }
 
+    /**
+     * Reports the read model's consumer lag and the clients' throughput to {@code registry} (the
+     * one behind {@code /metrics}); call before deployment.
+     */
+    public ApiVerticle kafkaMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        kafkaMetricsTo(Objects.requireNonNull(registry, "registry"));
+        return this;
+    }
+
     public ExperimentStore store() {
         return store;
     }
@@ -165,7 +174,7 @@ public final class ApiVerticle extends LoopVerticle {
         // The view only reads: no producer behind the replay.
         return ReplayingLoop.readOnly(
                 "api",
-                KafkaClients.replayingConsumer(bootstrapServers, "autost-api-in"),
+                metered(KafkaClients.replayingConsumer(bootstrapServers, "autost-api-in")),
                 List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS, Topics.TRAIN_PROGRESS),
                 store,
                 Duration.ofMillis(200),
@@ -174,7 +183,7 @@ public final class ApiVerticle extends LoopVerticle {
 
     @Override
     public Future<?> start() {
-        producer = KafkaClients.producer(bootstrapServers, "autost-api-out");
+        producer = metered(KafkaClients.producer(bootstrapServers, "autost-api-out"));
         readPool = vertx.createSharedWorkerExecutor("autost-api-reads", 2);
         reads = new ExperimentReads(
                 store,

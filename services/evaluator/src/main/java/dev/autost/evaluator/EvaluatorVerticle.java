@@ -20,6 +20,7 @@ public final class EvaluatorVerticle extends ReplayingVerticle {
                 List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS),
                 clock,
                 meters.deadLetterCounter(EvaluatorHandler.SERVICE),
+                meters.registry(),
                 deadLetters -> new EvaluatorHandler(deadLetters, meters));
     }
 }

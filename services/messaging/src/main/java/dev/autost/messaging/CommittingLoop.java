@@ -302,7 +302,9 @@ public final class CommittingLoop extends ServiceLoop {
         consumer.pause(consumer.assignment());
         Future<List<ProducerRecord<byte[], byte[]>>> work = worker.submit(() -> handler.handle(batch, context));
         try {
-            while (!work.isDone()) {
+            // A quick handling (a dead letter, a skipped request) returns at once, not after a
+            // paused poll's timeout; a long one polls between waits to stay in its group.
+            while (!awaitDone(work)) {
                 holdBack(consumer.poll(settings.pollTimeout()));
             }
         } catch (WakeupException e) {
@@ -320,6 +322,16 @@ public final class CommittingLoop extends ServiceLoop {
                 consumer.resume(consumer.paused());
             }
         }
+    }
+
+    /** Whether {@code work} is done after waiting up to a poll's timeout for it. */
+    private boolean awaitDone(Future<?> work) throws InterruptedException {
+        try {
+            work.get(settings.pollTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Reported by the caller's work.get(); a timeout means not done yet.
+        }
+        return work.isDone();
     }
 
     /**

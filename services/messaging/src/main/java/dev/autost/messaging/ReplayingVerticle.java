@@ -1,5 +1,6 @@
 package dev.autost.messaging;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +30,7 @@ public class ReplayingVerticle extends LoopVerticle {
      * @param instanceId this instance: thread and Kafka client ids
      * @param clock      stamps dead letters
      * @param deadLetterCounter told the source topic of every dead letter (the service's meter)
+     * @param kafkaMetrics where the consumer's lag and the clients' throughput are reported
      * @param handler    makes the handler of one run from its dead letters (its state starts empty
      *                   at each start)
      */
@@ -39,7 +41,9 @@ public class ReplayingVerticle extends LoopVerticle {
             List<String> topics,
             Clock clock,
             Consumer<String> deadLetterCounter,
+            MeterRegistry kafkaMetrics,
             Function<DeadLetters, ReplayingLoop.Handler> handler) {
+        super(kafkaMetrics);
         this.service = Objects.requireNonNull(service, "service");
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
@@ -53,8 +57,8 @@ public class ReplayingVerticle extends LoopVerticle {
     protected final ServiceLoop createLoop() {
         return new ReplayingLoop(
                 service + " " + instanceId,
-                KafkaClients.replayingConsumer(bootstrapServers, instanceId + "-in"),
-                KafkaClients.producer(bootstrapServers, instanceId + "-out"),
+                metered(KafkaClients.replayingConsumer(bootstrapServers, instanceId + "-in")),
+                metered(KafkaClients.producer(bootstrapServers, instanceId + "-out")),
                 topics,
                 handler.apply(new DeadLetters(service, clock, deadLetterCounter)),
                 POLL_TIMEOUT,

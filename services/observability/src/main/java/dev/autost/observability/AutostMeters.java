@@ -119,6 +119,20 @@ public final class AutostMeters {
                 .register(registry);
     }
 
+    /**
+     * Registers a trainer's meters at 0 when it starts: its results of both statuses, its images
+     * and its epochs on {@code device}. A counter that first appears at N hides those N from
+     * Prometheus' {@code increase()} (a trainer whose first trainings all fail before its first
+     * scrape would page no one), and a panel of a trainer that has not trained yet shows 0, not
+     * "no data".
+     */
+    public void trainerFromZero(String device) {
+        trainerResults("ok");
+        trainerResults("failed");
+        trainerImages(device);
+        trainerEpoch(device);
+    }
+
     /** The generation an experiment's search is in. */
     public void searchGeneration(String experiment, long generation) {
         generations.set(experiment, generation);

@@ -8,6 +8,33 @@ import org.junit.jupiter.api.Test;
 
 class AutostMetersTest {
     @Test
+    void trainerFromZero_listsItsMetersBeforeAnyTraining() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new AutostMeters(registry).trainerFromZero("cpu");
+        for (String status : new String[] {"ok", "failed"}) {
+            assertEquals(
+                    0.0,
+                    registry.get(AutostMeters.TRAINER_RESULTS)
+                            .tag("status", status)
+                            .counter()
+                            .count(),
+                    status);
+        }
+        assertEquals(
+                0.0,
+                registry.get(AutostMeters.TRAINER_IMAGES)
+                        .tag("device", "cpu")
+                        .counter()
+                        .count());
+        assertEquals(
+                0,
+                registry.get(AutostMeters.TRAINER_EPOCH)
+                        .tag("device", "cpu")
+                        .timer()
+                        .count());
+    }
+
+    @Test
     void perExperimentGauges_keepOnlyTheMostRecentlyUpdatedExperiments() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         AutostMeters meters = new AutostMeters(registry);

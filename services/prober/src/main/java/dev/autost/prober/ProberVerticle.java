@@ -9,10 +9,7 @@ import dev.autost.messaging.LoopVerticle;
 import dev.autost.messaging.ServiceLoop;
 import dev.autost.models.train.DjlSettings;
 import dev.autost.observability.AutostMeters;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -34,14 +31,14 @@ public final class ProberVerticle extends LoopVerticle {
     private final ProberConfig config;
     private final Clock clock;
     private final AutostMeters meters;
-    private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
     private ProbingHandler handler;
 
     /** @param meters where probe counts, latency, dead letters and Kafka client metrics go */
     public ProberVerticle(ProberConfig config, Clock clock, AutostMeters meters) {
+        super(Objects.requireNonNull(meters, "meters").registry());
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.meters = Objects.requireNonNull(meters, "meters");
+        this.meters = meters;
     }
 
     @Override
@@ -52,16 +49,13 @@ public final class ProberVerticle extends LoopVerticle {
                 KafkaClients.replayingConsumer(config.bootstrapServers(), id + "-experiments"),
                 new ExperimentCache(),
                 config.startTimeout());
-        KafkaConsumer<byte[], byte[]> scores = KafkaClients.groupConsumer(
+        KafkaConsumer<byte[], byte[]> scores = metered(KafkaClients.groupConsumer(
                 config.bootstrapServers(),
                 config.groupId(),
                 id + "-scores",
-                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords()));
-        KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.bootstrapServers(), id + "-producer");
-        for (KafkaClientMetrics m : List.of(new KafkaClientMetrics(scores), new KafkaClientMetrics(producer))) {
-            m.bindTo(meters.registry());
-            clientMetrics.add(m);
-        }
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords())));
+        KafkaProducer<byte[], byte[]> producer =
+                metered(KafkaClients.producer(config.bootstrapServers(), id + "-producer"));
         handler = new ProbingHandler(
                 experiments,
                 experiments,
@@ -73,12 +67,6 @@ public final class ProberVerticle extends LoopVerticle {
                 meters,
                 config.device());
         return new CommittingLoop("prober " + id, scores, producer, handler, ProbingHandler.settings(config));
-    }
-
-    @Override
-    protected void afterStop() {
-        clientMetrics.forEach(KafkaClientMetrics::close);
-        clientMetrics.clear();
     }
 
     /** Scores published probed and acknowledged so far (tests, metrics). */

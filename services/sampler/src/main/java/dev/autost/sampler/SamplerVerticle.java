@@ -28,6 +28,7 @@ public final class SamplerVerticle extends ReplayingVerticle {
                 List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS, Topics.TRAIN_REQUESTS),
                 clock,
                 meters.deadLetterCounter(SamplerHandler.SERVICE),
+                meters.registry(),
                 deadLetters -> new SamplerHandler(deadLetters, meters, limits));
     }
 }

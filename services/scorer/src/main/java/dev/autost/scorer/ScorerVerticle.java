@@ -8,10 +8,7 @@ import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.LoopVerticle;
 import dev.autost.messaging.ServiceLoop;
 import dev.autost.observability.AutostMeters;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,7 +35,6 @@ public final class ScorerVerticle extends LoopVerticle {
     private final ScorerConfig config;
     private final Clock clock;
     private final AutostMeters meters;
-    private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
     private ScoringHandler handler;
 
     public ScorerVerticle(ScorerConfig config) {
@@ -52,9 +48,10 @@ public final class ScorerVerticle extends LoopVerticle {
 
     /** @param meters where scoring counts, latency, dead letters and Kafka client metrics go */
     public ScorerVerticle(ScorerConfig config, Clock clock, AutostMeters meters) {
+        super(Objects.requireNonNull(meters, "meters").registry());
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.meters = Objects.requireNonNull(meters, "meters");
+        this.meters = meters;
     }
 
     @Override
@@ -64,15 +61,14 @@ public final class ScorerVerticle extends LoopVerticle {
                 KafkaClients.replayingConsumer(config.bootstrapServers(), id + "-experiments"),
                 new ExperimentCache(),
                 config.startTimeout());
-        KafkaConsumer<byte[], byte[]> candidates = KafkaClients.groupConsumer(
+        // Consumer lag (records-lag-max) and client throughput, for the dashboard and autoscaling.
+        KafkaConsumer<byte[], byte[]> candidates = metered(KafkaClients.groupConsumer(
                 config.bootstrapServers(),
                 config.groupId(),
                 id + "-candidates",
-                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords()));
-        KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.bootstrapServers(), id + "-producer");
-        // Consumer lag (records-lag-max) and client throughput, for the dashboard and autoscaling.
-        bind(new KafkaClientMetrics(candidates));
-        bind(new KafkaClientMetrics(producer));
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords())));
+        KafkaProducer<byte[], byte[]> producer =
+                metered(KafkaClients.producer(config.bootstrapServers(), id + "-producer"));
         handler = new ScoringHandler(
                 experiments,
                 new ScoreFunction(id, experiments),
@@ -82,18 +78,6 @@ public final class ScorerVerticle extends LoopVerticle {
                         topic -> meters.deadLetters(SERVICE, topic).increment()),
                 meters);
         return new CommittingLoop("scorer " + id, candidates, producer, handler, ScoringHandler.settings(config));
-    }
-
-    private void bind(KafkaClientMetrics m) {
-        m.bindTo(meters.registry());
-        clientMetrics.add(m);
-    }
-
-    @Override
-    protected void afterStop() {
-        // The meters only describe clients that are gone.
-        clientMetrics.forEach(KafkaClientMetrics::close);
-        clientMetrics.clear();
     }
 
     /** Candidates scored and acknowledged so far (for tests and metrics). */

@@ -40,9 +40,12 @@ public final class TrainerVerticle extends LoopVerticle {
     }
 
     private TrainerVerticle(TrainerConfig config, Clock clock, AutostMeters meters, Datasets datasets) {
+        super(Objects.requireNonNull(meters, "meters").registry());
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.meters = Objects.requireNonNull(meters, "meters");
+        this.meters = meters;
+        // Listed before the first training, so that its first results count for the alerts.
+        meters.trainerFromZero(TrainingJob.meterDevice(config.device()));
         this.datasets = Objects.requireNonNull(datasets, "datasets");
     }
 
@@ -82,12 +85,13 @@ public final class TrainerVerticle extends LoopVerticle {
                         KafkaClients.replayingConsumer(config.bootstrapServers(), config.trainerId() + "-experiments"),
                         java.time.Duration.ofSeconds(30)));
         InFlightPartitions inFlight = InFlightPartitions.register();
-        var consumer = KafkaClients.groupConsumer(
+        // The requests' lag is the trainers' queue: the lag alert and the dashboard read it.
+        var consumer = metered(KafkaClients.groupConsumer(
                 config.bootstrapServers(),
                 config.groupId(),
                 config.trainerId() + "-requests",
-                TrainingHandler.consumerSettings(inFlight));
-        var producer = KafkaClients.producer(config.bootstrapServers(), config.trainerId() + "-out");
+                TrainingHandler.consumerSettings(inFlight)));
+        var producer = metered(KafkaClients.producer(config.bootstrapServers(), config.trainerId() + "-out"));
         String name = "trainer " + config.trainerId();
         loop = config.concurrency() == 1
                 ? new CommittingLoop(name, consumer, producer, handler, TrainingHandler.settings(config))

@@ -174,7 +174,7 @@ record TrainingJob(
             Path checkpointDir,
             Consumer<TrainProgress> progress,
             BooleanSupplier keepGoing) {
-        String device = config.device().startsWith("gpu") ? "gpu" : "cpu";
+        String device = meterDevice(config.device());
         try {
             Genome genome = GenomeMessages.toDomain(req.getGenome());
             if (!genome.hash().equals(req.getGenomeHash())) {
@@ -351,6 +351,11 @@ record TrainingJob(
                 "limit_test=" + limitTest,
                 run.setting().toString(),
                 run.recipe().toString()));
+    }
+
+    /** The device label of the trainer's meters: {@code gpu} for any GPU, else {@code cpu}. */
+    static String meterDevice(String device) {
+        return device.startsWith("gpu") ? "gpu" : "cpu";
     }
 
     private static TrainResult failed(TrainResult.Builder b, String reason) {

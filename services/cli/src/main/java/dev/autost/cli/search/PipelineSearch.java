@@ -209,11 +209,12 @@ final class PipelineSearch {
         }
         try {
             ApiVerticle verticle = new ApiVerticle(
-                    services.bootstrapServers(),
-                    api.server(),
-                    api.token().value(),
-                    java.time.Clock.systemUTC(),
-                    obs::mountOn);
+                            services.bootstrapServers(),
+                            api.server(),
+                            api.token().value(),
+                            java.time.Clock.systemUTC(),
+                            obs::mountOn)
+                    .kafkaMetrics(obs.registry());
             services.deploy(verticle);
             err.printf("autost search: follow it on %s%n", verticle.url());
             // The path, never the token: output ends up in logs that others read.

@@ -121,6 +121,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (api.enabled()) {
             ApiVerticle verticle = new ApiVerticle(
                             local.bootstrapServers(), api.server(), token.value(), Clock.systemUTC(), obs::mountOn)
+                    .kafkaMetrics(obs.registry())
                     .maxQueuedExperiments(limits.maxQueuedExperiments());
             local.deploy(verticle);
             err.printf(

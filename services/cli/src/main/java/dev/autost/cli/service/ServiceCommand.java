@@ -156,6 +156,7 @@ public final class ServiceCommand implements Callable<Integer> {
                             token.value(),
                             java.time.Clock.systemUTC(),
                             observability::mountOn)
+                    .kafkaMetrics(observability.registry())
                     .maxQueuedExperiments(limits.maxQueuedExperiments());
             local.deploy(verticle); // returns once its read model has replayed the topics
             observability.health().started(API);

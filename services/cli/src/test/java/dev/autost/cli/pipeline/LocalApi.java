@@ -11,17 +11,18 @@ final class LocalApi {
 
     /**
      * Deploys the API on a free port of 127.0.0.1, bearer token {@code tok}, with the endpoints of
-     * {@code obs} (metrics, health, readiness) on its router.
+     * {@code obs} (metrics, health, readiness) on its router and its Kafka clients' metrics in them.
      *
      * @return its base URL
      */
     static String deploy(LocalServices services, Observability obs) {
         ApiVerticle api = new ApiVerticle(
-                services.bootstrapServers(),
-                ApiServerConfig.of("127.0.0.1", 0),
-                "tok",
-                Clock.systemUTC(),
-                obs::mountOn);
+                        services.bootstrapServers(),
+                        ApiServerConfig.of("127.0.0.1", 0),
+                        "tok",
+                        Clock.systemUTC(),
+                        obs::mountOn)
+                .kafkaMetrics(obs.registry());
         services.deploy(api);
         return "http://127.0.0.1:" + api.actualPort();
     }

@@ -12,13 +12,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * The services of {@code autost serve} on an embedded broker: while a search submitted through
- * the API runs, /metrics on the API's port shows the counters moving, and /ready says ready.
+ * the API runs, /metrics on the API's port shows the counters moving and every service's consumer
+ * lag, and /ready says ready.
  */
 class ServeMetricsIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -67,9 +70,18 @@ class ServeMetricsIT {
             assertTrue(
                     metrics.contains("autost_search_generation{experiment=\"metrics-run\"} 30.0"), "generation gauge");
             assertTrue(metrics.contains("autost_scoring_seconds_count"), "scoring timer");
-            assertTrue(
-                    metrics.contains("kafka_consumer_fetch_manager_records_lag_max"),
-                    "consumer lag from the Kafka clients");
+            // Every service's consumer, not only the scorer's: the lag alert and panel see them all.
+            Set<String> lagging = new TreeSet<>();
+            Matcher lag = Pattern.compile(
+                            "(?m)^kafka_consumer_fetch_manager_records_lag_max\\{[^}]*client_id=\"([^\"]+)\"")
+                    .matcher(metrics);
+            while (lag.find()) {
+                lagging.add(lag.group(1).replaceAll("-\\d+-", "-N-"));
+            }
+            assertEquals(
+                    Set.of("autost-api-in", "evaluator-N-in", "sampler-N-in", "scorer-N-candidates"),
+                    lagging,
+                    "consumer lag from the Kafka clients of every service");
             assertTrue(metrics.contains("jvm_memory_used_bytes"), "JVM metrics");
         }
     }
