@@ -43,6 +43,7 @@ class ConcurrentJobLoopTest {
         MockProducer<byte[], byte[]> producer =
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         CountDownLatch bothStarted = new CountDownLatch(2);
+        CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         Map<Long, Boolean> done = new ConcurrentHashMap<>();
         AtomicInteger atOnce = new AtomicInteger();
@@ -56,7 +57,12 @@ class ConcurrentJobLoopTest {
                     most.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
                     bothStarted.countDown();
                     if (r.offset() == 0) {
+                        firstStarted.countDown();
                         releaseFirst.await(20, TimeUnit.SECONDS);
+                    } else {
+                        // Not done before the first has begun: on a busy machine the second
+                        // could otherwise end before the first's thread ran, never both at once.
+                        firstStarted.await(20, TimeUnit.SECONDS);
                     }
                     atOnce.decrementAndGet();
                     done.put(r.offset(), true);
