@@ -106,8 +106,14 @@ public final class AutostMeters {
                 .register(registry);
     }
 
-    /** Counts a dead letter of {@code service} by its source topic: the hook {@code DeadLetters} takes. */
-    public java.util.function.Consumer<String> deadLetterCounter(String service) {
+    /**
+     * Counts a dead letter of {@code service} by its source topic: the hook {@code DeadLetters}
+     * takes. The counters of the topics the service reads are listed at 0 at once: a counter that
+     * first appears at N hides those N from Prometheus' {@code increase()}, so a burst right after a
+     * start would raise no alert.
+     */
+    public java.util.function.Consumer<String> deadLetterCounter(String service, java.util.Collection<String> topics) {
+        topics.forEach(topic -> deadLetters(service, topic));
         return topic -> deadLetters(service, topic).increment();
     }
 

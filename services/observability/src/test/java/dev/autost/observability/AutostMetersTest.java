@@ -35,6 +35,27 @@ class AutostMetersTest {
     }
 
     @Test
+    void deadLetterCounter_listsTheTopicsReadAtZero_andCountsBySourceTopic() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        var count = new AutostMeters(registry).deadLetterCounter("scorer", java.util.List.of("in-a", "in-b"));
+        assertEquals(2, registry.find(AutostMeters.DEAD_LETTERS).counters().size());
+        count.accept("in-b");
+        count.accept("in-b");
+        assertEquals(
+                0.0,
+                registry.get(AutostMeters.DEAD_LETTERS)
+                        .tag("topic", "in-a")
+                        .counter()
+                        .count());
+        assertEquals(
+                2.0,
+                registry.get(AutostMeters.DEAD_LETTERS)
+                        .tags("service", "scorer", "topic", "in-b")
+                        .counter()
+                        .count());
+    }
+
+    @Test
     void perExperimentGauges_keepOnlyTheMostRecentlyUpdatedExperiments() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         AutostMeters meters = new AutostMeters(registry);

@@ -7,9 +7,11 @@ import dev.autost.messaging.ExperimentReader;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.LoopVerticle;
 import dev.autost.messaging.ServiceLoop;
+import dev.autost.messaging.Topics;
 import dev.autost.models.train.DjlSettings;
 import dev.autost.observability.AutostMeters;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -63,7 +65,7 @@ public final class ProberVerticle extends LoopVerticle {
                         .<ProbingHandler.Probe>map(t -> new TableProbe(t)::measure)
                         .orElseGet(
                                 () -> new ExperimentProbe(config.device(), config.dataDir(), config.images())::measure),
-                new DeadLetters(SERVICE, clock, meters.deadLetterCounter(SERVICE)),
+                new DeadLetters(SERVICE, clock, meters.deadLetterCounter(SERVICE, List.of(Topics.SCORES))),
                 meters,
                 config.device());
         return new CommittingLoop("prober " + id, scores, producer, handler, ProbingHandler.settings(config));

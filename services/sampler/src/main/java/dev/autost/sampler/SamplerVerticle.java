@@ -13,6 +13,10 @@ import java.util.List;
  * completes after the replay was handled and the resumed outputs were acknowledged.
  */
 public final class SamplerVerticle extends ReplayingVerticle {
+    /** The topics it replays and reads. */
+    private static final List<String> TOPICS =
+            List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS, Topics.TRAIN_REQUESTS);
+
     /** @param meters where the service's progress and dead letters are counted */
     public SamplerVerticle(String bootstrapServers, String samplerId, Clock clock, AutostMeters meters) {
         this(bootstrapServers, samplerId, clock, meters, SamplerLimits.DEFAULTS);
@@ -25,9 +29,9 @@ public final class SamplerVerticle extends ReplayingVerticle {
                 SamplerHandler.SERVICE,
                 bootstrapServers,
                 samplerId,
-                List.of(Topics.EXPERIMENTS, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS, Topics.TRAIN_REQUESTS),
+                TOPICS,
                 clock,
-                meters.deadLetterCounter(SamplerHandler.SERVICE),
+                meters.deadLetterCounter(SamplerHandler.SERVICE, TOPICS),
                 meters.registry(),
                 deadLetters -> new SamplerHandler(deadLetters, meters, limits));
     }

@@ -7,8 +7,10 @@ import dev.autost.messaging.ExperimentReader;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.LoopVerticle;
 import dev.autost.messaging.ServiceLoop;
+import dev.autost.messaging.Topics;
 import dev.autost.observability.AutostMeters;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -72,10 +74,7 @@ public final class ScorerVerticle extends LoopVerticle {
         handler = new ScoringHandler(
                 experiments,
                 new ScoreFunction(id, experiments),
-                new DeadLetters(
-                        SERVICE,
-                        clock,
-                        topic -> meters.deadLetters(SERVICE, topic).increment()),
+                new DeadLetters(SERVICE, clock, meters.deadLetterCounter(SERVICE, List.of(Topics.CANDIDATES))),
                 meters);
         return new CommittingLoop("scorer " + id, candidates, producer, handler, ScoringHandler.settings(config));
     }

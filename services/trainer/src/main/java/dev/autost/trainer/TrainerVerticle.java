@@ -7,6 +7,7 @@ import dev.autost.messaging.InFlightPartitions;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.LoopVerticle;
 import dev.autost.messaging.ServiceLoop;
+import dev.autost.messaging.Topics;
 import dev.autost.models.data.Datasets;
 import dev.autost.models.train.DjlSettings;
 import dev.autost.observability.AutostMeters;
@@ -76,10 +77,7 @@ public final class TrainerVerticle extends LoopVerticle {
                 config,
                 new TrainingJob(
                         config, datasets, meters, trained == null ? key -> java.util.Optional.empty() : trained::find),
-                new DeadLetters(
-                        SERVICE,
-                        clock,
-                        topic -> meters.deadLetters(SERVICE, topic).increment()),
+                new DeadLetters(SERVICE, clock, meters.deadLetterCounter(SERVICE, List.of(Topics.TRAIN_REQUESTS))),
                 trained,
                 new StoppedExperiments(
                         KafkaClients.replayingConsumer(config.bootstrapServers(), config.trainerId() + "-experiments"),
