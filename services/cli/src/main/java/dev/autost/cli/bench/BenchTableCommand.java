@@ -18,6 +18,7 @@ import dev.autost.models.proxy.InitProxies;
 import dev.autost.models.train.DjlSettings;
 import dev.autost.models.train.EpochListener;
 import dev.autost.models.train.EpochReport;
+import dev.autost.models.train.OneDnn;
 import dev.autost.models.train.Recipe;
 import dev.autost.models.train.TrainingRun;
 import java.io.IOException;
@@ -266,7 +267,33 @@ public final class BenchTableCommand implements Callable<Integer> {
         return all;
     }
 
-    private TableRow train(SearchSpace s, Datasets.Loaded data, Genome g) {
+    /**
+     * One row; trained again with oneDNN off when a metric came out NaN (oneDNN's convolution
+     * returns NaN now and then: docs/training.md#divergence, as the prober measures again). A
+     * NaN row was written as "nan" and the table could then not be read back (2026-12-08).
+     */
+    private TableRow train(SearchSpace s, Datasets.Loaded data, Genome g) throws IOException {
+        TableRow row = trainOnce(s, data, g);
+        if (row.metrics().values().stream().noneMatch(v -> v.isNaN())) {
+            return row;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        synchronized (err) {
+            err.printf(
+                    "autost bench table: %s: a metric is NaN (%s); training it again with oneDNN off%n",
+                    g.hash(), row.metrics());
+            err.flush();
+        }
+        OneDnn.disable();
+        deleteWork(g); // from initialisation again: the proxies are measured there
+        row = trainOnce(s, data, g);
+        if (row.metrics().values().stream().anyMatch(v -> v.isNaN())) {
+            throw new IllegalStateException(g.hash() + ": a metric is NaN on two trainings: " + row.metrics());
+        }
+        return row;
+    }
+
+    private TableRow trainOnce(SearchSpace s, Datasets.Loaded data, Genome g) {
         long t0 = System.nanoTime();
         TrainingRun run = TrainingRun.builder()
                 .setGenome(g)

@@ -116,7 +116,7 @@ public final class BenchmarkTable {
     private static TableRow row(CSVRecord r) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (String m : METRICS) {
-            metrics.put(m, Double.parseDouble(r.get(m)));
+            metrics.put(m, parseNumber(r.get(m)));
         }
         TableRow row = new TableRow(
                 GenomeCodec.fromJson(r.get("genome")),
@@ -125,8 +125,8 @@ public final class BenchmarkTable {
                 numbers(r.get("epoch_test_accuracies")),
                 numbers(r.get("epoch_train_losses")),
                 numbers(r.get("epoch_train_accuracies")),
-                Double.parseDouble(r.get("images_per_second")),
-                Double.parseDouble(r.get("seconds")));
+                parseNumber(r.get("images_per_second")),
+                parseNumber(r.get("seconds")));
         if (!row.hash().equals(r.get("hash"))) {
             throw new IllegalArgumentException("hash " + r.get("hash") + " is not the genome's (" + row.hash() + ")");
         }
@@ -198,6 +198,16 @@ public final class BenchmarkTable {
         return Double.toString(v).toLowerCase(Locale.ROOT);
     }
 
+    /** Reads what {@link #number} writes, {@code nan} and {@code infinity} included. */
+    static double parseNumber(String s) {
+        return switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "nan" -> Double.NaN;
+            case "infinity" -> Double.POSITIVE_INFINITY;
+            case "-infinity" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(s);
+        };
+    }
+
     private static String joined(List<Double> xs) {
         StringBuilder b = new StringBuilder();
         for (double x : xs) {
@@ -213,7 +223,7 @@ public final class BenchmarkTable {
         List<Double> out = new ArrayList<>();
         for (String part : s.trim().split(" ")) {
             if (!part.isEmpty()) {
-                out.add(Double.parseDouble(part));
+                out.add(parseNumber(part));
             }
         }
         return out;

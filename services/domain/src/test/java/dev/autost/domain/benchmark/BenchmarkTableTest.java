@@ -41,6 +41,29 @@ class BenchmarkTableTest {
     }
 
     @Test
+    void rowWithANaNMetric_readsBackAsWritten(@TempDir Path dir) throws Exception {
+        // A NaN proxy was written "nan", and the next start could not read the table (line 194 of
+        // docs/study/table/table.csv, 2026-12-08).
+        Path file = dir.resolve("table.csv");
+        TableRow clean = row(Genome.uniform(2, 4, 2, 64), 0.61);
+        Map<String, Double> m = new LinkedHashMap<>(clean.metrics());
+        m.put("sahd", Double.NaN);
+        m.put("naswot", Double.NaN);
+        TableRow nan = new TableRow(
+                clean.genome(),
+                m,
+                1,
+                clean.epochTestAccuracies(),
+                clean.epochTrainLosses(),
+                clean.epochTrainAccuracies(),
+                58.5,
+                91.25);
+        BenchmarkTable.append(file, nan);
+        assertTrue(Files.readString(file).contains(",nan,nan,"), Files.readString(file));
+        assertEquals(List.of(nan), BenchmarkTable.read(file));
+    }
+
+    @Test
     void tornLastLine_isLeftOutAndCutBeforeTheNextAppend(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("table.csv");
         TableRow a = row(Genome.uniform(2, 4, 2, 64), 0.61);
