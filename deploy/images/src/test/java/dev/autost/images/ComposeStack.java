@@ -34,7 +34,7 @@ final class ComposeStack implements AutoCloseable {
     private final ComposeFile file;
     private final String project;
     private final Map<String, GenericContainer<?>> running = new LinkedHashMap<>();
-    /** How often each service's container was started. */
+    /** How often each service's container was started: the broker's log says "started" as often. */
     private final Map<String, Integer> starts = new HashMap<>();
 
     private final HttpClient http =
@@ -103,6 +103,7 @@ final class ComposeStack implements AutoCloseable {
         });
         c.start();
         running.put(s.name(), c);
+        starts.merge(s.name(), 1, Integer::sum);
         awaitReady(s, c);
     }
 
@@ -131,7 +132,7 @@ final class ComposeStack implements AutoCloseable {
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         int port = port(s.name());
         // A container started again keeps its log: the broker is up once it said so once more.
-        int starts = this.starts.merge(s.name(), 1, Integer::sum);
+        int starts = this.starts.get(s.name());
         while (Instant.now().isBefore(deadline)) {
             if (!c.isRunning()) {
                 throw new AssertionError(s.name() + " exited before it was ready:\n" + c.getLogs());
@@ -193,6 +194,7 @@ final class ComposeStack implements AutoCloseable {
                 .client()
                 .startContainerCmd(running.get(service).getContainerId())
                 .exec();
+        starts.merge(service, 1, Integer::sum);
     }
 
     /** Waits until a service answers ready (the broker: says it started, once more). */

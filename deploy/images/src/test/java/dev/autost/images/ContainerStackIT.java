@@ -195,9 +195,8 @@ class ContainerStackIT {
             // while the trainer is stopped too, its queue fills with requests that fail (a
             // dataset no trainer has) and then records it cannot decode, all in one partition.
             // Started again, the trainer's first fetch sees them all: its lag starts above 1 000,
-            // and it works them off in seconds. (A consumer's lag is
-            // measured against the end its last fetch saw, so records that arrive while it
-            // fetches show as a smaller lag.)
+            // and it works them off in seconds. (A consumer's lag is measured against the end
+            // its last fetch saw, so records that arrive while it fetches show as a smaller lag.)
             stack.stop("prober");
             stack.stop("trainer");
             String waiting = submit("""

@@ -84,10 +84,10 @@ public final class ConcurrentJobLoop extends ServiceLoop {
         }
     };
 
-    /** A record in work: its future, or none while it waits to be tried again. */
     /** A permit for every job that ended: the loop waits on it while every slot is taken. */
     private final Semaphore jobEnded = new Semaphore(0);
 
+    /** A record in work: its future, or none while it waits to be tried again. */
     private static final class Job {
         final ConsumerRecord<byte[], byte[]> record;
         Future<List<ProducerRecord<byte[], byte[]>>> work;

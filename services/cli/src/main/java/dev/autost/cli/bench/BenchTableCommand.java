@@ -274,7 +274,7 @@ public final class BenchTableCommand implements Callable<Integer> {
      */
     private TableRow train(SearchSpace s, Datasets.Loaded data, Genome g) throws IOException {
         TableRow row = trainOnce(s, data, g);
-        if (row.metrics().values().stream().noneMatch(v -> v.isNaN())) {
+        if (!hasNaN(row)) {
             return row;
         }
         PrintWriter err = spec.commandLine().getErr();
@@ -287,10 +287,14 @@ public final class BenchTableCommand implements Callable<Integer> {
         OneDnn.disable();
         deleteWork(g); // from initialisation again: the proxies are measured there
         row = trainOnce(s, data, g);
-        if (row.metrics().values().stream().anyMatch(v -> v.isNaN())) {
+        if (hasNaN(row)) {
             throw new IllegalStateException(g.hash() + ": a metric is NaN on two trainings: " + row.metrics());
         }
         return row;
+    }
+
+    private static boolean hasNaN(TableRow row) {
+        return row.metrics().values().stream().anyMatch(v -> v.isNaN());
     }
 
     private TableRow trainOnce(SearchSpace s, Datasets.Loaded data, Genome g) {
