@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.autost.api.Charts;
 import dev.autost.broker.EmbeddedKafkaBroker;
+import dev.autost.domain.benchmark.TableReplay;
 import dev.autost.domain.cost.CostModel;
 import dev.autost.domain.genome.Genome;
+import dev.autost.domain.model.Backbone;
 import dev.autost.domain.search.Candidate;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.domain.space.SearchSpaces;
@@ -16,6 +19,7 @@ import dev.autost.messaging.codec.CandidateMessages;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.messaging.codec.GenomeMessages;
 import dev.autost.messaging.codec.ScoreMessages;
+import dev.autost.messaging.codec.TrainMessages;
 import dev.autost.proto.SchemaVersions;
 import dev.autost.proto.v1.CandidateMessage;
 import dev.autost.proto.v1.DeadLetter;
@@ -23,14 +27,20 @@ import dev.autost.proto.v1.ExperimentSpec;
 import dev.autost.proto.v1.GenomeMessage;
 import dev.autost.proto.v1.Report;
 import dev.autost.proto.v1.Score;
+import dev.autost.proto.v1.TrainProgress;
+import dev.autost.proto.v1.TrainRequest;
 import dev.autost.proto.v1.TrainResult;
+import dev.autost.trainer.TrainerConfig;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
@@ -46,21 +56,42 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The fuzz suite: spoiled records ({@link RecordFuzzer}) on every input topic of the sampler,
- * scorer and evaluator, live on a real broker, then a normal search. No service may stop, the
- * search must give the in-process ranking, and every dead letter must carry a reason. Records
- * per topic: {@code -Dautost.fuzz.records} (default 300; docs/reliability.md has a 10 000 run).
+ * scorer, evaluator, prober, trainer and the API's read model, live on a real broker, under keys
+ * that are sometimes absent or a real experiment's, then a normal search. No service may stop,
+ * the search must give the in-process ranking, the API must answer its reads and charts, every
+ * dead letter must carry a reason, and each service must have refused the bad records of each
+ * topic it reads. The trainer replays the tabulated benchmark ({@code --table}), so a valid
+ * mutated request (10 000 epochs) is answered without training. Records per topic:
+ * {@code -Dautost.fuzz.records} (default 300; docs/reliability.md has a 10 000 run).
  */
 class FuzzedRecordsIT {
     private static final Logger LOG = LoggerFactory.getLogger(FuzzedRecordsIT.class);
     private static final int RECORDS = Integer.getInteger("autost.fuzz.records", 300);
     private static final SearchSpace SMALL = SearchSpaces.builtIn("small");
     private static final String LIVE = "fuzz-live";
+    /** The repository's tabulated benchmark, which the trainer replays (the module's folder is the working directory). */
+    private static final Path TABLE = Path.of("../../docs/study/table/table.csv");
+
+    /** Each topic fuzzed, and the services that must dead-letter some of its records. */
+    private static final Map<String, List<String>> REFUSED_BY = new LinkedHashMap<>();
+
+    static {
+        REFUSED_BY.put(Topics.EXPERIMENTS, List.of("sampler"));
+        REFUSED_BY.put(Topics.CANDIDATES, List.of("scorer"));
+        REFUSED_BY.put(Topics.SCORES, List.of("sampler", "evaluator"));
+        REFUSED_BY.put(Topics.REPORTS, List.of("evaluator"));
+        REFUSED_BY.put(Topics.TRAIN_RESULTS, List.of("evaluator"));
+        REFUSED_BY.put(Topics.TRAIN_REQUESTS, List.of("trainer"));
+        // Read by the API's read model only, which skips what it cannot use (it only reads).
+        REFUSED_BY.put(Topics.TRAIN_PROGRESS, List.of());
+    }
 
     @Test
     void spoiledRecordsOnEveryInputTopic_noServiceStops_searchGivesTheInProcessRanking() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
                 LocalServices s = LocalServices.connect(broker.bootstrapServers(), 3, (short) 1)
-                        // The prober reads the scores topic too, spoiled records included.
+                        // The prober reads the scores topic too, spoiled records included; it
+                        // starts before the trainer's settings, so it probes real networks.
                         .start(
                                 LocalServices.Service.SAMPLER,
                                 LocalServices.Service.SCORER,
@@ -68,6 +99,9 @@ class FuzzedRecordsIT {
                                 LocalServices.Service.PROBER);
                 ExperimentClient client = new ExperimentClient(s.bootstrapServers());
                 KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(s.bootstrapServers(), "it-fuzz")) {
+            s.trainerSettings(TrainerConfig.of(broker.bootstrapServers())
+                    .withReplay(Optional.of(TableReplay.load(TABLE, Duration.ZERO))));
+            s.start(LocalServices.Service.TRAINER);
             // The API's read model consumes the same topics; its answers are checked at the end.
             dev.autost.api.ApiVerticle api = new dev.autost.api.ApiVerticle(
                     s.bootstrapServers(),
@@ -86,14 +120,13 @@ class FuzzedRecordsIT {
             Map<String, Map<RecordFuzzer.Mutation, Integer>> sent = new TreeMap<>();
             RecordFuzzer fuzzer = new RecordFuzzer(20261129);
             List<Future<?>> sends = new ArrayList<>();
-            for (String topic : List.of(
-                    Topics.EXPERIMENTS, Topics.CANDIDATES, Topics.SCORES, Topics.REPORTS, Topics.TRAIN_RESULTS)) {
+            for (String topic : REFUSED_BY.keySet()) {
                 Map<RecordFuzzer.Mutation, Integer> counts = new EnumMap<>(RecordFuzzer.Mutation.class);
                 for (int i = 0; i < RECORDS; i++) {
                     RecordFuzzer.Mutation m = fuzzer.pick();
                     counts.merge(m, 1, Integer::sum);
                     byte[] value = fuzzer.spoil(m, valid(topic, i), absurd(topic, i));
-                    byte[] key = ("fuzz-" + topic + "-" + i).getBytes(StandardCharsets.UTF_8);
+                    byte[] key = key(topic, i);
                     sends.add(producer.send(new ProducerRecord<>(topic, key, value)));
                 }
                 sent.put(topic, counts);
@@ -126,11 +159,50 @@ class FuzzedRecordsIT {
                         java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, response.statusCode(), path + ": " + response.body());
             }
+            // The charts render from the same state the spoiled records met.
+            for (String chart : Charts.names()) {
+                var response = http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        api.url() + "api/experiments/" + LIVE + "/charts/" + chart + ".png"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(
+                        200, response.statusCode(), chart + ": " + new String(response.body(), StandardCharsets.UTF_8));
+            }
 
             Map<String, Integer> letters = deadLettersSince(s.bootstrapServers(), start);
             LOG.info("fuzz: dead letters by source topic and service: {}", letters);
-            assertTrue(letters.keySet().stream().anyMatch(k -> k.startsWith(Topics.CANDIDATES)), letters::toString);
+            REFUSED_BY.forEach((topic, services) -> {
+                for (String service : services) {
+                    assertTrue(
+                            letters.getOrDefault(topic + " / " + service, 0) > 0,
+                            () -> service + " dead-lettered nothing of " + topic + ": " + letters);
+                }
+            });
         }
+    }
+
+    /**
+     * The key of record {@code i}: usually its own, but also none (empty on a compacted topic), the live experiment's id, a
+     * genome key of it (the form of requests, results and progress), or another topic's record
+     * key, so that what a service decides by key alone (skipping an experiment it has done with)
+     * meets bad records too.
+     */
+    private static byte[] key(String topic, int i) {
+        // The broker itself refuses a record without a key on a compacted (state) topic.
+        boolean compacted = !topic.equals(Topics.CANDIDATES)
+                && !topic.equals(Topics.TRAIN_REQUESTS)
+                && !topic.equals(Topics.TRAIN_PROGRESS);
+        String k = switch (i % 5) {
+            case 0 -> compacted ? "" : null;
+            case 1 -> LIVE;
+            case 2 ->
+                Topics.genomeKey(
+                        LIVE, SMALL.sample(new java.util.SplittableRandom(i)).hash());
+            case 3 -> "fuzz-exp-" + i;
+            default -> "fuzz-" + topic + "-" + i;
+        };
+        return k == null ? null : k.getBytes(StandardCharsets.UTF_8);
     }
 
     /** A well-formed record of {@code topic}, different for each {@code i}. */
@@ -166,8 +238,30 @@ class FuzzedRecordsIT {
                         .putProxies("sahd", 1.0)
                         .build()
                         .toByteArray();
+            case Topics.TRAIN_REQUESTS -> request(i, g).toByteArray();
+            case Topics.TRAIN_PROGRESS ->
+                TrainProgress.newBuilder()
+                        .setSchemaVersion(SchemaVersions.CURRENT)
+                        .setExperimentId(LIVE)
+                        .setGenomeHash(g.hash())
+                        .setEpoch(1)
+                        .setEpochs(3)
+                        .setStep(10)
+                        .setSteps(62)
+                        .setTrainLoss(1.5)
+                        .setTestAccuracy(0.5)
+                        .setImagesPerSecond(100)
+                        .build()
+                        .toByteArray();
             default -> throw new IllegalArgumentException(topic);
         };
+    }
+
+    /** A train request of the live experiment, for a genome of its space or (every other one) of the table's. */
+    private static TrainRequest request(int i, Genome g) {
+        Genome genome =
+                i % 2 == 0 ? g : SearchSpaces.builtIn("fashion-table").sample(new java.util.SplittableRandom(i));
+        return TrainMessages.request(LIVE, genome, "fashion-mnist", 3, 1, 0, Backbone.AUTOST, 4);
     }
 
     private static Score score(CandidateMessage c, Genome g) {
@@ -273,6 +367,50 @@ class FuzzedRecordsIT {
                                 .setTestAccuracy(-7)
                                 .putAllProxies(manyMetrics(5_000))
                                 .putAllFiringRates(manyMetrics(5_000))
+                                .build()
+                                .toByteArray());
+            case Topics.TRAIN_REQUESTS ->
+                List.of(
+                        // Valid, and legitimate work for a real trainer: the replay answers at once.
+                        () -> request(i, g).toBuilder()
+                                .setEpochs(10_000)
+                                .setScheduleEpochs(10_000)
+                                .build()
+                                .toByteArray(),
+                        () -> request(i, g).toBuilder().setGenome(deep).build().toByteArray(),
+                        () -> request(i, g).toBuilder().setGenome(nan).build().toByteArray(),
+                        () -> request(i, g).toBuilder()
+                                .setExperimentId("../../etc")
+                                .setGenomeHash("../x")
+                                .build()
+                                .toByteArray(),
+                        () -> request(i, g).toBuilder()
+                                .setDataset("../../etc/passwd")
+                                .setBackbone("z".repeat(10_000))
+                                .setTimeSteps(Integer.MAX_VALUE)
+                                .build()
+                                .toByteArray());
+            case Topics.TRAIN_PROGRESS ->
+                List.of(
+                        () -> TrainProgress.newBuilder()
+                                .setSchemaVersion(SchemaVersions.CURRENT)
+                                .setExperimentId(LIVE)
+                                .setGenomeHash(g.hash())
+                                .setEpoch(Integer.MAX_VALUE)
+                                .setEpochs(1)
+                                .setTrainLoss(Double.NaN)
+                                .setTestAccuracy(Double.POSITIVE_INFINITY)
+                                .setImagesPerSecond(-1)
+                                .setSecondsLeft(Double.NaN)
+                                .putAllFiringRates(manyMetrics(5_000))
+                                .build()
+                                .toByteArray(),
+                        () -> TrainProgress.newBuilder()
+                                .setSchemaVersion(SchemaVersions.CURRENT)
+                                .setExperimentId("../" + LIVE)
+                                .setGenomeHash("")
+                                .setStep(-1)
+                                .setSteps(0)
                                 .build()
                                 .toByteArray());
             default -> throw new IllegalArgumentException(topic);
