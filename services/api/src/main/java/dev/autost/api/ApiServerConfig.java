@@ -1,7 +1,9 @@
 package dev.autost.api;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Where the API's HTTP server listens, and what it holds for whom: connections, their deadlines,
@@ -125,85 +127,75 @@ public record ApiServerConfig(
 
     /** Whether {@code host} is a loopback address or name (not resolved: a literal or "localhost"). */
     public static boolean isLoopback(String host) {
-        String h = host.trim().toLowerCase(java.util.Locale.ROOT);
+        String h = host.trim().toLowerCase(Locale.ROOT);
         return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
     }
 
     public ApiServerConfig withIdleTimeout(Duration idleTimeout) {
-        return new ApiServerConfig(
-                host,
-                port,
-                idleTimeout,
-                maxConnections,
-                requestDeadline,
-                probePort,
-                readsNeedToken,
-                clientRequestsPerSecond,
-                clientBurst);
+        return with(c -> c.idleTimeout = idleTimeout);
     }
 
     public ApiServerConfig withMaxConnections(int maxConnections) {
-        return new ApiServerConfig(
-                host,
-                port,
-                idleTimeout,
-                maxConnections,
-                requestDeadline,
-                probePort,
-                readsNeedToken,
-                clientRequestsPerSecond,
-                clientBurst);
+        return with(c -> c.maxConnections = maxConnections);
     }
 
     public ApiServerConfig withRequestDeadline(Duration requestDeadline) {
-        return new ApiServerConfig(
-                host,
-                port,
-                idleTimeout,
-                maxConnections,
-                requestDeadline,
-                probePort,
-                readsNeedToken,
-                clientRequestsPerSecond,
-                clientBurst);
+        return with(c -> c.requestDeadline = requestDeadline);
     }
 
     public ApiServerConfig withProbePort(int probePort) {
-        return new ApiServerConfig(
-                host,
-                port,
-                idleTimeout,
-                maxConnections,
-                requestDeadline,
-                probePort,
-                readsNeedToken,
-                clientRequestsPerSecond,
-                clientBurst);
+        return with(c -> c.probePort = probePort);
     }
 
     public ApiServerConfig withReadsNeedToken(boolean readsNeedToken) {
-        return new ApiServerConfig(
-                host,
-                port,
-                idleTimeout,
-                maxConnections,
-                requestDeadline,
-                probePort,
-                readsNeedToken,
-                clientRequestsPerSecond,
-                clientBurst);
+        return with(c -> c.readsNeedToken = readsNeedToken);
     }
 
     public ApiServerConfig withClientRate(double requestsPerSecond, int burst) {
+        return with(c -> {
+            c.clientRequestsPerSecond = requestsPerSecond;
+            c.clientBurst = burst;
+        });
+    }
+
+    /** A copy with what {@code change} sets, checked again by the record's constructor. */
+    private ApiServerConfig with(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
         return new ApiServerConfig(
-                host,
-                port,
-                idleTimeout,
-                maxConnections,
-                requestDeadline,
-                probePort,
-                readsNeedToken,
-                requestsPerSecond,
-                burst);
+                f.host,
+                f.port,
+                f.idleTimeout,
+                f.maxConnections,
+                f.requestDeadline,
+                f.probePort,
+                f.readsNeedToken,
+                f.clientRequestsPerSecond,
+                f.clientBurst);
+    }
+
+    /** The components, changeable, for {@link #with}. */
+    private static final class Fields {
+        final String host;
+        final int port;
+        Duration idleTimeout;
+        int maxConnections;
+        Duration requestDeadline;
+        int probePort;
+        boolean readsNeedToken;
+        double clientRequestsPerSecond;
+        int clientBurst;
+
+        Fields(ApiServerConfig c) {
+            host = c.host;
+            port = c.port;
+            idleTimeout = c.idleTimeout;
+            maxConnections = c.maxConnections;
+            requestDeadline = c.requestDeadline;
+            probePort = c.probePort;
+            readsNeedToken = c.readsNeedToken;
+            clientRequestsPerSecond = c.clientRequestsPerSecond;
+            clientBurst = c.clientBurst;
+        }
     }
 }

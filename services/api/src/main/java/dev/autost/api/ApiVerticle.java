@@ -14,9 +14,11 @@ import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.v1.ExperimentSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -30,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -68,13 +71,13 @@ public final class ApiVerticle extends LoopVerticle {
     private KafkaProducer<byte[], byte[]> producer;
     private HttpServer httpServer;
     private volatile HttpServer probeServer;
-    private io.vertx.core.WorkerExecutor readPool;
+    private WorkerExecutor readPool;
     private ExperimentReads reads;
     private ExperimentCommands commands;
     private ClientRateLimit rateLimit;
     private long deadlineSweep = -1;
     /** Open connections of the public listener and what each waits for (the request deadline). */
-    private final Map<HttpConnection, ConnectionDeadline> deadlines = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<HttpConnection, ConnectionDeadline> deadlines = new ConcurrentHashMap<>();
 
     /**
      * Chart renders that may wait or run at once: a render takes up to a second or two for a
@@ -93,7 +96,7 @@ public final class ApiVerticle extends LoopVerticle {
      * previous answer (no request under way), or since the request's headers (its body under way).
      */
     private static final class ConnectionDeadline {
-        volatile io.vertx.core.http.HttpServerRequest current;
+        volatile HttpServerRequest current;
         volatile long sinceNanos = System.nanoTime();
     }
 
@@ -225,33 +228,6 @@ public final class ApiVerticle extends LoopVerticle {
                 .onSuccess(s -> httpServer = s);
     }
 
-    /** {@code /health}, {@code /ready} and {@code /metrics} on a port of their own. */
-    private static final class ProbeListener extends io.vertx.core.VerticleBase {
-        private final String host;
-        private final int port;
-        private final Consumer<Router> routes;
-        volatile HttpServer server;
-
-        ProbeListener(String host, int port, Consumer<Router> routes) {
-            this.host = host;
-            this.port = port;
-            this.routes = routes;
-        }
-
-        @Override
-        public Future<?> start() {
-            Router r = Router.router(vertx);
-            if (routes != null) {
-                routes.accept(r);
-            }
-            return vertx.createHttpServer(
-                            new HttpServerOptions().setHost(host).setPort(port).setHttp2ClearTextEnabled(false))
-                    .requestHandler(r)
-                    .listen()
-                    .onSuccess(s -> server = s);
-        }
-    }
-
     /**
      * Closes the connections whose request has not arrived in full within the deadline: none
      * under way since the connection opened or its last answer, or a body still arriving.
@@ -261,7 +237,7 @@ public final class ApiVerticle extends LoopVerticle {
         long now = System.nanoTime();
         long deadline = server.requestDeadline().toNanos();
         deadlines.forEach((c, d) -> {
-            io.vertx.core.http.HttpServerRequest req = d.current;
+            HttpServerRequest req = d.current;
             if (req != null && req.response().ended()) {
                 d.current = null;
                 d.sinceNanos = now;

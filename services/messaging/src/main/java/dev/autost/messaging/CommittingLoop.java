@@ -121,32 +121,7 @@ public final class CommittingLoop extends ServiceLoop {
     private final AtomicLong handled = new AtomicLong();
     private InFlightPartitions inFlight;
     private volatile boolean endedIdle;
-    private final Context context = new Context() {
-        @Override
-        public boolean running() {
-            return CommittingLoop.this.running();
-        }
-
-        @Override
-        public void publish(ProducerRecord<byte[], byte[]> record) {
-            // KafkaProducer.send itself blocks (up to max.block.ms, a minute) when the broker is
-            // gone, e.g. on a host shutdown: a side output must never hold up the work.
-            try {
-                sideOutputs.execute(() -> {
-                    try {
-                        producer.send(record);
-                    } catch (RuntimeException e) {
-                        LOG.debug("side output to {} dropped: {}", record.topic(), e.toString());
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                // The loop is closing: a lost side output is acceptable.
-            }
-        }
-    };
-
-    /** Sends side outputs in order, off the threads that do the work. */
-    private final ExecutorService sideOutputs;
+    private final SideOutputs context;
 
     /**
      * @param consumer a group consumer without auto commit
@@ -164,11 +139,7 @@ public final class CommittingLoop extends ServiceLoop {
         this.handler = Objects.requireNonNull(handler, "handler");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.worker = settings.offLoop() ? Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-work")) : null;
-        this.sideOutputs = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name + "-side");
-            t.setDaemon(true);
-            return t;
-        });
+        this.context = new SideOutputs(name, producer, this::running);
     }
 
     /** Batches handled: outputs acknowledged and offsets committed. */
@@ -249,7 +220,7 @@ public final class CommittingLoop extends ServiceLoop {
                 if (!pauseBeforeRetry(batch.count(), e, pause)) {
                     break; // stopping: uncommitted, the next owner handles the batch
                 }
-                pause = pause.multipliedBy(2).compareTo(RETRY_PAUSE_MAX) > 0 ? RETRY_PAUSE_MAX : pause.multipliedBy(2);
+                pause = nextPause(pause);
             }
         }
         if (outputs == null || !sendAll(producer, outputs)) {
@@ -266,6 +237,12 @@ public final class CommittingLoop extends ServiceLoop {
     static final Duration RETRY_PAUSE_MIN = Duration.ofMillis(200);
 
     static final Duration RETRY_PAUSE_MAX = Duration.ofSeconds(10);
+
+    /** The pause after {@code pause}: twice as long, at most {@link #RETRY_PAUSE_MAX}. */
+    static Duration nextPause(Duration pause) {
+        Duration twice = pause.multipliedBy(2);
+        return twice.compareTo(RETRY_PAUSE_MAX) > 0 ? RETRY_PAUSE_MAX : twice;
+    }
 
     /**
      * Waits {@code pause} before the same batch is handled again, polling meanwhile (paused) so the
@@ -382,20 +359,34 @@ public final class CommittingLoop extends ServiceLoop {
 
     @Override
     protected void closeClients() {
-        if (worker != null) {
-            worker.shutdownNow();
+        closeClients(this, worker, context, producer, consumer, handler, inFlight);
+    }
+
+    /**
+     * What both loops close, in order: the work's threads (interrupted), the side outputs still
+     * queued (dropped), the producer (its close flushes, and nothing sent but unacknowledged is
+     * committed), the consumer, the handler and the in-flight marks.
+     */
+    static void closeClients(
+            ServiceLoop loop,
+            ExecutorService workers,
+            SideOutputs context,
+            Producer<byte[], byte[]> producer,
+            Consumer<byte[], byte[]> consumer,
+            Handler handler,
+            InFlightPartitions inFlight) {
+        if (workers != null) {
+            workers.shutdownNow();
             try {
-                worker.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                workers.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        // Side outputs still queued are dropped; one stuck in send is interrupted.
-        sideOutputs.shutdownNow();
-        // Producer first: its close flushes, and nothing sent but unacknowledged is committed.
-        closeQuietly("producer", () -> producer.close(CLOSE_TIMEOUT));
-        closeQuietly("consumer", () -> consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT)));
-        closeQuietly("handler", handler::close);
+        context.stop();
+        loop.closeQuietly("producer", () -> producer.close(CLOSE_TIMEOUT));
+        loop.closeQuietly("consumer", () -> consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT)));
+        loop.closeQuietly("handler", handler::close);
         if (inFlight != null) {
             inFlight.close();
         }

@@ -16,7 +16,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConcurrentJobLoop extends ServiceLoop {
     private static final Logger LOG = LoggerFactory.getLogger(ConcurrentJobLoop.class);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
@@ -53,7 +51,6 @@ public final class ConcurrentJobLoop extends ServiceLoop {
     private final CommittingLoop.Settings settings;
     private final int slots;
     private final ExecutorService workers;
-    private final ExecutorService sideOutputs;
     private final AtomicLong handled = new AtomicLong();
     private final List<Job> jobs = new ArrayList<>();
     private InFlightPartitions inFlight;
@@ -62,27 +59,7 @@ public final class ConcurrentJobLoop extends ServiceLoop {
     /** The highest offset done, per partition: the commit when nothing there is in work. */
     private final Map<TopicPartition, Long> doneUpTo = new HashMap<>();
 
-    private final CommittingLoop.Context context = new CommittingLoop.Context() {
-        @Override
-        public boolean running() {
-            return ConcurrentJobLoop.this.running();
-        }
-
-        @Override
-        public void publish(ProducerRecord<byte[], byte[]> record) {
-            try {
-                sideOutputs.execute(() -> {
-                    try {
-                        producer.send(record);
-                    } catch (RuntimeException e) {
-                        LOG.debug("side output to {} dropped: {}", record.topic(), e.toString());
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                // The loop is closing: a lost side output is acceptable.
-            }
-        }
-    };
+    private final SideOutputs context;
 
     /** A permit for every job that ended: the loop waits on it while every slot is taken. */
     private final Semaphore jobEnded = new Semaphore(0);
@@ -126,11 +103,7 @@ public final class ConcurrentJobLoop extends ServiceLoop {
         this.slots = slots;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(slots, r -> new Thread(r, name + "-work-" + n.incrementAndGet()));
-        this.sideOutputs = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name + "-side");
-            t.setDaemon(true);
-            return t;
-        });
+        this.context = new SideOutputs(name, producer, this::running);
     }
 
     /** Records handled: outputs acknowledged and offsets committed. */
@@ -256,9 +229,7 @@ public final class ConcurrentJobLoop extends ServiceLoop {
                             j.pause.toMillis());
                     j.work = null;
                     j.notBeforeNanos = System.nanoTime() + j.pause.toNanos();
-                    j.pause = j.pause.multipliedBy(2).compareTo(CommittingLoop.RETRY_PAUSE_MAX) > 0
-                            ? CommittingLoop.RETRY_PAUSE_MAX
-                            : j.pause.multipliedBy(2);
+                    j.pause = CommittingLoop.nextPause(j.pause);
                     continue;
                 }
                 throw new IllegalStateException(name + ": handling a record failed", e.getCause());
@@ -302,18 +273,6 @@ public final class ConcurrentJobLoop extends ServiceLoop {
 
     @Override
     protected void closeClients() {
-        workers.shutdownNow();
-        try {
-            workers.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        sideOutputs.shutdownNow();
-        closeQuietly("producer", () -> producer.close(CLOSE_TIMEOUT));
-        closeQuietly("consumer", () -> consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT)));
-        closeQuietly("handler", handler::close);
-        if (inFlight != null) {
-            inFlight.close();
-        }
+        CommittingLoop.closeClients(this, workers, context, producer, consumer, handler, inFlight);
     }
 }

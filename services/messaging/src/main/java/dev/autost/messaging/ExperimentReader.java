@@ -42,6 +42,12 @@ public final class ExperimentReader implements ExperimentPlans {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
     }
 
+    /** A reader of its own replaying consumer {@code clientId} of the cluster at {@code bootstrapServers}. */
+    public static ExperimentReader of(String bootstrapServers, String clientId, Duration timeout) {
+        return new ExperimentReader(
+                KafkaClients.replayingConsumer(bootstrapServers, clientId), new ExperimentCache(), timeout);
+    }
+
     /**
      * Assigns all partitions, seeks to the beginning and reads to the end.
      *

@@ -6,8 +6,12 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
@@ -60,6 +64,13 @@ public abstract class LoopVerticle extends VerticleBase {
         return producer;
     }
 
+    /** A group member taking at most {@code maxPollRecords} records a poll, metered ({@link #metered}). */
+    protected final KafkaConsumer<byte[], byte[]> meteredGroupConsumer(
+            String bootstrapServers, String groupId, String clientId, int maxPollRecords) {
+        return metered(KafkaClients.groupConsumer(
+                bootstrapServers, groupId, clientId, Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords)));
+    }
+
     private void bind(KafkaClientMetrics metrics) {
         metrics.bindTo(kafkaMetrics);
         bound.add(metrics);
@@ -91,7 +102,7 @@ public abstract class LoopVerticle extends VerticleBase {
     }
 
     /** What ended the loop by itself ({@link ServiceLoop#failure()}); empty before start. */
-    public java.util.Optional<Throwable> failure() {
-        return loop == null ? java.util.Optional.empty() : loop.failure();
+    public Optional<Throwable> failure() {
+        return loop == null ? Optional.empty() : loop.failure();
     }
 }

@@ -2,7 +2,6 @@ package dev.autost.prober;
 
 import dev.autost.messaging.CommittingLoop;
 import dev.autost.messaging.DeadLetters;
-import dev.autost.messaging.ExperimentCache;
 import dev.autost.messaging.ExperimentReader;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.LoopVerticle;
@@ -12,9 +11,7 @@ import dev.autost.models.train.DjlSettings;
 import dev.autost.observability.AutostMeters;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -47,15 +44,10 @@ public final class ProberVerticle extends LoopVerticle {
     protected ServiceLoop createLoop() {
         DjlSettings.applyDefaults();
         String id = config.proberId();
-        ExperimentReader experiments = new ExperimentReader(
-                KafkaClients.replayingConsumer(config.bootstrapServers(), id + "-experiments"),
-                new ExperimentCache(),
-                config.startTimeout());
-        KafkaConsumer<byte[], byte[]> scores = metered(KafkaClients.groupConsumer(
-                config.bootstrapServers(),
-                config.groupId(),
-                id + "-scores",
-                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords())));
+        ExperimentReader experiments =
+                ExperimentReader.of(config.bootstrapServers(), id + "-experiments", config.startTimeout());
+        KafkaConsumer<byte[], byte[]> scores = meteredGroupConsumer(
+                config.bootstrapServers(), config.groupId(), id + "-scores", config.maxPollRecords());
         KafkaProducer<byte[], byte[]> producer =
                 metered(KafkaClients.producer(config.bootstrapServers(), id + "-producer"));
         handler = new ProbingHandler(

@@ -2,7 +2,6 @@ package dev.autost.scorer;
 
 import dev.autost.messaging.CommittingLoop;
 import dev.autost.messaging.DeadLetters;
-import dev.autost.messaging.ExperimentCache;
 import dev.autost.messaging.ExperimentReader;
 import dev.autost.messaging.KafkaClients;
 import dev.autost.messaging.LoopVerticle;
@@ -11,9 +10,7 @@ import dev.autost.messaging.Topics;
 import dev.autost.observability.AutostMeters;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -59,16 +56,11 @@ public final class ScorerVerticle extends LoopVerticle {
     @Override
     protected ServiceLoop createLoop() {
         String id = config.scorerId();
-        ExperimentReader experiments = new ExperimentReader(
-                KafkaClients.replayingConsumer(config.bootstrapServers(), id + "-experiments"),
-                new ExperimentCache(),
-                config.startTimeout());
+        ExperimentReader experiments =
+                ExperimentReader.of(config.bootstrapServers(), id + "-experiments", config.startTimeout());
         // Consumer lag (records-lag-max) and client throughput, for the dashboard and autoscaling.
-        KafkaConsumer<byte[], byte[]> candidates = metered(KafkaClients.groupConsumer(
-                config.bootstrapServers(),
-                config.groupId(),
-                id + "-candidates",
-                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords())));
+        KafkaConsumer<byte[], byte[]> candidates = meteredGroupConsumer(
+                config.bootstrapServers(), config.groupId(), id + "-candidates", config.maxPollRecords());
         KafkaProducer<byte[], byte[]> producer =
                 metered(KafkaClients.producer(config.bootstrapServers(), id + "-producer"));
         handler = new ScoringHandler(

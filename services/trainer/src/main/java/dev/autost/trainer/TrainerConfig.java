@@ -4,8 +4,10 @@ import dev.autost.domain.benchmark.TableReplay;
 import dev.autost.models.train.MemoryEstimate;
 import dev.autost.models.train.Recipe;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Settings of one trainer worker. Immutable; validated when built.
@@ -49,44 +51,11 @@ public record TrainerConfig(
         int concurrency,
         long memoryBudget,
         boolean reuseTrainings,
-        java.time.Duration idleExit,
+        Duration idleExit,
         Optional<TableReplay> replay) {
     public static final String DEFAULT_GROUP_ID = "autost-trainer";
     /** Most jobs one process trains at once. */
     public static final int MAX_CONCURRENCY = 64;
-
-    /** Without an idle exit: a worker that serves until stopped. */
-    public TrainerConfig(
-            String bootstrapServers,
-            String trainerId,
-            String groupId,
-            String device,
-            Optional<Path> dataDir,
-            Path checkpointRoot,
-            Recipe recipe,
-            int limitTrain,
-            int limitTest,
-            int maxRequests,
-            int concurrency,
-            long memoryBudget,
-            boolean reuseTrainings) {
-        this(
-                bootstrapServers,
-                trainerId,
-                groupId,
-                device,
-                dataDir,
-                checkpointRoot,
-                recipe,
-                limitTrain,
-                limitTest,
-                maxRequests,
-                concurrency,
-                memoryBudget,
-                reuseTrainings,
-                java.time.Duration.ZERO,
-                Optional.empty());
-    }
 
     public TrainerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -136,7 +105,9 @@ public record TrainerConfig(
                 0,
                 1,
                 0,
-                true);
+                true,
+                Duration.ZERO,
+                Optional.empty());
     }
 
     /** This worker's place: the cluster it joins and its id (results' {@code worker_id}, client ids). */
@@ -157,7 +128,7 @@ public record TrainerConfig(
     }
 
     /** The same settings ending after {@code d} without work (zero = never). */
-    public TrainerConfig withIdleExit(java.time.Duration d) {
+    public TrainerConfig withIdleExit(Duration d) {
         return with(c -> c.idleExit = d);
     }
 
@@ -177,7 +148,7 @@ public record TrainerConfig(
     }
 
     /** A copy with {@code change} applied, validated like any config. */
-    private TrainerConfig with(java.util.function.Consumer<Fields> change) {
+    private TrainerConfig with(Consumer<Fields> change) {
         Fields c = new Fields(this);
         change.accept(c);
         return new TrainerConfig(
@@ -206,7 +177,7 @@ public record TrainerConfig(
         int concurrency;
         long memoryBudget;
         boolean reuseTrainings;
-        java.time.Duration idleExit;
+        Duration idleExit;
         Optional<TableReplay> replay;
 
         Fields(TrainerConfig c) {

@@ -78,7 +78,21 @@ class TrainerVerticleIT {
     /** A worker that trains every request: the tests compare trainings with each other. */
     private TrainerConfig config(String id, String group, Recipe recipe) {
         return new TrainerConfig(
-                bootstrap, id, group, "cpu", java.util.Optional.empty(), checkpoints, recipe, 256, 256, 0, 1, 0, false);
+                bootstrap,
+                id,
+                group,
+                "cpu",
+                java.util.Optional.empty(),
+                checkpoints,
+                recipe,
+                256,
+                256,
+                0,
+                1,
+                0,
+                false,
+                java.time.Duration.ZERO,
+                java.util.Optional.empty());
     }
 
     private static TrainRequest request(String experiment, int epochs) {

@@ -96,20 +96,21 @@ public final class TrainerOptions {
     public TrainerConfig template() {
         TrainerConfig d = TrainerConfig.of("unused");
         return new TrainerConfig(
-                        d.bootstrapServers(),
-                        d.trainerId(),
-                        d.groupId(),
-                        host.device(),
-                        host.dataDir(),
-                        checkpointDir,
-                        Recipe.named(recipe),
-                        limits.limitTrain(),
-                        limits.limitTest(),
-                        d.maxRequests(),
-                        d.concurrency(),
-                        MemoryBudget.parse(memoryBudget),
-                        !noReuse)
-                .withReplay(replay());
+                d.bootstrapServers(),
+                d.trainerId(),
+                d.groupId(),
+                host.device(),
+                host.dataDir(),
+                checkpointDir,
+                Recipe.named(recipe),
+                limits.limitTrain(),
+                limits.limitTest(),
+                d.maxRequests(),
+                d.concurrency(),
+                MemoryBudget.parse(memoryBudget),
+                !noReuse,
+                d.idleExit(),
+                replay());
     }
 
     /** The table of --table, read and checked (empty without --table). */

@@ -12,6 +12,7 @@ import dev.autost.cli.options.PipelineOptions;
 import dev.autost.cli.options.TrainerOptions;
 import dev.autost.cli.pipeline.ExperimentClient;
 import dev.autost.cli.pipeline.LocalServices;
+import dev.autost.domain.benchmark.TableReplay;
 import dev.autost.domain.space.SearchSpace;
 import dev.autost.messaging.codec.ExperimentPlan;
 import dev.autost.proto.v1.ExperimentSpec;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,7 +104,7 @@ public final class StudyCommand implements Callable<Integer> {
             names = "--arms",
             description = {
                 "With --compare: the arms, from " + CompareStudy.Arm.NAMES,
-                "(default: random,flops,sahd,calibrated; all six with --table)."
+                "(default: random,flops,sahd,calibrated; all nine with --table)."
             })
     String armList;
 
@@ -289,87 +291,11 @@ public final class StudyCommand implements Callable<Integer> {
                         + (studyOne.equals("--epochs") ? " (the rungs set the epochs)" : ""));
             }
         }
-        java.util.Optional<dev.autost.domain.benchmark.TableReplay> table = trainer.table();
+        Optional<TableReplay> table = trainer.table();
         if (table.isPresent()) {
             return new TableStudy(this, table.get()).run();
         }
-        if (spec.commandLine().getParseResult().hasMatchedOption("--budgets") || pipeline) {
-            throw new IllegalArgumentException("--budgets and --pipeline belong to --compare --table");
-        }
-        int seeds = seeds();
-        SearchSpace s = space.resolve();
-        List<CompareStudy.Arm> arms = CompareStudy.arms(armList == null ? "random,flops,sahd,calibrated" : armList);
-        dev.autost.domain.fidelity.RungSchedule rungs = halving.scheduleOr(DEFAULT_COMPARE_RUNGS);
-        int budget = halving.budgetEpochs() > 0 ? halving.budgetEpochs() : DEFAULT_COMPARE_BUDGET;
-        CompareStudy.Settings settings = new CompareStudy.Settings(
-                s,
-                rungs,
-                budget,
-                evolution.population(),
-                evolution.generations(),
-                calibrationSize,
-                training.dataset(),
-                trainSelection.selection());
-        checkCluster();
-        TrainerConfig trainerSettings =
-                cluster.localServices() ? trainer.template().withConcurrency(trainers) : null;
-        String id = studyId != null ? studyId : "compare-" + s.name() + "-" + seed + "-" + System.currentTimeMillis();
-        record Run(CompareStudy.Arm arm, long seed, ExperimentSpec spec) {}
-        List<Run> runs = new ArrayList<>();
-        for (int i = 0; i < seeds; i++) {
-            for (CompareStudy.Arm a : arms) {
-                ExperimentSpec e = CompareStudy.spec(settings, id, a, seed + i);
-                ExperimentPlan.fromSpec(e); // refused here, before anything starts
-                runs.add(new Run(a, seed + i, e));
-            }
-        }
-        PrintWriter err = spec.commandLine().getErr();
-        err.printf(
-                "autost study --compare %s: %d arm(s) x %d seed(s), %s, %d epochs of %s training images per arm%n",
-                id,
-                arms.size(),
-                seeds,
-                rungs,
-                budget,
-                trainer.limitTrain() == 0 ? "all" : String.valueOf(trainer.limitTrain()));
-        err.flush();
-        long t0 = System.nanoTime();
-        List<CompareStudy.Row> rows = new ArrayList<>();
-        boolean probes = arms.stream().anyMatch(a -> a != CompareStudy.Arm.RANDOM && a != CompareStudy.Arm.FLOPS);
-        try (LocalServices services = startServices(trainerSettings, probes)) {
-            try (ExperimentClient client = new ExperimentClient(services.bootstrapServers())) {
-                // One at a time: the arms of a seed must not compete for the trainers' time.
-                for (int i = 0; i < runs.size(); i++) {
-                    Run run = runs.get(i);
-                    ExperimentSpec e = run.spec();
-                    client.submit(e);
-                    String name = run.arm().id() + " seed " + run.seed();
-                    String[] last = {""};
-                    ExperimentClient.FollowedExperiment o = client.follow(e.getExperimentId(), timeout.timeout(), p -> {
-                        long minute = (System.nanoTime() - t0) / 60_000_000_000L;
-                        String key = p.trained() + "/" + p.trainExpected() + "@" + minute;
-                        if (!key.equals(last[0])) {
-                            err.println(progressLine(name, p, 0, p.trainExpected(), minute));
-                            err.flush();
-                            last[0] = key;
-                        }
-                    });
-                    CompareStudy.Row row = CompareStudy.row(run.arm(), run.seed(), rungs, o);
-                    rows.add(row);
-                    err.printf(
-                            "study: %s done: %d trained, %d epochs, best accuracy %.4f (%d of %d experiments)%n",
-                            name, row.trained(), row.budgetEpochs(), row.bestAccuracy(), i + 1, runs.size());
-                    err.flush();
-                }
-            }
-        }
-        CompareReport report = new CompareReport(rows);
-        PrintWriter o = spec.commandLine().getOut();
-        o.print(report.markdown());
-        o.printf("(%.1f min)%n", (System.nanoTime() - t0) / 6e10);
-        o.println("wrote " + report.write(output.dir()).resolve("compare.csv"));
-        o.flush();
-        return 0;
+        return new TrainedCompareStudy(this).run();
     }
 
     /** --seeds, or its default for the mode: 3 trained, 50 replayed. */
@@ -421,8 +347,7 @@ public final class StudyCommand implements Callable<Integer> {
         }
     }
 
-    private static String progressLine(
-            String arm, ExperimentClient.Progress p, int doneBefore, int toTrain, long minute) {
+    static String progressLine(String arm, ExperimentClient.Progress p, int doneBefore, int toTrain, long minute) {
         String last = p.lastEpoch() == null
                 ? ""
                 : String.format(

@@ -7,9 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.autost.domain.genome.Genome;
 import dev.autost.domain.model.ModelSetting;
@@ -18,15 +16,21 @@ import dev.autost.models.data.ImageDataset;
 import dev.autost.models.nn.SpikingTransformer;
 import dev.autost.models.proxy.InitProxies;
 import dev.autost.models.proxy.SpikeKernels;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains one {@link SpikingTransformer} with the {@link Recipe} recipe: AdamW,
@@ -59,7 +63,7 @@ public final class SpikingTrainer implements AutoCloseable {
     private ParameterStore store;
 
     private final List<Parameter> trainable = new ArrayList<>();
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SpikingTrainer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SpikingTrainer.class);
     private final AdamW optimizer;
 
     /**
@@ -90,7 +94,7 @@ public final class SpikingTrainer implements AutoCloseable {
 
     /** Resolves {@code cpu}, {@code gpu} or {@code gpu:N}; {@code gpu} without a GPU is an error. */
     public static Device device(String name) {
-        String n = name == null ? "cpu" : name.trim().toLowerCase(java.util.Locale.ROOT);
+        String n = name == null ? "cpu" : name.trim().toLowerCase(Locale.ROOT);
         if (n.equals("cpu")) {
             return Device.cpu();
         }
@@ -136,16 +140,7 @@ public final class SpikingTrainer implements AutoCloseable {
         ThreadAutograd.disableOnThisThread();
         checkCompatible(train);
         checkCompatible(test);
-        int batch = config.batchSize();
-        long stepsPerEpoch = Math.max(1, train.count() / batch); // drop the last partial batch
-        long totalSteps = stepsPerEpoch * config.scheduleSpan();
-        LearningRateSchedule schedule = new LearningRateSchedule(
-                config.learningRate(),
-                config.minLearningRate(),
-                config.warmupLearningRate(),
-                Math.round(config.warmupEpochs() * stepsPerEpoch),
-                totalSteps);
-
+        EpochTrainer epochs = new EpochTrainer(model, optimizer, config, train);
         List<EpochReport> history = new ArrayList<>();
         Map<String, Double> initialRates;
         int startEpoch = 0;
@@ -158,53 +153,9 @@ public final class SpikingTrainer implements AutoCloseable {
             initialRates = measureFiringRates(test, config.firingRateImages());
         }
 
-        Batches trainBatches = new Batches(train, config.augment());
-        float[] images = new float[batch * train.imageBytes()];
-        float[] targets = new float[batch * train.classes()];
-        int[] hard = new int[batch];
-        Shape xShape = model.inputShape(batch);
-        Shape yShape = new Shape(batch, train.classes());
         double lastIps = Double.NaN;
-        String divergedOnce = null; // the epoch under way diverged once already
         for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
-            EpochStart epochStart = new EpochStart();
-            EpochSteps steps;
-            try {
-                steps = trainEpoch(
-                        epoch,
-                        train,
-                        trainBatches,
-                        images,
-                        targets,
-                        hard,
-                        xShape,
-                        yShape,
-                        stepsPerEpoch,
-                        schedule,
-                        listener);
-                requireFiniteParameters(epoch);
-            } catch (TrainingDivergedException e) {
-                if (divergedOnce != null) {
-                    throw new TrainingDivergedException(
-                            e.getMessage() + " (and on the first try of this epoch: " + divergedOnce + ")");
-                }
-                // Trained once more from the epoch's start, the same batches in the same order: a
-                // diverging recipe diverges again; a non-finite loss also came now and then from a
-                // sound recipe and not again (cause not found yet: docs/training.md#divergence).
-                // The NaN seen so far came from oneDNN's convolution (docs/training.md#divergence):
-                // the second try runs on ATen's kernels, for every training of this process.
-                if (OneDnn.disable()) {
-                    LOG.warn("oneDNN turned off for this process after a non-finite result (slower, and sound)");
-                }
-                LOG.warn("{}; training epoch {} once more from its start", e.getMessage(), epoch + 1);
-                epochStart.restore();
-                divergedOnce = e.getMessage();
-                epoch--;
-                continue;
-            } finally {
-                epochStart.close();
-            }
-            divergedOnce = null;
+            EpochTrainer.Steps steps = trainEpochTwiceIfDiverged(epochs, epoch, listener);
             lastIps = steps.imagesPerSecond();
             model.startRecording();
             double testAcc = evaluate(test);
@@ -230,8 +181,38 @@ public final class SpikingTrainer implements AutoCloseable {
                 history);
     }
 
-    /** What one epoch's steps measured: mean loss, train accuracy, seconds and images per second. */
-    private record EpochSteps(double loss, double trainAccuracy, double seconds, double imagesPerSecond) {}
+    /**
+     * Trains epoch {@code epoch}, and once more from its start (the same batches in the same
+     * order) when it diverges: a diverging recipe diverges again; a non-finite loss also came now
+     * and then from a sound recipe and not again (cause not found yet: docs/training.md#divergence).
+     *
+     * @throws TrainingDivergedException when the second try diverges too, naming both
+     */
+    private EpochTrainer.Steps trainEpochTwiceIfDiverged(EpochTrainer epochs, int epoch, EpochListener listener) {
+        String divergedOnce = null;
+        while (true) {
+            try (EpochStart epochStart = new EpochStart(manager, model, optimizer)) {
+                try {
+                    EpochTrainer.Steps steps = epochs.train(epoch, manager, store, listener);
+                    requireFiniteParameters(epoch);
+                    return steps;
+                } catch (TrainingDivergedException e) {
+                    if (divergedOnce != null) {
+                        throw new TrainingDivergedException(
+                                e.getMessage() + " (and on the first try of this epoch: " + divergedOnce + ")");
+                    }
+                    // The NaN seen so far came from oneDNN's convolution (docs/training.md#divergence):
+                    // the second try runs on ATen's kernels, for every training of this process.
+                    if (OneDnn.disable()) {
+                        LOG.warn("oneDNN turned off for this process after a non-finite result (slower, and sound)");
+                    }
+                    LOG.warn("{}; training epoch {} once more from its start", e.getMessage(), epoch + 1);
+                    epochStart.restore();
+                    divergedOnce = e.getMessage();
+                }
+            }
+        }
+    }
 
     /**
      * A step's loss is checked before its update, so the epoch's last update could leave
@@ -264,114 +245,6 @@ public final class SpikingTrainer implements AutoCloseable {
         }
     }
 
-    /** One epoch's steps. */
-    private EpochSteps trainEpoch(
-            int epoch,
-            ImageDataset train,
-            Batches trainBatches,
-            float[] images,
-            float[] targets,
-            int[] hard,
-            Shape xShape,
-            Shape yShape,
-            long stepsPerEpoch,
-            LearningRateSchedule schedule,
-            EpochListener listener) {
-        int batch = config.batchSize();
-        {
-            Random rnd = new Random(config.seed() * 1_000_003L + epoch);
-            int[] order = permutation(train.count(), rnd);
-            boolean mixup = config.mixupAlpha() > 0 && epoch < config.mixupOffEpoch();
-            double lossSum = 0;
-            long correct = 0;
-            long seen = 0;
-            long start = System.nanoTime();
-            for (long s = 0; s < stepsPerEpoch; s++) {
-                int from = (int) (s * batch);
-                trainBatches.fill(order, from, batch, images, rnd);
-                float lam = mixup ? (float) Mixup.sampleBeta(config.mixupAlpha(), rnd) : 1f;
-                Mixup.targets(
-                        train.labels(),
-                        order,
-                        from,
-                        batch,
-                        train.classes(),
-                        config.labelSmoothing(),
-                        lam,
-                        targets,
-                        hard);
-                if (mixup) {
-                    Mixup.mixImages(images, batch, train.imageBytes(), lam);
-                }
-                float loss;
-                try (NDManager step = manager.newSubManager()) {
-                    NDArray x = step.create(images, xShape);
-                    NDArray y = step.create(targets, yShape);
-                    NDArray logits;
-                    try (GradientCollector gc = ThreadAutograd.collect()) {
-                        logits = model.forward(store, new NDList(x), true).singletonOrThrow();
-                        NDArray l = logits.logSoftmax(1)
-                                .mul(y)
-                                .sum(new int[] {1})
-                                .mean()
-                                .neg();
-                        gc.backward(l);
-                        loss = l.getFloat();
-                    }
-                    if (!Float.isFinite(loss)) {
-                        throw new TrainingDivergedException("loss is " + loss + " at epoch " + epoch + ", step " + s);
-                    }
-                    optimizer.step(schedule.at(epoch * stepsPerEpoch + s));
-                    long[] pred = logits.argMax(1).toLongArray();
-                    for (int i = 0; i < batch; i++) {
-                        if (pred[i] == hard[i]) {
-                            correct++;
-                        }
-                    }
-                }
-                lossSum += loss;
-                seen += batch;
-                listener.onStep(epoch, s + 1, stepsPerEpoch, loss);
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return new EpochSteps(lossSum / stepsPerEpoch, correct / (double) seen, seconds, seen / seconds);
-        }
-    }
-
-    /**
-     * The trained state at an epoch's start (parameters, BN statistics, optimiser moments and
-     * step), copied in libtorch, to train the epoch again after a non-finite loss.
-     */
-    private final class EpochStart implements AutoCloseable {
-        private final NDManager copies = manager.newSubManager();
-        private final List<NDArray> arrays = new ArrayList<>();
-        private final List<NDArray> saved = new ArrayList<>();
-        private final AdamW.State optimizerState;
-
-        EpochStart() {
-            for (Parameter p : model.getParameters().values()) {
-                NDArray a = p.getArray();
-                NDArray c = a.duplicate();
-                c.attach(copies);
-                arrays.add(a);
-                saved.add(c);
-            }
-            optimizerState = optimizer.snapshot(copies);
-        }
-
-        void restore() {
-            for (int i = 0; i < arrays.size(); i++) {
-                ArrayContents.copy(arrays.get(i), saved.get(i));
-            }
-            optimizer.restore(optimizerState);
-        }
-
-        @Override
-        public void close() {
-            copies.close();
-        }
-    }
-
     /** Top-1 accuracy on {@code data} in evaluation mode (BN running statistics). */
     public double evaluate(ImageDataset data) {
         checkCompatible(data);
@@ -387,7 +260,7 @@ public final class SpikingTrainer implements AutoCloseable {
             int n = Math.min(eb, data.count() - from);
             batches.fill(order, from, n, buf, null);
             try (NDManager step = manager.newSubManager()) {
-                NDArray x = step.create(java.util.Arrays.copyOf(buf, n * data.imageBytes()), model.inputShape(n));
+                NDArray x = step.create(Arrays.copyOf(buf, n * data.imageBytes()), model.inputShape(n));
                 long[] pred = model.forward(store, new NDList(x), false)
                         .singletonOrThrow()
                         .argMax(1)
@@ -461,7 +334,7 @@ public final class SpikingTrainer implements AutoCloseable {
                 int n = Math.min(eb, subset.count() - from);
                 batches.fill(order, from, n, buf, null);
                 try (NDManager step = manager.newSubManager()) {
-                    NDArray x = step.create(java.util.Arrays.copyOf(buf, n * subset.imageBytes()), model.inputShape(n));
+                    NDArray x = step.create(Arrays.copyOf(buf, n * subset.imageBytes()), model.inputShape(n));
                     model.forward(store, new NDList(x), true);
                 }
             }
@@ -483,8 +356,7 @@ public final class SpikingTrainer implements AutoCloseable {
 
     /** Loads parameters written by {@link #saveModel} into this trainer's model. */
     public void loadModel(Path file) {
-        try (var in = new java.io.DataInputStream(
-                new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file)))) {
+        try (var in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             model.loadParameters(manager, in);
         } catch (IOException | MalformedModelException e) {
             throw new IllegalStateException(file + ": cannot load model parameters: " + e.getMessage(), e);
@@ -556,20 +428,6 @@ public final class SpikingTrainer implements AutoCloseable {
                     + " with " + d.classes() + " classes; the model expects " + s.imageSize() + "x" + s.imageSize()
                     + "x" + s.channels() + " with " + s.classes());
         }
-    }
-
-    private static int[] permutation(int n, Random rnd) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     @Override
