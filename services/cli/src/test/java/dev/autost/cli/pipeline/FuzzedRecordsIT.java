@@ -239,22 +239,25 @@ class FuzzedRecordsIT {
                         .build()
                         .toByteArray();
             case Topics.TRAIN_REQUESTS -> request(i, g).toByteArray();
-            case Topics.TRAIN_PROGRESS ->
-                TrainProgress.newBuilder()
-                        .setSchemaVersion(SchemaVersions.CURRENT)
-                        .setExperimentId(LIVE)
-                        .setGenomeHash(g.hash())
-                        .setEpoch(1)
-                        .setEpochs(3)
-                        .setStep(10)
-                        .setSteps(62)
-                        .setTrainLoss(1.5)
-                        .setTestAccuracy(0.5)
-                        .setImagesPerSecond(100)
-                        .build()
-                        .toByteArray();
+            case Topics.TRAIN_PROGRESS -> progress(g).toByteArray();
             default -> throw new IllegalArgumentException(topic);
         };
+    }
+
+    /** A step's progress of the live experiment's training of {@code g}. */
+    private static TrainProgress progress(Genome g) {
+        return TrainProgress.newBuilder()
+                .setSchemaVersion(SchemaVersions.CURRENT)
+                .setExperimentId(LIVE)
+                .setGenomeHash(g.hash())
+                .setEpoch(1)
+                .setEpochs(3)
+                .setStep(10)
+                .setSteps(62)
+                .setTrainLoss(1.5)
+                .setTestAccuracy(0.5)
+                .setImagesPerSecond(100)
+                .build();
     }
 
     /** A train request of the live experiment, for a genome of its space or (every other one) of the table's. */
@@ -392,10 +395,9 @@ class FuzzedRecordsIT {
                                 .toByteArray());
             case Topics.TRAIN_PROGRESS ->
                 List.of(
-                        () -> TrainProgress.newBuilder()
-                                .setSchemaVersion(SchemaVersions.CURRENT)
-                                .setExperimentId(LIVE)
-                                .setGenomeHash(g.hash())
+                        () -> progress(g).toBuilder()
+                                .clearStep()
+                                .clearSteps()
                                 .setEpoch(Integer.MAX_VALUE)
                                 .setEpochs(1)
                                 .setTrainLoss(Double.NaN)
